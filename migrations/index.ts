@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import * as m0 from './20261121090000_extensions_and_search.ts';
+import * as m1 from './20261121090100_sessions.ts';
+import * as m2 from './20261121090200_decisions.ts';
+import * as m3 from './20261121090300_benefits_and_health.ts';
+
+interface Migration {
+  up: (knex: Knex) => Promise<void>;
+  down: (knex: Knex) => Promise<void>;
+}
+
+/** Every migration, in order. Listed here (not read from disk) so tests, tsx and builds agree. */
+export const migrations: Record<string, Migration> = {
+  '20261121090000_extensions_and_search': m0,
+  '20261121090100_sessions': m1,
+  '20261121090200_decisions': m2,
+  '20261121090300_benefits_and_health': m3,
+};

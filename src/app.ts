@@ -1,0 +1,58 @@
+import express, { type Express } from 'express';
+import path from 'node:path';
+import type { Deps } from './deps.ts';
+import { createBenefitsFeature } from './features/benefits/benefits.routes.ts';
+import { createDecisionsFeature } from './features/decisions/decisions.routes.ts';
+import { createHealthCheckRouter } from './features/health-check/health-check.routes.ts';
+import { createHealthFeature } from './features/health/health.routes.ts';
+import { createHomeRouter } from './features/home/home.routes.ts';
+import type { Feature, HubEntry } from './features/hub/hub-entry.ts';
+import { createPagesRouter } from './features/pages/pages.routes.ts';
+import { errorHandler, notFound } from './middleware/errors.ts';
+import { language } from './middleware/language.ts';
+import { requestLogger } from './middleware/request-logger.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { siteLocals } from './middleware/site-locals.ts';
+
+/** The composition root: every request's path through the middleware, in order. */
+export function createApp(deps: Deps): Express {
+  const { config } = deps;
+  const app = express();
+  app.set('view engine', 'ejs');
+  app.set('views', path.resolve('views'));
+  app.set('view cache', config.isProduction);
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+
+  const features: Feature[] = [
+    createDecisionsFeature(deps),
+    createBenefitsFeature(deps),
+    createHealthFeature(deps),
+  ];
+  const hubEntries: HubEntry[] = features.flatMap((feature) =>
+    feature.hubEntry ? [feature.hubEntry] : [],
+  );
+
+  app.use(createHealthCheckRouter(deps.db));
+  app.use(
+    '/assets',
+    express.static(path.resolve('public/assets'), {
+      maxAge: config.isProduction ? '7d' : 0,
+      index: false,
+    }),
+  );
+  app.use(requestLogger(deps.logger));
+  app.use(securityHeaders({ production: config.isProduction }));
+  app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
+  app.use(siteLocals(config, hubEntries));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+
+  app.use(createHomeRouter(deps, hubEntries));
+  app.use(createPagesRouter());
+  for (const feature of features) app.use(feature.router);
+
+  app.use(notFound);
+  app.use(errorHandler({ production: config.isProduction }));
+  return app;
+}

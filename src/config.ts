@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-please';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1d5a8c');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  BASE_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+
+  DATABASE_URL: z.url().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  SEED_DEMO_DATA: bool.default(true),
+
+  SESSION_SECRET: z.string().min(32).default(DEV_SESSION_SECRET),
+  UPLOAD_DIR: z.string().default('.data/uploads'),
+
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().default('Δήμος Αγίου Νικολάου <noreply@example.gov.gr>'),
+
+  MUNICIPALITY_NAME_EL: z.string().min(1).default('Δήμος Αγίου Νικολάου'),
+  MUNICIPALITY_NAME_EN: z.string().min(1).default('Municipality of Agios Nikolaos'),
+  MUNICIPALITY_WEBSITE: z.url().default('https://www.example.gov.gr'),
+  MUNICIPALITY_BRAND_COLOUR: hexColour.default('#0b4f71'),
+  MUNICIPALITY_LOGO_URL: z.string().default('/assets/images/logo.svg'),
+  CONTACT_EMAIL: z.email().default('info@example.gov.gr'),
+  CONTACT_PHONE: z.string().default('+30 28410 82925'),
+  OFFICE_ADDRESS_EL: z.string().default('Πλατεία Δημαρχείου 1, 72100 Άγιος Νικόλαος'),
+  OFFICE_ADDRESS_EN: z.string().default('1 Town Hall Square, 72100 Agios Nikolaos'),
+  OFFICE_HOURS_EL: z.string().default('Δευτέρα έως Παρασκευή, 08:00–14:30'),
+  OFFICE_HOURS_EN: z.string().default('Monday to Friday, 08:00–14:30'),
+
+  DIAVGEIA_BASE_URL: z.url().default('https://diavgeia.gov.gr'),
+  DIAVGEIA_ORG_ID: z.string().default(''),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config extends Env {
+  isProduction: boolean;
+  baseUrl: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`Invalid setting ${name}: ${issue?.message ?? 'invalid'}`);
+  }
+  const values = parsed.data;
+  const isProduction = values.NODE_ENV === 'production';
+  if (isProduction && values.SESSION_SECRET === DEV_SESSION_SECRET) {
+    throw new ConfigError(
+      'Invalid setting SESSION_SECRET: production needs its own secret (32+ characters)',
+    );
+  }
+  if (isProduction && !values.DATABASE_URL) {
+    throw new ConfigError('Invalid setting DATABASE_URL: production needs a PostgreSQL server URL');
+  }
+  const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
+  return Object.freeze({ ...values, isProduction, baseUrl });
+}

@@ -1,0 +1,162 @@
+import type { Knex } from 'knex';
+import type { Conn } from '../../db/knex.ts';
+
+export const TS_CONFIG = 'public.greek_unaccent';
+// Private-use characters mark matches in ts_headline output; they are swapped for <mark> after escaping.
+export const MARK_START = '\uE000';
+export const MARK_END = '\uE001';
+
+export interface DecisionFilters {
+  q?: string;
+  year?: number;
+  category?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface DecisionRow {
+  id: number;
+  number: number;
+  year: number;
+  meeting_date: string;
+  subject: string;
+  summary: string;
+  ada: string | null;
+  document_file: string | null;
+  category_slug: string;
+  category_name_el: string;
+  category_name_en: string;
+  updated_at: Date;
+  published_at: Date | null;
+}
+
+export interface DecisionListRow extends DecisionRow {
+  subject_headline: string | null;
+  summary_headline: string | null;
+}
+
+export interface CategoryRow {
+  id: number;
+  slug: string;
+  name_el: string;
+  name_en: string;
+}
+
+const COLUMNS = [
+  'd.id',
+  'd.number',
+  'd.year',
+  'd.meeting_date',
+  'd.subject',
+  'd.summary',
+  'd.ada',
+  'd.document_file',
+  'd.updated_at',
+  'd.published_at',
+  'c.slug as category_slug',
+  'c.name_el as category_name_el',
+  'c.name_en as category_name_en',
+];
+
+function publishedDecisions(conn: Conn, filters: DecisionFilters): Knex.QueryBuilder {
+  const query = conn('decisions as d')
+    .join('decision_categories as c', 'c.id', 'd.category_id')
+    .where('d.status', 'published');
+  if (filters.year) query.where('d.year', filters.year);
+  if (filters.category) query.where('c.slug', filters.category);
+  if (filters.from) query.where('d.meeting_date', '>=', filters.from);
+  if (filters.to) query.where('d.meeting_date', '<=', filters.to);
+  if (filters.q) query.whereRaw(`d.search @@ websearch_to_tsquery('${TS_CONFIG}', ?)`, [filters.q]);
+  return query;
+}
+
+export async function listPublishedDecisions(
+  conn: Conn,
+  filters: DecisionFilters,
+  page: { limit: number; offset: number },
+): Promise<DecisionListRow[]> {
+  const query = publishedDecisions(conn, filters)
+    .select(COLUMNS)
+    .limit(page.limit)
+    .offset(page.offset);
+  if (filters.q) {
+    const options = `StartSel=${MARK_START}, StopSel=${MARK_END}`;
+    query
+      .select(
+        conn.raw(
+          `ts_headline('${TS_CONFIG}', d.subject, websearch_to_tsquery('${TS_CONFIG}', ?), ?) as subject_headline`,
+          [filters.q, `${options}, HighlightAll=true`],
+        ),
+        conn.raw(
+          `ts_headline('${TS_CONFIG}', d.summary, websearch_to_tsquery('${TS_CONFIG}', ?), ?) as summary_headline`,
+          [filters.q, `${options}, MaxFragments=2, MaxWords=30, MinWords=12`],
+        ),
+      )
+      .orderByRaw(`ts_rank_cd(d.search, websearch_to_tsquery('${TS_CONFIG}', ?)) DESC`, [
+        filters.q,
+      ]);
+  }
+  return (await query.orderBy([
+    { column: 'd.meeting_date', order: 'desc' },
+    { column: 'd.number', order: 'desc' },
+    { column: 'd.id', order: 'desc' },
+  ])) as DecisionListRow[];
+}
+
+/** Counts matches up to `cap` + 1: an exact total is not worth scanning 100,000 rows per page view. */
+export async function countPublishedDecisions(
+  conn: Conn,
+  filters: DecisionFilters,
+  cap: number,
+): Promise<number> {
+  const inner = publishedDecisions(conn, filters)
+    .select(conn.raw('1'))
+    .limit(cap + 1);
+  const row = (await conn.from(inner.as('matches')).count({ total: '*' }).first()) as
+    { total: number } | undefined;
+  return Number(row?.total ?? 0);
+}
+
+export async function findPublishedDecision(
+  conn: Conn,
+  id: number,
+): Promise<DecisionRow | undefined> {
+  return (await publishedDecisions(conn, {}).where('d.id', id).select(COLUMNS).first()) as
+    DecisionRow | undefined;
+}
+
+export async function listSameMeeting(conn: Conn, decision: DecisionRow): Promise<DecisionRow[]> {
+  return (await publishedDecisions(conn, {})
+    .where('d.meeting_date', decision.meeting_date)
+    .whereNot('d.id', decision.id)
+    .select(COLUMNS)
+    .orderBy('d.number')
+    .limit(50)) as DecisionRow[];
+}
+
+export async function latestPublishedDecisions(conn: Conn, limit: number): Promise<DecisionRow[]> {
+  return (await publishedDecisions(conn, {})
+    .select(COLUMNS)
+    .orderBy([
+      { column: 'd.meeting_date', order: 'desc' },
+      { column: 'd.number', order: 'desc' },
+      { column: 'd.id', order: 'desc' },
+    ])
+    .limit(limit)) as DecisionRow[];
+}
+
+export async function listDecisionCategories(conn: Conn): Promise<CategoryRow[]> {
+  return (await conn('decision_categories')
+    .select('id', 'slug', 'name_el', 'name_en')
+    .orderBy(['position', 'id'])) as CategoryRow[];
+}
+
+/** The years that have decisions, newest first: min and max come straight off the (year, number) index. */
+export async function decisionYears(conn: Conn): Promise<number[]> {
+  const row = (await conn('decisions').min({ min: 'year' }).max({ max: 'year' }).first()) as
+    { min: number | null; max: number | null } | undefined;
+  if (!row?.min || !row.max) return [];
+  const years: number[] = [];
+  for (let year = row.max; year >= row.min; year -= 1) years.push(year);
+  return years;
+}

@@ -1,0 +1,143 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../deps.ts';
+import { NotFoundError } from '../../lib/errors.ts';
+import { formatDate, highlight, truncate } from '../../lib/format.ts';
+import type { Feature } from '../hub/hub-entry.ts';
+import { renderDecisionsFeed } from './decisions.feed.ts';
+import {
+  latestPublishedDecisions,
+  MARK_END,
+  MARK_START,
+  type DecisionListRow,
+  type DecisionRow,
+} from './decisions.repository.ts';
+import { parseDecisionQuery } from './decisions.schemas.ts';
+import { createDecisionsService } from './decisions.service.ts';
+
+const FEED_SIZE = 50;
+
+function parseId(raw: string | string[] | undefined): number {
+  const text = typeof raw === 'string' ? raw : '';
+  if (!/^\d{1,9}$/.test(text)) throw new NotFoundError();
+  return Number(text);
+}
+
+function listQueryString(values: Record<string, string>, page?: number): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value) params.set(key, value);
+  if (page && page > 1) params.set('page', String(page));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function createDecisionsFeature(deps: Deps): Feature {
+  const service = createDecisionsService(deps.db);
+  const router = Router();
+
+  const present = (row: DecisionRow | DecisionListRow, req: Request) => {
+    const headlines = row as Partial<DecisionListRow>;
+    return {
+      id: row.id,
+      href: `/decisions/${row.id}`,
+      numberText: `${row.number}/${row.year}`,
+      meetingDate: formatDate(row.meeting_date, req.lang),
+      meetingDateIso: row.meeting_date,
+      category: req.lang === 'en' ? row.category_name_en : row.category_name_el,
+      subjectHtml: headlines.subject_headline
+        ? highlight(headlines.subject_headline, MARK_START, MARK_END)
+        : highlight(row.subject, '', ''),
+      summaryHtml: headlines.summary_headline
+        ? highlight(headlines.summary_headline, MARK_START, MARK_END)
+        : highlight(truncate(row.summary, 280), '', ''),
+    };
+  };
+
+  router.get('/decisions', async (req: Request, res: Response) => {
+    const [categories, years] = await Promise.all([service.categories(), service.years()]);
+    const parsed = parseDecisionQuery(req.query, new Set(categories.map((c) => c.slug)));
+    const result = await service.search(parsed.filters, parsed.page);
+    const errors = parsed.errors.map((e) => ({
+      href: `#${e.field}`,
+      text: req.t(e.key, e.params),
+      field: e.field,
+    }));
+    const filtered = Object.values(parsed.values).some(Boolean);
+    res.render('decisions/list', {
+      pageTitle: req.t('decisions.title'),
+      values: parsed.values,
+      errors,
+      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
+      categories: categories.map((c) => ({
+        slug: c.slug,
+        name: req.lang === 'en' ? c.name_en : c.name_el,
+      })),
+      years,
+      results: result.rows.map((row) => present(row, req)),
+      total: result.total,
+      capped: result.capped,
+      page: result.page,
+      pages: result.pages,
+      pageNotice: result.pageOutOfRange
+        ? req.t(result.capped ? 'decisions.errors.pageTooDeep' : 'decisions.errors.page')
+        : '',
+      filtered,
+      pageHref: (page: number) => `/decisions${listQueryString(parsed.values, page)}`,
+      feedUrl: '/decisions/feed.atom',
+    });
+  });
+
+  router.get('/decisions/feed.atom', async (req: Request, res: Response) => {
+    const latest = await latestPublishedDecisions(deps.db, FEED_SIZE);
+    res.type('application/atom+xml; charset=utf-8');
+    res.send(
+      renderDecisionsFeed(latest, {
+        baseUrl: deps.config.baseUrl,
+        title: req.t('decisions.feedTitle', {
+          name:
+            req.lang === 'en' ? deps.config.MUNICIPALITY_NAME_EN : deps.config.MUNICIPALITY_NAME_EL,
+        }),
+      }),
+    );
+  });
+
+  router.get('/decisions/:id', async (req: Request, res: Response) => {
+    const { decision, related } = await service.detail(parseId(req.params.id));
+    res.render('decisions/detail', {
+      pageTitle: `${decision.number}/${decision.year}: ${truncate(decision.subject, 60)}`,
+      decision: {
+        ...present(decision, req),
+        subject: decision.subject,
+        summary: decision.summary,
+        ada: decision.ada,
+        adaUrl: decision.ada
+          ? `https://diavgeia.gov.gr/doc/${encodeURIComponent(decision.ada)}`
+          : null,
+        documentHref: decision.document_file ? `/decisions/${decision.id}/document` : null,
+      },
+      related: related.map((row) => present(row, req)),
+    });
+  });
+
+  router.get('/decisions/:id/document', async (req: Request, res: Response) => {
+    const { decision } = await service.detail(parseId(req.params.id));
+    if (!decision.document_file || !(await deps.documents.exists(decision.document_file)))
+      throw new NotFoundError();
+    const filename = `apofasi-${decision.number}-${decision.year}.pdf`;
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.sendFile(deps.documents.pathOf(decision.document_file));
+  });
+
+  return {
+    router,
+    hubEntry: {
+      id: 'decisions',
+      href: '/decisions',
+      titleKey: 'services.decisions.title',
+      descriptionKey: 'services.decisions.description',
+      access: 'public',
+      navKey: 'nav.decisions',
+    },
+  };
+}

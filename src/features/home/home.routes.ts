@@ -1,0 +1,32 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../deps.ts';
+import { formatDate } from '../../lib/format.ts';
+import { latestPublishedDecisions } from '../decisions/decisions.repository.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
+
+const LATEST_DECISIONS = 5;
+
+/** The home page is the e-services hub: every feature's card, from the features themselves. */
+export function createHomeRouter(deps: Deps, hubEntries: readonly HubEntry[]): Router {
+  const router = Router();
+  router.get('/', async (req: Request, res: Response) => {
+    const latest = await latestPublishedDecisions(deps.db, LATEST_DECISIONS);
+    res.render('home/index', {
+      pageTitle: req.t('home.title'),
+      services: hubEntries.map((entry) => ({
+        href: entry.href,
+        title: req.t(entry.titleKey),
+        description: req.t(entry.descriptionKey),
+        access: entry.access,
+        accessLabel: req.t(`access.${entry.access}`),
+      })),
+      latest: latest.map((row) => ({
+        href: `/decisions/${row.id}`,
+        numberText: `${row.number}/${row.year}`,
+        subject: row.subject,
+        meetingDate: formatDate(row.meeting_date, req.lang),
+      })),
+    });
+  });
+  return router;
+}

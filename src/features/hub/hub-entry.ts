@@ -1,0 +1,21 @@
+import type { Router } from 'express';
+
+/** Who may use a service: anyone, a signed-in citizen, or a citizen whose identity a clerk checked. */
+export type Access = 'public' | 'account' | 'verified';
+
+/** A service's card on the e-services hub. Each feature declares its own; the hub only lists them. */
+export interface HubEntry {
+  id: string;
+  href: string;
+  titleKey: string;
+  descriptionKey: string;
+  access: Access;
+  /** Shown in the header navigation as well. */
+  navKey?: string;
+}
+
+/** What every feature folder hands to the composition root. */
+export interface Feature {
+  router: Router;
+  hubEntry?: HubEntry;
+}

@@ -1,0 +1,56 @@
+import type { RequestHandler } from 'express';
+import type { Lang } from '../lib/localized.ts';
+import type { TFunction } from '../lib/i18n.ts';
+
+const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+
+const isLang = (value: unknown): value is Lang => value === 'el' || value === 'en';
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+/** The URL of this page in the other language: same path and query, `lang` replaced. */
+function switchUrl(originalUrl: string, lang: Lang): string {
+  const url = new URL(originalUrl, 'http://localhost');
+  url.searchParams.set('lang', lang);
+  return url.pathname + url.search;
+}
+
+/** Greek by default; `?lang=` switches and is remembered in a cookie. */
+export function language(options: {
+  t: (lang: Lang) => TFunction;
+  secureCookie: boolean;
+}): RequestHandler {
+  return (req, res, next) => {
+    const fromQuery = req.query.lang;
+    let lang: Lang = 'el';
+    if (isLang(fromQuery)) {
+      lang = fromQuery;
+      if (readCookie(req.headers.cookie, 'lang') !== lang) {
+        res.cookie('lang', lang, {
+          maxAge: ONE_YEAR_MS,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: options.secureCookie,
+        });
+      }
+    } else {
+      const fromCookie = readCookie(req.headers.cookie, 'lang');
+      if (isLang(fromCookie)) lang = fromCookie;
+    }
+    const other: Lang = lang === 'el' ? 'en' : 'el';
+    req.lang = lang;
+    req.t = options.t(lang);
+    res.locals.lang = lang;
+    res.locals.t = req.t;
+    res.locals.otherLang = other;
+    res.locals.langSwitchUrl = switchUrl(req.originalUrl, other);
+    next();
+  };
+}

@@ -1,0 +1,25 @@
+import type { RequestHandler } from 'express';
+import type { Config } from '../config.ts';
+import type { HubEntry } from '../features/hub/hub-entry.ts';
+
+/** What every page's layout needs: the municipality (from config), the navigation, the current path. */
+export function siteLocals(config: Config, hubEntries: readonly HubEntry[]): RequestHandler {
+  const navigation = hubEntries.filter((entry) => entry.navKey);
+  return (req, res, next) => {
+    const lang = req.lang;
+    res.locals.site = {
+      name: lang === 'en' ? config.MUNICIPALITY_NAME_EN : config.MUNICIPALITY_NAME_EL,
+      website: config.MUNICIPALITY_WEBSITE,
+      brandColour: config.MUNICIPALITY_BRAND_COLOUR,
+      logoUrl: config.MUNICIPALITY_LOGO_URL,
+      contactEmail: config.CONTACT_EMAIL,
+      contactPhone: config.CONTACT_PHONE,
+      officeAddress: lang === 'en' ? config.OFFICE_ADDRESS_EN : config.OFFICE_ADDRESS_EL,
+      officeHours: lang === 'en' ? config.OFFICE_HOURS_EN : config.OFFICE_HOURS_EL,
+    };
+    res.locals.navigation = navigation;
+    res.locals.currentPath = req.path;
+    res.locals.errors = [];
+    next();
+  };
+}

@@ -1,0 +1,56 @@
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { resolveDatabase } from './db/connect.ts';
+import { migrateLatest } from './db/migrate.ts';
+import { seedDemoData, seedReferenceData } from './db/seed.ts';
+import { createDeps } from './deps.ts';
+import { createHttpServer } from './http-server.ts';
+
+function readConfig(): Readonly<Config> {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const database = await resolveDatabase(config);
+const deps = createDeps(config, database.url);
+const { logger } = deps;
+
+await migrateLatest(deps.db);
+if (config.SEED_DEMO_DATA && !config.isProduction) {
+  const seeded = await seedDemoData(deps.db, deps.documents, {
+    municipality: config.MUNICIPALITY_NAME_EL,
+    today: deps.clock.now(),
+  });
+  if (seeded) logger.info('demo data loaded');
+} else {
+  await seedReferenceData(deps.db);
+}
+
+const app = createApp(deps);
+const server = createHttpServer(app).listen(config.PORT, () => {
+  logger.info({ url: config.baseUrl, embeddedDatabase: !config.DATABASE_URL }, 'portal listening');
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const forced = setTimeout(() => process.exit(1), 10_000).unref();
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await deps.close();
+  await database.stop();
+  clearTimeout(forced);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,52 @@
+import type { TestProject } from 'vitest/node';
+import { createDb } from '../src/db/knex.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.ts';
+import { migrateLatest } from '../src/db/migrate.ts';
+import { seedReferenceData } from '../src/db/seed.ts';
+import { TEMPLATE_DB, withDatabase } from './helpers/database-url.ts';
+
+let embedded: EmbeddedServer | undefined;
+
+/**
+ * One migrated template database per run; each test file copies it into a database of its own
+ * (CREATE DATABASE ... TEMPLATE), so files are isolated and can run in any order.
+ * Uses DATABASE_URL's server when set, an embedded PostgreSQL otherwise.
+ */
+export async function setup(project: TestProject): Promise<void> {
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: '.data/test-postgres',
+      port: 54330,
+      database: 'postgres',
+    });
+    serverUrl = embedded.url;
+  }
+  const admin = createDb(serverUrl, 2);
+  const stale = (await admin.raw(
+    `SELECT datname FROM pg_database WHERE datname LIKE 'eservices_t_%' OR datname = ?`,
+    [TEMPLATE_DB],
+  )) as {
+    rows: { datname: string }[];
+  };
+  for (const { datname } of stale.rows)
+    await admin.raw(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  await admin.raw(`CREATE DATABASE "${TEMPLATE_DB}" ENCODING 'UTF8' TEMPLATE template0`);
+  await admin.destroy();
+
+  const template = createDb(withDatabase(serverUrl, TEMPLATE_DB), 2);
+  await migrateLatest(template);
+  await seedReferenceData(template);
+  await template.destroy();
+  project.provide('databaseServerUrl', serverUrl);
+}
+
+export async function teardown(): Promise<void> {
+  await embedded?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseServerUrl: string;
+  }
+}

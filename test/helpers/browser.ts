@@ -1,0 +1,62 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { createHttpServer } from '../../src/http-server.ts';
+import { createTestContext, type TestContext } from './test-app.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface LiveServer extends TestContext {
+  baseUrl: string;
+  stop: () => Promise<void>;
+}
+
+/** The app listening on a free port over its own database, for a real browser. */
+export async function startLiveServer(
+  prepare?: (ctx: TestContext) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<LiveServer> {
+  const ctx = await createTestContext(env);
+  if (prepare) await prepare(ctx);
+  const server: Server = await new Promise((resolve) => {
+    const s = createHttpServer(ctx.app).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...ctx,
+    baseUrl: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await ctx.close();
+    },
+  };
+}
+
+/** Runs axe with the WCAG 2.1 A and AA rules and fails with the list of violations. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+  expect(summary, `axe on ${page.url()}`).toEqual([]);
+}

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createDb, type Db } from '../../src/db/knex.ts';
+import { createDeps, type Deps } from '../../src/deps.ts';
+import { TEMPLATE_DB, withDatabase } from './database-url.ts';
+
+export interface TestContext {
+  app: ReturnType<typeof createApp>;
+  deps: Deps;
+  db: Db;
+  databaseUrl: string;
+  close: () => Promise<void>;
+}
+
+/** A fresh database (a copy of the migrated template), an upload folder and the app built on them. */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const serverUrl = inject('databaseServerUrl');
+  const name = `eservices_t_${randomBytes(6).toString('hex')}`;
+  const admin = createDb(serverUrl, 1);
+  await admin.raw(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`);
+  await admin.destroy();
+
+  const uploadDir = await mkdtemp(path.join(tmpdir(), 'eservices-test-'));
+  const databaseUrl = withDatabase(serverUrl, name);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    UPLOAD_DIR: uploadDir,
+    ...env,
+  });
+  const deps = createDeps(config, databaseUrl);
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    db: deps.db,
+    databaseUrl,
+    close: async () => {
+      await deps.close();
+      const cleanup = createDb(serverUrl, 1);
+      await cleanup.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.destroy();
+      await rm(uploadDir, { recursive: true, force: true });
+    },
+  };
+}
