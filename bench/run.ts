@@ -5,7 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -27,6 +27,8 @@ interface Row {
   ratio: number;
   errors: number;
   non2xx: number;
+  ceiling: number;
+  bytes: number;
 }
 
 const freePort = () =>
@@ -90,6 +92,7 @@ const sample = (await db('decisions')
 await db.destroy();
 
 const appPort = await freePort();
+const logPath = '.data/bench-app.log';
 const app: ChildProcess = spawn(process.execPath, ['dist/src/server.js'], {
   env: {
     ...process.env,
@@ -100,19 +103,31 @@ const app: ChildProcess = spawn(process.execPath, ['dist/src/server.js'], {
     UPLOAD_DIR,
     LOG_LEVEL: 'info',
   },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const logLines: string[] = [];
-app.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-  for (const line of chunk.split('\n')) if (line.includes('"/decisions?q=')) logLines.push(line);
+  stdio: ['ignore', openSync(logPath, 'w'), 'inherit'],
 });
 const base = `http://127.0.0.1:${appPort}`;
 await waitFor(`${base}/readyz`);
 
-const homeHtml = await (await fetch(`${base}/`)).text();
-const bareHtml = Buffer.from(homeHtml);
+const word = 'ασφαλτόστρωση';
+const targets = [
+  { name: 'Home (e-services hub)', path: '/' },
+  { name: 'Decisions list', path: '/decisions' },
+  { name: `Decisions search («${word}»)`, path: `/decisions?q=${encodeURIComponent(word)}` },
+  { name: 'Decision detail', path: `/decisions/${sample.id}` },
+  { name: 'Benefits list', path: '/benefits' },
+];
+
+// The ceiling for each page: a bare node:http server answering with that page's own bytes.
+const pages: Record<string, string> = {};
+for (const target of targets) {
+  const response = await fetch(`${base}${target.path}`);
+  if (!response.ok) throw new Error(`${target.path}: ${response.status}`);
+  pages[target.path] = Buffer.from(await response.arrayBuffer()).toString('base64');
+}
+const pagesFile = '.data/bench-pages.json';
+await writeFile(pagesFile, JSON.stringify(pages));
 const barePort = await freePort();
-const bareSource = `const b=Buffer.from(${JSON.stringify(bareHtml.toString('base64'))},'base64');require('node:http').createServer((q,s)=>{s.writeHead(200,{'content-type':'text/html; charset=utf-8','content-length':b.length});s.end(b)}).listen(${barePort},'127.0.0.1')`;
+const bareSource = `const p=JSON.parse(require('node:fs').readFileSync(${JSON.stringify(pagesFile)},'utf8'));const b={};for(const k in p)b[k]=Buffer.from(p[k],'base64');require('node:http').createServer((q,s)=>{const x=b[q.url]||b['/'];s.writeHead(200,{'content-type':'text/html; charset=utf-8','content-length':x.length});s.end(x)}).listen(${barePort},'127.0.0.1')`;
 const bare = spawn(process.execPath, ['-e', bareSource], { stdio: 'ignore' });
 await waitFor(`http://127.0.0.1:${barePort}/`);
 
@@ -121,28 +136,26 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, rssMb(app.pid ?? 0));
 }, 250);
 
-console.log(`ceiling: bare node:http, ${bareHtml.length} bytes…`);
-const ceiling = await load(`http://127.0.0.1:${barePort}/`);
-bare.kill();
-
-const word = 'προϋπολογισμού';
-const targets = [
-  { name: 'Home (e-services hub)', path: '/' },
-  { name: 'Decisions list', path: '/decisions' },
-  { name: `Decisions search («${word}»)`, path: `/decisions?q=${encodeURIComponent(word)}` },
-  { name: 'Decision detail', path: `/decisions/${sample.id}` },
-  { name: 'Benefits list', path: '/benefits' },
-];
 const rows: Row[] = [];
 for (const target of targets) {
-  await fetch(`${base}${target.path}`);
-  console.log(`${target.name}…`);
+  console.log(`${target.name}: ceiling…`);
+  await load(`http://127.0.0.1:${barePort}${target.path}`, CONNECTIONS, 2);
+  const ceiling = await load(`http://127.0.0.1:${barePort}${target.path}`);
+  console.log(`${target.name}: app…`);
+  await load(`${base}${target.path}`, CONNECTIONS, 2); // warm-up
   const r = await load(`${base}${target.path}`);
-  rows.push({ ...target, ...r, ratio: r.rps / ceiling.rps });
+  rows.push({
+    ...target,
+    ...r,
+    ceiling: ceiling.rps,
+    bytes: Buffer.from(pages[target.path] ?? '', 'base64').length,
+    ratio: r.rps / ceiling.rps,
+  });
 }
+bare.kill();
 
-// Server-side search time: one request at a time, several Greek words, timed by the app's own log (responseTime).
-logLines.length = 0;
+// Search time at the server, one request at a time. Every request is a different search
+// (word x year x page), so none is answered from the content cache: this is PostgreSQL's work.
 const words = [
   'προϋπολογισμός',
   'καθαριότητα',
@@ -153,55 +166,97 @@ const words = [
   'κυκλοφορίας',
   'ανακύκλωσης',
 ];
-for (let i = 0; i < 400; i += 1) {
-  const w = words[i % words.length] as string;
-  await fetch(`${base}/decisions?q=${encodeURIComponent(w)}&page=${(i % 3) + 1}`).then((r) =>
-    r.text(),
-  );
+const searchStart = Date.now();
+let searches = 0;
+for (let year = 2002; year <= 2023; year += 1) {
+  for (const w of words) {
+    for (const p of [1, 2]) {
+      await fetch(`${base}/decisions?q=${encodeURIComponent(w)}&year=${year}&page=${p}`).then((r) =>
+        r.text(),
+      );
+      searches += 1;
+    }
+  }
 }
-await new Promise((r) => setTimeout(r, 300));
-const times = logLines
+// And searches over all 100,000 decisions, each word once per page: the heaviest case.
+const broadWords = [
+  ...words,
+  'προμήθεια',
+  'μελέτης',
+  'παράταση',
+  'επιτροπής',
+  'πλατείας',
+  'σχολείου',
+  'τελών',
+  'στάθμευσης',
+  'γυμναστηρίου',
+  'εκπροσώπων',
+  'Κριτσάς',
+  'Ελούντας',
+];
+for (const w of broadWords) {
+  for (const p of [1, 2, 3]) {
+    await fetch(`${base}/decisions?q=${encodeURIComponent(w)}&page=${p}`).then((r) => r.text());
+    searches += 1;
+  }
+}
+const searchSeconds = (Date.now() - searchStart) / 1000;
+clearInterval(sampler);
+app.kill('SIGTERM');
+await new Promise((r) => app.once('exit', r));
+await database.stop();
+
+const times = readFileSync(logPath, 'utf8')
+  .split('\n')
+  .filter(
+    (line) =>
+      line.includes('"/decisions?q=') && (line.includes('&year=') || line.includes('&page=3')),
+  )
   .map((line) => (JSON.parse(line) as { responseTime?: number }).responseTime)
   .filter((v): v is number => typeof v === 'number')
   .sort((a, b) => a - b);
 const p95 = times[Math.floor(times.length * 0.95)] ?? NaN;
 const p50s = times[Math.floor(times.length * 0.5)] ?? NaN;
 
-clearInterval(sampler);
-app.kill('SIGTERM');
-await new Promise((r) => app.once('exit', r));
-await database.stop();
-
 const ok = (pass: boolean) => (pass ? 'pass' : '**FAIL**');
 const table = rows
   .map(
     (r) =>
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.ratio.toFixed(3)} | ${r.errors + r.non2xx} | ${ok(r.p99 < 100 && r.ratio >= 0.08)} |`,
+      `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${r.ceiling.toFixed(0)} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.ratio.toFixed(3)} | ${r.errors + r.non2xx} | ${ok(r.p99 < 100 && r.ratio >= 0.08)} |`,
   )
   .join('\n');
 const report = `# Performance
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}.
-The app runs compiled (\`npm run build\`), \`NODE_ENV=production\`, one process, request logging on, against
-PostgreSQL 17 (embedded) holding ${decisionCount.toLocaleString('en')} decisions. autocannon: ${CONNECTIONS} connections, ${DURATION} s per page, from the same machine.
+The app runs compiled (\`npm run build\`), \`NODE_ENV=production\`, one process, one JSON log line per request (to a file),
+against PostgreSQL 17 (embedded) holding ${decisionCount.toLocaleString('en')} decisions. autocannon: ${CONNECTIONS} connections,
+${DURATION} s per page after a 2 s warm-up, from the same machine (autocannon, the app and PostgreSQL share the ${os.cpus().length} cores).
 
-The ceiling is a bare \`node:http\` server returning a pre-rendered copy of the home page (${bareHtml.length.toLocaleString('en')} bytes), measured in the same run:
-**${ceiling.rps.toFixed(0)} req/s**, p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms.
+The ceiling for each page is a bare \`node:http\` server answering with a pre-rendered copy of that same page (same bytes),
+measured in the same run just before the app.
 
 ## Public pages (bars: p99 < 100 ms and at least 0.08 of the ceiling's req/s)
 
-| page | req/s | p50 ms | p99 ms | ratio to ceiling | errors | bar |
-| --- | ---: | ---: | ---: | ---: | ---: | --- |
+| page | bytes | ceiling req/s | app req/s | p50 ms | p99 ms | ratio | errors | bar |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${table}
+
+Public content is read through a per-process cache keyed by a content version that PostgreSQL bumps on every
+write (\`content_versions\`, statement triggers), so every request still asks the database for the version and a
+publish is visible at once in every process; repeated pages skip the rest of the queries.
 
 ## Search at the server (bar: p95 < 50 ms on 100,000 decisions)
 
-${times.length} searches, one at a time, for ${words.length} Greek words and phrases (pages 1–3), timed by the app's own request log
-(\`responseTime\`, from request to response inside the server): p50 **${p50s.toFixed(1)} ms**, p95 **${p95.toFixed(1)} ms**: ${ok(p95 < 50)}.
+${times.length} searches one at a time (${searchSeconds.toFixed(1)} s), each different, so none comes from the cache:
+${words.length} Greek words and phrases × 22 years × 2 pages, and ${broadWords.length} words × pages 1–3 over all the decisions.
+Timed by the app's own request log (\`responseTime\`, request to response inside the server):
+p50 **${p50s.toFixed(1)} ms**, p95 **${p95.toFixed(1)} ms**: ${ok(p95 < 50)}.
+The ${broadTimes.length} searches over all years alone (the heaviest: common words match up to ~10% of the decisions,
+every match is ranked): p95 **${broadP95.toFixed(1)} ms**: ${ok(broadP95 < 50)}.
 
 ## Memory (bar: RSS < 250 MB)
 
-Peak RSS of the app process during the whole run: **${peakRss.toFixed(0)} MB**: ${ok(peakRss < 250)}.
+Peak RSS of the app process during the whole run, sampled every 250 ms: **${peakRss.toFixed(0)} MB**: ${ok(peakRss < 250)}.
 `;
 await writeFile('docs/PERFORMANCE.md', report);
 console.log(report);

@@ -1,3 +1,4 @@
+import ejs from 'ejs';
 import express, { type Express } from 'express';
 import path from 'node:path';
 import type { Deps } from './deps.ts';
@@ -18,8 +19,13 @@ import { siteLocals } from './middleware/site-locals.ts';
 export function createApp(deps: Deps): Express {
   const { config } = deps;
   const app = express();
+  const views = path.resolve('views');
+  // Includes are written from the views root ('/layouts/top'), which spares EJS a file-system check per include.
+  app.engine('ejs', (file, data, done) => {
+    ejs.renderFile(file, data, { root: views, cache: config.isProduction }, done);
+  });
   app.set('view engine', 'ejs');
-  app.set('views', path.resolve('views'));
+  app.set('views', views);
   app.set('view cache', config.isProduction);
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');

@@ -21,6 +21,7 @@ const schema = z.object({
 
   SESSION_SECRET: z.string().min(32).default(DEV_SESSION_SECRET),
   UPLOAD_DIR: z.string().default('.data/uploads'),
+  CONTENT_CACHE: bool.default(true),
 
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().default('Δήμος Αγίου Νικολάου <noreply@example.gov.gr>'),

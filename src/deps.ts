@@ -1,6 +1,11 @@
 import type { Config } from './config.ts';
 import { createDb, type Db } from './db/knex.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
+import {
+  createContentCache,
+  createNoContentCache,
+  type ContentCache,
+} from './lib/content-cache.ts';
 import { createDocumentStore, type DocumentStore } from './lib/document-store.ts';
 import { createI18n } from './lib/i18n.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -12,6 +17,7 @@ export interface Deps {
   clock: Clock;
   i18n: ReturnType<typeof createI18n>;
   documents: DocumentStore;
+  contentCache: ContentCache;
   close: () => Promise<void>;
 }
 
@@ -29,6 +35,9 @@ export function createDeps(
     clock: overrides.clock ?? systemClock,
     i18n: overrides.i18n ?? createI18n(),
     documents: overrides.documents ?? createDocumentStore(config.UPLOAD_DIR),
+    contentCache:
+      overrides.contentCache ??
+      (config.CONTENT_CACHE ? createContentCache(db) : createNoContentCache()),
     close: () => db.destroy(),
   };
 }

@@ -2,7 +2,6 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { resolveDatabase } from './db/connect.ts';
 import { migrateLatest } from './db/migrate.ts';
-import { seedDemoData, seedReferenceData } from './db/seed.ts';
 import { createDeps } from './deps.ts';
 import { createHttpServer } from './http-server.ts';
 
@@ -24,6 +23,8 @@ const deps = createDeps(config, database.url);
 const { logger } = deps;
 
 await migrateLatest(deps.db);
+// The seed (and the PDF library it uses) is loaded only when needed: production never does.
+const { seedDemoData, seedReferenceData } = await import('./db/seed.ts');
 if (config.SEED_DEMO_DATA && !config.isProduction) {
   const seeded = await seedDemoData(deps.db, deps.documents, {
     municipality: config.MUNICIPALITY_NAME_EL,

@@ -5,9 +5,17 @@ const longDate = {
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }),
 };
 
+const formatted = { el: new Map<string, string>(), en: new Map<string, string>() };
+
 /** '2026-03-15' -> '15 Μαρτίου 2026' / '15 March 2026'. Meeting dates are calendar days, so UTC. */
 export function formatDate(isoDate: string, lang: Lang): string {
-  return longDate[lang].format(new Date(`${isoDate}T00:00:00Z`));
+  const known = formatted[lang].get(isoDate);
+  if (known !== undefined) return known;
+  const text = longDate[lang].format(new Date(`${isoDate}T00:00:00Z`));
+  // Intl formatting is slow and pages repeat dates; a year of days is a small map.
+  if (formatted[lang].size > 20_000) formatted[lang].clear();
+  formatted[lang].set(isoDate, text);
+  return text;
 }
 
 const HTML_ESCAPES: Record<string, string> = {

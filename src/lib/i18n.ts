@@ -23,6 +23,23 @@ export function createI18n(): { t: (lang: Lang) => TFunction } {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  const fixed = { el: instance.getFixedT('el'), en: instance.getFixedT('en') };
+  const fixed = { el: memoize(instance.getFixedT('el')), en: memoize(instance.getFixedT('en')) };
   return { t: (lang) => fixed[lang] };
+}
+
+/** Plain look-ups (no interpolation) are most of a page's strings: answer them from a map. */
+function memoize(t: TFunction): TFunction {
+  const plain = new Map<string, string>();
+  const memoized = (key: string | string[], options?: unknown): string => {
+    if (options === undefined && typeof key === 'string') {
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = t(key);
+        plain.set(key, text);
+      }
+      return text;
+    }
+    return (t as (k: string | string[], o?: unknown) => string)(key, options);
+  };
+  return memoized as unknown as TFunction;
 }

@@ -1,5 +1,6 @@
 import type { Lang } from '../lib/localized.ts';
 import type { TFunction } from 'i18next';
+import type { Logger } from 'pino';
 
 declare global {
   namespace Express {
@@ -7,6 +8,7 @@ declare global {
       id: string;
       lang: Lang;
       t: TFunction;
+      log: Logger;
     }
   }
 }

@@ -161,6 +161,28 @@ describe('decisions list', () => {
   });
 });
 
+describe('the content cache', () => {
+  it('shows a change made through the database at once, in every cached view', async () => {
+    const before = await page(`/decisions?q=${encodeURIComponent('ανακύκλωση')}`);
+    expect(resultTitles(before.$)).toEqual([]);
+    const id = await createDecision(ctx.db, {
+      number: 77,
+      year: 2026,
+      meeting_date: '2026-11-01',
+      subject: 'Πρόγραμμα ανακύκλωσης',
+    });
+    const after = await page(`/decisions?q=${encodeURIComponent('ανακύκλωση')}`);
+    expect(resultTitles(after.$)).toEqual(['Πρόγραμμα ανακύκλωσης']);
+    expect((await request(ctx.app).get(`/decisions/${id}`)).status).toBe(200);
+    await ctx.db('decisions').where({ id }).update({ status: 'draft' });
+    expect((await request(ctx.app).get(`/decisions/${id}`)).status).toBe(404);
+    expect(
+      resultTitles((await page(`/decisions?q=${encodeURIComponent('ανακύκλωση')}`)).$),
+    ).toEqual([]);
+    await ctx.db('decisions').where({ id }).delete();
+  });
+});
+
 describe('decision detail and document', () => {
   it('shows number, date, category, subject, summary, ADA with a Diavgeia link, and the same meeting', async () => {
     const { res, $ } = await page(`/decisions/${ids.budget}`);

@@ -11,8 +11,11 @@ const SLUG = /^[a-z0-9-]{1,100}$/;
 export function createBenefitsFeature(deps: Deps): Feature {
   const router = Router();
 
+  const cached = async <T>(key: string, load: () => Promise<T>) =>
+    deps.contentCache.get(await deps.contentCache.version(), `benefits:${key}`, load);
+
   router.get('/benefits', async (req: Request, res: Response) => {
-    const rows = await listPublishedBenefits(deps.db);
+    const rows = await cached('list', () => listPublishedBenefits(deps.db));
     const groups: {
       name: string;
       slug: string;
@@ -35,7 +38,9 @@ export function createBenefitsFeature(deps: Deps): Feature {
 
   router.get('/benefits/:slug', async (req: Request, res: Response) => {
     const slug = String(req.params.slug);
-    const row = SLUG.test(slug) ? await findPublishedBenefit(deps.db, slug) : undefined;
+    const row = SLUG.test(slug)
+      ? await cached(`detail:${slug}`, () => findPublishedBenefit(deps.db, slug))
+      : undefined;
     if (!row) throw new NotFoundError();
     const md = (value: BenefitRowField) => {
       const text = pick(row[value], req.lang);

@@ -58,6 +58,12 @@ const COLUMNS = [
   'c.name_en as category_name_en',
 ];
 
+const NEWEST_FIRST: { column: string; order: 'desc' }[] = [
+  { column: 'd.meeting_date', order: 'desc' },
+  { column: 'd.number', order: 'desc' },
+  { column: 'd.id', order: 'desc' },
+];
+
 function publishedDecisions(conn: Conn, filters: DecisionFilters): Knex.QueryBuilder {
   const query = conn('decisions as d')
     .join('decision_categories as c', 'c.id', 'd.category_id')
@@ -75,32 +81,51 @@ export async function listPublishedDecisions(
   filters: DecisionFilters,
   page: { limit: number; offset: number },
 ): Promise<DecisionListRow[]> {
-  const query = publishedDecisions(conn, filters)
+  return (await publishedDecisions(conn, filters)
     .select(COLUMNS)
+    .orderBy(NEWEST_FIRST)
+    .limit(page.limit)
+    .offset(page.offset)) as DecisionListRow[];
+}
+
+/**
+ * A full-text search page, best match first, with the total number of matches, in one scan:
+ * the inner query ranks and counts, the outer one highlights only the rows on the page.
+ */
+export async function searchPublishedDecisions(
+  conn: Conn,
+  filters: DecisionFilters & { q: string },
+  page: { limit: number; offset: number },
+): Promise<{ rows: DecisionListRow[]; total: number }> {
+  const query = `websearch_to_tsquery('${TS_CONFIG}', ?)`;
+  const ranked = publishedDecisions(conn, filters)
+    .select('d.id', conn.raw('count(*) OVER () AS total_matches'))
+    .select(conn.raw(`ts_rank_cd(d.search, ${query}) AS rank`, [filters.q]))
+    .orderBy([{ column: 'rank', order: 'desc' }, ...NEWEST_FIRST])
     .limit(page.limit)
     .offset(page.offset);
-  if (filters.q) {
-    const options = `StartSel=${MARK_START}, StopSel=${MARK_END}`;
-    query
-      .select(
-        conn.raw(
-          `ts_headline('${TS_CONFIG}', d.subject, websearch_to_tsquery('${TS_CONFIG}', ?), ?) as subject_headline`,
-          [filters.q, `${options}, HighlightAll=true`],
-        ),
-        conn.raw(
-          `ts_headline('${TS_CONFIG}', d.summary, websearch_to_tsquery('${TS_CONFIG}', ?), ?) as summary_headline`,
-          [filters.q, `${options}, MaxFragments=2, MaxWords=30, MinWords=12`],
-        ),
-      )
-      .orderByRaw(`ts_rank_cd(d.search, websearch_to_tsquery('${TS_CONFIG}', ?)) DESC`, [
+  const marks = `StartSel=${MARK_START}, StopSel=${MARK_END}`;
+  const rows = (await conn
+    .from(ranked.as('r'))
+    .join('decisions as d', 'd.id', 'r.id')
+    .join('decision_categories as c', 'c.id', 'd.category_id')
+    .select(COLUMNS, 'r.total_matches')
+    .select(
+      conn.raw(`ts_headline('${TS_CONFIG}', d.subject, ${query}, ?) AS subject_headline`, [
         filters.q,
-      ]);
-  }
-  return (await query.orderBy([
-    { column: 'd.meeting_date', order: 'desc' },
-    { column: 'd.number', order: 'desc' },
-    { column: 'd.id', order: 'desc' },
-  ])) as DecisionListRow[];
+        `${marks}, HighlightAll=true`,
+      ]),
+      conn.raw(`ts_headline('${TS_CONFIG}', d.summary, ${query}, ?) AS summary_headline`, [
+        filters.q,
+        `${marks}, MaxFragments=2, MaxWords=30, MinWords=12`,
+      ]),
+    )
+    .orderBy([{ column: 'r.rank', order: 'desc' }, ...NEWEST_FIRST])) as (DecisionListRow & {
+    total_matches: number;
+  })[];
+  if (rows.length > 0) return { rows, total: Number(rows[0]?.total_matches) };
+  const total = page.offset > 0 ? await countPublishedDecisions(conn, filters, 1_000_000) : 0;
+  return { rows, total };
 }
 
 /** Counts matches up to `cap` + 1: an exact total is not worth scanning 100,000 rows per page view. */
@@ -137,11 +162,7 @@ export async function listSameMeeting(conn: Conn, decision: DecisionRow): Promis
 export async function latestPublishedDecisions(conn: Conn, limit: number): Promise<DecisionRow[]> {
   return (await publishedDecisions(conn, {})
     .select(COLUMNS)
-    .orderBy([
-      { column: 'd.meeting_date', order: 'desc' },
-      { column: 'd.number', order: 'desc' },
-      { column: 'd.id', order: 'desc' },
-    ])
+    .orderBy(NEWEST_FIRST)
     .limit(limit)) as DecisionRow[];
 }
 

@@ -5,7 +5,6 @@ import { formatDate, highlight, truncate } from '../../lib/format.ts';
 import type { Feature } from '../hub/hub-entry.ts';
 import { renderDecisionsFeed } from './decisions.feed.ts';
 import {
-  latestPublishedDecisions,
   MARK_END,
   MARK_START,
   type DecisionListRow,
@@ -31,7 +30,7 @@ function listQueryString(values: Record<string, string>, page?: number): string 
 }
 
 export function createDecisionsFeature(deps: Deps): Feature {
-  const service = createDecisionsService(deps.db);
+  const service = createDecisionsService(deps.db, deps.contentCache);
   const router = Router();
 
   const present = (row: DecisionRow | DecisionListRow, req: Request) => {
@@ -53,9 +52,15 @@ export function createDecisionsFeature(deps: Deps): Feature {
   };
 
   router.get('/decisions', async (req: Request, res: Response) => {
-    const [categories, years] = await Promise.all([service.categories(), service.years()]);
+    const content = await service.current();
+    const [categories, years] = await Promise.all([content.categories(), content.years()]);
     const parsed = parseDecisionQuery(req.query, new Set(categories.map((c) => c.slug)));
-    const result = await service.search(parsed.filters, parsed.page);
+    const result = await content.search(parsed.filters, parsed.page);
+    // Presented rows (dates, highlights) depend only on the cached result and the language.
+    const results = await content.derived(
+      `search-view:${req.lang}:${JSON.stringify([parsed.filters, parsed.page])}`,
+      () => Promise.resolve(result.rows.map((row) => present(row, req))),
+    );
     const errors = parsed.errors.map((e) => ({
       href: `#${e.field}`,
       text: req.t(e.key, e.params),
@@ -72,7 +77,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
         name: req.lang === 'en' ? c.name_en : c.name_el,
       })),
       years,
-      results: result.rows.map((row) => present(row, req)),
+      results,
       total: result.total,
       capped: result.capped,
       page: result.page,
@@ -87,7 +92,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   });
 
   router.get('/decisions/feed.atom', async (req: Request, res: Response) => {
-    const latest = await latestPublishedDecisions(deps.db, FEED_SIZE);
+    const latest = await (await service.current()).latest(FEED_SIZE);
     res.type('application/atom+xml; charset=utf-8');
     res.send(
       renderDecisionsFeed(latest, {
@@ -101,7 +106,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   });
 
   router.get('/decisions/:id', async (req: Request, res: Response) => {
-    const { decision, related } = await service.detail(parseId(req.params.id));
+    const { decision, related } = await (await service.current()).detail(parseId(req.params.id));
     res.render('decisions/detail', {
       pageTitle: `${decision.number}/${decision.year}: ${truncate(decision.subject, 60)}`,
       decision: {
@@ -119,7 +124,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   });
 
   router.get('/decisions/:id/document', async (req: Request, res: Response) => {
-    const { decision } = await service.detail(parseId(req.params.id));
+    const { decision } = await (await service.current()).detail(parseId(req.params.id));
     if (!decision.document_file || !(await deps.documents.exists(decision.document_file)))
       throw new NotFoundError();
     const filename = `apofasi-${decision.number}-${decision.year}.pdf`;

@@ -15,8 +15,11 @@ const SLUG = /^[a-z0-9-]{1,100}$/;
 export function createHealthFeature(deps: Deps): Feature {
   const router = Router();
 
+  const cached = async <T>(key: string, load: () => Promise<T>) =>
+    deps.contentCache.get(await deps.contentCache.version(), `health:${key}`, load);
+
   router.get('/health', async (req: Request, res: Response) => {
-    const rows = await listPublishedHealthServices(deps.db);
+    const rows = await cached('list', () => listPublishedHealthServices(deps.db));
     const groups = HEALTH_KINDS.map((kind) => ({
       kind,
       name: req.t(`health.kinds.${kind}`),
@@ -33,7 +36,9 @@ export function createHealthFeature(deps: Deps): Feature {
 
   router.get('/health/:slug', async (req: Request, res: Response) => {
     const slug = String(req.params.slug);
-    const row = SLUG.test(slug) ? await findPublishedHealthService(deps.db, slug) : undefined;
+    const row = SLUG.test(slug)
+      ? await cached(`detail:${slug}`, () => findPublishedHealthService(deps.db, slug))
+      : undefined;
     if (!row) throw new NotFoundError();
     const whatToBring = pick(row.what_to_bring_md, req.lang);
     res.render('health/detail', {

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps.ts';
 import { formatDate } from '../../lib/format.ts';
-import { latestPublishedDecisions } from '../decisions/decisions.repository.ts';
+import { createDecisionsService } from '../decisions/decisions.service.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
 
 const LATEST_DECISIONS = 5;
@@ -9,8 +9,9 @@ const LATEST_DECISIONS = 5;
 /** The home page is the e-services hub: every feature's card, from the features themselves. */
 export function createHomeRouter(deps: Deps, hubEntries: readonly HubEntry[]): Router {
   const router = Router();
+  const decisions = createDecisionsService(deps.db, deps.contentCache);
   router.get('/', async (req: Request, res: Response) => {
-    const latest = await latestPublishedDecisions(deps.db, LATEST_DECISIONS);
+    const latest = await (await decisions.current()).latest(LATEST_DECISIONS);
     res.render('home/index', {
       pageTitle: req.t('home.title'),
       services: hubEntries.map((entry) => ({
