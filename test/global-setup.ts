@@ -28,7 +28,7 @@ export async function setup(project: TestProject): Promise<void> {
   if (!serverUrl) {
     embedded = await startEmbeddedPostgres({
       dataDir: '.data/test-postgres',
-      port: 54330,
+      port: await freePort(),
       database: 'postgres',
     });
     serverUrl = embedded.url;
