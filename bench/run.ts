@@ -100,6 +100,7 @@ const app: ChildProcess = spawn(process.execPath, ['dist/src/server.js'], {
     PORT: String(appPort),
     DATABASE_URL: database.url,
     SESSION_SECRET: 'bench-'.repeat(8),
+    SMTP_URL: 'smtp://127.0.0.1:2525',
     UPLOAD_DIR,
     LOG_LEVEL: 'info',
   },

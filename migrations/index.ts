@@ -4,6 +4,7 @@ import * as m1 from './20261121090100_sessions.ts';
 import * as m2 from './20261121090200_decisions.ts';
 import * as m3 from './20261121090300_benefits_and_health.ts';
 import * as m4 from './20261121100000_content_versions.ts';
+import * as m5 from './20261121110000_users.ts';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261121090200_decisions': m2,
   '20261121090300_benefits_and_health': m3,
   '20261121100000_content_versions': m4,
+  '20261121110000_users': m5,
 };

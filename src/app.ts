@@ -9,6 +9,14 @@ import { createHealthFeature } from './features/health/health.routes.ts';
 import { createHomeRouter } from './features/home/home.routes.ts';
 import type { Feature, HubEntry } from './features/hub/hub-entry.ts';
 import { createPagesRouter } from './features/pages/pages.routes.ts';
+import { createAccountsRouter } from './features/accounts/accounts.feature.ts';
+import { findUserById } from './features/accounts/users.repository.ts';
+import { createDevMailboxRouter } from './features/mail/dev-mailbox.routes.ts';
+import { configurePassport, sessionLimits } from './middleware/auth.ts';
+import { csrfProtection } from './middleware/csrf.ts';
+import { sessionMiddleware } from './middleware/session.ts';
+import { sessionWhenNeeded } from './middleware/session-when-needed.ts';
+import passport from 'passport';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { requestLogger } from './middleware/request-logger.ts';
@@ -16,7 +24,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
 
 /** The composition root: every request's path through the middleware, in order. */
-export function createApp(deps: Deps): Express {
+export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {}): Express {
   const { config } = deps;
   const app = express();
   const views = path.resolve('views');
@@ -53,8 +61,21 @@ export function createApp(deps: Deps): Express {
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  configurePassport((id) => findUserById(deps.db, id));
+  const csrf = csrfProtection();
+  app.use(
+    sessionWhenNeeded([
+      sessionMiddleware({ pool: deps.sessionPool, secret: config.SESSION_SECRET, secure: config.isProduction }),
+      passport.session(),
+      sessionLimits(() => deps.clock.now()),
+      csrf.expose,
+    ]),
+  );
+  app.use(csrf.protect);
 
   app.use(createHomeRouter(deps, hubEntries));
+  app.use(createAccountsRouter(deps, hubEntries));
+  if (!config.isProduction) app.use(createDevMailboxRouter(deps.db));
   app.use(createPagesRouter());
   for (const feature of features) app.use(feature.router);
 

@@ -24,6 +24,9 @@ const schema = z.object({
   CONTENT_CACHE: bool.default(true),
 
   SMTP_URL: z.url().optional(),
+  MAIL_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  MAIL_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(20),
+  RUN_WORKER: bool.default(true),
   MAIL_FROM: z.string().default('Δήμος Αγίου Νικολάου <noreply@example.gov.gr>'),
 
   MUNICIPALITY_NAME_EL: z.string().min(1).default('Δήμος Αγίου Νικολάου'),
@@ -69,6 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   if (isProduction && !values.DATABASE_URL) {
     throw new ConfigError('Invalid setting DATABASE_URL: production needs a PostgreSQL server URL');
+  }
+  if (isProduction && !values.SMTP_URL) {
+    throw new ConfigError('Invalid setting SMTP_URL: production needs an SMTP server for outgoing mail');
   }
   const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
   return Object.freeze({ ...values, isProduction, baseUrl });

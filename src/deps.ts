@@ -1,3 +1,5 @@
+import type PgBoss from 'pg-boss';
+import pg from 'pg';
 import type { Config } from './config.ts';
 import { createDb, type Db } from './db/knex.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -9,6 +11,7 @@ import {
 import { createDocumentStore, type DocumentStore } from './lib/document-store.ts';
 import { createI18n } from './lib/i18n.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { createBoss, createMailQueue, ensureMailQueue, type MailQueue } from './features/mail/mail-queue.ts';
 
 export interface Deps {
   config: Readonly<Config>;
@@ -18,6 +21,12 @@ export interface Deps {
   i18n: ReturnType<typeof createI18n>;
   documents: DocumentStore;
   contentCache: ContentCache;
+  boss: PgBoss;
+  /** A small pg pool for the session store. */
+  sessionPool: pg.Pool;
+  mail: MailQueue;
+  /** Starts what needs starting (the job queue). */
+  start: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -26,8 +35,13 @@ export function createDeps(
   config: Readonly<Config>,
   databaseUrl: string,
   overrides: Partial<Deps> = {},
+  options: { worker?: boolean } = {},
 ): Deps {
   const db = overrides.db ?? createDb(databaseUrl, config.DATABASE_POOL_MAX);
+  const boss = overrides.boss ?? createBoss(databaseUrl, { worker: options.worker ?? false });
+  const queueOptions = { retryDelaySeconds: config.MAIL_RETRY_DELAY_SECONDS, retryLimit: config.MAIL_RETRY_LIMIT };
+  let started = false;
+  const sessionPool = new pg.Pool({ connectionString: databaseUrl, max: 5, application_name: 'eservices-sessions' });
   return {
     config,
     db,
@@ -38,6 +52,18 @@ export function createDeps(
     contentCache:
       overrides.contentCache ??
       (config.CONTENT_CACHE ? createContentCache(db) : createNoContentCache()),
-    close: () => db.destroy(),
+    boss,
+    sessionPool,
+    mail: overrides.mail ?? createMailQueue(boss, queueOptions),
+    start: async () => {
+      await boss.start();
+      await ensureMailQueue(boss, queueOptions);
+      started = true;
+    },
+    close: async () => {
+      if (started) await boss.stop({ graceful: true, wait: true, timeout: 5000 });
+      await sessionPool.end();
+      await db.destroy();
+    },
   };
 }

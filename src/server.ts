@@ -4,6 +4,7 @@ import { resolveDatabase } from './db/connect.ts';
 import { migrateLatest } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
 import { createHttpServer } from './http-server.ts';
+import { startConfiguredMailWorker } from './features/mail/start-worker.ts';
 
 function readConfig(): Readonly<Config> {
   try {
@@ -19,7 +20,7 @@ function readConfig(): Readonly<Config> {
 
 const config = readConfig();
 const database = await resolveDatabase(config);
-const deps = createDeps(config, database.url);
+const deps = createDeps(config, database.url, {}, { worker: config.RUN_WORKER });
 const { logger } = deps;
 
 await migrateLatest(deps.db);
@@ -35,6 +36,10 @@ if (config.SEED_DEMO_DATA && !config.isProduction) {
   await seedReferenceData(deps.db);
 }
 
+await deps.start();
+// The mail worker runs inside the web process unless RUN_WORKER=false (then run `npm run worker`).
+const transport = config.RUN_WORKER ? await startConfiguredMailWorker(deps) : undefined;
+
 const app = createApp(deps);
 const server = createHttpServer(app).listen(config.PORT, () => {
   logger.info({ url: config.baseUrl, embeddedDatabase: !config.DATABASE_URL }, 'portal listening');
@@ -49,6 +54,7 @@ async function shutdown(signal: string): Promise<void> {
   server.closeIdleConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await deps.close();
+  transport?.close();
   await database.stop();
   clearTimeout(forced);
   process.exit(0);

@@ -4,6 +4,7 @@ import { createDb } from '../src/db/knex.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.ts';
 import { migrateLatest } from '../src/db/migrate.ts';
 import { seedReferenceData } from '../src/db/seed.ts';
+import { createBoss, ensureMailQueue } from '../src/features/mail/mail-queue.ts';
 import { TEMPLATE_DB, withDatabase } from './helpers/database-url.ts';
 
 let embedded: EmbeddedServer | undefined;
@@ -49,6 +50,11 @@ export async function setup(project: TestProject): Promise<void> {
   await migrateLatest(template);
   await seedReferenceData(template);
   await template.destroy();
+  // pg-boss installs its schema once here, so each test database starts with it.
+  const boss = createBoss(withDatabase(serverUrl, TEMPLATE_DB), { worker: false });
+  await boss.start();
+  await ensureMailQueue(boss, { retryDelaySeconds: 1, retryLimit: 5 });
+  await boss.stop({ graceful: false, wait: true });
   project.provide('databaseServerUrl', serverUrl);
 }
 

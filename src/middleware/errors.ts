@@ -17,6 +17,10 @@ export function errorHandler(options: { production: boolean }): ErrorRequestHand
       status = err.status;
       titleKey = err.messageKey;
       bodyKey = err.messageKey.replace(/\.title$/, '.body');
+    } else if ((err as { code?: string } | null)?.code === 'EBADCSRFTOKEN') {
+      status = 403;
+      titleKey = 'errors.csrf.title';
+      bodyKey = 'errors.csrf.body';
     } else if (isClientError(err)) {
       status = err.status;
       titleKey = 'errors.badRequest.title';

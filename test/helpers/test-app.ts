@@ -8,6 +8,8 @@ import { loadConfig } from '../../src/config.ts';
 import { createDb, type Db } from '../../src/db/knex.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import { TEMPLATE_DB, withDatabase } from './database-url.ts';
+import type { Feature } from '../../src/features/hub/hub-entry.ts';
+import type { Clock } from '../../src/lib/clock.ts';
 
 export interface TestContext {
   app: ReturnType<typeof createApp>;
@@ -18,7 +20,7 @@ export interface TestContext {
 }
 
 /** A fresh database (a copy of the migrated template), an upload folder and the app built on them. */
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(env: Record<string, string> = {}, options: { extraFeatures?: Feature[]; clock?: Clock } = {}): Promise<TestContext> {
   const serverUrl = inject('databaseServerUrl');
   const name = `eservices_t_${randomBytes(6).toString('hex')}`;
   const admin = createDb(serverUrl, 1);
@@ -32,10 +34,13 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
     UPLOAD_DIR: uploadDir,
+    TRUST_PROXY: 'true',
+    MAIL_RETRY_DELAY_SECONDS: '1',
     ...env,
   });
-  const deps = createDeps(config, databaseUrl);
-  const app = createApp(deps);
+  const deps = createDeps(config, databaseUrl, options.clock ? { clock: options.clock } : {});
+  await deps.start();
+  const app = createApp(deps, { extraFeatures: options.extraFeatures });
   return {
     app,
     deps,

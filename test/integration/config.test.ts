@@ -17,19 +17,15 @@ describe('config', () => {
     );
   });
 
-  it('refuses the development secret and the embedded database in production', () => {
+  it('refuses the development secret, the embedded database and missing SMTP in production', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@localhost/db' }),
     ).toThrow(/SESSION_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).toThrow(
       /DATABASE_URL/,
     );
-    expect(
-      loadConfig({
-        NODE_ENV: 'production',
-        SESSION_SECRET: 'x'.repeat(40),
-        DATABASE_URL: 'postgres://x@localhost/db',
-      }).isProduction,
-    ).toBe(true);
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://x@localhost/db' };
+    expect(() => loadConfig(production)).toThrow(/SMTP_URL/);
+    expect(loadConfig({ ...production, SMTP_URL: 'smtp://mail.example.gov.gr:587' }).isProduction).toBe(true);
   });
 });

@@ -103,6 +103,7 @@ describe('pages and errors', () => {
       LOG_LEVEL: 'silent',
       DATABASE_URL: ctx.databaseUrl,
       SESSION_SECRET: 'a'.repeat(40),
+      SMTP_URL: 'smtp://127.0.0.1:2525',
     });
     const deps = createDeps(config, ctx.databaseUrl);
     try {

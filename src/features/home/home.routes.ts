@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { formatDate } from '../../lib/format.ts';
 import { createDecisionsService } from '../decisions/decisions.service.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
+import { serviceStates } from '../hub/service-states.ts';
 
 const LATEST_DECISIONS = 5;
 
@@ -14,13 +15,7 @@ export function createHomeRouter(deps: Deps, hubEntries: readonly HubEntry[]): R
     const latest = await (await decisions.current()).latest(LATEST_DECISIONS);
     res.render('home/index', {
       pageTitle: req.t('home.title'),
-      services: hubEntries.map((entry) => ({
-        href: entry.href,
-        title: req.t(entry.titleKey),
-        description: req.t(entry.descriptionKey),
-        access: entry.access,
-        accessLabel: req.t(`access.${entry.access}`),
-      })),
+      services: serviceStates(req, hubEntries, req.user),
       latest: latest.map((row) => ({
         href: `/decisions/${row.id}`,
         numberText: `${row.number}/${row.year}`,

@@ -1,0 +1,96 @@
+import { Router, type Request, type Response } from 'express';
+import { formFields, presentErrors } from '../../lib/form.ts';
+import { formatPhone } from '../../lib/phone.ts';
+import { requireCitizen } from '../../middleware/auth.ts';
+import { auditContext } from '../audit/audit.repository.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
+import { serviceStates } from '../hub/service-states.ts';
+import { emailSchema, phoneSchema, validate, type FieldError } from './accounts.schemas.ts';
+import type { createProfileService } from './profile.service.ts';
+
+type ProfileService = ReturnType<typeof createProfileService>;
+
+/** /account: the citizen's details, what they can use, and the forms to change PIN, phone, email and password. */
+export function createAccountRouter(profile: ProfileService, hubEntries: readonly HubEntry[]): Router {
+  const router = Router();
+
+  const renderAccount = (req: Request, res: Response, extra: { errors?: FieldError[]; values?: Record<string, string>; newPin?: string; notice?: string } = {}, status = 200) => {
+    const user = req.user!;
+    const flash = req.session.flash;
+    delete req.session.flash;
+    res.status(status).render('accounts/account', {
+      pageTitle: req.t('accounts.account.title'),
+      account: {
+        fullName: user.full_name,
+        username: user.username,
+        email: user.email,
+        phone: user.phone_e164 ? formatPhone(user.phone_e164) : '',
+        verified: Boolean(user.identity_verified_at),
+        roles: user.roles,
+      },
+      services: serviceStates(req, hubEntries, user),
+      values: extra.values ?? {},
+      newPin: extra.newPin,
+      notice: extra.notice ? req.t(extra.notice) : flash ? req.t(flash.key, flash.params) : undefined,
+      ...presentErrors(req, extra.errors ?? []),
+    });
+  };
+
+  const done = (req: Request, res: Response, key: string) => {
+    req.session.flash = { kind: 'success', key };
+    res.redirect(303, '/account');
+  };
+
+  router.get('/account', requireCitizen, (req, res) => renderAccount(req, res));
+
+  router.post('/account/pin', requireCitizen, async (req, res) => {
+    const pin = await profile.newPin(req.user!, auditContext(req));
+    // Shown once, on this response only (not stored anywhere readable).
+    res.set('Cache-Control', 'no-store');
+    renderAccount(req, res, { newPin: pin });
+  });
+
+  router.post('/account/phone', requireCitizen, async (req, res) => {
+    const { phone } = formFields(req.body, ['phone']);
+    const parsed = validate(phoneSchema, phone);
+    const errors = parsed.data ? await profile.changePhone(req.user!, parsed.data, auditContext(req)) : [{ field: 'phone', key: parsed.errors[0]?.key ?? 'accounts.errors.phoneFormat' }];
+    if (errors.length) renderAccount(req, res, { errors, values: { phone } }, 400);
+    else done(req, res, 'accounts.account.phoneChanged');
+  });
+
+  router.post('/account/email', requireCitizen, async (req, res) => {
+    const { email } = formFields(req.body, ['email']);
+    const parsed = validate(emailSchema, email);
+    const errors = parsed.data ? await profile.requestEmailChange(req.user!, parsed.data, auditContext(req)) : [{ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' }];
+    if (errors.length) renderAccount(req, res, { errors, values: { email } }, 400);
+    else done(req, res, 'accounts.account.emailSent');
+  });
+
+  router.get('/account/email/:token', async (req, res) => {
+    const state = await profile.checkEmailChange(String(req.params.token));
+    if (state.state !== 'valid') {
+      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: state.state });
+      return;
+    }
+    res.render('accounts/confirm-email', { pageTitle: req.t('accounts.confirmEmail.title'), token: req.params.token, email: String(state.token.data.email) });
+  });
+
+  router.post('/account/email/:token', async (req, res) => {
+    const outcome = await profile.confirmEmailChange(String(req.params.token), auditContext(req));
+    if (outcome !== 'changed') {
+      res.status(outcome === 'taken' ? 409 : 410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: outcome === 'taken' ? 'emailTaken' : 'used' });
+      return;
+    }
+    req.session.flash = { kind: 'success', key: 'accounts.account.emailChanged' };
+    res.redirect(303, req.user ? '/account' : '/login');
+  });
+
+  router.post('/account/password', requireCitizen, async (req, res) => {
+    const { currentPassword, password, passwordConfirm } = formFields(req.body, ['currentPassword', 'password', 'passwordConfirm']);
+    const errors = await profile.changePassword(req.user!, currentPassword, password, passwordConfirm, req.sessionID, auditContext(req));
+    if (errors.length) renderAccount(req, res, { errors }, 400);
+    else done(req, res, 'accounts.account.passwordChanged');
+  });
+
+  return router;
+}

@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { Deps } from '../../deps.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
+import { createAccountRouter } from './account.routes.ts';
+import { createAccountsService } from './accounts.service.ts';
+import { createPasswordResetRouter } from './password-reset.routes.ts';
+import { createProfileService } from './profile.service.ts';
+import { createRegistrationRouter } from './registration.routes.ts';
+import { createSignInRouter } from './sign-in.routes.ts';
+
+/** Registration, activation, sign-in and out, password reset and the account page. */
+export function createAccountsRouter(deps: Deps, hubEntries: readonly HubEntry[]): Router {
+  const accounts = createAccountsService(deps);
+  const profile = createProfileService(deps, accounts);
+  const router = Router();
+  router.use(createRegistrationRouter(accounts));
+  router.use(createSignInRouter(accounts, deps.db, () => deps.clock.now()));
+  router.use(createPasswordResetRouter(accounts));
+  router.use(createAccountRouter(profile, hubEntries));
+  return router;
+}

@@ -1,0 +1,213 @@
+import type { Conn } from '../../db/knex.ts';
+import type { Deps } from '../../deps.ts';
+import type { Lang } from '../../lib/localized.ts';
+import { dummyPasswordHash, hashSecret, passwordProblem, verifySecret } from '../../lib/passwords.ts';
+import { hitRateLimit, RATE_LIMITS } from '../../lib/rate-limit.ts';
+import { newPin } from '../../lib/tokens.ts';
+import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
+import { renderEmail } from '../mail/emails.ts';
+import type { MailQueue } from '../mail/mail-queue.ts';
+import type { FieldError, RegistrationInput } from './accounts.schemas.ts';
+import { findToken, issueToken, markTokenUsed, type TokenState } from './tokens.repository.ts';
+import {
+  deleteSessionsOf,
+  emailTaken,
+  findUserByEmail,
+  findUserById,
+  findUserByLogin,
+  insertUser,
+  isUniqueViolation,
+  phoneTakenByActive,
+  updateUser,
+  usernameTaken,
+  type UserRow,
+} from './users.repository.ts';
+
+const HOUR = 3600 * 1000;
+export const ACTIVATION_TTL_MS = 48 * HOUR;
+export const RESET_TTL_MS = HOUR;
+export const EMAIL_CHANGE_TTL_MS = 48 * HOUR;
+const FREE_ATTEMPTS = 5;
+const MAX_LOCK_MINUTES = 60;
+
+export type SignInResult =
+  | { outcome: 'ok'; user: UserRow }
+  | { outcome: 'pending'; user: UserRow }
+  | { outcome: 'failed' }
+  | { outcome: 'throttled' };
+
+export class RateLimitedError extends Error {}
+
+export function createAccountsService(deps: Deps & { mail: MailQueue }) {
+  const { db, clock, config } = deps;
+
+  const emailContext = (lang: Lang) => ({
+    lang,
+    t: deps.i18n.t(lang),
+    municipality: lang === 'en' ? config.MUNICIPALITY_NAME_EN : config.MUNICIPALITY_NAME_EL,
+    baseUrl: config.baseUrl,
+    contactPhone: config.CONTACT_PHONE,
+  });
+  const inFuture = (ms: number) => new Date(clock.now().getTime() + ms);
+
+  async function sendActivation(user: UserRow, conn: Conn): Promise<void> {
+    const pin = newPin();
+    await updateUser(conn, user.id, { ivr_pin_hash: await hashSecret(pin) });
+    const token = await issueToken(conn, { userId: user.id, purpose: 'activation', expiresAt: inFuture(ACTIVATION_TTL_MS) });
+    const mail = await renderEmail('activation', user.email, emailContext(user.lang), {
+      fullName: user.full_name,
+      username: user.username,
+      pin,
+      link: `${config.baseUrl}/activate/${token}`,
+    });
+    await deps.mail.enqueue(mail, conn);
+  }
+
+  return {
+    /** Registers a pending account and queues its activation email, all in one transaction. */
+    async register(input: RegistrationInput, lang: Lang, context: AuditContext): Promise<{ errors: FieldError[] }> {
+      const errors: FieldError[] = [];
+      const problem = passwordProblem(input.password, input.username);
+      if (problem) errors.push({ field: 'password', key: `accounts.errors.password.${problem}` });
+      else if (input.password !== input.passwordConfirm) errors.push({ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' });
+      if (await usernameTaken(db, input.username)) errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
+      if (await emailTaken(db, input.email)) errors.push({ field: 'email', key: 'accounts.errors.emailTaken' });
+      if (await phoneTakenByActive(db, input.phone)) errors.push({ field: 'phone', key: 'accounts.errors.phoneTaken' });
+      if (errors.length) return { errors };
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.registerPerIp, context.ip ?? 'unknown'))) throw new RateLimitedError();
+
+      const passwordHash = await hashSecret(input.password);
+      try {
+        await db.transaction(async (trx) => {
+          const user = await insertUser(trx, {
+            username: input.username,
+            full_name: input.fullName,
+            email: input.email,
+            phone_e164: input.phone,
+            password_hash: passwordHash,
+            ivr_pin_hash: null,
+            lang,
+          });
+          await sendActivation(user, trx);
+          await recordAudit(trx, { action: 'account.registered', userId: user.id }, context);
+        });
+      } catch (error) {
+        // Two registrations racing for the same name or email: the unique index decides.
+        if (isUniqueViolation(error, 'users_username_key')) return { errors: [{ field: 'username', key: 'accounts.errors.usernameTaken' }] };
+        if (isUniqueViolation(error, 'users_email_key')) return { errors: [{ field: 'email', key: 'accounts.errors.emailTaken' }] };
+        throw error;
+      }
+      return { errors: [] };
+    },
+
+    checkActivation(token: string): Promise<TokenState> {
+      return findToken(db, token, 'activation', clock.now());
+    },
+
+    /** Activates the account behind a valid token; the token works once. */
+    async activate(token: string, context: AuditContext): Promise<'activated' | 'invalid' | 'phoneTaken'> {
+      try {
+        return await db.transaction(async (trx) => {
+          const found = await findToken(trx, token, 'activation', clock.now(), true);
+          if (found.state !== 'valid') return 'invalid';
+          await markTokenUsed(trx, found.token.id);
+          await updateUser(trx, found.token.user_id, { status: 'active', activated_at: clock.now() });
+          await recordAudit(trx, { action: 'account.activated', userId: found.token.user_id }, context);
+          return 'activated';
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, 'users_active_phone_key')) return 'phoneTaken';
+        throw error;
+      }
+    },
+
+    /** A new activation email (new link and PIN) for a pending account. Says nothing about whether one exists. */
+    async resendActivation(email: string, context: AuditContext): Promise<void> {
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.resendPerIp, context.ip ?? 'unknown'))) throw new RateLimitedError();
+      const user = await findUserByEmail(db, email);
+      if (!user || user.status !== 'pending') return;
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.resendPerAccount, String(user.id)))) return;
+      await db.transaction(async (trx) => {
+        await sendActivation(user, trx);
+        await recordAudit(trx, { action: 'account.activation_resent', userId: user.id }, context);
+      });
+    },
+
+    /** Checks a sign-in. Wrong passwords count towards a growing lock; none of the answers says whether the account exists. */
+    async signIn(login: string, password: string, context: AuditContext): Promise<SignInResult> {
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.loginPerIp, context.ip ?? 'unknown'))) return { outcome: 'throttled' };
+      const user = login.trim() ? await findUserByLogin(db, login) : undefined;
+      if (!user) {
+        await verifySecret(await dummyPasswordHash(), password);
+        await recordAudit(db, { action: 'auth.failed', details: { reason: 'unknown' } }, context);
+        return { outcome: 'failed' };
+      }
+      const now = clock.now();
+      if (user.locked_until && user.locked_until > now) {
+        await recordAudit(db, { action: 'auth.failed', userId: user.id, details: { reason: 'locked' } }, context);
+        return { outcome: 'failed' };
+      }
+      if (!(await verifySecret(user.password_hash, password)) || user.status === 'disabled') {
+        const failures = user.failed_logins + 1;
+        const lockMinutes = failures >= FREE_ATTEMPTS ? Math.min(MAX_LOCK_MINUTES, 2 ** (failures - FREE_ATTEMPTS)) : 0;
+        await updateUser(db, user.id, { failed_logins: failures, locked_until: lockMinutes ? new Date(now.getTime() + lockMinutes * 60_000) : null });
+        await recordAudit(db, { action: 'auth.failed', userId: user.id, details: { reason: user.status === 'disabled' ? 'disabled' : 'password', failures } }, context);
+        if (lockMinutes) await recordAudit(db, { action: 'auth.locked', userId: user.id, details: { minutes: lockMinutes } }, context);
+        return { outcome: 'failed' };
+      }
+      if (user.failed_logins || user.locked_until) await updateUser(db, user.id, { failed_logins: 0, locked_until: null });
+      if (user.status === 'pending') return { outcome: 'pending', user };
+      await recordAudit(db, { action: 'auth.signed_in', userId: user.id }, context);
+      return { outcome: 'ok', user };
+    },
+
+    async requestPasswordReset(email: string, context: AuditContext): Promise<void> {
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.resetPerIp, context.ip ?? 'unknown'))) throw new RateLimitedError();
+      const user = await findUserByEmail(db, email);
+      if (!user || user.status !== 'active') return;
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.resetPerAccount, String(user.id)))) return;
+      await db.transaction(async (trx) => {
+        const token = await issueToken(trx, { userId: user.id, purpose: 'password_reset', expiresAt: inFuture(RESET_TTL_MS) });
+        const mail = await renderEmail('password-reset', user.email, emailContext(user.lang), {
+          fullName: user.full_name,
+          link: `${config.baseUrl}/password-reset/${token}`,
+        });
+        await deps.mail.enqueue(mail, trx);
+        await recordAudit(trx, { action: 'account.password_reset_requested', userId: user.id }, context);
+      });
+    },
+
+    checkPasswordReset(token: string): Promise<TokenState> {
+      return findToken(db, token, 'password_reset', clock.now());
+    },
+
+    /** Sets a new password from a reset link and ends every session of the account. */
+    async resetPassword(token: string, password: string, confirm: string, context: AuditContext): Promise<{ errors: FieldError[]; invalid?: boolean }> {
+      const state = await findToken(db, token, 'password_reset', clock.now());
+      if (state.state !== 'valid') return { errors: [], invalid: true };
+      const user = await findUserById(db, state.token.user_id);
+      if (!user) return { errors: [], invalid: true };
+      const problem = passwordProblem(password, user.username, user.roles.length ? 14 : undefined);
+      if (problem) return { errors: [{ field: 'password', key: `accounts.errors.password.${problem}` }] };
+      if (password !== confirm) return { errors: [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }] };
+      const hash = await hashSecret(password);
+      const done = await db.transaction(async (trx) => {
+        const locked = await findToken(trx, token, 'password_reset', clock.now(), true);
+        if (locked.state !== 'valid') return false;
+        await markTokenUsed(trx, locked.token.id);
+        await updateUser(trx, user.id, { password_hash: hash, failed_logins: 0, locked_until: null });
+        await deleteSessionsOf(trx, user.id);
+        await recordAudit(trx, { action: 'account.password_reset', userId: user.id }, context);
+        await deps.mail.enqueue(await renderEmail('security-notice', user.email, emailContext(user.lang), { fullName: user.full_name, what: 'passwordChanged' }), trx);
+        return true;
+      });
+      return done ? { errors: [] } : { errors: [], invalid: true };
+    },
+
+    findUser: (id: number) => findUserById(db, id),
+    emailContext,
+    inFuture,
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

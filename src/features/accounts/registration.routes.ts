@@ -1,0 +1,110 @@
+import { Router, type Request, type Response } from 'express';
+import { auditContext } from '../audit/audit.repository.ts';
+import { formFields, presentErrors } from '../../lib/form.ts';
+import { registrationSchema, validate, emailSchema } from './accounts.schemas.ts';
+import { RateLimitedError, type AccountsService } from './accounts.service.ts';
+
+const FIELDS = ['fullName', 'username', 'password', 'passwordConfirm', 'email', 'phone', 'privacy'] as const;
+
+/** /register, /activate/<token> and the resend form. */
+export function createRegistrationRouter(accounts: AccountsService): Router {
+  const router = Router();
+
+  const renderForm = (req: Request, res: Response, values: Record<string, string>, errors: Parameters<typeof presentErrors>[1], status = 200) => {
+    res.status(status).render('accounts/register', {
+      pageTitle: req.t('accounts.register.title'),
+      values: { ...values, password: '', passwordConfirm: '' },
+      ...presentErrors(req, errors),
+    });
+  };
+
+  router.get('/register', (req, res) => {
+    if (req.user) {
+      res.redirect(303, '/account');
+      return;
+    }
+    renderForm(req, res, {}, []);
+  });
+
+  router.post('/register', async (req, res) => {
+    const values = formFields(req.body, FIELDS);
+    const parsed = validate(registrationSchema, values);
+    if (!parsed.data) {
+      renderForm(req, res, values, parsed.errors, 400);
+      return;
+    }
+    try {
+      const { errors } = await accounts.register(parsed.data, req.lang, auditContext(req));
+      if (errors.length) {
+        renderForm(req, res, values, errors, 400);
+        return;
+      }
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      renderForm(req, res, values, [{ field: 'fullName', key: 'accounts.errors.tooMany' }], 429);
+      return;
+    }
+    req.session.flash = { kind: 'success', key: 'accounts.register.sent', params: { email: parsed.data.email } };
+    res.redirect(303, '/register/check-email');
+  });
+
+  router.get('/register/check-email', (req, res) => {
+    const flash = req.session.flash;
+    delete req.session.flash;
+    res.render('accounts/check-email', { pageTitle: req.t('accounts.register.checkEmailTitle'), email: flash?.params?.email ?? '' });
+  });
+
+  router.get('/activate/resend', (req, res) => {
+    res.render('accounts/resend', { pageTitle: req.t('accounts.resend.title'), values: {}, errors: [], fieldErrors: {} });
+  });
+
+  router.post('/activate/resend', async (req, res) => {
+    const { email } = formFields(req.body, ['email']);
+    const parsed = validate(emailSchema, email);
+    if (!parsed.data) {
+      res.status(400).render('accounts/resend', {
+        pageTitle: req.t('accounts.resend.title'),
+        values: { email },
+        ...presentErrors(req, [{ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' }]),
+      });
+      return;
+    }
+    try {
+      await accounts.resendActivation(parsed.data, auditContext(req));
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      res.status(429).render('accounts/resend', {
+        pageTitle: req.t('accounts.resend.title'),
+        values: { email },
+        ...presentErrors(req, [{ field: 'email', key: 'accounts.errors.tooMany' }]),
+      });
+      return;
+    }
+    res.render('accounts/check-email', { pageTitle: req.t('accounts.register.checkEmailTitle'), email: '', resent: true });
+  });
+
+  router.get('/activate/:token', async (req, res) => {
+    const state = await accounts.checkActivation(String(req.params.token));
+    if (state.state !== 'valid') {
+      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: state.state, resend: true });
+      return;
+    }
+    res.render('accounts/activate', { pageTitle: req.t('accounts.activate.title'), token: req.params.token });
+  });
+
+  router.post('/activate/:token', async (req, res) => {
+    const outcome = await accounts.activate(String(req.params.token), auditContext(req));
+    if (outcome === 'invalid') {
+      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: 'used', resend: true });
+      return;
+    }
+    if (outcome === 'phoneTaken') {
+      res.status(409).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: 'phoneTaken', resend: false });
+      return;
+    }
+    req.session.flash = { kind: 'success', key: 'accounts.activate.done' };
+    res.redirect(303, '/login');
+  });
+
+  return router;
+}

@@ -1,0 +1,66 @@
+import { Router, type Request, type Response } from 'express';
+import { promisify } from 'node:util';
+import { formFields, presentErrors, safeReturnPath } from '../../lib/form.ts';
+import { SESSION_COOKIE } from '../../middleware/session.ts';
+import { auditContext, recordAudit } from '../audit/audit.repository.ts';
+import type { Db } from '../../db/knex.ts';
+import type { AccountsService } from './accounts.service.ts';
+
+/** /login and /logout. Sessions are regenerated at sign-in (passport) and destroyed at sign-out. */
+export function createSignInRouter(accounts: AccountsService, db: Db, now: () => Date): Router {
+  const router = Router();
+
+  const renderLogin = (req: Request, res: Response, login: string, errorKey?: string, status = 200) => {
+    const flash = req.session.flash;
+    delete req.session.flash;
+    res.status(status).render('accounts/login', {
+      pageTitle: req.t('accounts.login.title'),
+      values: { login },
+      flash,
+      expired: req.query.expired === '1',
+      ...presentErrors(req, errorKey ? [{ field: 'login', key: errorKey }] : []),
+    });
+  };
+
+  router.get('/login', (req, res) => {
+    if (req.user) {
+      res.redirect(303, '/account');
+      return;
+    }
+    renderLogin(req, res, '');
+  });
+
+  router.post('/login', async (req, res) => {
+    const { login, password } = formFields(req.body, ['login', 'password']);
+    if (!login.trim() || !password) {
+      renderLogin(req, res, login, 'accounts.errors.loginRequired', 400);
+      return;
+    }
+    const result = await accounts.signIn(login, password, auditContext(req));
+    if (result.outcome === 'failed' || result.outcome === 'throttled') {
+      renderLogin(req, res, login, 'accounts.errors.loginFailed', result.outcome === 'throttled' ? 429 : 401);
+      return;
+    }
+    if (result.outcome === 'pending') {
+      res.status(403).render('accounts/pending', { pageTitle: req.t('accounts.pending.title'), email: result.user.email });
+      return;
+    }
+    const returnTo = safeReturnPath(req.session.returnTo);
+    // passport's login regenerates the session: a session id known before sign-in is worthless after it.
+    await promisify(req.login.bind(req))(result.user);
+    req.session.signedInAt = now().getTime();
+    req.session.flash = { kind: 'success', key: 'accounts.login.welcome', params: { name: result.user.full_name } };
+    res.redirect(303, returnTo ?? (result.user.roles.length ? '/account' : '/'));
+  });
+
+  router.post('/logout', async (req, res) => {
+    const userId = req.user?.id;
+    await promisify(req.logout.bind(req))();
+    await promisify(req.session.destroy.bind(req.session))();
+    if (userId) await recordAudit(db, { action: 'auth.signed_out', userId }, auditContext(req));
+    res.clearCookie(SESSION_COOKIE);
+    res.redirect(303, '/');
+  });
+
+  return router;
+}

@@ -1,0 +1,80 @@
+import type { Conn } from '../../db/knex.ts';
+
+export type Role = 'clerk' | 'editor' | 'admin';
+export const ROLES: readonly Role[] = ['clerk', 'editor', 'admin'];
+
+export interface UserRow {
+  id: number;
+  username: string;
+  full_name: string;
+  email: string;
+  phone_e164: string | null;
+  password_hash: string;
+  ivr_pin_hash: string | null;
+  status: 'pending' | 'active' | 'disabled';
+  roles: Role[];
+  identity_verified_at: Date | null;
+  lang: 'el' | 'en';
+  failed_logins: number;
+  locked_until: Date | null;
+  activated_at: Date | null;
+  created_at: Date;
+}
+
+export type NewUser = Pick<UserRow, 'username' | 'full_name' | 'email' | 'phone_e164' | 'password_hash' | 'ivr_pin_hash' | 'lang'> &
+  Partial<Pick<UserRow, 'status' | 'roles' | 'activated_at'>>;
+
+export async function insertUser(conn: Conn, user: NewUser): Promise<UserRow> {
+  const [row] = (await conn('users').insert(user).returning('*')) as UserRow[];
+  return row!;
+}
+
+export async function findUserById(conn: Conn, id: number): Promise<UserRow | undefined> {
+  return (await conn('users').where({ id }).first()) as UserRow | undefined;
+}
+
+/** By username or email, case-insensitively: people sign in with either. */
+export async function findUserByLogin(conn: Conn, login: string): Promise<UserRow | undefined> {
+  const value = login.trim().toLowerCase();
+  return (await conn('users')
+    .whereRaw('lower(username) = ?', [value])
+    .orWhereRaw('lower(email) = ?', [value])
+    .orderByRaw('lower(username) = ? DESC', [value])
+    .first()) as UserRow | undefined;
+}
+
+export async function findUserByEmail(conn: Conn, email: string): Promise<UserRow | undefined> {
+  return (await conn('users').whereRaw('lower(email) = ?', [email.trim().toLowerCase()]).first()) as UserRow | undefined;
+}
+
+export async function usernameTaken(conn: Conn, username: string): Promise<boolean> {
+  return Boolean(await conn('users').whereRaw('lower(username) = ?', [username.toLowerCase()]).first('id'));
+}
+
+export async function emailTaken(conn: Conn, email: string, exceptUserId?: number): Promise<boolean> {
+  const query = conn('users').whereRaw('lower(email) = ?', [email.toLowerCase()]);
+  if (exceptUserId) query.whereNot('id', exceptUserId);
+  return Boolean(await query.first('id'));
+}
+
+export async function phoneTakenByActive(conn: Conn, phone: string, exceptUserId?: number): Promise<boolean> {
+  const query = conn('users').where({ phone_e164: phone, status: 'active' });
+  if (exceptUserId) query.whereNot('id', exceptUserId);
+  return Boolean(await query.first('id'));
+}
+
+export async function updateUser(conn: Conn, id: number, changes: Partial<Omit<UserRow, 'id'>>): Promise<void> {
+  await conn('users').where({ id }).update({ ...changes, updated_at: conn.fn.now() });
+}
+
+/** Signs the account out everywhere (all its sessions), e.g. after a password reset. */
+export async function deleteSessionsOf(conn: Conn, userId: number, exceptSid?: string): Promise<void> {
+  const query = conn('session').whereRaw(`(sess->'passport'->>'user') = ?`, [String(userId)]);
+  if (exceptSid) query.whereNot('sid', exceptSid);
+  await query.delete();
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint?: string } | null;
+  return e?.code === '23505' && (!constraint || e.constraint === constraint);
+}

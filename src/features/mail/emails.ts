@@ -1,0 +1,28 @@
+import ejs from 'ejs';
+import path from 'node:path';
+import type { TFunction } from '../../lib/i18n.ts';
+import type { Lang } from '../../lib/localized.ts';
+import type { OutgoingMail } from './mail-queue.ts';
+
+const EMAIL_VIEWS = path.resolve('views', 'emails');
+
+export interface EmailContext {
+  lang: Lang;
+  t: TFunction;
+  municipality: string;
+  baseUrl: string;
+  contactPhone: string;
+}
+
+/**
+ * Renders one email in the recipient's language: views/emails/<name>.html.ejs inside the HTML
+ * layout, and <name>.txt.ejs as the plain-text part.
+ */
+export async function renderEmail(name: string, to: string, context: EmailContext, data: Record<string, unknown>): Promise<OutgoingMail> {
+  const locals = { ...data, t: context.t, lang: context.lang, municipality: context.municipality, baseUrl: context.baseUrl, contactPhone: context.contactPhone };
+  const subject = context.t(`emails.${name}.subject`, { municipality: context.municipality });
+  const body = await ejs.renderFile(path.join(EMAIL_VIEWS, `${name}.html.ejs`), locals, { cache: true });
+  const html = await ejs.renderFile(path.join(EMAIL_VIEWS, 'layout.html.ejs'), { ...locals, subject, body }, { cache: true });
+  const text = await ejs.renderFile(path.join(EMAIL_VIEWS, `${name}.txt.ejs`), locals, { cache: true, escape: (s: unknown) => String(s) });
+  return { to, subject, html, text: `${text.trim()}\n\n-- \n${context.municipality}\n${context.baseUrl}\n` };
+}

@@ -1,0 +1,59 @@
+import type { Knex } from 'knex';
+import PgBoss from 'pg-boss';
+import type { Conn } from '../../db/knex.ts';
+
+export const MAIL_QUEUE = 'mail';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface MailQueue {
+  /** Queues a message; inside a transaction, it is queued only if the transaction commits. */
+  enqueue(mail: OutgoingMail, conn?: Conn): Promise<void>;
+}
+
+export interface QueueOptions {
+  retryDelaySeconds: number;
+  retryLimit: number;
+}
+
+/** pg-boss in the application's own PostgreSQL: mail waits in a table until a worker sends it. */
+export function createBoss(connectionString: string, options: { worker: boolean }): PgBoss {
+  return new PgBoss({
+    connectionString,
+    schema: 'pgboss',
+    max: 3,
+    application_name: options.worker ? 'eservices-worker' : 'eservices-web',
+    supervise: options.worker,
+    schedule: options.worker,
+    // Sent mail (which may carry a PIN) is not kept around: archived after an hour, deleted after a day.
+    archiveCompletedAfterSeconds: 3600,
+    deleteAfterDays: 1,
+  });
+}
+
+/** The connection of a knex transaction, in the shape pg-boss can run its insert on. */
+async function bossDbFor(conn: Conn): Promise<{ executeSql: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> }> {
+  const client = conn as Knex.Transaction & { client: { acquireConnection: () => Promise<{ query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> }> } };
+  const connection = await client.client.acquireConnection();
+  return { executeSql: (text, values) => connection.query(text, values) };
+}
+
+export async function ensureMailQueue(boss: PgBoss, options: QueueOptions): Promise<void> {
+  await boss.createQueue(MAIL_QUEUE, { name: MAIL_QUEUE, retryLimit: options.retryLimit, retryDelay: options.retryDelaySeconds, retryBackoff: true, expireInSeconds: 120 });
+}
+
+export function createMailQueue(boss: PgBoss, options: QueueOptions): MailQueue {
+  return {
+    async enqueue(mail, conn) {
+      const sendOptions = { retryLimit: options.retryLimit, retryDelay: options.retryDelaySeconds, retryBackoff: true };
+      const isTransaction = Boolean(conn && (conn as Knex.Transaction).isTransaction);
+      if (isTransaction && conn) await boss.send(MAIL_QUEUE, mail, { ...sendOptions, db: await bossDbFor(conn) });
+      else await boss.send(MAIL_QUEUE, mail, sendOptions);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import argon2 from 'argon2';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** OWASP's argon2id parameters: 19 MiB, 2 iterations, 1 lane. */
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const MIN_STAFF_PASSWORD_LENGTH = 14;
+export const MAX_PASSWORD_LENGTH = 256;
+
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  common ??= new Set(
+    readFileSync(path.resolve('data', 'common-passwords.txt'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  return common;
+}
+
+export type PasswordProblem = 'tooShort' | 'tooLong' | 'sameAsUsername' | 'common' | 'tooSimple';
+
+/** Why a password is not acceptable, or undefined when it is. */
+export function passwordProblem(password: string, username: string, minLength = MIN_PASSWORD_LENGTH): PasswordProblem | undefined {
+  if (password.length < minLength) return 'tooShort';
+  if (password.length > MAX_PASSWORD_LENGTH) return 'tooLong';
+  const lower = password.toLowerCase();
+  if (username && lower === username.toLowerCase()) return 'sameAsUsername';
+  if (commonPasswords().has(lower)) return 'common';
+  if (new Set(lower).size < 4) return 'tooSimple';
+  return undefined;
+}
+
+export function hashSecret(secret: string): Promise<string> {
+  return argon2.hash(secret, ARGON2_OPTIONS);
+}
+
+export async function verifySecret(hash: string, secret: string): Promise<boolean> {
+  try {
+    return await argon2.verify(hash, secret);
+  } catch {
+    return false;
+  }
+}
+
+/** A hash to verify against when there is no account, so a missing account takes as long as a wrong password. */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashSecret('no-such-account-placeholder');
+  return dummyHash;
+}

@@ -1,0 +1,77 @@
+import type { RequestHandler } from 'express';
+import passport from 'passport';
+import type { Role, UserRow } from '../features/accounts/users.repository.ts';
+import { ForbiddenError } from '../lib/errors.ts';
+import { ABSOLUTE_MS, STAFF_IDLE_MS } from './session.ts';
+
+declare global {
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends UserRow {}
+  }
+}
+
+/** Passport keeps only the account id in the session and loads the account on each signed-in request. */
+export function configurePassport(findUser: (id: number) => Promise<UserRow | undefined>): void {
+  passport.serializeUser((user, done) => done(null, user.id));
+  passport.deserializeUser((id: number, done) => {
+    findUser(Number(id))
+      .then((user) => done(null, user && user.status === 'active' ? user : false))
+      .catch((error: unknown) => done(error));
+  });
+}
+
+/**
+ * After passport: ends sessions past the absolute limit (12 hours) and gives staff a shorter idle
+ * timeout; exposes the signed-in user to the views.
+ */
+export function sessionLimits(now: () => Date): RequestHandler {
+  return (req, res, next) => {
+    const user = req.user;
+    if (user && req.session) {
+      const signedInAt = req.session.signedInAt ?? 0;
+      if (now().getTime() - signedInAt > ABSOLUTE_MS) {
+        req.session.destroy(() => {
+          res.clearCookie('sid');
+          res.redirect(303, `/login?expired=1`);
+        });
+        return;
+      }
+      if (user.roles.length && req.session.cookie.maxAge !== STAFF_IDLE_MS) req.session.cookie.maxAge = STAFF_IDLE_MS;
+    }
+    res.locals.user = user ?? null;
+    next();
+  };
+}
+
+/** Anonymous visitors go to sign-in and come back here afterwards. */
+export const requireCitizen: RequestHandler = (req, res, next) => {
+  if (req.user) {
+    next();
+    return;
+  }
+  if (req.method === 'GET') req.session.returnTo = req.originalUrl;
+  res.redirect(303, '/login');
+};
+
+/** Tax and certificates: a clerk must have checked the citizen's identity in person. */
+export const requireVerifiedCitizen: RequestHandler[] = [
+  requireCitizen,
+  (req, res, next) => {
+    if (req.user?.identity_verified_at) {
+      next();
+      return;
+    }
+    res.status(403).render('accounts/verification-needed', { pageTitle: req.t('accounts.verificationNeeded.title') });
+  },
+];
+
+export function requireRole(role: Role): RequestHandler[] {
+  return [
+    requireCitizen,
+    (req, _res, next) => {
+      if (req.user?.roles.includes(role)) next();
+      else next(new ForbiddenError());
+    },
+  ];
+}

@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import { SESSION_COOKIE } from './session.ts';
+
+/** Paths whose pages hold a form (and so a CSRF token) or need to know who is signed in. */
+const NEEDS_SESSION = /^\/(login|logout|register|activate|password-reset|account|staff|dev)(\/|$)/;
+
+/**
+ * Runs the session chain (session, passport, limits) only when there can be a session: the
+ * browser sent our cookie, the request changes something, or the page has a form. Public pages
+ * read anonymously skip it entirely: no session id is generated, no row is written.
+ */
+export function sessionWhenNeeded(chain: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    const hasCookie = req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;
+    const needed = hasCookie || (req.method !== 'GET' && req.method !== 'HEAD') || NEEDS_SESSION.test(req.path);
+    if (!needed) {
+      res.locals.user = null;
+      next();
+      return;
+    }
+    let index = 0;
+    const step = (error?: unknown): void => {
+      if (error) {
+        next(error);
+        return;
+      }
+      const handler = chain[index++];
+      if (!handler) {
+        next();
+        return;
+      }
+      try {
+        void handler(req, res, step);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
+}

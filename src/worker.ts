@@ -1,0 +1,32 @@
+/** `npm run worker`: the mail worker alone, for production (web processes then run with RUN_WORKER=false). */
+import { ConfigError, loadConfig } from './config.ts';
+import { migrateLatest } from './db/migrate.ts';
+import { createDeps } from './deps.ts';
+import { startConfiguredMailWorker } from './features/mail/start-worker.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+if (!config.DATABASE_URL) {
+  console.error('Invalid setting DATABASE_URL: the worker alone needs the PostgreSQL server the web processes use');
+  process.exit(1);
+}
+const deps = createDeps(config, config.DATABASE_URL, {}, { worker: true });
+await migrateLatest(deps.db);
+await deps.start();
+const transport = await startConfiguredMailWorker(deps);
+
+async function shutdown(): Promise<void> {
+  await deps.close();
+  transport.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
