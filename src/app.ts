@@ -43,6 +43,7 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
     createDecisionsFeature(deps),
     createBenefitsFeature(deps),
     createHealthFeature(deps),
+    ...(options.extraFeatures ?? []),
   ];
   const hubEntries: HubEntry[] = features.flatMap((feature) =>
     feature.hubEntry ? [feature.hubEntry] : [],

@@ -50,8 +50,8 @@ export const requireCitizen: RequestHandler = (req, res, next) => {
     next();
     return;
   }
-  if (req.method === 'GET') req.session.returnTo = req.originalUrl;
-  res.redirect(303, '/login');
+  // Anonymous requests to pages outside the account area carry no session: the way back rides on the URL.
+  res.redirect(303, req.method === 'GET' ? `/login?next=${encodeURIComponent(req.originalUrl)}` : '/login');
 };
 
 /** Tax and certificates: a clerk must have checked the citizen's identity in person. */

@@ -27,6 +27,8 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
       res.redirect(303, '/account');
       return;
     }
+    const next = safeReturnPath(req.query.next);
+    if (next) req.session.returnTo = next;
     renderLogin(req, res, '');
   });
 

@@ -1,0 +1,223 @@
+import * as cheerio from 'cheerio';
+import { Router } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Feature } from '../../src/features/hub/hub-entry.ts';
+import { requireCitizen, requireRole, requireVerifiedCitizen } from '../../src/middleware/auth.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import { createActiveUser, csrfFrom, drainMail, linkIn, newAgent, postForm, signIn, validRegistration } from '../helpers/accounts.ts';
+import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+
+// A verified-only service and a staff page, guarded by the real guards, mounted like any feature.
+const guarded: Feature = {
+  router: Router()
+    .get('/verified-service', requireVerifiedCitizen, (_req, res) => {
+      res.send('verified content');
+    })
+    .get('/citizen-service', requireCitizen, (_req, res) => {
+      res.send('citizen content');
+    })
+    .get('/clerk-page', requireRole('clerk'), (_req, res) => {
+      res.send('clerk content');
+    }),
+  hubEntry: { id: 'tax-test', href: '/verified-service', titleKey: 'services.decisions.title', descriptionKey: 'services.decisions.description', access: 'verified' },
+};
+
+let now = new Date();
+const clock: Clock = { now: () => now };
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext({}, { extraFeatures: [guarded], clock });
+});
+afterAll(() => ctx.close());
+
+const sessionCookie = (res: { headers: Record<string, unknown> }) =>
+  ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))?.split(';')[0];
+
+describe('sign-in', () => {
+  it('signs in by username or email, changes the session id, and signs out', async () => {
+    const user = await createActiveUser(ctx.db, 'a1');
+    const agent = newAgent(ctx.app);
+    const loginPage = await agent.get('/login');
+    const before = sessionCookie(loginPage);
+    expect(before).toBeTruthy();
+    const res = await signIn(agent, user.username.toUpperCase(), user.password);
+    expect(res.status).toBe(303);
+    const after = sessionCookie(res);
+    expect(after).toBeTruthy();
+    expect(after).not.toBe(before);
+    const home = cheerio.load((await agent.get('/')).text);
+    expect(home('form[action="/logout"]').length).toBe(1);
+    expect((await agent.get('/account')).status).toBe(200);
+    const byEmail = newAgent(ctx.app);
+    expect((await signIn(byEmail, 'USER.a1@example.gr', user.password)).status).toBe(303);
+
+    const sessions = async () => Number(((await ctx.db('session').count({ n: '*' }).first()) as { n: number }).n);
+    const count = await sessions();
+    const _csrf = await csrfFrom(agent, '/account');
+    const out = await agent.post('/logout').type('form').send({ _csrf });
+    expect(out.status).toBe(303);
+    expect(await sessions()).toBe(count - 1);
+    expect((await agent.get('/account')).headers.location).toBe('/login?next=%2Faccount');
+    expect(await ctx.db('audit_log').where({ user_id: user.id, action: 'auth.signed_out' }).first()).toBeTruthy();
+  });
+
+  it('tells a pending account to activate, only after the right password, and lets it resend', async () => {
+    const agent = newAgent(ctx.app);
+    await postForm(agent, '/register', '/register', validRegistration(301));
+    await drainMail(ctx.deps);
+    const wrong = await signIn(newAgent(ctx.app), 'maria.301', 'not the password at all');
+    expect(cheerio.load(wrong.text)('#login-error').text()).toContain('Λάθος όνομα χρήστη ή κωδικός');
+    const right = await signIn(newAgent(ctx.app), 'maria.301', validRegistration(301).password);
+    expect(right.status).toBe(403);
+    const $ = cheerio.load(right.text);
+    expect($('h1').text()).toBe('Ο λογαριασμός δεν έχει ενεργοποιηθεί');
+    expect($('form[action="/activate/resend"] input[name="email"]').attr('value')).toBe('maria.301@example.gr');
+  });
+
+  it('gives the same answer for an unknown user and a wrong password', async () => {
+    await createActiveUser(ctx.db, 'a2');
+    const unknown = await signIn(newAgent(ctx.app), 'nobody-here', 'whatever password');
+    const wrong = await signIn(newAgent(ctx.app), 'user.a2', 'whatever password');
+    expect(unknown.status).toBe(wrong.status);
+    expect(cheerio.load(unknown.text)('#login-error').text()).toBe(cheerio.load(wrong.text)('#login-error').text());
+    expect(cheerio.load(wrong.text)('#login').attr('value')).toBe('user.a2');
+    expect(cheerio.load(wrong.text)('#password').attr('value')).toBe('');
+  });
+
+  it('locks an account after 5 failures, with a growing wait, without saying so', async () => {
+    const user = await createActiveUser(ctx.db, 'a3');
+    const agent = newAgent(ctx.app);
+    for (let i = 0; i < 5; i += 1) await signIn(agent, user.username, 'wrong password here');
+    const locked = await signIn(agent, user.username, user.password);
+    expect(locked.status).toBe(401);
+    expect(await ctx.db('audit_log').where({ user_id: user.id, action: 'auth.locked' }).first()).toBeTruthy();
+    now = new Date(now.getTime() + 61_000);
+    expect((await signIn(agent, user.username, user.password)).status).toBe(303);
+    // A 6th failure after the lock waits twice as long.
+    const row = (await ctx.db('users').where({ id: user.id }).first('failed_logins')) as { failed_logins: number };
+    expect(row.failed_logins).toBe(0);
+    now = new Date();
+  });
+
+  it('limits sign-in attempts per address, in the database', async () => {
+    const agent = newAgent(ctx.app);
+    let last = 0;
+    for (let i = 0; i < 31; i += 1) last = (await signIn(agent, `someone${i}`, 'x')).status;
+    expect(last).toBe(429);
+    const rows = (await ctx.db('rate_limits').where('key', 'like', 'login:ip:%').select('hits')) as { hits: number }[];
+    expect(rows.some((r) => r.hits >= 31)).toBe(true);
+  });
+
+  it('refuses a POST without a valid CSRF token with a friendly 403 page', async () => {
+    const agent = newAgent(ctx.app);
+    await agent.get('/login');
+    const res = await agent.post('/login').type('form').send({ login: 'x', password: 'y' });
+    expect(res.status).toBe(403);
+    expect(cheerio.load(res.text)('h1').text()).toBe('Η φόρμα έληξε');
+    const forged = await agent.post('/login').type('form').send({ login: 'x', password: 'y', _csrf: 'forged' });
+    expect(forged.status).toBe(403);
+  });
+
+  it('ends a session after 12 hours however active it was', async () => {
+    const user = await createActiveUser(ctx.db, 'a4');
+    const agent = newAgent(ctx.app);
+    await signIn(agent, user.username, user.password);
+    expect((await agent.get('/account')).status).toBe(200);
+    now = new Date(now.getTime() + 12 * 3600 * 1000 + 1000);
+    const res = await agent.get('/account');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/login?expired=1');
+    now = new Date();
+  });
+
+  it('sets an idle timeout of 30 minutes on the cookie, HttpOnly and SameSite=Lax', async () => {
+    const user = await createActiveUser(ctx.db, 'a5');
+    const res = await signIn(newAgent(ctx.app), user.username, user.password);
+    const cookie = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const expires = new Date(/Expires=([^;]+)/.exec(cookie)![1]!).getTime();
+    expect(Math.abs(expires - Date.now() - 30 * 60 * 1000)).toBeLessThan(60_000);
+  });
+});
+
+describe('password reset', () => {
+  it('emails a single-use link and ends every other session of the account', async () => {
+    const user = await createActiveUser(ctx.db, 'r1');
+    const other = newAgent(ctx.app);
+    await signIn(other, user.username, user.password);
+    expect((await other.get('/account')).status).toBe(200);
+
+    const agent = newAgent(ctx.app);
+    const asked = await postForm(agent, '/password-reset', '/password-reset', { email: 'user.r1@example.gr' });
+    expect(cheerio.load(asked.text)('h1').text()).toBe('Ελέγξτε το email σας');
+    const unknown = await postForm(newAgent(ctx.app), '/password-reset', '/password-reset', { email: 'ghost@example.gr' });
+    expect(cheerio.load(unknown.text)('main').text()).toBe(cheerio.load(asked.text)('main').text());
+    const mails = await drainMail(ctx.deps);
+    expect(mails.map((m) => m.to)).toEqual(['user.r1@example.gr']);
+    const path = linkIn(mails[0]!, '/password-reset');
+
+    const weak = await postForm(agent, path, path, { password: 'short', passwordConfirm: 'short' });
+    expect(cheerio.load(weak.text)('#password-error').text()).toContain('τουλάχιστον 10');
+    const done = await postForm(agent, path, path, { password: 'νέος μακρύς κωδικός', passwordConfirm: 'νέος μακρύς κωδικός' });
+    expect(done.status).toBe(303);
+    expect((await other.get('/account')).status).toBe(303);
+    expect((await agent.get(path)).status).toBe(410);
+    expect((await signIn(newAgent(ctx.app), user.username, 'νέος μακρύς κωδικός')).status).toBe(303);
+    expect((await drainMail(ctx.deps)).map((m) => m.subject)).toEqual(['Αλλαγή στον λογαριασμό σας – Δήμος Αγίου Νικολάου']);
+  });
+
+  it('refuses an expired link', async () => {
+    await createActiveUser(ctx.db, 'r2');
+    await postForm(newAgent(ctx.app), '/password-reset', '/password-reset', { email: 'user.r2@example.gr' });
+    const [mail] = await drainMail(ctx.deps);
+    now = new Date(Date.now() + 3600 * 1000 + 1000);
+    expect((await newAgent(ctx.app).get(linkIn(mail!, '/password-reset'))).status).toBe(410);
+    now = new Date();
+  });
+});
+
+describe('access levels', () => {
+  it('sends anonymous users to sign-in and back to where they were going', async () => {
+    const user = await createActiveUser(ctx.db, 'g1');
+    const agent = newAgent(ctx.app);
+    const res = await agent.get('/citizen-service?x=1');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/login?next=%2Fcitizen-service%3Fx%3D1');
+    await agent.get(res.headers.location!);
+    const signedIn = await signIn(agent, user.username, user.password);
+    expect(signedIn.headers.location).toBe('/citizen-service?x=1');
+    expect((await agent.get('/citizen-service')).text).toBe('citizen content');
+  });
+
+  it('explains the identity check to an unverified citizen, and opens once verified', async () => {
+    const user = await createActiveUser(ctx.db, 'g2');
+    const agent = newAgent(ctx.app);
+    await signIn(agent, user.username, user.password);
+    const refused = await agent.get('/verified-service');
+    expect(refused.status).toBe(403);
+    const $ = cheerio.load(refused.text);
+    expect($('h1').text()).toBe('Χρειάζεται ταυτοπροσωπία');
+    expect($('main').text()).toContain('Πλατεία Δημαρχείου 1');
+    expect($('main').text()).toContain('08:00–14:30');
+    const account = cheerio.load((await agent.get('/account')).text);
+    expect(account('td:contains("Αποφάσεις Δημοτικού Συμβουλίου")').length).toBeGreaterThan(0);
+    expect(account('main').text()).toContain('Χρειάζεται ταυτοπροσωπία στο γραφείο του Δήμου');
+    await ctx.db('users').where({ id: user.id }).update({ identity_verified_at: new Date() });
+    expect((await agent.get('/verified-service')).text).toBe('verified content');
+    expect(cheerio.load((await agent.get('/account')).text)('main').text()).not.toContain('Χρειάζεται ταυτοπροσωπία στο γραφείο του Δήμου');
+  });
+
+  it('keeps staff pages to staff', async () => {
+    const citizen = await createActiveUser(ctx.db, 'g3');
+    const clerk = await createActiveUser(ctx.db, 'g4', { roles: ['clerk'] });
+    expect((await request(ctx.app).get('/clerk-page')).status).toBe(303);
+    const a = newAgent(ctx.app);
+    await signIn(a, citizen.username, citizen.password);
+    expect((await a.get('/clerk-page')).status).toBe(403);
+    const b = newAgent(ctx.app);
+    await signIn(b, clerk.username, clerk.password);
+    expect((await b.get('/clerk-page')).text).toBe('clerk content');
+  });
+});
