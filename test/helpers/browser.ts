@@ -1,5 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -23,6 +23,15 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 export interface LiveServer extends TestContext {
   baseUrl: string;
   stop: () => Promise<void>;
@@ -33,12 +42,13 @@ export async function startLiveServer(
   prepare?: (ctx: TestContext) => Promise<void>,
   env: Record<string, string> = {},
 ): Promise<LiveServer> {
-  const ctx = await createTestContext(env);
+  // The port is chosen first so that links in emails (BASE_URL) point at this server.
+  const port = await freePort();
+  const ctx = await createTestContext({ BASE_URL: `http://127.0.0.1:${port}`, ...env });
   if (prepare) await prepare(ctx);
   const server: Server = await new Promise((resolve) => {
-    const s = createHttpServer(ctx.app).listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(ctx.app).listen(port, '127.0.0.1', () => resolve(s));
   });
-  const { port } = server.address() as AddressInfo;
   return {
     ...ctx,
     baseUrl: `http://127.0.0.1:${port}`,
