@@ -12,6 +12,8 @@ import os from 'node:os';
 import { createDb } from '../src/db/knex.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { generateBenchData } from './generate-decisions.ts';
+import { hashSecret } from '../src/lib/passwords.ts';
+import { PROXY_HEADERS, signInLoad, signInOnce } from './sign-in.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
@@ -29,6 +31,8 @@ interface Row {
   non2xx: number;
   ceiling: number;
   bytes: number;
+  bar: number;
+  key: string;
 }
 
 const freePort = () =>
@@ -61,8 +65,13 @@ function rssMb(pid: number): number {
   }
 }
 
-async function load(url: string, connections = CONNECTIONS, duration = DURATION) {
-  const result = await autocannon({ url, connections, duration, pipelining: 1 });
+async function load(
+  url: string,
+  connections = CONNECTIONS,
+  duration = DURATION,
+  headers?: Record<string, string>,
+) {
+  const result = await autocannon({ url, connections, duration, pipelining: 1, headers });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -89,6 +98,20 @@ const sample = (await db('decisions')
   .where('status', 'published')
   .orderBy('id', 'desc')
   .first('id')) as { id: number };
+// Citizens for the sign-in and signed-in runs.
+const BENCH_PASSWORD = 'bench citizen password 2026';
+const benchHash = await hashSecret(BENCH_PASSWORD);
+await db('users').whereLike('username', 'bench.%').delete();
+await db('users').insert(
+  Array.from({ length: 20 }, (_v, i) => ({
+    username: `bench.${i}`,
+    full_name: `Πολίτης ${i}`,
+    email: `bench.${i}@example.gr`,
+    password_hash: benchHash,
+    status: 'active',
+    activated_at: new Date(),
+  })),
+);
 await db.destroy();
 
 const appPort = await freePort();
@@ -103,6 +126,8 @@ const app: ChildProcess = spawn(process.execPath, ['dist/src/server.js'], {
     SMTP_URL: 'smtp://127.0.0.1:2525',
     UPLOAD_DIR,
     LOG_LEVEL: 'info',
+    // Sign-in is measured from many client addresses (X-Forwarded-For), as real citizens come from.
+    TRUST_PROXY: 'true',
   },
   stdio: ['ignore', openSync(logPath, 'w'), 'inherit'],
 });
@@ -110,20 +135,44 @@ const base = `http://127.0.0.1:${appPort}`;
 await waitFor(`${base}/readyz`);
 
 const word = 'ασφαλτόστρωση';
-const targets = [
-  { name: 'Home (e-services hub)', path: '/' },
-  { name: 'Decisions list', path: '/decisions' },
-  { name: `Decisions search («${word}»)`, path: `/decisions?q=${encodeURIComponent(word)}` },
-  { name: 'Decision detail', path: `/decisions/${sample.id}` },
-  { name: 'Benefits list', path: '/benefits' },
+const session = await signInOnce(base, 'bench.0', BENCH_PASSWORD);
+const targets: {
+  name: string;
+  path: string;
+  key: string;
+  headers?: Record<string, string>;
+  bar: number;
+}[] = [
+  { name: 'Home (e-services hub)', path: '/', key: '/', bar: 0.08 },
+  {
+    name: 'Hub, signed in',
+    path: '/',
+    key: '/__signed-in',
+    headers: { cookie: session, ...PROXY_HEADERS },
+    bar: 0.05,
+  },
+  { name: 'Decisions list', path: '/decisions', key: '/decisions', bar: 0.08 },
+  {
+    name: `Decisions search («${word}»)`,
+    path: `/decisions?q=${encodeURIComponent(word)}`,
+    key: `/decisions?q=${encodeURIComponent(word)}`,
+    bar: 0.08,
+  },
+  {
+    name: 'Decision detail',
+    path: `/decisions/${sample.id}`,
+    key: `/decisions/${sample.id}`,
+    bar: 0.08,
+  },
+  { name: 'Benefits list', path: '/benefits', key: '/benefits', bar: 0.08 },
 ];
 
 // The ceiling for each page: a bare node:http server answering with that page's own bytes.
 const pages: Record<string, string> = {};
 for (const target of targets) {
-  const response = await fetch(`${base}${target.path}`);
+  const response = await fetch(`${base}${target.path}`, { headers: target.headers });
   if (!response.ok) throw new Error(`${target.path}: ${response.status}`);
-  pages[target.path] = Buffer.from(await response.arrayBuffer()).toString('base64');
+  pages[target.key] = Buffer.from(await response.arrayBuffer()).toString('base64');
 }
 const pagesFile = '.data/bench-pages.json';
 await writeFile(pagesFile, JSON.stringify(pages));
@@ -140,20 +189,30 @@ const sampler = setInterval(() => {
 const rows: Row[] = [];
 for (const target of targets) {
   console.log(`${target.name}: ceiling…`);
-  await load(`http://127.0.0.1:${barePort}${target.path}`, CONNECTIONS, 2);
-  const ceiling = await load(`http://127.0.0.1:${barePort}${target.path}`);
+  await load(`http://127.0.0.1:${barePort}${target.key}`, CONNECTIONS, 2);
+  const ceiling = await load(`http://127.0.0.1:${barePort}${target.key}`);
   console.log(`${target.name}: app…`);
-  await load(`${base}${target.path}`, CONNECTIONS, 2); // warm-up
-  const r = await load(`${base}${target.path}`);
+  await load(`${base}${target.path}`, CONNECTIONS, 2, target.headers); // warm-up
+  const r = await load(`${base}${target.path}`, CONNECTIONS, DURATION, target.headers);
+  if (
+    target.headers &&
+    !Buffer.from(pages[target.key] ?? '', 'base64')
+      .toString()
+      .includes('action="/logout"')
+  )
+    throw new Error('not signed in');
   rows.push({
     ...target,
     ...r,
     ceiling: ceiling.rps,
-    bytes: Buffer.from(pages[target.path] ?? '', 'base64').length,
+    bytes: Buffer.from(pages[target.key] ?? '', 'base64').length,
     ratio: r.rps / ceiling.rps,
   });
 }
 bare.kill();
+
+console.log('sign-in, 20 concurrent citizens…');
+const signIns = await signInLoad(base, BENCH_PASSWORD);
 
 // Search time at the server, one request at a time. Every request is a different search
 // (word x year x page), so none is answered from the content cache: this is PostgreSQL's work.
@@ -222,7 +281,7 @@ const ok = (pass: boolean) => (pass ? 'pass' : '**FAIL**');
 const table = rows
   .map(
     (r) =>
-      `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${r.ceiling.toFixed(0)} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.ratio.toFixed(3)} | ${r.errors + r.non2xx} | ${ok(r.p99 < 100 && r.ratio >= 0.08)} |`,
+      `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${r.ceiling.toFixed(0)} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.ratio.toFixed(3)} | ${r.errors + r.non2xx} | ${ok(r.p99 < 100 && r.ratio >= r.bar)} (≥ ${r.bar}) |`,
   )
   .join('\n');
 const report = `# Performance
@@ -235,7 +294,7 @@ ${DURATION} s per page after a 2 s warm-up, from the same machine (autocannon, t
 The ceiling for each page is a bare \`node:http\` server answering with a pre-rendered copy of that same page (same bytes),
 measured in the same run just before the app.
 
-## Public pages (bars: p99 < 100 ms and at least 0.08 of the ceiling's req/s)
+## Pages (bars: p99 < 100 ms; public pages at least 0.08 of the ceiling's req/s, the signed-in hub at least 0.05)
 
 | page | bytes | ceiling req/s | app req/s | p50 ms | p99 ms | ratio | errors | bar |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
@@ -244,6 +303,13 @@ ${table}
 Public content is read through a per-process cache keyed by a content version that PostgreSQL bumps on every
 write (\`content_versions\`, statement triggers), so every request still asks the database for the version and a
 publish is visible at once in every process; repeated pages skip the rest of the queries.
+
+## Sign-in (argon2id bound)
+
+${signIns.connections} citizens signing in at once for ${signIns.seconds} s (each sign-in: fetch the form for a CSRF token, then POST
+the password; argon2id m=19456 KiB, t=2, p=1): **${signIns.perSecond.toFixed(1)} sign-ins/s**, p50 ${signIns.p50} ms, p99 ${signIns.p99} ms per sign-in POST,
+${signIns.failures} failed. Each sign-in costs one argon2id verification (~${signIns.hashMs.toFixed(0)} ms of CPU measured alone on this machine),
+so the rate is bounded by the cores; it is reported, not held to a bar.
 
 ## Search at the server (bar: p95 < 50 ms on 100,000 decisions)
 

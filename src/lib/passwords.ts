@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 /** OWASP's argon2id parameters: 19 MiB, 2 iterations, 1 lane. */
@@ -33,13 +34,31 @@ export function passwordProblem(password: string, username: string, minLength = 
   return undefined;
 }
 
+/**
+ * At most one argon2 computation per core at a time: each takes 19 MiB, so a burst of sign-ins
+ * queues here instead of growing the process's memory (and no faster: the work is CPU bound).
+ */
+const MAX_PARALLEL = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await work();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
 export function hashSecret(secret: string): Promise<string> {
-  return argon2.hash(secret, ARGON2_OPTIONS);
+  return limited(() => argon2.hash(secret, ARGON2_OPTIONS));
 }
 
 export async function verifySecret(hash: string, secret: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, secret);
+    return await limited(() => argon2.verify(hash, secret));
   } catch {
     return false;
   }

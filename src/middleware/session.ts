@@ -13,7 +13,25 @@ declare module 'express-session' {
     signedInAt?: number;
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string> };
     returnTo?: string;
+    lastSeen?: number;
   }
+}
+
+const KEEP_ALIVE_EVERY_MS = 60 * 1000;
+
+/**
+ * Extends a signed-in session's idle timeout: marking the session changed makes express-session
+ * save it (new expiry in the store) and send the cookie again (new expiry in the browser). Done at
+ * most once a minute, so a busy citizen costs one write a minute, not one per page.
+ */
+export function keepAlive(now: () => Date): RequestHandler {
+  return (req, _res, next) => {
+    if (req.session && req.user) {
+      const time = now().getTime();
+      if (!req.session.lastSeen || time - req.session.lastSeen >= KEEP_ALIVE_EVERY_MS) req.session.lastSeen = time;
+    }
+    next();
+  };
 }
 
 /**
@@ -26,10 +44,11 @@ export function sessionMiddleware(options: { pool: pg.Pool; secret: string; secu
   return session({
     name: SESSION_COOKIE,
     secret: options.secret,
-    store: new PgStore({ pool: options.pool, tableName: 'session', pruneSessionInterval: 15 * 60 }),
+    // No write per request: the idle timeout is extended by `keepAlive` at most once a minute.
+    store: new PgStore({ pool: options.pool, tableName: 'session', pruneSessionInterval: 15 * 60, disableTouch: true }),
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: CITIZEN_IDLE_MS },
   });
 }

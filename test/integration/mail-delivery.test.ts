@@ -48,7 +48,7 @@ async function waitFor<T>(check: () => T | undefined, timeoutMs: number): Promis
 const contexts: TestContext[] = [];
 const servers: SMTPServer[] = [];
 afterAll(async () => {
-  for (const server of servers) await new Promise((r) => server.close(r));
+  for (const server of servers) await new Promise<void>((r) => server.close(() => r()));
   for (const ctx of contexts) await ctx.close();
 });
 

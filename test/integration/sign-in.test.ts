@@ -1,5 +1,5 @@
 import * as cheerio from 'cheerio';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '../../src/features/hub/hub-entry.ts';
@@ -11,13 +11,13 @@ import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 // A verified-only service and a staff page, guarded by the real guards, mounted like any feature.
 const guarded: Feature = {
   router: Router()
-    .get('/verified-service', requireVerifiedCitizen, (_req, res) => {
+    .get('/verified-service', requireVerifiedCitizen, (_req: Request, res: Response) => {
       res.send('verified content');
     })
-    .get('/citizen-service', requireCitizen, (_req, res) => {
+    .get('/citizen-service', requireCitizen, (_req: Request, res: Response) => {
       res.send('citizen content');
     })
-    .get('/clerk-page', requireRole('clerk'), (_req, res) => {
+    .get('/clerk-page', requireRole('clerk'), (_req: Request, res: Response) => {
       res.send('clerk content');
     }),
   hubEntry: { id: 'tax-test', href: '/verified-service', titleKey: 'services.decisions.title', descriptionKey: 'services.decisions.description', access: 'verified' },
