@@ -56,7 +56,10 @@ export async function signInLoad(base: string, password: string, seconds = 10) {
           counter += 1;
           context.ip = `10.${(counter >> 16) & 255}.${(counter >> 8) & 255}.${counter & 255}`;
           context.user ??= `bench.${next++ % connections}`;
-          return { ...request, headers: { ...PROXY_HEADERS, 'x-forwarded-for': String(context.ip) } };
+          return {
+            ...request,
+            headers: { ...PROXY_HEADERS, 'x-forwarded-for': String(context.ip) },
+          };
         },
         onResponse: (_status, body, ctx: object, headers) => {
           const context = ctx as Record<string, unknown>;

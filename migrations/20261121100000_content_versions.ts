@@ -15,14 +15,26 @@ export async function up(knex: Knex): Promise<void> {
       UPDATE content_versions SET version = version + 1 WHERE name = 'public';
       RETURN NULL;
     END $$`);
-  for (const table of ['decisions', 'decision_categories', 'benefits', 'benefit_categories', 'health_services']) {
+  for (const table of [
+    'decisions',
+    'decision_categories',
+    'benefits',
+    'benefit_categories',
+    'health_services',
+  ]) {
     await knex.raw(`CREATE TRIGGER ${table}_bump_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table}
       FOR EACH STATEMENT EXECUTE FUNCTION bump_public_content_version()`);
   }
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['decisions', 'decision_categories', 'benefits', 'benefit_categories', 'health_services']) {
+  for (const table of [
+    'decisions',
+    'decision_categories',
+    'benefits',
+    'benefit_categories',
+    'health_services',
+  ]) {
     await knex.raw(`DROP TRIGGER IF EXISTS ${table}_bump_version ON ${table}`);
   }
   await knex.raw('DROP FUNCTION IF EXISTS bump_public_content_version()');

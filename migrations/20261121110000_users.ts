@@ -22,7 +22,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE UNIQUE INDEX users_username_key ON users (lower(username))');
   await knex.raw('CREATE UNIQUE INDEX users_email_key ON users (lower(email))');
   // The phone line finds a caller by number: at most one active account per number.
-  await knex.raw(`CREATE UNIQUE INDEX users_active_phone_key ON users (phone_e164) WHERE status = 'active'`);
+  await knex.raw(
+    `CREATE UNIQUE INDEX users_active_phone_key ON users (phone_e164) WHERE status = 'active'`,
+  );
 
   await knex.raw(`CREATE TABLE user_tokens (
     id serial PRIMARY KEY,
@@ -69,5 +71,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['dev_mailbox', 'rate_limits', 'audit_log', 'user_tokens', 'users']) await knex.schema.dropTable(table);
+  for (const table of ['dev_mailbox', 'rate_limits', 'audit_log', 'user_tokens', 'users'])
+    await knex.schema.dropTable(table);
 }

@@ -5,6 +5,7 @@ import * as m2 from './20261121090200_decisions.ts';
 import * as m3 from './20261121090300_benefits_and_health.ts';
 import * as m4 from './20261121100000_content_versions.ts';
 import * as m5 from './20261121110000_users.ts';
+import * as m6 from './20261121120000_content_notify.ts';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261121090300_benefits_and_health': m3,
   '20261121100000_content_versions': m4,
   '20261121110000_users': m5,
+  '20261121120000_content_notify': m6,
 };

@@ -1,5 +1,5 @@
 import ejs from 'ejs';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import path from 'node:path';
 import type { Deps } from './deps.ts';
 import { createBenefitsFeature } from './features/benefits/benefits.routes.ts';
@@ -66,8 +66,12 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
   const csrf = csrfProtection();
   app.use(
     sessionWhenNeeded([
-      sessionMiddleware({ pool: deps.sessionPool, secret: config.SESSION_SECRET, secure: config.isProduction }),
-      passport.session(),
+      sessionMiddleware({
+        pool: deps.sessionPool,
+        secret: config.SESSION_SECRET,
+        secure: config.isProduction,
+      }),
+      passport.session() as RequestHandler,
       sessionLimits(() => deps.clock.now()),
       keepAlive(() => deps.clock.now()),
       csrf.expose,

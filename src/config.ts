@@ -74,7 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError('Invalid setting DATABASE_URL: production needs a PostgreSQL server URL');
   }
   if (isProduction && !values.SMTP_URL) {
-    throw new ConfigError('Invalid setting SMTP_URL: production needs an SMTP server for outgoing mail');
+    throw new ConfigError(
+      'Invalid setting SMTP_URL: production needs an SMTP server for outgoing mail',
+    );
   }
   const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
   return Object.freeze({ ...values, isProduction, baseUrl });

@@ -11,7 +11,12 @@ import {
 import { createDocumentStore, type DocumentStore } from './lib/document-store.ts';
 import { createI18n } from './lib/i18n.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
-import { createBoss, createMailQueue, ensureMailQueue, type MailQueue } from './features/mail/mail-queue.ts';
+import {
+  createBoss,
+  createMailQueue,
+  ensureMailQueue,
+  type MailQueue,
+} from './features/mail/mail-queue.ts';
 
 export interface Deps {
   config: Readonly<Config>;
@@ -39,19 +44,28 @@ export function createDeps(
 ): Deps {
   const db = overrides.db ?? createDb(databaseUrl, config.DATABASE_POOL_MAX);
   const boss = overrides.boss ?? createBoss(databaseUrl, { worker: options.worker ?? false });
-  const queueOptions = { retryDelaySeconds: config.MAIL_RETRY_DELAY_SECONDS, retryLimit: config.MAIL_RETRY_LIMIT };
+  const queueOptions = {
+    retryDelaySeconds: config.MAIL_RETRY_DELAY_SECONDS,
+    retryLimit: config.MAIL_RETRY_LIMIT,
+  };
   let started = false;
-  const sessionPool = new pg.Pool({ connectionString: databaseUrl, max: 5, application_name: 'eservices-sessions' });
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const contentCache =
+    overrides.contentCache ??
+    (config.CONTENT_CACHE ? createContentCache(databaseUrl, logger) : createNoContentCache());
+  const sessionPool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 5,
+    application_name: 'eservices-sessions',
+  });
   return {
     config,
     db,
-    logger: overrides.logger ?? createLogger(config.LOG_LEVEL),
+    logger,
     clock: overrides.clock ?? systemClock,
     i18n: overrides.i18n ?? createI18n(),
     documents: overrides.documents ?? createDocumentStore(config.UPLOAD_DIR),
-    contentCache:
-      overrides.contentCache ??
-      (config.CONTENT_CACHE ? createContentCache(db) : createNoContentCache()),
+    contentCache,
     boss,
     sessionPool,
     mail: overrides.mail ?? createMailQueue(boss, queueOptions),
@@ -62,6 +76,7 @@ export function createDeps(
     },
     close: async () => {
       if (started) await boss.stop({ graceful: true, wait: true, timeout: 5000 });
+      await contentCache.close();
       await sessionPool.end();
       await db.destroy();
     },

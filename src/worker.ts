@@ -15,7 +15,9 @@ try {
   throw error;
 }
 if (!config.DATABASE_URL) {
-  console.error('Invalid setting DATABASE_URL: the worker alone needs the PostgreSQL server the web processes use');
+  console.error(
+    'Invalid setting DATABASE_URL: the worker alone needs the PostgreSQL server the web processes use',
+  );
   process.exit(1);
 }
 const deps = createDeps(config, config.DATABASE_URL, {}, { worker: true });

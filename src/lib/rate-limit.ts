@@ -12,7 +12,12 @@ export interface RateLimitRule {
  * Fixed-window counters in PostgreSQL: one upsert per attempt, atomic, shared by every process.
  * Returns true while the key is within its limit.
  */
-export async function hitRateLimit(db: Db, clock: Clock, rule: RateLimitRule, key: string): Promise<boolean> {
+export async function hitRateLimit(
+  db: Db,
+  clock: Clock,
+  rule: RateLimitRule,
+  key: string,
+): Promise<boolean> {
   const now = clock.now().getTime();
   const windowStart = new Date(now - (now % (rule.windowSeconds * 1000)));
   const result = (await db.raw(
@@ -26,7 +31,9 @@ export async function hitRateLimit(db: Db, clock: Clock, rule: RateLimitRule, ke
 
 /** Old windows are useless; the mail worker's maintenance calls this. */
 export async function pruneRateLimits(db: Db, clock: Clock): Promise<void> {
-  await db('rate_limits').where('window_start', '<', new Date(clock.now().getTime() - 24 * 3600 * 1000)).delete();
+  await db('rate_limits')
+    .where('window_start', '<', new Date(clock.now().getTime() - 24 * 3600 * 1000))
+    .delete();
 }
 
 export const RATE_LIMITS = {

@@ -5,6 +5,7 @@ import { ForbiddenError } from '../lib/errors.ts';
 import { ABSOLUTE_MS, STAFF_IDLE_MS } from './session.ts';
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- declaration merging with Express's own types
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends UserRow {}
@@ -37,7 +38,8 @@ export function sessionLimits(now: () => Date): RequestHandler {
         });
         return;
       }
-      if (user.roles.length && req.session.cookie.maxAge !== STAFF_IDLE_MS) req.session.cookie.maxAge = STAFF_IDLE_MS;
+      if (user.roles.length && req.session.cookie.maxAge !== STAFF_IDLE_MS)
+        req.session.cookie.maxAge = STAFF_IDLE_MS;
     }
     res.locals.user = user ?? null;
     next();
@@ -51,7 +53,10 @@ export const requireCitizen: RequestHandler = (req, res, next) => {
     return;
   }
   // Anonymous requests to pages outside the account area carry no session: the way back rides on the URL.
-  res.redirect(303, req.method === 'GET' ? `/login?next=${encodeURIComponent(req.originalUrl)}` : '/login');
+  res.redirect(
+    303,
+    req.method === 'GET' ? `/login?next=${encodeURIComponent(req.originalUrl)}` : '/login',
+  );
 };
 
 /** Tax and certificates: a clerk must have checked the citizen's identity in person. */
@@ -62,7 +67,11 @@ export const requireVerifiedCitizen: RequestHandler[] = [
       next();
       return;
     }
-    res.status(403).render('accounts/verification-needed', { pageTitle: req.t('accounts.verificationNeeded.title') });
+    res
+      .status(403)
+      .render('accounts/verification-needed', {
+        pageTitle: req.t('accounts.verificationNeeded.title'),
+      });
   },
 ];
 

@@ -12,7 +12,8 @@ const NEEDS_SESSION = /^\/(login|logout|register|activate|password-reset|account
 export function sessionWhenNeeded(chain: RequestHandler[]): RequestHandler {
   return (req, res, next) => {
     const hasCookie = req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;
-    const needed = hasCookie || (req.method !== 'GET' && req.method !== 'HEAD') || NEEDS_SESSION.test(req.path);
+    const needed =
+      hasCookie || (req.method !== 'GET' && req.method !== 'HEAD') || NEEDS_SESSION.test(req.path);
     if (!needed) {
       res.locals.user = null;
       next();

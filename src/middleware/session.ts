@@ -28,7 +28,8 @@ export function keepAlive(now: () => Date): RequestHandler {
   return (req, _res, next) => {
     if (req.session && req.user) {
       const time = now().getTime();
-      if (!req.session.lastSeen || time - req.session.lastSeen >= KEEP_ALIVE_EVERY_MS) req.session.lastSeen = time;
+      if (!req.session.lastSeen || time - req.session.lastSeen >= KEEP_ALIVE_EVERY_MS)
+        req.session.lastSeen = time;
     }
     next();
   };
@@ -39,13 +40,22 @@ export function keepAlive(now: () => Date): RequestHandler {
  * public page never creates one). Idle timeout by a rolling cookie; the absolute limit is checked
  * in the auth middleware.
  */
-export function sessionMiddleware(options: { pool: pg.Pool; secret: string; secure: boolean }): RequestHandler {
+export function sessionMiddleware(options: {
+  pool: pg.Pool;
+  secret: string;
+  secure: boolean;
+}): RequestHandler {
   const PgStore = connectPgSimple(session);
   return session({
     name: SESSION_COOKIE,
     secret: options.secret,
     // No write per request: the idle timeout is extended by `keepAlive` at most once a minute.
-    store: new PgStore({ pool: options.pool, tableName: 'session', pruneSessionInterval: 15 * 60, disableTouch: true }),
+    store: new PgStore({
+      pool: options.pool,
+      tableName: 'session',
+      pruneSessionInterval: 15 * 60,
+      disableTouch: true,
+    }),
     resave: false,
     saveUninitialized: false,
     rolling: false,

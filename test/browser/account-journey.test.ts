@@ -1,7 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConfiguredMailWorker } from '../../src/features/mail/start-worker.ts';
-import { expectAccessible as checkAccessible, launchBrowser, startLiveServer, type LiveServer } from '../helpers/browser.ts';
+import {
+  expectAccessible as checkAccessible,
+  launchBrowser,
+  startLiveServer,
+  type LiveServer,
+} from '../helpers/browser.ts';
 
 let server: LiveServer;
 let browser: Browser;
@@ -19,22 +24,48 @@ afterAll(async () => {
 
 const text = {
   el: {
-    register: 'Δημιουργία λογαριασμού', fullName: 'Ονοματεπώνυμο', username: 'Όνομα χρήστη (συνθηματικό εισαγωγής)', email: 'Διεύθυνση email',
-    phone: 'Τηλέφωνο (κινητό ή σταθερό)', password: 'Κωδικός πρόσβασης', confirm: 'Επιβεβαίωση κωδικού πρόσβασης', privacy: 'Διάβασα και αποδέχομαι',
-    checkEmail: 'Ελέγξτε το email σας', activate: 'Ενεργοποίηση', signIn: 'Σύνδεση', login: 'Όνομα χρήστη ή email', signOut: 'Αποσύνδεση',
-    account: 'Ο λογαριασμός μου', problem: 'Υπάρχει πρόβλημα',
+    register: 'Δημιουργία λογαριασμού',
+    fullName: 'Ονοματεπώνυμο',
+    username: 'Όνομα χρήστη (συνθηματικό εισαγωγής)',
+    email: 'Διεύθυνση email',
+    phone: 'Τηλέφωνο (κινητό ή σταθερό)',
+    password: 'Κωδικός πρόσβασης',
+    confirm: 'Επιβεβαίωση κωδικού πρόσβασης',
+    privacy: 'Διάβασα και αποδέχομαι',
+    checkEmail: 'Ελέγξτε το email σας',
+    activate: 'Ενεργοποίηση',
+    signIn: 'Σύνδεση',
+    login: 'Όνομα χρήστη ή email',
+    signOut: 'Αποσύνδεση',
+    account: 'Ο λογαριασμός μου',
+    problem: 'Υπάρχει πρόβλημα',
   },
   en: {
-    register: 'Create account', fullName: 'Full name', username: 'Username', email: 'Email address',
-    phone: 'Phone number (mobile or landline)', password: 'Password', confirm: 'Confirm password', privacy: 'I have read and accept',
-    checkEmail: 'Check your email', activate: 'Activate', signIn: 'Sign in', login: 'Username or email', signOut: 'Sign out',
-    account: 'Your account', problem: 'There is a problem',
+    register: 'Create account',
+    fullName: 'Full name',
+    username: 'Username',
+    email: 'Email address',
+    phone: 'Phone number (mobile or landline)',
+    password: 'Password',
+    confirm: 'Confirm password',
+    privacy: 'I have read and accept',
+    checkEmail: 'Check your email',
+    activate: 'Activate',
+    signIn: 'Sign in',
+    login: 'Username or email',
+    signOut: 'Sign out',
+    account: 'Your account',
+    problem: 'There is a problem',
   },
 };
 
 async function waitForMail(to: string): Promise<number> {
   for (let i = 0; i < 100; i += 1) {
-    const row = (await server.db('dev_mailbox').where({ to_address: to }).orderBy('id', 'desc').first('id')) as { id: number } | undefined;
+    const row = (await server
+      .db('dev_mailbox')
+      .where({ to_address: to })
+      .orderBy('id', 'desc')
+      .first('id')) as { id: number } | undefined;
     if (row) return row.id;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -11,7 +11,9 @@ let ipCounter = 10;
 /** A distinct client address per agent, so per-IP limits of one test do not leak into another. */
 export function newAgent(app: Parameters<typeof request.agent>[0]): Agent {
   ipCounter += 1;
-  return request.agent(app).set('X-Forwarded-For', `10.0.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`);
+  return request
+    .agent(app)
+    .set('X-Forwarded-For', `10.0.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`);
 }
 
 /** The CSRF token of the form on `path` (the agent keeps the session cookie). */
@@ -22,9 +24,17 @@ export async function csrfFrom(agent: Agent, path: string): Promise<string> {
   return token;
 }
 
-export async function postForm(agent: Agent, formPath: string, action: string, fields: Record<string, string>) {
+export async function postForm(
+  agent: Agent,
+  formPath: string,
+  action: string,
+  fields: Record<string, string>,
+) {
   const _csrf = await csrfFrom(agent, formPath);
-  return agent.post(action).type('form').send({ ...fields, _csrf });
+  return agent
+    .post(action)
+    .type('form')
+    .send({ ...fields, _csrf });
 }
 
 export const validRegistration = (n: number | string, extra: Record<string, string> = {}) => ({
@@ -58,7 +68,11 @@ export function linkIn(mail: OutgoingMail, path: string): string {
 }
 
 /** An active citizen straight in the database (for tests that are not about registration). */
-export async function createActiveUser(db: Db, n: string, extra: Record<string, unknown> = {}): Promise<{ id: number; username: string; password: string }> {
+export async function createActiveUser(
+  db: Db,
+  n: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: number; username: string; password: string }> {
   const password = 'κρητικό φως και αέρας';
   const [row] = (await db('users')
     .insert({

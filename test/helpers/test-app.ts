@@ -20,7 +20,10 @@ export interface TestContext {
 }
 
 /** A fresh database (a copy of the migrated template), an upload folder and the app built on them. */
-export async function createTestContext(env: Record<string, string> = {}, options: { extraFeatures?: Feature[]; clock?: Clock } = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  options: { extraFeatures?: Feature[]; clock?: Clock } = {},
+): Promise<TestContext> {
   const serverUrl = inject('databaseServerUrl');
   const name = `eservices_t_${randomBytes(6).toString('hex')}`;
   const admin = createDb(serverUrl, 1);

@@ -24,8 +24,14 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).toThrow(
       /DATABASE_URL/,
     );
-    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://x@localhost/db' };
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://x@localhost/db',
+    };
     expect(() => loadConfig(production)).toThrow(/SMTP_URL/);
-    expect(loadConfig({ ...production, SMTP_URL: 'smtp://mail.example.gov.gr:587' }).isProduction).toBe(true);
+    expect(
+      loadConfig({ ...production, SMTP_URL: 'smtp://mail.example.gov.gr:587' }).isProduction,
+    ).toBe(true);
   });
 });

@@ -53,7 +53,10 @@ afterAll(async () => {
 });
 
 async function contextWithSmtp(port: number) {
-  const ctx = await createTestContext({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RETRY_DELAY_SECONDS: '1' });
+  const ctx = await createTestContext({
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    MAIL_RETRY_DELAY_SECONDS: '1',
+  });
   contexts.push(ctx);
   await startConfiguredMailWorker(ctx.deps);
   return ctx;
@@ -80,7 +83,9 @@ describe('mail through a real SMTP server', () => {
     let state = '';
     const end = Date.now() + 20_000;
     while (state !== 'retry' && Date.now() < end) {
-      const result = (await ctx.db.raw(`SELECT state FROM pgboss.job WHERE name = 'mail'`)) as { rows: { state: string }[] };
+      const result = (await ctx.db.raw(`SELECT state FROM pgboss.job WHERE name = 'mail'`)) as {
+        rows: { state: string }[];
+      };
       state = result.rows[0]?.state ?? '';
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -11,7 +11,11 @@ afterAll(() => ctx.close());
 
 const register = (fields: Record<string, string>, lang = 'el') => {
   const agent = newAgent(ctx.app);
-  return postForm(agent, `/register?lang=${lang}`, '/register', fields).then((res) => ({ res, agent, $: cheerio.load(res.text) }));
+  return postForm(agent, `/register?lang=${lang}`, '/register', fields).then((res) => ({
+    res,
+    agent,
+    $: cheerio.load(res.text),
+  }));
 };
 
 describe('registration', () => {
@@ -19,7 +23,10 @@ describe('registration', () => {
     const { res } = await register(validRegistration(1));
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/register/check-email');
-    const user = (await ctx.db('users').where({ username: 'maria.1' }).first()) as Record<string, unknown>;
+    const user = (await ctx.db('users').where({ username: 'maria.1' }).first()) as Record<
+      string,
+      unknown
+    >;
     expect(user.status).toBe('pending');
     expect(user.phone_e164).toBe('+306910000001');
     expect(String(user.password_hash)).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
@@ -35,10 +42,16 @@ describe('registration', () => {
     expect(mail!.html).not.toContain('ελιές και θάλασσα 2026');
     // The token and the PIN are stored only as hashes.
     const token = linkIn(mail!, '/activate').split('/').pop()!;
-    const tokens = (await ctx.db('user_tokens').where({ user_id: user.id }).select('token_hash')) as { token_hash: string }[];
+    const tokens = (await ctx
+      .db('user_tokens')
+      .where({ user_id: user.id })
+      .select('token_hash')) as { token_hash: string }[];
     expect(tokens).toHaveLength(1);
     expect(tokens[0]!.token_hash).not.toContain(token);
-    const audit = await ctx.db('audit_log').where({ user_id: user.id, action: 'account.registered' }).first();
+    const audit: unknown = await ctx
+      .db('audit_log')
+      .where({ user_id: user.id, action: 'account.registered' })
+      .first();
     expect(audit).toBeTruthy();
     const pin = /PIN[^:]*: (\d{6})/.exec(mail!.text)![1]!;
     expect(JSON.stringify(audit)).not.toContain(pin);
@@ -55,7 +68,11 @@ describe('registration', () => {
   it('accepts Greek numbers with or without the country code and stores them in E.164', async () => {
     await register(validRegistration(3, { phone: '+30 691 234 5678' }));
     await register(validRegistration(4, { phone: '2841012345' }));
-    const phones = (await ctx.db('users').whereIn('username', ['maria.3', 'maria.4']).orderBy('username').pluck('phone_e164')) as string[];
+    const phones = (await ctx
+      .db('users')
+      .whereIn('username', ['maria.3', 'maria.4'])
+      .orderBy('username')
+      .pluck('phone_e164')) as string[];
     expect(phones).toEqual(['+306912345678', '+302841012345']);
     await drainMail(ctx.deps);
   });
@@ -66,21 +83,48 @@ describe('registration', () => {
     ['a short username', { username: 'ab' }, 'username', '3 έως 32'],
     ['a bad email', { email: 'maria-at-example' }, 'email', 'σωστή μορφή'],
     ['a bad phone', { phone: '12345' }, 'phone', 'έγκυρο αριθμό'],
-    ['a short password', { password: 'short1', passwordConfirm: 'short1' }, 'password', 'τουλάχιστον 10'],
-    ['a common password', { password: 'password123', passwordConfirm: 'password123' }, 'password', 'συνηθισμένους'],
-    ['the username as password', { username: 'maria.long.name', password: 'maria.long.name', passwordConfirm: 'maria.long.name' }, 'password', 'όνομα χρήστη'],
-    ['passwords that differ', { passwordConfirm: 'κάτι άλλο εντελώς' }, 'passwordConfirm', 'δεν είναι ίδιοι'],
+    [
+      'a short password',
+      { password: 'short1', passwordConfirm: 'short1' },
+      'password',
+      'τουλάχιστον 10',
+    ],
+    [
+      'a common password',
+      { password: 'password123', passwordConfirm: 'password123' },
+      'password',
+      'συνηθισμένους',
+    ],
+    [
+      'the username as password',
+      {
+        username: 'maria.long.name',
+        password: 'maria.long.name',
+        passwordConfirm: 'maria.long.name',
+      },
+      'password',
+      'όνομα χρήστη',
+    ],
+    [
+      'passwords that differ',
+      { passwordConfirm: 'κάτι άλλο εντελώς' },
+      'passwordConfirm',
+      'δεν είναι ίδιοι',
+    ],
     ['no privacy acceptance', { privacy: '' }, 'privacy', 'πολιτική απορρήτου'],
   ];
-  it.each(cases)('refuses %s with a message at the field, keeping what was typed', async (_name, change, field, message) => {
-    const { res, $ } = await register(validRegistration(50, change));
-    expect(res.status).toBe(400);
-    expect($(`#${field}-error`).text()).toContain(message);
-    expect($(`.govuk-error-summary a[href="#${field}"]`).length).toBe(1);
-    if (field !== 'fullName') expect($('#fullName').attr('value')).toBe('Μαρία Παπαδάκη');
-    expect($('#password').attr('value')).toBe('');
-    expect(await ctx.db('users').where({ username: 'maria.50' }).first()).toBeUndefined();
-  });
+  it.each(cases)(
+    'refuses %s with a message at the field, keeping what was typed',
+    async (_name, change, field, message) => {
+      const { res, $ } = await register(validRegistration(50, change));
+      expect(res.status).toBe(400);
+      expect($(`#${field}-error`).text()).toContain(message);
+      expect($(`.govuk-error-summary a[href="#${field}"]`).length).toBe(1);
+      if (field !== 'fullName') expect($('#fullName').attr('value')).toBe('Μαρία Παπαδάκη');
+      expect($('#password').attr('value')).toBe('');
+      expect(await ctx.db('users').where({ username: 'maria.50' }).first()).toBeUndefined();
+    },
+  );
 
   it('answers in English on the English page', async () => {
     const { $ } = await register(validRegistration(51, { email: 'nope' }), 'en');
@@ -96,7 +140,7 @@ describe('registration', () => {
     expect(email.$('#email-error').text()).toContain('Υπάρχει ήδη λογαριασμός');
   });
 
-  it('does not let a second account take an active account\'s phone', async () => {
+  it("does not let a second account take an active account's phone", async () => {
     await register(validRegistration(8));
     const [mail] = await drainMail(ctx.deps);
     const agent = newAgent(ctx.app);
@@ -111,7 +155,11 @@ describe('registration', () => {
     await register(validRegistration(10));
     await register(validRegistration(11, { phone: '6910000010' }));
     const mails = await drainMail(ctx.deps);
-    const linkFor = (to: string) => linkIn(mails.find((m) => m.to === to)!, '/activate');
+    const linkFor = (to: string) =>
+      linkIn(
+        mails.find((m) => m.to === to)!,
+        '/activate',
+      );
     const [first, second] = [linkFor('maria.10@example.gr'), linkFor('maria.11@example.gr')];
     const a = newAgent(ctx.app);
     expect((await postForm(a, first!, first!, {})).status).toBe(303);
@@ -119,7 +167,9 @@ describe('registration', () => {
     const res = await postForm(b, second!, second!, {});
     expect(res.status).toBe(409);
     expect(cheerio.load(res.text)('main').text()).toContain('άλλον ενεργό λογαριασμό');
-    expect((await ctx.db('users').where({ username: 'maria.11' }).first('status')) as { status: string }).toEqual({ status: 'pending' });
+    expect(
+      (await ctx.db('users').where({ username: 'maria.11' }).first('status')) as { status: string },
+    ).toEqual({ status: 'pending' });
   });
 });
 
@@ -132,11 +182,23 @@ describe('activation', () => {
     const page = await agent.get(path);
     expect(page.status).toBe(200);
     expect(cheerio.load(page.text)(`form[action="${path}"] button`).length).toBe(1);
-    expect(((await ctx.db('users').where({ username: 'maria.20' }).first('status')) as { status: string }).status).toBe('pending');
+    expect(
+      (
+        (await ctx.db('users').where({ username: 'maria.20' }).first('status')) as {
+          status: string;
+        }
+      ).status,
+    ).toBe('pending');
     const res = await postForm(agent, path, path, {});
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login');
-    expect(((await ctx.db('users').where({ username: 'maria.20' }).first('status')) as { status: string }).status).toBe('active');
+    expect(
+      (
+        (await ctx.db('users').where({ username: 'maria.20' }).first('status')) as {
+          status: string;
+        }
+      ).status,
+    ).toBe('active');
     const again = await agent.get(path);
     expect(again.status).toBe(410);
     expect(cheerio.load(again.text)('a[href="/activate/resend"]').length).toBe(1);
@@ -151,16 +213,25 @@ describe('activation', () => {
     expect(res.status).toBe(410);
     expect(cheerio.load(res.text)('main').text()).toContain('έχει λήξει');
 
-    const resend = await postForm(agent, '/activate/resend', '/activate/resend', { email: 'maria.21@example.gr' });
+    const resend = await postForm(agent, '/activate/resend', '/activate/resend', {
+      email: 'maria.21@example.gr',
+    });
     expect(resend.status).toBe(200);
     const [fresh] = await drainMail(ctx.deps);
     const freshPath = linkIn(fresh!, '/activate');
     expect((await agent.get(freshPath)).status).toBe(200);
     // An unknown address gets the same answer and no mail.
-    const unknown = await postForm(agent, '/activate/resend', '/activate/resend', { email: 'nobody@example.gr' });
-    expect(cheerio.load(unknown.text)('main').text()).toBe(cheerio.load(resend.text)('main').text());
+    const unknown = await postForm(agent, '/activate/resend', '/activate/resend', {
+      email: 'nobody@example.gr',
+    });
+    expect(cheerio.load(unknown.text)('main').text()).toBe(
+      cheerio.load(resend.text)('main').text(),
+    );
     // Per account: 3 an hour; the fourth sends nothing, with the same answer.
-    for (let i = 0; i < 3; i += 1) await postForm(agent, '/activate/resend', '/activate/resend', { email: 'maria.21@example.gr' });
+    for (let i = 0; i < 3; i += 1)
+      await postForm(agent, '/activate/resend', '/activate/resend', {
+        email: 'maria.21@example.gr',
+      });
     expect(await drainMail(ctx.deps)).toHaveLength(2);
   });
 

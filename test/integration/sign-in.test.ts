@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '../../src/features/hub/hub-entry.ts';
 import { requireCitizen, requireRole, requireVerifiedCitizen } from '../../src/middleware/auth.ts';
 import type { Clock } from '../../src/lib/clock.ts';
-import { createActiveUser, csrfFrom, drainMail, linkIn, newAgent, postForm, signIn, validRegistration } from '../helpers/accounts.ts';
+import {
+  createActiveUser,
+  csrfFrom,
+  drainMail,
+  linkIn,
+  newAgent,
+  postForm,
+  signIn,
+  validRegistration,
+} from '../helpers/accounts.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 // A verified-only service and a staff page, guarded by the real guards, mounted like any feature.
@@ -20,7 +29,13 @@ const guarded: Feature = {
     .get('/clerk-page', requireRole('clerk'), (_req: Request, res: Response) => {
       res.send('clerk content');
     }),
-  hubEntry: { id: 'tax-test', href: '/verified-service', titleKey: 'services.decisions.title', descriptionKey: 'services.decisions.description', access: 'verified' },
+  hubEntry: {
+    id: 'tax-test',
+    href: '/verified-service',
+    titleKey: 'services.decisions.title',
+    descriptionKey: 'services.decisions.description',
+    access: 'verified',
+  },
 };
 
 let now = new Date();
@@ -32,7 +47,10 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const sessionCookie = (res: { headers: Record<string, unknown> }) =>
-  ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))?.split(';')[0];
+  ([] as string[])
+    .concat((res.headers['set-cookie'] as string[] | undefined) ?? [])
+    .find((c) => c.startsWith('sid='))
+    ?.split(';')[0];
 
 describe('sign-in', () => {
   it('signs in by username or email, changes the session id, and signs out', async () => {
@@ -52,14 +70,17 @@ describe('sign-in', () => {
     const byEmail = newAgent(ctx.app);
     expect((await signIn(byEmail, 'USER.a1@example.gr', user.password)).status).toBe(303);
 
-    const sessions = async () => Number(((await ctx.db('session').count({ n: '*' }).first()) as { n: number }).n);
+    const sessions = async () =>
+      Number(((await ctx.db('session').count({ n: '*' }).first()) as { n: number }).n);
     const count = await sessions();
     const _csrf = await csrfFrom(agent, '/account');
     const out = await agent.post('/logout').type('form').send({ _csrf });
     expect(out.status).toBe(303);
     expect(await sessions()).toBe(count - 1);
     expect((await agent.get('/account')).headers.location).toBe('/login?next=%2Faccount');
-    expect(await ctx.db('audit_log').where({ user_id: user.id, action: 'auth.signed_out' }).first()).toBeTruthy();
+    expect(
+      await ctx.db('audit_log').where({ user_id: user.id, action: 'auth.signed_out' }).first(),
+    ).toBeTruthy();
   });
 
   it('tells a pending account to activate, only after the right password, and lets it resend', async () => {
@@ -67,12 +88,16 @@ describe('sign-in', () => {
     await postForm(agent, '/register', '/register', validRegistration(301));
     await drainMail(ctx.deps);
     const wrong = await signIn(newAgent(ctx.app), 'maria.301', 'not the password at all');
-    expect(cheerio.load(wrong.text)('#login-error').text()).toContain('Λάθος όνομα χρήστη ή κωδικός');
+    expect(cheerio.load(wrong.text)('#login-error').text()).toContain(
+      'Λάθος όνομα χρήστη ή κωδικός',
+    );
     const right = await signIn(newAgent(ctx.app), 'maria.301', validRegistration(301).password);
     expect(right.status).toBe(403);
     const $ = cheerio.load(right.text);
     expect($('h1').text()).toBe('Ο λογαριασμός δεν έχει ενεργοποιηθεί');
-    expect($('form[action="/activate/resend"] input[name="email"]').attr('value')).toBe('maria.301@example.gr');
+    expect($('form[action="/activate/resend"] input[name="email"]').attr('value')).toBe(
+      'maria.301@example.gr',
+    );
   });
 
   it('gives the same answer for an unknown user and a wrong password', async () => {
@@ -80,7 +105,9 @@ describe('sign-in', () => {
     const unknown = await signIn(newAgent(ctx.app), 'nobody-here', 'whatever password');
     const wrong = await signIn(newAgent(ctx.app), 'user.a2', 'whatever password');
     expect(unknown.status).toBe(wrong.status);
-    expect(cheerio.load(unknown.text)('#login-error').text()).toBe(cheerio.load(wrong.text)('#login-error').text());
+    expect(cheerio.load(unknown.text)('#login-error').text()).toBe(
+      cheerio.load(wrong.text)('#login-error').text(),
+    );
     expect(cheerio.load(wrong.text)('#login').attr('value')).toBe('user.a2');
     expect(cheerio.load(wrong.text)('#password').attr('value')).toBe('');
   });
@@ -91,11 +118,15 @@ describe('sign-in', () => {
     for (let i = 0; i < 5; i += 1) await signIn(agent, user.username, 'wrong password here');
     const locked = await signIn(agent, user.username, user.password);
     expect(locked.status).toBe(401);
-    expect(await ctx.db('audit_log').where({ user_id: user.id, action: 'auth.locked' }).first()).toBeTruthy();
+    expect(
+      await ctx.db('audit_log').where({ user_id: user.id, action: 'auth.locked' }).first(),
+    ).toBeTruthy();
     now = new Date(now.getTime() + 61_000);
     expect((await signIn(agent, user.username, user.password)).status).toBe(303);
     // A 6th failure after the lock waits twice as long.
-    const row = (await ctx.db('users').where({ id: user.id }).first('failed_logins')) as { failed_logins: number };
+    const row = (await ctx.db('users').where({ id: user.id }).first('failed_logins')) as {
+      failed_logins: number;
+    };
     expect(row.failed_logins).toBe(0);
     now = new Date();
   });
@@ -105,7 +136,10 @@ describe('sign-in', () => {
     let last = 0;
     for (let i = 0; i < 31; i += 1) last = (await signIn(agent, `someone${i}`, 'x')).status;
     expect(last).toBe(429);
-    const rows = (await ctx.db('rate_limits').where('key', 'like', 'login:ip:%').select('hits')) as { hits: number }[];
+    const rows = (await ctx
+      .db('rate_limits')
+      .where('key', 'like', 'login:ip:%')
+      .select('hits')) as { hits: number }[];
     expect(rows.some((r) => r.hits >= 31)).toBe(true);
   });
 
@@ -115,7 +149,10 @@ describe('sign-in', () => {
     const res = await agent.post('/login').type('form').send({ login: 'x', password: 'y' });
     expect(res.status).toBe(403);
     expect(cheerio.load(res.text)('h1').text()).toBe('Η φόρμα έληξε');
-    const forged = await agent.post('/login').type('form').send({ login: 'x', password: 'y', _csrf: 'forged' });
+    const forged = await agent
+      .post('/login')
+      .type('form')
+      .send({ login: 'x', password: 'y', _csrf: 'forged' });
     expect(forged.status).toBe(403);
   });
 
@@ -134,7 +171,9 @@ describe('sign-in', () => {
   it('sets an idle timeout of 30 minutes on the cookie, HttpOnly and SameSite=Lax', async () => {
     const user = await createActiveUser(ctx.db, 'a5');
     const res = await signIn(newAgent(ctx.app), user.username, user.password);
-    const cookie = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('sid='))!;
+    const cookie = ([] as string[])
+      .concat((res.headers['set-cookie'] as string[] | undefined) ?? [])
+      .find((c) => c.startsWith('sid='))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     const expires = new Date(/Expires=([^;]+)/.exec(cookie)![1]!).getTime();
@@ -150,9 +189,13 @@ describe('password reset', () => {
     expect((await other.get('/account')).status).toBe(200);
 
     const agent = newAgent(ctx.app);
-    const asked = await postForm(agent, '/password-reset', '/password-reset', { email: 'user.r1@example.gr' });
+    const asked = await postForm(agent, '/password-reset', '/password-reset', {
+      email: 'user.r1@example.gr',
+    });
     expect(cheerio.load(asked.text)('h1').text()).toBe('Ελέγξτε το email σας');
-    const unknown = await postForm(newAgent(ctx.app), '/password-reset', '/password-reset', { email: 'ghost@example.gr' });
+    const unknown = await postForm(newAgent(ctx.app), '/password-reset', '/password-reset', {
+      email: 'ghost@example.gr',
+    });
     expect(cheerio.load(unknown.text)('main').text()).toBe(cheerio.load(asked.text)('main').text());
     const mails = await drainMail(ctx.deps);
     expect(mails.map((m) => m.to)).toEqual(['user.r1@example.gr']);
@@ -160,17 +203,26 @@ describe('password reset', () => {
 
     const weak = await postForm(agent, path, path, { password: 'short', passwordConfirm: 'short' });
     expect(cheerio.load(weak.text)('#password-error').text()).toContain('τουλάχιστον 10');
-    const done = await postForm(agent, path, path, { password: 'νέος μακρύς κωδικός', passwordConfirm: 'νέος μακρύς κωδικός' });
+    const done = await postForm(agent, path, path, {
+      password: 'νέος μακρύς κωδικός',
+      passwordConfirm: 'νέος μακρύς κωδικός',
+    });
     expect(done.status).toBe(303);
     expect((await other.get('/account')).status).toBe(303);
     expect((await agent.get(path)).status).toBe(410);
-    expect((await signIn(newAgent(ctx.app), user.username, 'νέος μακρύς κωδικός')).status).toBe(303);
-    expect((await drainMail(ctx.deps)).map((m) => m.subject)).toEqual(['Αλλαγή στον λογαριασμό σας – Δήμος Αγίου Νικολάου']);
+    expect((await signIn(newAgent(ctx.app), user.username, 'νέος μακρύς κωδικός')).status).toBe(
+      303,
+    );
+    expect((await drainMail(ctx.deps)).map((m) => m.subject)).toEqual([
+      'Αλλαγή στον λογαριασμό σας – Δήμος Αγίου Νικολάου',
+    ]);
   });
 
   it('refuses an expired link', async () => {
     await createActiveUser(ctx.db, 'r2');
-    await postForm(newAgent(ctx.app), '/password-reset', '/password-reset', { email: 'user.r2@example.gr' });
+    await postForm(newAgent(ctx.app), '/password-reset', '/password-reset', {
+      email: 'user.r2@example.gr',
+    });
     const [mail] = await drainMail(ctx.deps);
     now = new Date(Date.now() + 3600 * 1000 + 1000);
     expect((await newAgent(ctx.app).get(linkIn(mail!, '/password-reset'))).status).toBe(410);
@@ -206,7 +258,11 @@ describe('access levels', () => {
     expect(account('main').text()).toContain('Χρειάζεται ταυτοπροσωπία στο γραφείο του Δήμου');
     await ctx.db('users').where({ id: user.id }).update({ identity_verified_at: new Date() });
     expect((await agent.get('/verified-service')).text).toBe('verified content');
-    expect(cheerio.load((await agent.get('/account')).text)('main').text()).not.toContain('Χρειάζεται ταυτοπροσωπία στο γραφείο του Δήμου');
+    expect(
+      cheerio
+        .load((await agent.get('/account')).text)('main')
+        .text(),
+    ).not.toContain('Χρειάζεται ταυτοπροσωπία στο γραφείο του Δήμου');
   });
 
   it('keeps staff pages to staff', async () => {

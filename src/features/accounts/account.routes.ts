@@ -11,10 +11,23 @@ import type { createProfileService } from './profile.service.ts';
 type ProfileService = ReturnType<typeof createProfileService>;
 
 /** /account: the citizen's details, what they can use, and the forms to change PIN, phone, email and password. */
-export function createAccountRouter(profile: ProfileService, hubEntries: readonly HubEntry[]): Router {
+export function createAccountRouter(
+  profile: ProfileService,
+  hubEntries: readonly HubEntry[],
+): Router {
   const router = Router();
 
-  const renderAccount = (req: Request, res: Response, extra: { errors?: FieldError[]; values?: Record<string, string>; newPin?: string; notice?: string } = {}, status = 200) => {
+  const renderAccount = (
+    req: Request,
+    res: Response,
+    extra: {
+      errors?: FieldError[];
+      values?: Record<string, string>;
+      newPin?: string;
+      notice?: string;
+    } = {},
+    status = 200,
+  ) => {
     const user = req.user!;
     const flash = req.session.flash;
     delete req.session.flash;
@@ -31,7 +44,11 @@ export function createAccountRouter(profile: ProfileService, hubEntries: readonl
       services: serviceStates(req, hubEntries, user),
       values: extra.values ?? {},
       newPin: extra.newPin,
-      notice: extra.notice ? req.t(extra.notice) : flash ? req.t(flash.key, flash.params) : undefined,
+      notice: extra.notice
+        ? req.t(extra.notice)
+        : flash
+          ? req.t(flash.key, flash.params)
+          : undefined,
       ...presentErrors(req, extra.errors ?? []),
     });
   };
@@ -53,7 +70,9 @@ export function createAccountRouter(profile: ProfileService, hubEntries: readonl
   router.post('/account/phone', requireCitizen, async (req, res) => {
     const { phone } = formFields(req.body, ['phone']);
     const parsed = validate(phoneSchema, phone);
-    const errors = parsed.data ? await profile.changePhone(req.user!, parsed.data, auditContext(req)) : [{ field: 'phone', key: parsed.errors[0]?.key ?? 'accounts.errors.phoneFormat' }];
+    const errors = parsed.data
+      ? await profile.changePhone(req.user!, parsed.data, auditContext(req))
+      : [{ field: 'phone', key: parsed.errors[0]?.key ?? 'accounts.errors.phoneFormat' }];
     if (errors.length) renderAccount(req, res, { errors, values: { phone } }, 400);
     else done(req, res, 'accounts.account.phoneChanged');
   });
@@ -61,7 +80,9 @@ export function createAccountRouter(profile: ProfileService, hubEntries: readonl
   router.post('/account/email', requireCitizen, async (req, res) => {
     const { email } = formFields(req.body, ['email']);
     const parsed = validate(emailSchema, email);
-    const errors = parsed.data ? await profile.requestEmailChange(req.user!, parsed.data, auditContext(req)) : [{ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' }];
+    const errors = parsed.data
+      ? await profile.requestEmailChange(req.user!, parsed.data, auditContext(req))
+      : [{ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' }];
     if (errors.length) renderAccount(req, res, { errors, values: { email } }, 400);
     else done(req, res, 'accounts.account.emailSent');
   });
@@ -69,16 +90,30 @@ export function createAccountRouter(profile: ProfileService, hubEntries: readonl
   router.get('/account/email/:token', async (req, res) => {
     const state = await profile.checkEmailChange(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: state.state });
+      res
+        .status(410)
+        .render('accounts/link-invalid', {
+          pageTitle: req.t('accounts.linkInvalid.title'),
+          reason: state.state,
+        });
       return;
     }
-    res.render('accounts/confirm-email', { pageTitle: req.t('accounts.confirmEmail.title'), token: req.params.token, email: String(state.token.data.email) });
+    res.render('accounts/confirm-email', {
+      pageTitle: req.t('accounts.confirmEmail.title'),
+      token: req.params.token,
+      email: String(state.token.data.email),
+    });
   });
 
   router.post('/account/email/:token', async (req, res) => {
     const outcome = await profile.confirmEmailChange(String(req.params.token), auditContext(req));
     if (outcome !== 'changed') {
-      res.status(outcome === 'taken' ? 409 : 410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: outcome === 'taken' ? 'emailTaken' : 'used' });
+      res
+        .status(outcome === 'taken' ? 409 : 410)
+        .render('accounts/link-invalid', {
+          pageTitle: req.t('accounts.linkInvalid.title'),
+          reason: outcome === 'taken' ? 'emailTaken' : 'used',
+        });
       return;
     }
     req.session.flash = { kind: 'success', key: 'accounts.account.emailChanged' };
@@ -86,8 +121,19 @@ export function createAccountRouter(profile: ProfileService, hubEntries: readonl
   });
 
   router.post('/account/password', requireCitizen, async (req, res) => {
-    const { currentPassword, password, passwordConfirm } = formFields(req.body, ['currentPassword', 'password', 'passwordConfirm']);
-    const errors = await profile.changePassword(req.user!, currentPassword, password, passwordConfirm, req.sessionID, auditContext(req));
+    const { currentPassword, password, passwordConfirm } = formFields(req.body, [
+      'currentPassword',
+      'password',
+      'passwordConfirm',
+    ]);
+    const errors = await profile.changePassword(
+      req.user!,
+      currentPassword,
+      password,
+      passwordConfirm,
+      req.sessionID,
+      auditContext(req),
+    );
     if (errors.length) renderAccount(req, res, { errors }, 400);
     else done(req, res, 'accounts.account.passwordChanged');
   });

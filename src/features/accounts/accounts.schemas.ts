@@ -11,13 +11,20 @@ export interface FieldError {
 const text = (max: number) => z.string().trim().max(max);
 
 export const registrationSchema = z.object({
-  fullName: text(200).min(1, 'accounts.errors.fullNameRequired').refine((v) => /\p{L}/u.test(v), 'accounts.errors.fullNameRequired'),
+  fullName: text(200)
+    .min(1, 'accounts.errors.fullNameRequired')
+    .refine((v) => /\p{L}/u.test(v), 'accounts.errors.fullNameRequired'),
   username: text(32)
     .min(1, 'accounts.errors.usernameRequired')
     .regex(/^[A-Za-z0-9._-]{3,32}$/, 'accounts.errors.usernameFormat'),
-  password: z.string().min(1, 'accounts.errors.passwordRequired').max(256, 'accounts.errors.passwordTooLong'),
+  password: z
+    .string()
+    .min(1, 'accounts.errors.passwordRequired')
+    .max(256, 'accounts.errors.passwordTooLong'),
   passwordConfirm: z.string().max(256),
-  email: text(254).min(1, 'accounts.errors.emailRequired').pipe(z.email('accounts.errors.emailFormat')),
+  email: text(254)
+    .min(1, 'accounts.errors.emailRequired')
+    .pipe(z.email('accounts.errors.emailFormat')),
   phone: text(40)
     .min(1, 'accounts.errors.phoneRequired')
     .transform((value, ctx) => {
@@ -33,11 +40,16 @@ export const registrationSchema = z.object({
 
 export type RegistrationInput = z.infer<typeof registrationSchema>;
 
-export const emailSchema = text(254).min(1, 'accounts.errors.emailRequired').pipe(z.email('accounts.errors.emailFormat'));
+export const emailSchema = text(254)
+  .min(1, 'accounts.errors.emailRequired')
+  .pipe(z.email('accounts.errors.emailFormat'));
 export const phoneSchema = registrationSchema.shape.phone;
 
 /** Runs a zod schema and returns either the data or one error per field (the first). */
-export function validate<T>(schema: z.ZodType<T>, input: unknown): { data: T; errors: [] } | { data?: undefined; errors: FieldError[] } {
+export function validate<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+): { data: T; errors: [] } | { data?: undefined; errors: FieldError[] } {
   const result = schema.safeParse(input);
   if (result.success) return { data: result.data, errors: [] };
   const seen = new Set<string>();
@@ -46,7 +58,12 @@ export function validate<T>(schema: z.ZodType<T>, input: unknown): { data: T; er
     const field = String(issue.path[0] ?? 'form');
     if (seen.has(field)) continue;
     seen.add(field);
-    errors.push({ field, key: issue.message.startsWith('accounts.') ? issue.message : `accounts.errors.${field}Invalid` });
+    errors.push({
+      field,
+      key: issue.message.startsWith('accounts.')
+        ? issue.message
+        : `accounts.errors.${field}Invalid`,
+    });
   }
   return { errors };
 }

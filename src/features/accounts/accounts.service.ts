@@ -1,7 +1,12 @@
 import type { Conn } from '../../db/knex.ts';
 import type { Deps } from '../../deps.ts';
 import type { Lang } from '../../lib/localized.ts';
-import { dummyPasswordHash, hashSecret, passwordProblem, verifySecret } from '../../lib/passwords.ts';
+import {
+  dummyPasswordHash,
+  hashSecret,
+  passwordProblem,
+  verifySecret,
+} from '../../lib/passwords.ts';
 import { hitRateLimit, RATE_LIMITS } from '../../lib/rate-limit.ts';
 import { newPin } from '../../lib/tokens.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
@@ -53,7 +58,11 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
   async function sendActivation(user: UserRow, conn: Conn): Promise<void> {
     const pin = newPin();
     await updateUser(conn, user.id, { ivr_pin_hash: await hashSecret(pin) });
-    const token = await issueToken(conn, { userId: user.id, purpose: 'activation', expiresAt: inFuture(ACTIVATION_TTL_MS) });
+    const token = await issueToken(conn, {
+      userId: user.id,
+      purpose: 'activation',
+      expiresAt: inFuture(ACTIVATION_TTL_MS),
+    });
     const mail = await renderEmail('activation', user.email, emailContext(user.lang), {
       fullName: user.full_name,
       username: user.username,
@@ -65,16 +74,25 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
 
   return {
     /** Registers a pending account and queues its activation email, all in one transaction. */
-    async register(input: RegistrationInput, lang: Lang, context: AuditContext): Promise<{ errors: FieldError[] }> {
+    async register(
+      input: RegistrationInput,
+      lang: Lang,
+      context: AuditContext,
+    ): Promise<{ errors: FieldError[] }> {
       const errors: FieldError[] = [];
       const problem = passwordProblem(input.password, input.username);
       if (problem) errors.push({ field: 'password', key: `accounts.errors.password.${problem}` });
-      else if (input.password !== input.passwordConfirm) errors.push({ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' });
-      if (await usernameTaken(db, input.username)) errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
-      if (await emailTaken(db, input.email)) errors.push({ field: 'email', key: 'accounts.errors.emailTaken' });
-      if (await phoneTakenByActive(db, input.phone)) errors.push({ field: 'phone', key: 'accounts.errors.phoneTaken' });
+      else if (input.password !== input.passwordConfirm)
+        errors.push({ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' });
+      if (await usernameTaken(db, input.username))
+        errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
+      if (await emailTaken(db, input.email))
+        errors.push({ field: 'email', key: 'accounts.errors.emailTaken' });
+      if (await phoneTakenByActive(db, input.phone))
+        errors.push({ field: 'phone', key: 'accounts.errors.phoneTaken' });
       if (errors.length) return { errors };
-      if (!(await hitRateLimit(db, clock, RATE_LIMITS.registerPerIp, context.ip ?? 'unknown'))) throw new RateLimitedError();
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.registerPerIp, context.ip ?? 'unknown')))
+        throw new RateLimitedError();
 
       const passwordHash = await hashSecret(input.password);
       try {
@@ -93,8 +111,10 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
         });
       } catch (error) {
         // Two registrations racing for the same name or email: the unique index decides.
-        if (isUniqueViolation(error, 'users_username_key')) return { errors: [{ field: 'username', key: 'accounts.errors.usernameTaken' }] };
-        if (isUniqueViolation(error, 'users_email_key')) return { errors: [{ field: 'email', key: 'accounts.errors.emailTaken' }] };
+        if (isUniqueViolation(error, 'users_username_key'))
+          return { errors: [{ field: 'username', key: 'accounts.errors.usernameTaken' }] };
+        if (isUniqueViolation(error, 'users_email_key'))
+          return { errors: [{ field: 'email', key: 'accounts.errors.emailTaken' }] };
         throw error;
       }
       return { errors: [] };
@@ -105,14 +125,24 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
     },
 
     /** Activates the account behind a valid token; the token works once. */
-    async activate(token: string, context: AuditContext): Promise<'activated' | 'invalid' | 'phoneTaken'> {
+    async activate(
+      token: string,
+      context: AuditContext,
+    ): Promise<'activated' | 'invalid' | 'phoneTaken'> {
       try {
         return await db.transaction(async (trx) => {
           const found = await findToken(trx, token, 'activation', clock.now(), true);
           if (found.state !== 'valid') return 'invalid';
           await markTokenUsed(trx, found.token.id);
-          await updateUser(trx, found.token.user_id, { status: 'active', activated_at: clock.now() });
-          await recordAudit(trx, { action: 'account.activated', userId: found.token.user_id }, context);
+          await updateUser(trx, found.token.user_id, {
+            status: 'active',
+            activated_at: clock.now(),
+          });
+          await recordAudit(
+            trx,
+            { action: 'account.activated', userId: found.token.user_id },
+            context,
+          );
           return 'activated';
         });
       } catch (error) {
@@ -123,7 +153,8 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
 
     /** A new activation email (new link and PIN) for a pending account. Says nothing about whether one exists. */
     async resendActivation(email: string, context: AuditContext): Promise<void> {
-      if (!(await hitRateLimit(db, clock, RATE_LIMITS.resendPerIp, context.ip ?? 'unknown'))) throw new RateLimitedError();
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.resendPerIp, context.ip ?? 'unknown')))
+        throw new RateLimitedError();
       const user = await findUserByEmail(db, email);
       if (!user || user.status !== 'pending') return;
       if (!(await hitRateLimit(db, clock, RATE_LIMITS.resendPerAccount, String(user.id)))) return;
@@ -135,7 +166,8 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
 
     /** Checks a sign-in. Wrong passwords count towards a growing lock; none of the answers says whether the account exists. */
     async signIn(login: string, password: string, context: AuditContext): Promise<SignInResult> {
-      if (!(await hitRateLimit(db, clock, RATE_LIMITS.loginPerIp, context.ip ?? 'unknown'))) return { outcome: 'throttled' };
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.loginPerIp, context.ip ?? 'unknown')))
+        return { outcome: 'throttled' };
       const user = login.trim() ? await findUserByLogin(db, login) : undefined;
       if (!user) {
         await verifySecret(await dummyPasswordHash(), password);
@@ -144,36 +176,69 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       }
       const now = clock.now();
       if (user.locked_until && user.locked_until > now) {
-        await recordAudit(db, { action: 'auth.failed', userId: user.id, details: { reason: 'locked' } }, context);
+        await recordAudit(
+          db,
+          { action: 'auth.failed', userId: user.id, details: { reason: 'locked' } },
+          context,
+        );
         return { outcome: 'failed' };
       }
       if (!(await verifySecret(user.password_hash, password)) || user.status === 'disabled') {
         const failures = user.failed_logins + 1;
-        const lockMinutes = failures >= FREE_ATTEMPTS ? Math.min(MAX_LOCK_MINUTES, 2 ** (failures - FREE_ATTEMPTS)) : 0;
-        await updateUser(db, user.id, { failed_logins: failures, locked_until: lockMinutes ? new Date(now.getTime() + lockMinutes * 60_000) : null });
-        await recordAudit(db, { action: 'auth.failed', userId: user.id, details: { reason: user.status === 'disabled' ? 'disabled' : 'password', failures } }, context);
-        if (lockMinutes) await recordAudit(db, { action: 'auth.locked', userId: user.id, details: { minutes: lockMinutes } }, context);
+        const lockMinutes =
+          failures >= FREE_ATTEMPTS
+            ? Math.min(MAX_LOCK_MINUTES, 2 ** (failures - FREE_ATTEMPTS))
+            : 0;
+        await updateUser(db, user.id, {
+          failed_logins: failures,
+          locked_until: lockMinutes ? new Date(now.getTime() + lockMinutes * 60_000) : null,
+        });
+        await recordAudit(
+          db,
+          {
+            action: 'auth.failed',
+            userId: user.id,
+            details: { reason: user.status === 'disabled' ? 'disabled' : 'password', failures },
+          },
+          context,
+        );
+        if (lockMinutes)
+          await recordAudit(
+            db,
+            { action: 'auth.locked', userId: user.id, details: { minutes: lockMinutes } },
+            context,
+          );
         return { outcome: 'failed' };
       }
-      if (user.failed_logins || user.locked_until) await updateUser(db, user.id, { failed_logins: 0, locked_until: null });
+      if (user.failed_logins || user.locked_until)
+        await updateUser(db, user.id, { failed_logins: 0, locked_until: null });
       if (user.status === 'pending') return { outcome: 'pending', user };
       await recordAudit(db, { action: 'auth.signed_in', userId: user.id }, context);
       return { outcome: 'ok', user };
     },
 
     async requestPasswordReset(email: string, context: AuditContext): Promise<void> {
-      if (!(await hitRateLimit(db, clock, RATE_LIMITS.resetPerIp, context.ip ?? 'unknown'))) throw new RateLimitedError();
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.resetPerIp, context.ip ?? 'unknown')))
+        throw new RateLimitedError();
       const user = await findUserByEmail(db, email);
       if (!user || user.status !== 'active') return;
       if (!(await hitRateLimit(db, clock, RATE_LIMITS.resetPerAccount, String(user.id)))) return;
       await db.transaction(async (trx) => {
-        const token = await issueToken(trx, { userId: user.id, purpose: 'password_reset', expiresAt: inFuture(RESET_TTL_MS) });
+        const token = await issueToken(trx, {
+          userId: user.id,
+          purpose: 'password_reset',
+          expiresAt: inFuture(RESET_TTL_MS),
+        });
         const mail = await renderEmail('password-reset', user.email, emailContext(user.lang), {
           fullName: user.full_name,
           link: `${config.baseUrl}/password-reset/${token}`,
         });
         await deps.mail.enqueue(mail, trx);
-        await recordAudit(trx, { action: 'account.password_reset_requested', userId: user.id }, context);
+        await recordAudit(
+          trx,
+          { action: 'account.password_reset_requested', userId: user.id },
+          context,
+        );
       });
     },
 
@@ -182,23 +247,40 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
     },
 
     /** Sets a new password from a reset link and ends every session of the account. */
-    async resetPassword(token: string, password: string, confirm: string, context: AuditContext): Promise<{ errors: FieldError[]; invalid?: boolean }> {
+    async resetPassword(
+      token: string,
+      password: string,
+      confirm: string,
+      context: AuditContext,
+    ): Promise<{ errors: FieldError[]; invalid?: boolean }> {
       const state = await findToken(db, token, 'password_reset', clock.now());
       if (state.state !== 'valid') return { errors: [], invalid: true };
       const user = await findUserById(db, state.token.user_id);
       if (!user) return { errors: [], invalid: true };
       const problem = passwordProblem(password, user.username, user.roles.length ? 14 : undefined);
-      if (problem) return { errors: [{ field: 'password', key: `accounts.errors.password.${problem}` }] };
-      if (password !== confirm) return { errors: [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }] };
+      if (problem)
+        return { errors: [{ field: 'password', key: `accounts.errors.password.${problem}` }] };
+      if (password !== confirm)
+        return { errors: [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }] };
       const hash = await hashSecret(password);
       const done = await db.transaction(async (trx) => {
         const locked = await findToken(trx, token, 'password_reset', clock.now(), true);
         if (locked.state !== 'valid') return false;
         await markTokenUsed(trx, locked.token.id);
-        await updateUser(trx, user.id, { password_hash: hash, failed_logins: 0, locked_until: null });
+        await updateUser(trx, user.id, {
+          password_hash: hash,
+          failed_logins: 0,
+          locked_until: null,
+        });
         await deleteSessionsOf(trx, user.id);
         await recordAudit(trx, { action: 'account.password_reset', userId: user.id }, context);
-        await deps.mail.enqueue(await renderEmail('security-notice', user.email, emailContext(user.lang), { fullName: user.full_name, what: 'passwordChanged' }), trx);
+        await deps.mail.enqueue(
+          await renderEmail('security-notice', user.email, emailContext(user.lang), {
+            fullName: user.full_name,
+            what: 'passwordChanged',
+          }),
+          trx,
+        );
         return true;
       });
       return done ? { errors: [] } : { errors: [], invalid: true };

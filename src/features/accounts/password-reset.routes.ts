@@ -8,14 +8,26 @@ import { RateLimitedError, type AccountsService } from './accounts.service.ts';
 export function createPasswordResetRouter(accounts: AccountsService): Router {
   const router = Router();
 
-  const renderRequest = (req: Request, res: Response, email: string, errors: FieldError[], status = 200) =>
+  const renderRequest = (
+    req: Request,
+    res: Response,
+    email: string,
+    errors: FieldError[],
+    status = 200,
+  ) =>
     res.status(status).render('accounts/password-reset-request', {
       pageTitle: req.t('accounts.reset.title'),
       values: { email },
       ...presentErrors(req, errors),
     });
 
-  const renderNewPassword = (req: Request, res: Response, token: string, errors: FieldError[], status = 200) =>
+  const renderNewPassword = (
+    req: Request,
+    res: Response,
+    token: string,
+    errors: FieldError[],
+    status = 200,
+  ) =>
     res.status(status).render('accounts/password-reset-form', {
       pageTitle: req.t('accounts.reset.newTitle'),
       token,
@@ -28,7 +40,13 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
     const { email } = formFields(req.body, ['email']);
     const parsed = validate(emailSchema, email);
     if (!parsed.data) {
-      renderRequest(req, res, email, [{ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' }], 400);
+      renderRequest(
+        req,
+        res,
+        email,
+        [{ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' }],
+        400,
+      );
       return;
     }
     try {
@@ -44,7 +62,13 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
   router.get('/password-reset/:token', async (req, res) => {
     const state = await accounts.checkPasswordReset(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: state.state, reset: true });
+      res
+        .status(410)
+        .render('accounts/link-invalid', {
+          pageTitle: req.t('accounts.linkInvalid.title'),
+          reason: state.state,
+          reset: true,
+        });
       return;
     }
     renderNewPassword(req, res, String(req.params.token), []);
@@ -53,9 +77,20 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
   router.post('/password-reset/:token', async (req, res) => {
     const token = String(req.params.token);
     const { password, passwordConfirm } = formFields(req.body, ['password', 'passwordConfirm']);
-    const result = await accounts.resetPassword(token, password, passwordConfirm, auditContext(req));
+    const result = await accounts.resetPassword(
+      token,
+      password,
+      passwordConfirm,
+      auditContext(req),
+    );
     if (result.invalid) {
-      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: 'used', reset: true });
+      res
+        .status(410)
+        .render('accounts/link-invalid', {
+          pageTitle: req.t('accounts.linkInvalid.title'),
+          reason: 'used',
+          reset: true,
+        });
       return;
     }
     if (result.errors.length) {

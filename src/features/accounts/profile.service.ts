@@ -7,7 +7,14 @@ import type { MailQueue } from '../mail/mail-queue.ts';
 import type { FieldError } from './accounts.schemas.ts';
 import { EMAIL_CHANGE_TTL_MS, type AccountsService } from './accounts.service.ts';
 import { findToken, issueToken, markTokenUsed, type TokenState } from './tokens.repository.ts';
-import { deleteSessionsOf, emailTaken, isUniqueViolation, phoneTakenByActive, updateUser, type UserRow } from './users.repository.ts';
+import {
+  deleteSessionsOf,
+  emailTaken,
+  isUniqueViolation,
+  phoneTakenByActive,
+  updateUser,
+  type UserRow,
+} from './users.repository.ts';
 
 /** What a signed-in citizen changes on the account page. */
 export function createProfileService(deps: Deps & { mail: MailQueue }, accounts: AccountsService) {
@@ -20,7 +27,13 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
       const hash = await hashSecret(pin);
       await db.transaction(async (trx) => {
         await updateUser(trx, user.id, { ivr_pin_hash: hash });
-        await deps.mail.enqueue(await renderEmail('new-pin', user.email, accounts.emailContext(user.lang), { fullName: user.full_name, pin }), trx);
+        await deps.mail.enqueue(
+          await renderEmail('new-pin', user.email, accounts.emailContext(user.lang), {
+            fullName: user.full_name,
+            pin,
+          }),
+          trx,
+        );
         await recordAudit(trx, { action: 'account.pin_changed', userId: user.id }, context);
       });
       return pin;
@@ -28,30 +41,58 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
 
     async changePhone(user: UserRow, phone: string, context: AuditContext): Promise<FieldError[]> {
       if (phone === user.phone_e164) return [];
-      if (await phoneTakenByActive(db, phone, user.id)) return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
+      if (await phoneTakenByActive(db, phone, user.id))
+        return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
       try {
         await db.transaction(async (trx) => {
           await updateUser(trx, user.id, { phone_e164: phone });
-          await recordAudit(trx, { action: 'account.phone_changed', userId: user.id, details: { from: user.phone_e164, to: phone } }, context);
+          await recordAudit(
+            trx,
+            {
+              action: 'account.phone_changed',
+              userId: user.id,
+              details: { from: user.phone_e164, to: phone },
+            },
+            context,
+          );
         });
       } catch (error) {
-        if (isUniqueViolation(error, 'users_active_phone_key')) return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
+        if (isUniqueViolation(error, 'users_active_phone_key'))
+          return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
         throw error;
       }
       return [];
     },
 
     /** Sends a confirmation link to the new address; the change happens when it is followed. */
-    async requestEmailChange(user: UserRow, email: string, context: AuditContext): Promise<FieldError[]> {
-      if (email.toLowerCase() === user.email.toLowerCase()) return [{ field: 'email', key: 'accounts.errors.emailSame' }];
-      if (await emailTaken(db, email, user.id)) return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
+    async requestEmailChange(
+      user: UserRow,
+      email: string,
+      context: AuditContext,
+    ): Promise<FieldError[]> {
+      if (email.toLowerCase() === user.email.toLowerCase())
+        return [{ field: 'email', key: 'accounts.errors.emailSame' }];
+      if (await emailTaken(db, email, user.id))
+        return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
       await db.transaction(async (trx) => {
-        const token = await issueToken(trx, { userId: user.id, purpose: 'email_change', expiresAt: accounts.inFuture(EMAIL_CHANGE_TTL_MS), data: { email } });
+        const token = await issueToken(trx, {
+          userId: user.id,
+          purpose: 'email_change',
+          expiresAt: accounts.inFuture(EMAIL_CHANGE_TTL_MS),
+          data: { email },
+        });
         await deps.mail.enqueue(
-          await renderEmail('email-change', email, accounts.emailContext(user.lang), { fullName: user.full_name, link: `${config.baseUrl}/account/email/${token}` }),
+          await renderEmail('email-change', email, accounts.emailContext(user.lang), {
+            fullName: user.full_name,
+            link: `${config.baseUrl}/account/email/${token}`,
+          }),
           trx,
         );
-        await recordAudit(trx, { action: 'account.email_change_requested', userId: user.id }, context);
+        await recordAudit(
+          trx,
+          { action: 'account.email_change_requested', userId: user.id },
+          context,
+        );
       });
       return [];
     },
@@ -60,7 +101,10 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
       return findToken(db, token, 'email_change', clock.now());
     },
 
-    async confirmEmailChange(token: string, context: AuditContext): Promise<'changed' | 'invalid' | 'taken'> {
+    async confirmEmailChange(
+      token: string,
+      context: AuditContext,
+    ): Promise<'changed' | 'invalid' | 'taken'> {
       try {
         return await db.transaction(async (trx) => {
           const found = await findToken(trx, token, 'email_change', clock.now(), true);
@@ -72,7 +116,13 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
           await updateUser(trx, user.id, { email });
           await recordAudit(trx, { action: 'account.email_changed', userId: user.id }, context);
           // The old address hears about it too, in case it was not the owner's doing.
-          await deps.mail.enqueue(await renderEmail('security-notice', user.email, accounts.emailContext(user.lang), { fullName: user.full_name, what: 'emailChanged' }), trx);
+          await deps.mail.enqueue(
+            await renderEmail('security-notice', user.email, accounts.emailContext(user.lang), {
+              fullName: user.full_name,
+              what: 'emailChanged',
+            }),
+            trx,
+          );
           return 'changed';
         });
       } catch (error) {
@@ -81,17 +131,32 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
       }
     },
 
-    async changePassword(user: UserRow, current: string, password: string, confirm: string, sid: string, context: AuditContext): Promise<FieldError[]> {
-      if (!(await verifySecret(user.password_hash, current))) return [{ field: 'currentPassword', key: 'accounts.errors.currentPasswordWrong' }];
+    async changePassword(
+      user: UserRow,
+      current: string,
+      password: string,
+      confirm: string,
+      sid: string,
+      context: AuditContext,
+    ): Promise<FieldError[]> {
+      if (!(await verifySecret(user.password_hash, current)))
+        return [{ field: 'currentPassword', key: 'accounts.errors.currentPasswordWrong' }];
       const problem = passwordProblem(password, user.username, user.roles.length ? 14 : undefined);
       if (problem) return [{ field: 'password', key: `accounts.errors.password.${problem}` }];
-      if (password !== confirm) return [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }];
+      if (password !== confirm)
+        return [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }];
       const hash = await hashSecret(password);
       await db.transaction(async (trx) => {
         await updateUser(trx, user.id, { password_hash: hash });
         await deleteSessionsOf(trx, user.id, sid);
         await recordAudit(trx, { action: 'account.password_changed', userId: user.id }, context);
-        await deps.mail.enqueue(await renderEmail('security-notice', user.email, accounts.emailContext(user.lang), { fullName: user.full_name, what: 'passwordChanged' }), trx);
+        await deps.mail.enqueue(
+          await renderEmail('security-notice', user.email, accounts.emailContext(user.lang), {
+            fullName: user.full_name,
+            what: 'passwordChanged',
+          }),
+          trx,
+        );
       });
       return [];
     },

@@ -4,13 +4,27 @@ import { formFields, presentErrors } from '../../lib/form.ts';
 import { registrationSchema, validate, emailSchema } from './accounts.schemas.ts';
 import { RateLimitedError, type AccountsService } from './accounts.service.ts';
 
-const FIELDS = ['fullName', 'username', 'password', 'passwordConfirm', 'email', 'phone', 'privacy'] as const;
+const FIELDS = [
+  'fullName',
+  'username',
+  'password',
+  'passwordConfirm',
+  'email',
+  'phone',
+  'privacy',
+] as const;
 
 /** /register, /activate/<token> and the resend form. */
 export function createRegistrationRouter(accounts: AccountsService): Router {
   const router = Router();
 
-  const renderForm = (req: Request, res: Response, values: Record<string, string>, errors: Parameters<typeof presentErrors>[1], status = 200) => {
+  const renderForm = (
+    req: Request,
+    res: Response,
+    values: Record<string, string>,
+    errors: Parameters<typeof presentErrors>[1],
+    status = 200,
+  ) => {
     res.status(status).render('accounts/register', {
       pageTitle: req.t('accounts.register.title'),
       values: { ...values, password: '', passwordConfirm: '' },
@@ -44,18 +58,30 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
       renderForm(req, res, values, [{ field: 'fullName', key: 'accounts.errors.tooMany' }], 429);
       return;
     }
-    req.session.flash = { kind: 'success', key: 'accounts.register.sent', params: { email: parsed.data.email } };
+    req.session.flash = {
+      kind: 'success',
+      key: 'accounts.register.sent',
+      params: { email: parsed.data.email },
+    };
     res.redirect(303, '/register/check-email');
   });
 
   router.get('/register/check-email', (req, res) => {
     const flash = req.session.flash;
     delete req.session.flash;
-    res.render('accounts/check-email', { pageTitle: req.t('accounts.register.checkEmailTitle'), email: flash?.params?.email ?? '' });
+    res.render('accounts/check-email', {
+      pageTitle: req.t('accounts.register.checkEmailTitle'),
+      email: flash?.params?.email ?? '',
+    });
   });
 
   router.get('/activate/resend', (req, res) => {
-    res.render('accounts/resend', { pageTitle: req.t('accounts.resend.title'), values: {}, errors: [], fieldErrors: {} });
+    res.render('accounts/resend', {
+      pageTitle: req.t('accounts.resend.title'),
+      values: {},
+      errors: [],
+      fieldErrors: {},
+    });
   });
 
   router.post('/activate/resend', async (req, res) => {
@@ -65,7 +91,9 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
       res.status(400).render('accounts/resend', {
         pageTitle: req.t('accounts.resend.title'),
         values: { email },
-        ...presentErrors(req, [{ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' }]),
+        ...presentErrors(req, [
+          { field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' },
+        ]),
       });
       return;
     }
@@ -80,26 +108,51 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
       });
       return;
     }
-    res.render('accounts/check-email', { pageTitle: req.t('accounts.register.checkEmailTitle'), email: '', resent: true });
+    res.render('accounts/check-email', {
+      pageTitle: req.t('accounts.register.checkEmailTitle'),
+      email: '',
+      resent: true,
+    });
   });
 
   router.get('/activate/:token', async (req, res) => {
     const state = await accounts.checkActivation(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: state.state, resend: true });
+      res
+        .status(410)
+        .render('accounts/link-invalid', {
+          pageTitle: req.t('accounts.linkInvalid.title'),
+          reason: state.state,
+          resend: true,
+        });
       return;
     }
-    res.render('accounts/activate', { pageTitle: req.t('accounts.activate.title'), token: req.params.token });
+    res.render('accounts/activate', {
+      pageTitle: req.t('accounts.activate.title'),
+      token: req.params.token,
+    });
   });
 
   router.post('/activate/:token', async (req, res) => {
     const outcome = await accounts.activate(String(req.params.token), auditContext(req));
     if (outcome === 'invalid') {
-      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: 'used', resend: true });
+      res
+        .status(410)
+        .render('accounts/link-invalid', {
+          pageTitle: req.t('accounts.linkInvalid.title'),
+          reason: 'used',
+          resend: true,
+        });
       return;
     }
     if (outcome === 'phoneTaken') {
-      res.status(409).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: 'phoneTaken', resend: false });
+      res
+        .status(409)
+        .render('accounts/link-invalid', {
+          pageTitle: req.t('accounts.linkInvalid.title'),
+          reason: 'phoneTaken',
+          resend: false,
+        });
       return;
     }
     req.session.flash = { kind: 'success', key: 'accounts.activate.done' };

@@ -10,7 +10,13 @@ import type { AccountsService } from './accounts.service.ts';
 export function createSignInRouter(accounts: AccountsService, db: Db, now: () => Date): Router {
   const router = Router();
 
-  const renderLogin = (req: Request, res: Response, login: string, errorKey?: string, status = 200) => {
+  const renderLogin = (
+    req: Request,
+    res: Response,
+    login: string,
+    errorKey?: string,
+    status = 200,
+  ) => {
     const flash = req.session.flash;
     delete req.session.flash;
     res.status(status).render('accounts/login', {
@@ -40,18 +46,33 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
     }
     const result = await accounts.signIn(login, password, auditContext(req));
     if (result.outcome === 'failed' || result.outcome === 'throttled') {
-      renderLogin(req, res, login, 'accounts.errors.loginFailed', result.outcome === 'throttled' ? 429 : 401);
+      renderLogin(
+        req,
+        res,
+        login,
+        'accounts.errors.loginFailed',
+        result.outcome === 'throttled' ? 429 : 401,
+      );
       return;
     }
     if (result.outcome === 'pending') {
-      res.status(403).render('accounts/pending', { pageTitle: req.t('accounts.pending.title'), email: result.user.email });
+      res
+        .status(403)
+        .render('accounts/pending', {
+          pageTitle: req.t('accounts.pending.title'),
+          email: result.user.email,
+        });
       return;
     }
     const returnTo = safeReturnPath(req.session.returnTo);
     // passport's login regenerates the session: a session id known before sign-in is worthless after it.
     await promisify(req.login.bind(req))(result.user);
     req.session.signedInAt = now().getTime();
-    req.session.flash = { kind: 'success', key: 'accounts.login.welcome', params: { name: result.user.full_name } };
+    req.session.flash = {
+      kind: 'success',
+      key: 'accounts.login.welcome',
+      params: { name: result.user.full_name },
+    };
     res.redirect(303, returnTo ?? (result.user.roles.length ? '/account' : '/'));
   });
 

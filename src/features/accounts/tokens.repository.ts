@@ -15,7 +15,12 @@ export interface TokenRow {
 /** A new single-use token; earlier unused tokens of the same purpose stop working. Returns the raw token (never stored). */
 export async function issueToken(
   conn: Conn,
-  options: { userId: number; purpose: TokenPurpose; expiresAt: Date; data?: Record<string, unknown> },
+  options: {
+    userId: number;
+    purpose: TokenPurpose;
+    expiresAt: Date;
+    data?: Record<string, unknown>;
+  },
 ): Promise<string> {
   await conn('user_tokens')
     .where({ user_id: options.userId, purpose: options.purpose })
@@ -32,12 +37,21 @@ export async function issueToken(
   return token;
 }
 
-export type TokenState = { state: 'valid'; token: TokenRow } | { state: 'used' | 'expired' | 'unknown'; token?: TokenRow };
+export type TokenState =
+  { state: 'valid'; token: TokenRow } | { state: 'used' | 'expired' | 'unknown'; token?: TokenRow };
 
 /** Looks a token up (FOR UPDATE inside a transaction, so two clicks cannot both use it). */
-export async function findToken(conn: Conn, raw: string, purpose: TokenPurpose, now: Date, forUpdate = false): Promise<TokenState> {
+export async function findToken(
+  conn: Conn,
+  raw: string,
+  purpose: TokenPurpose,
+  now: Date,
+  forUpdate = false,
+): Promise<TokenState> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(raw)) return { state: 'unknown' };
-  const query = conn('user_tokens').where({ token_hash: hashToken(raw), purpose }).first();
+  const query = conn('user_tokens')
+    .where({ token_hash: hashToken(raw), purpose })
+    .first();
   if (forUpdate) query.forUpdate();
   const token = (await query) as TokenRow | undefined;
   if (!token) return { state: 'unknown' };

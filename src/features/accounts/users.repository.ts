@@ -21,7 +21,10 @@ export interface UserRow {
   created_at: Date;
 }
 
-export type NewUser = Pick<UserRow, 'username' | 'full_name' | 'email' | 'phone_e164' | 'password_hash' | 'ivr_pin_hash' | 'lang'> &
+export type NewUser = Pick<
+  UserRow,
+  'username' | 'full_name' | 'email' | 'phone_e164' | 'password_hash' | 'ivr_pin_hash' | 'lang'
+> &
   Partial<Pick<UserRow, 'status' | 'roles' | 'activated_at'>>;
 
 export async function insertUser(conn: Conn, user: NewUser): Promise<UserRow> {
@@ -44,31 +47,53 @@ export async function findUserByLogin(conn: Conn, login: string): Promise<UserRo
 }
 
 export async function findUserByEmail(conn: Conn, email: string): Promise<UserRow | undefined> {
-  return (await conn('users').whereRaw('lower(email) = ?', [email.trim().toLowerCase()]).first()) as UserRow | undefined;
+  return (await conn('users')
+    .whereRaw('lower(email) = ?', [email.trim().toLowerCase()])
+    .first()) as UserRow | undefined;
 }
 
 export async function usernameTaken(conn: Conn, username: string): Promise<boolean> {
-  return Boolean(await conn('users').whereRaw('lower(username) = ?', [username.toLowerCase()]).first('id'));
+  return Boolean(
+    await conn('users').whereRaw('lower(username) = ?', [username.toLowerCase()]).first('id'),
+  );
 }
 
-export async function emailTaken(conn: Conn, email: string, exceptUserId?: number): Promise<boolean> {
+export async function emailTaken(
+  conn: Conn,
+  email: string,
+  exceptUserId?: number,
+): Promise<boolean> {
   const query = conn('users').whereRaw('lower(email) = ?', [email.toLowerCase()]);
   if (exceptUserId) query.whereNot('id', exceptUserId);
   return Boolean(await query.first('id'));
 }
 
-export async function phoneTakenByActive(conn: Conn, phone: string, exceptUserId?: number): Promise<boolean> {
+export async function phoneTakenByActive(
+  conn: Conn,
+  phone: string,
+  exceptUserId?: number,
+): Promise<boolean> {
   const query = conn('users').where({ phone_e164: phone, status: 'active' });
   if (exceptUserId) query.whereNot('id', exceptUserId);
   return Boolean(await query.first('id'));
 }
 
-export async function updateUser(conn: Conn, id: number, changes: Partial<Omit<UserRow, 'id'>>): Promise<void> {
-  await conn('users').where({ id }).update({ ...changes, updated_at: conn.fn.now() });
+export async function updateUser(
+  conn: Conn,
+  id: number,
+  changes: Partial<Omit<UserRow, 'id'>>,
+): Promise<void> {
+  await conn('users')
+    .where({ id })
+    .update({ ...changes, updated_at: conn.fn.now() });
 }
 
 /** Signs the account out everywhere (all its sessions), e.g. after a password reset. */
-export async function deleteSessionsOf(conn: Conn, userId: number, exceptSid?: string): Promise<void> {
+export async function deleteSessionsOf(
+  conn: Conn,
+  userId: number,
+  exceptSid?: string,
+): Promise<void> {
   const query = conn('session').whereRaw(`(sess->'passport'->>'user') = ?`, [String(userId)]);
   if (exceptSid) query.whereNot('sid', exceptSid);
   await query.delete();

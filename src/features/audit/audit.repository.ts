@@ -36,7 +36,11 @@ export function auditContext(req: Request): AuditContext {
 }
 
 /** One row per security event or staff action. Never pass secrets (passwords, PINs, tokens) in details. */
-export async function recordAudit(conn: Conn, entry: AuditEntry, context: AuditContext = {}): Promise<void> {
+export async function recordAudit(
+  conn: Conn,
+  entry: AuditEntry,
+  context: AuditContext = {},
+): Promise<void> {
   await conn('audit_log').insert({
     action: entry.action,
     user_id: entry.userId ?? null,

@@ -11,8 +11,8 @@ const SLUG = /^[a-z0-9-]{1,100}$/;
 export function createBenefitsFeature(deps: Deps): Feature {
   const router = Router();
 
-  const cached = async <T>(key: string, load: () => Promise<T>) =>
-    deps.contentCache.get(await deps.contentCache.version(), `benefits:${key}`, load);
+  const cached = <T>(key: string, load: () => Promise<T>) =>
+    deps.contentCache.get(`benefits:${key}`, load);
 
   router.get('/benefits', async (req: Request, res: Response) => {
     const rows = await cached('list', () => listPublishedBenefits(deps.db));

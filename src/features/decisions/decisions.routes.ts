@@ -52,7 +52,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   };
 
   router.get('/decisions', async (req: Request, res: Response) => {
-    const content = await service.current();
+    const content = service.current();
     const [categories, years] = await Promise.all([content.categories(), content.years()]);
     const parsed = parseDecisionQuery(req.query, new Set(categories.map((c) => c.slug)));
     const result = await content.search(parsed.filters, parsed.page);
@@ -92,7 +92,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   });
 
   router.get('/decisions/feed.atom', async (req: Request, res: Response) => {
-    const latest = await (await service.current()).latest(FEED_SIZE);
+    const latest = await service.current().latest(FEED_SIZE);
     res.type('application/atom+xml; charset=utf-8');
     res.send(
       renderDecisionsFeed(latest, {
@@ -106,7 +106,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   });
 
   router.get('/decisions/:id', async (req: Request, res: Response) => {
-    const { decision, related } = await (await service.current()).detail(parseId(req.params.id));
+    const { decision, related } = await service.current().detail(parseId(req.params.id));
     res.render('decisions/detail', {
       pageTitle: `${decision.number}/${decision.year}: ${truncate(decision.subject, 60)}`,
       decision: {
@@ -124,7 +124,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   });
 
   router.get('/decisions/:id/document', async (req: Request, res: Response) => {
-    const { decision } = await (await service.current()).detail(parseId(req.params.id));
+    const { decision } = await service.current().detail(parseId(req.params.id));
     if (!decision.document_file || !(await deps.documents.exists(decision.document_file)))
       throw new NotFoundError();
     const filename = `apofasi-${decision.number}-${decision.year}.pdf`;

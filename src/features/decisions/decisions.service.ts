@@ -50,16 +50,11 @@ async function detail(db: Db, id: number) {
   return { decision, related: await listSameMeeting(db, decision) };
 }
 
-/**
- * Read access to published decisions. `current()` pins one content version, so all the data a
- * page shows comes from the same version and repeated pages are served from the content cache.
- */
+/** Read access to published decisions, through the content cache. */
 export function createDecisionsService(db: Db, cache: ContentCache) {
   return {
-    async current() {
-      const version = await cache.version();
-      const memo = <T>(key: string, load: () => Promise<T>) =>
-        cache.get(version, `decisions:${key}`, load);
+    current() {
+      const memo = <T>(key: string, load: () => Promise<T>) => cache.get(`decisions:${key}`, load);
       return {
         categories: () => memo('categories', () => listDecisionCategories(db)),
         years: () => memo('years', () => decisionYears(db)),

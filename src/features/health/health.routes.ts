@@ -15,8 +15,8 @@ const SLUG = /^[a-z0-9-]{1,100}$/;
 export function createHealthFeature(deps: Deps): Feature {
   const router = Router();
 
-  const cached = async <T>(key: string, load: () => Promise<T>) =>
-    deps.contentCache.get(await deps.contentCache.version(), `health:${key}`, load);
+  const cached = <T>(key: string, load: () => Promise<T>) =>
+    deps.contentCache.get(`health:${key}`, load);
 
   router.get('/health', async (req: Request, res: Response) => {
     const rows = await cached('list', () => listPublishedHealthServices(deps.db));

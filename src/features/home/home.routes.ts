@@ -12,7 +12,7 @@ export function createHomeRouter(deps: Deps, hubEntries: readonly HubEntry[]): R
   const router = Router();
   const decisions = createDecisionsService(deps.db, deps.contentCache);
   router.get('/', async (req: Request, res: Response) => {
-    const latest = await (await decisions.current()).latest(LATEST_DECISIONS);
+    const latest = await decisions.current().latest(LATEST_DECISIONS);
     res.render('home/index', {
       pageTitle: req.t('home.title'),
       services: serviceStates(req, hubEntries, req.user),

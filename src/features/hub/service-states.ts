@@ -5,11 +5,16 @@ import type { HubEntry } from './hub-entry.ts';
 export type ServiceState = 'open' | 'signIn' | 'needsVerification';
 
 /** Each service's state for this visitor: open, needs sign-in, or needs the in-person identity check. */
-export function serviceStates(req: Request, entries: readonly HubEntry[], user: UserRow | null | undefined) {
+export function serviceStates(
+  req: Request,
+  entries: readonly HubEntry[],
+  user: UserRow | null | undefined,
+) {
   return entries.map((entry) => {
     let state: ServiceState = 'open';
     if (entry.access === 'account' && !user) state = 'signIn';
-    if (entry.access === 'verified') state = !user ? 'signIn' : user.identity_verified_at ? 'open' : 'needsVerification';
+    if (entry.access === 'verified')
+      state = !user ? 'signIn' : user.identity_verified_at ? 'open' : 'needsVerification';
     return {
       id: entry.id,
       href: entry.href,

@@ -18,11 +18,37 @@ export interface EmailContext {
  * Renders one email in the recipient's language: views/emails/<name>.html.ejs inside the HTML
  * layout, and <name>.txt.ejs as the plain-text part.
  */
-export async function renderEmail(name: string, to: string, context: EmailContext, data: Record<string, unknown>): Promise<OutgoingMail> {
-  const locals = { ...data, t: context.t, lang: context.lang, municipality: context.municipality, baseUrl: context.baseUrl, contactPhone: context.contactPhone };
+export async function renderEmail(
+  name: string,
+  to: string,
+  context: EmailContext,
+  data: Record<string, unknown>,
+): Promise<OutgoingMail> {
+  const locals = {
+    ...data,
+    t: context.t,
+    lang: context.lang,
+    municipality: context.municipality,
+    baseUrl: context.baseUrl,
+    contactPhone: context.contactPhone,
+  };
   const subject = context.t(`emails.${name}.subject`, { municipality: context.municipality });
-  const body = await ejs.renderFile(path.join(EMAIL_VIEWS, `${name}.html.ejs`), locals, { cache: true });
-  const html = await ejs.renderFile(path.join(EMAIL_VIEWS, 'layout.html.ejs'), { ...locals, subject, body }, { cache: true });
-  const text = await ejs.renderFile(path.join(EMAIL_VIEWS, `${name}.txt.ejs`), locals, { cache: true, escape: (s: unknown) => String(s) });
-  return { to, subject, html, text: `${text.trim()}\n\n-- \n${context.municipality}\n${context.baseUrl}\n` };
+  const body = await ejs.renderFile(path.join(EMAIL_VIEWS, `${name}.html.ejs`), locals, {
+    cache: true,
+  });
+  const html = await ejs.renderFile(
+    path.join(EMAIL_VIEWS, 'layout.html.ejs'),
+    { ...locals, subject, body },
+    { cache: true },
+  );
+  const text = await ejs.renderFile(path.join(EMAIL_VIEWS, `${name}.txt.ejs`), locals, {
+    cache: true,
+    escape: (s: unknown) => String(s),
+  });
+  return {
+    to,
+    subject,
+    html,
+    text: `${text.trim()}\n\n-- \n${context.municipality}\n${context.baseUrl}\n`,
+  };
 }

@@ -36,23 +36,42 @@ export function createBoss(connectionString: string, options: { worker: boolean 
   });
 }
 
+interface PgConnection {
+  query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
+}
+interface BossDb {
+  executeSql: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
+}
+
 /** The connection of a knex transaction, in the shape pg-boss can run its insert on. */
-async function bossDbFor(conn: Conn): Promise<{ executeSql: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> }> {
-  const client = conn as Knex.Transaction & { client: { acquireConnection: () => Promise<{ query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> }> } };
-  const connection = await client.client.acquireConnection();
+async function bossDbFor(conn: Conn): Promise<BossDb> {
+  // Inside a knex transaction, acquireConnection hands back the transaction's own connection.
+  const transaction = conn as unknown as { client: { acquireConnection: () => Promise<PgConnection> } };
+  const connection = await transaction.client.acquireConnection();
   return { executeSql: (text, values) => connection.query(text, values) };
 }
 
 export async function ensureMailQueue(boss: PgBoss, options: QueueOptions): Promise<void> {
-  await boss.createQueue(MAIL_QUEUE, { name: MAIL_QUEUE, retryLimit: options.retryLimit, retryDelay: options.retryDelaySeconds, retryBackoff: true, expireInSeconds: 120 });
+  await boss.createQueue(MAIL_QUEUE, {
+    name: MAIL_QUEUE,
+    retryLimit: options.retryLimit,
+    retryDelay: options.retryDelaySeconds,
+    retryBackoff: true,
+    expireInSeconds: 120,
+  });
 }
 
 export function createMailQueue(boss: PgBoss, options: QueueOptions): MailQueue {
   return {
     async enqueue(mail, conn) {
-      const sendOptions = { retryLimit: options.retryLimit, retryDelay: options.retryDelaySeconds, retryBackoff: true };
+      const sendOptions = {
+        retryLimit: options.retryLimit,
+        retryDelay: options.retryDelaySeconds,
+        retryBackoff: true,
+      };
       const isTransaction = Boolean(conn && (conn as Knex.Transaction).isTransaction);
-      if (isTransaction && conn) await boss.send(MAIL_QUEUE, mail, { ...sendOptions, db: await bossDbFor(conn) });
+      if (isTransaction && conn)
+        await boss.send(MAIL_QUEUE, mail, { ...sendOptions, db: await bossDbFor(conn) });
       else await boss.send(MAIL_QUEUE, mail, sendOptions);
     },
   };

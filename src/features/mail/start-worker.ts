@@ -5,7 +5,9 @@ import { devMailboxTransport, smtpTransport, type MailTransport } from './transp
 /** The mail worker with the transport the config asks for: SMTP, or the development mailbox. */
 export async function startConfiguredMailWorker(deps: Deps): Promise<MailTransport> {
   const { config } = deps;
-  const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL, config.MAIL_FROM) : devMailboxTransport(deps.db);
+  const transport = config.SMTP_URL
+    ? smtpTransport(config.SMTP_URL, config.MAIL_FROM)
+    : devMailboxTransport(deps.db);
   await startMailWorker(deps.boss, transport, deps.logger);
   deps.logger.info({ transport: config.SMTP_URL ? 'smtp' : 'dev-mailbox' }, 'mail worker started');
   return transport;

@@ -12,7 +12,13 @@ export function smtpTransport(url: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport(url);
   return {
     async send(mail) {
-      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+      await transporter.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+      });
     },
     close: () => transporter.close(),
   };
@@ -22,7 +28,12 @@ export function smtpTransport(url: string, from: string): MailTransport {
 export function devMailboxTransport(db: Db): MailTransport {
   return {
     async send(mail) {
-      await db('dev_mailbox').insert({ to_address: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+      await db('dev_mailbox').insert({
+        to_address: mail.to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+      });
     },
     close: () => undefined,
   };
