@@ -14,7 +14,7 @@ import { findUserById } from './features/accounts/users.repository.ts';
 import { createDevMailboxRouter } from './features/mail/dev-mailbox.routes.ts';
 import { configurePassport, sessionLimits } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
-import { keepAlive, sessionMiddleware } from './middleware/session.ts';
+import { keepAlive, saveBeforeRedirect, sessionMiddleware } from './middleware/session.ts';
 import { sessionWhenNeeded } from './middleware/session-when-needed.ts';
 import passport from 'passport';
 import { errorHandler, notFound } from './middleware/errors.ts';
@@ -74,6 +74,7 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
       passport.session() as RequestHandler,
       sessionLimits(() => deps.clock.now()),
       keepAlive(() => deps.clock.now()),
+      saveBeforeRedirect,
       csrf.expose,
     ]),
   );

@@ -67,11 +67,9 @@ export const requireVerifiedCitizen: RequestHandler[] = [
       next();
       return;
     }
-    res
-      .status(403)
-      .render('accounts/verification-needed', {
-        pageTitle: req.t('accounts.verificationNeeded.title'),
-      });
+    res.status(403).render('accounts/verification-needed', {
+      pageTitle: req.t('accounts.verificationNeeded.title'),
+    });
   },
 ];
 

@@ -62,3 +62,23 @@ export function sessionMiddleware(options: {
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: CITIZEN_IDLE_MS },
   });
 }
+
+/**
+ * express-session saves a changed session while the response is ending, after the headers are
+ * out: a browser may follow a redirect before the save lands and miss what was just stored (the
+ * sign-in time, a message). Redirects wait for the save instead.
+ */
+export const saveBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session) {
+      redirect(...args);
+      return;
+    }
+    req.session.save((error) => {
+      if (error) next(error);
+      else redirect(...args);
+    });
+  }) as typeof res.redirect;
+  next();
+};

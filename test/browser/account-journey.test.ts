@@ -94,6 +94,7 @@ async function journey(page: Page, lang: 'el' | 'en', n: number, axe = true) {
   await page.getByLabel(t.confirm).fill('ο ήλιος της Κρήτης 2026');
   await page.getByLabel(t.privacy).check();
   await page.getByRole('button', { name: t.register }).click();
+  await page.waitForURL((url) => url.pathname === '/register/check-email');
   expect(await page.locator('h1').textContent()).toContain(t.checkEmail);
   await expectAccessible(page);
 
@@ -105,19 +106,21 @@ async function journey(page: Page, lang: 'el' | 'en', n: number, axe = true) {
   await page.locator('main ul a[href*="/activate/"]').first().click();
   await expectAccessible(page);
   await page.getByRole('button', { name: t.activate }).click();
-  expect(new URL(page.url()).pathname).toBe('/login');
+  await page.waitForURL((url) => url.pathname === '/login');
   await expectAccessible(page);
 
   await page.getByLabel(t.login).fill(`nikos.${lang}${n}`);
   await page.getByLabel(t.password, { exact: true }).fill('ο ήλιος της Κρήτης 2026');
   await page.getByRole('button', { name: t.signIn }).click();
-  expect(new URL(page.url()).pathname).toBe('/');
+  await page.waitForURL((url) => url.pathname === '/');
   expect(await page.locator('.app-service-card').count()).toBeGreaterThan(0);
   await expectAccessible(page);
   await page.getByRole('link', { name: t.account }).click();
+  await page.waitForURL((url) => url.pathname === '/account');
   expect(await page.locator('main').textContent()).toContain(`nikos.${lang}${n}`);
   await expectAccessible(page);
   await page.getByRole('button', { name: t.signOut }).click();
+  await page.waitForURL((url) => url.pathname === '/');
   expect(await page.getByRole('link', { name: t.signIn }).count()).toBeGreaterThan(0);
 }
 

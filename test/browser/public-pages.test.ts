@@ -66,8 +66,10 @@ describe('public pages in a browser', () => {
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/`);
     await page.getByRole('link', { name: 'Αποφάσεις Δημοτικού Συμβουλίου' }).first().click();
+    await page.waitForURL((url) => url.pathname === '/decisions');
     await page.getByLabel('Αναζήτηση στο θέμα και την περίληψη').fill('προυπολογισμος');
     await page.getByRole('button', { name: 'Αναζήτηση' }).click();
+    await page.waitForURL((url) => url.searchParams.has('q'));
     expect(page.url()).toContain(
       'q=%CF%80%CF%81%CE%BF%CF%85%CF%80%CE%BF%CE%BB%CE%BF%CE%B3%CE%B9%CF%83%CE%BC%CE%BF%CF%82',
     );
@@ -76,6 +78,7 @@ describe('public pages in a browser', () => {
     const subject = (await first.textContent())?.trim() ?? '';
     expect(subject.toLowerCase()).toContain('προϋπολογισμ');
     await first.click();
+    await page.waitForURL((url) => /^\/decisions\/\d+$/.test(url.pathname));
     expect((await page.locator('h1').textContent())?.trim()).toBe(subject);
     const download = page.getByRole('link', { name: /\(PDF\)/ });
     const response = await page.request.get(
@@ -90,6 +93,7 @@ describe('public pages in a browser', () => {
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/benefits`);
     await page.getByRole('link', { name: 'Read this page in English' }).click();
+    await page.waitForURL((url) => url.searchParams.get('lang') === 'en');
     expect(new URL(page.url()).pathname).toBe('/benefits');
     expect(await page.locator('h1').textContent()).toBe('Social benefits');
     await page.goto(`${server.baseUrl}/health`);

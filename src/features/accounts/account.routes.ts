@@ -90,12 +90,10 @@ export function createAccountRouter(
   router.get('/account/email/:token', async (req, res) => {
     const state = await profile.checkEmailChange(String(req.params.token));
     if (state.state !== 'valid') {
-      res
-        .status(410)
-        .render('accounts/link-invalid', {
-          pageTitle: req.t('accounts.linkInvalid.title'),
-          reason: state.state,
-        });
+      res.status(410).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: state.state,
+      });
       return;
     }
     res.render('accounts/confirm-email', {
@@ -108,12 +106,10 @@ export function createAccountRouter(
   router.post('/account/email/:token', async (req, res) => {
     const outcome = await profile.confirmEmailChange(String(req.params.token), auditContext(req));
     if (outcome !== 'changed') {
-      res
-        .status(outcome === 'taken' ? 409 : 410)
-        .render('accounts/link-invalid', {
-          pageTitle: req.t('accounts.linkInvalid.title'),
-          reason: outcome === 'taken' ? 'emailTaken' : 'used',
-        });
+      res.status(outcome === 'taken' ? 409 : 410).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: outcome === 'taken' ? 'emailTaken' : 'used',
+      });
       return;
     }
     req.session.flash = { kind: 'success', key: 'accounts.account.emailChanged' };

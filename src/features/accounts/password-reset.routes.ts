@@ -62,13 +62,11 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
   router.get('/password-reset/:token', async (req, res) => {
     const state = await accounts.checkPasswordReset(String(req.params.token));
     if (state.state !== 'valid') {
-      res
-        .status(410)
-        .render('accounts/link-invalid', {
-          pageTitle: req.t('accounts.linkInvalid.title'),
-          reason: state.state,
-          reset: true,
-        });
+      res.status(410).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: state.state,
+        reset: true,
+      });
       return;
     }
     renderNewPassword(req, res, String(req.params.token), []);
@@ -84,13 +82,11 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
       auditContext(req),
     );
     if (result.invalid) {
-      res
-        .status(410)
-        .render('accounts/link-invalid', {
-          pageTitle: req.t('accounts.linkInvalid.title'),
-          reason: 'used',
-          reset: true,
-        });
+      res.status(410).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: 'used',
+        reset: true,
+      });
       return;
     }
     if (result.errors.length) {

@@ -118,13 +118,11 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
   router.get('/activate/:token', async (req, res) => {
     const state = await accounts.checkActivation(String(req.params.token));
     if (state.state !== 'valid') {
-      res
-        .status(410)
-        .render('accounts/link-invalid', {
-          pageTitle: req.t('accounts.linkInvalid.title'),
-          reason: state.state,
-          resend: true,
-        });
+      res.status(410).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: state.state,
+        resend: true,
+      });
       return;
     }
     res.render('accounts/activate', {
@@ -136,23 +134,19 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
   router.post('/activate/:token', async (req, res) => {
     const outcome = await accounts.activate(String(req.params.token), auditContext(req));
     if (outcome === 'invalid') {
-      res
-        .status(410)
-        .render('accounts/link-invalid', {
-          pageTitle: req.t('accounts.linkInvalid.title'),
-          reason: 'used',
-          resend: true,
-        });
+      res.status(410).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: 'used',
+        resend: true,
+      });
       return;
     }
     if (outcome === 'phoneTaken') {
-      res
-        .status(409)
-        .render('accounts/link-invalid', {
-          pageTitle: req.t('accounts.linkInvalid.title'),
-          reason: 'phoneTaken',
-          resend: false,
-        });
+      res.status(409).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: 'phoneTaken',
+        resend: false,
+      });
       return;
     }
     req.session.flash = { kind: 'success', key: 'accounts.activate.done' };

@@ -56,12 +56,10 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
       return;
     }
     if (result.outcome === 'pending') {
-      res
-        .status(403)
-        .render('accounts/pending', {
-          pageTitle: req.t('accounts.pending.title'),
-          email: result.user.email,
-        });
+      res.status(403).render('accounts/pending', {
+        pageTitle: req.t('accounts.pending.title'),
+        email: result.user.email,
+      });
       return;
     }
     const returnTo = safeReturnPath(req.session.returnTo);
