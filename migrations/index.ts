@@ -6,6 +6,7 @@ import * as m3 from './20261121090300_benefits_and_health.ts';
 import * as m4 from './20261121100000_content_versions.ts';
 import * as m5 from './20261121110000_users.ts';
 import * as m6 from './20261121120000_content_notify.ts';
+import * as m7 from './20261121120100_users_notify.ts';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261121100000_content_versions': m4,
   '20261121110000_users': m5,
   '20261121120000_content_notify': m6,
+  '20261121120100_users_notify': m7,
 };

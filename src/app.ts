@@ -62,7 +62,7 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  configurePassport((id) => findUserById(deps.db, id));
+  configurePassport((id) => deps.userCache.get(String(id), () => findUserById(deps.db, id)));
   const csrf = csrfProtection();
   app.use(
     sessionWhenNeeded([
@@ -74,7 +74,7 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
       passport.session() as RequestHandler,
       sessionLimits(() => deps.clock.now()),
       keepAlive(() => deps.clock.now()),
-      saveBeforeRedirect,
+      saveBeforeRedirect((id) => deps.userCache.invalidate(String(id))),
       csrf.expose,
     ]),
   );

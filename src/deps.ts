@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import {
   createContentCache,
   createNoContentCache,
+  createNotifiedCache,
   type ContentCache,
 } from './lib/content-cache.ts';
 import { createDocumentStore, type DocumentStore } from './lib/document-store.ts';
@@ -26,6 +27,7 @@ export interface Deps {
   i18n: ReturnType<typeof createI18n>;
   documents: DocumentStore;
   contentCache: ContentCache;
+  userCache: ContentCache;
   boss: PgBoss;
   /** A small pg pool for the session store. */
   sessionPool: pg.Pool;
@@ -53,6 +55,16 @@ export function createDeps(
   const contentCache =
     overrides.contentCache ??
     (config.CONTENT_CACHE ? createContentCache(databaseUrl, logger) : createNoContentCache());
+  // Signed-in accounts, by id: a page view does not re-read its account unless it changed.
+  const userCache =
+    overrides.userCache ??
+    (config.CONTENT_CACHE
+      ? createNotifiedCache(databaseUrl, logger, {
+          channel: 'users_changed',
+          keyOf: (id) => id,
+          maxEntries: 10_000,
+        })
+      : createNoContentCache());
   const sessionPool = new pg.Pool({
     connectionString: databaseUrl,
     max: 5,
@@ -66,6 +78,7 @@ export function createDeps(
     i18n: overrides.i18n ?? createI18n(),
     documents: overrides.documents ?? createDocumentStore(config.UPLOAD_DIR),
     contentCache,
+    userCache,
     boss,
     sessionPool,
     mail: overrides.mail ?? createMailQueue(boss, queueOptions),
@@ -77,6 +90,7 @@ export function createDeps(
     close: async () => {
       if (started) await boss.stop({ graceful: true, wait: true, timeout: 5000 });
       await contentCache.close();
+      await userCache.close();
       await sessionPool.end();
       await db.destroy();
     },

@@ -68,17 +68,21 @@ export function sessionMiddleware(options: {
  * out: a browser may follow a redirect before the save lands and miss what was just stored (the
  * sign-in time, a message). Redirects wait for the save instead.
  */
-export const saveBeforeRedirect: RequestHandler = (req, res, next) => {
-  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-  res.redirect = ((...args: unknown[]) => {
-    if (!req.session) {
-      redirect(...args);
-      return;
-    }
-    req.session.save((error) => {
-      if (error) next(error);
-      else redirect(...args);
-    });
-  }) as typeof res.redirect;
-  next();
-};
+export function saveBeforeRedirect(forgetUser: (id: number) => void): RequestHandler {
+  return (req, res, next) => {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      // A form that changed the account: this process reads it afresh on the next page (others hear by NOTIFY).
+      if (req.user && req.method !== 'GET') forgetUser(req.user.id);
+      if (!req.session) {
+        redirect(...args);
+        return;
+      }
+      req.session.save((error) => {
+        if (error) next(error);
+        else redirect(...args);
+      });
+    }) as typeof res.redirect;
+    next();
+  };
+}
