@@ -194,6 +194,7 @@ for (const target of targets) {
   console.log(`${target.name}: app…`);
   await load(`${base}${target.path}`, CONNECTIONS, 2, target.headers); // warm-up
   const r = await load(`${base}${target.path}`, CONNECTIONS, DURATION, target.headers);
+  console.log(`  ${r.rps.toFixed(0)} req/s, peak RSS so far ${peakRss.toFixed(0)} MB`);
   if (
     target.headers &&
     !Buffer.from(pages[target.key] ?? '', 'base64')
@@ -213,6 +214,7 @@ bare.kill();
 
 console.log('sign-in, 20 concurrent citizens…');
 const signIns = await signInLoad(base, BENCH_PASSWORD);
+console.log(`  ${signIns.perSecond.toFixed(1)} sign-ins/s, peak RSS so far ${peakRss.toFixed(0)} MB`);
 
 // Search time at the server, one request at a time. Every request is a different search
 // (word x year x page), so none is answered from the content cache: this is PostgreSQL's work.

@@ -27,19 +27,23 @@ export function createI18n(): { t: (lang: Lang) => TFunction } {
   return { t: (lang) => fixed[lang] };
 }
 
-/** Plain look-ups (no interpolation) are most of a page's strings: answer them from a map. */
+/**
+ * A page asks for dozens of strings, mostly the same ones with the same values: answer repeats
+ * from a map (bounded: emptied when it grows past a few thousand entries).
+ */
 function memoize(t: TFunction): TFunction {
-  const plain = new Map<string, string>();
+  const seen = new Map<string, string>();
+  const call = t as (key: string | string[], options?: unknown) => string;
   const memoized = (key: string | string[], options?: unknown): string => {
-    if (options === undefined && typeof key === 'string') {
-      let text = plain.get(key);
-      if (text === undefined) {
-        text = t(key);
-        plain.set(key, text);
-      }
-      return text;
+    if (typeof key !== 'string') return call(key, options);
+    const cacheKey = options === undefined ? key : `${key}\u0000${JSON.stringify(options)}`;
+    let text = seen.get(cacheKey);
+    if (text === undefined) {
+      text = call(key, options);
+      if (seen.size > 5000) seen.clear();
+      seen.set(cacheKey, text);
     }
-    return (t as (k: string | string[], o?: unknown) => string)(key, options);
+    return text;
   };
   return memoized as unknown as TFunction;
 }

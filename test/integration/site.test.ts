@@ -73,6 +73,11 @@ describe('home and the e-services hub', () => {
     expect(nonce).toBeTruthy();
     expect(res.text).toContain(`nonce="${nonce}"`);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("'unsafe-inline'");
     expect(res.headers['x-request-id']).toBeTruthy();
   });
 });
