@@ -12,6 +12,8 @@ import { createPagesRouter } from './features/pages/pages.routes.ts';
 import { createAccountsRouter } from './features/accounts/accounts.feature.ts';
 import { findUserById } from './features/accounts/users.repository.ts';
 import { createDevMailboxRouter } from './features/mail/dev-mailbox.routes.ts';
+import { createStaffArea, STAFF_UPLOAD_PATHS } from './features/staff/staff.area.ts';
+import { createInviteRouter } from './features/staff/admin/admin.routes.ts';
 import { configurePassport, sessionLimits } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { keepAlive, saveBeforeRedirect, sessionMiddleware } from './middleware/session.ts';
@@ -63,7 +65,7 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   configurePassport((id) => deps.userCache.get(String(id), () => findUserById(deps.db, id)));
-  const csrf = csrfProtection();
+  const csrf = csrfProtection(STAFF_UPLOAD_PATHS);
   app.use(
     sessionWhenNeeded([
       sessionMiddleware({
@@ -83,6 +85,10 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
   app.use(createHomeRouter(deps, hubEntries));
   app.use(createAccountsRouter(deps, hubEntries));
   if (!config.isProduction) app.use(createDevMailboxRouter(deps.db));
+  const staff = createStaffArea(deps, { protectUpload: csrf.protectUpload });
+  app.set('staff sections', staff.sections);
+  app.use('/staff', staff.router);
+  app.use(createInviteRouter(deps));
   app.use(createPagesRouter());
   for (const feature of features) app.use(feature.router);
 

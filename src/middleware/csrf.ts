@@ -1,11 +1,15 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
+
+const isMultipart = (req: Request) => (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
 
 /**
  * Synchroniser-token CSRF protection for every state-changing request. Pages get a lazy
- * `csrfToken()` so only pages that render a form create a session.
+ * `csrfToken()` so only pages that render a form create a session. File uploads (multipart) are
+ * checked by `protectUpload` after the upload is parsed, and only on the upload routes listed in
+ * `uploadPaths`; a multipart request anywhere else finds no token and is refused.
  */
-export function csrfProtection(): { protect: RequestHandler; expose: RequestHandler } {
+export function csrfProtection(uploadPaths: RegExp): { protect: RequestHandler; expose: RequestHandler; protectUpload: RequestHandler } {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
@@ -21,5 +25,12 @@ export function csrfProtection(): { protect: RequestHandler; expose: RequestHand
     res.locals.csrfToken = () => (token ??= generateToken(req));
     next();
   };
-  return { protect: csrfSynchronisedProtection, expose };
+  const protect: RequestHandler = (req, res, next) => {
+    if (isMultipart(req) && uploadPaths.test(req.path)) {
+      next();
+      return;
+    }
+    csrfSynchronisedProtection(req, res, next);
+  };
+  return { protect, expose, protectUpload: csrfSynchronisedProtection };
 }

@@ -200,6 +200,8 @@ describe('Diavgeia client: mapping and filtering', () => {
 
     expect(server.requests.length).toBeGreaterThan(1);
     expect(result.filter((d) => d.ada === first.ada)).toHaveLength(1);
+    // The first copy seen is kept; a later one does not overwrite it.
+    expect(result.find((d) => d.ada === first.ada)?.subject).toBe('Αρχική ανάρτηση');
     expect(result.map((d) => d.ada).sort()).toEqual([first, ...others].map((d) => d.ada).sort());
   });
 

@@ -286,6 +286,14 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       return done ? { errors: [] } : { errors: [], invalid: true };
     },
 
+    /** A clerk, after checking the citizen's identity, sends a new activation email (new link and PIN). */
+    async resendActivationByClerk(user: UserRow, clerkId: number, context: AuditContext): Promise<void> {
+      await db.transaction(async (trx) => {
+        await sendActivation(user, trx);
+        await recordAudit(trx, { action: 'citizen.activation_resent', userId: user.id, actorId: clerkId }, context);
+      });
+    },
+
     findUser: (id: number) => findUserById(db, id),
     emailContext,
     inFuture,

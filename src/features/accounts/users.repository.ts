@@ -14,6 +14,7 @@ export interface UserRow {
   status: 'pending' | 'active' | 'disabled';
   roles: Role[];
   identity_verified_at: Date | null;
+  afm: string | null;
   lang: 'el' | 'en';
   failed_logins: number;
   locked_until: Date | null;

@@ -1,6 +1,8 @@
 import type { Request } from 'express';
 import type { Conn } from '../../db/knex.ts';
 
+type ContentAction = 'created' | 'updated' | 'published' | 'unpublished' | 'imported' | 'reordered';
+
 export type AuditAction =
   | 'account.registered'
   | 'account.activated'
@@ -16,12 +18,38 @@ export type AuditAction =
   | 'account.phone_changed'
   | 'account.email_change_requested'
   | 'account.email_changed'
-  | 'staff.created';
+  | `decision.${ContentAction}`
+  | `benefit.${ContentAction}`
+  | `health_service.${ContentAction}`
+  | 'identity.verified'
+  | 'identity.revoked'
+  | 'citizen.activation_resent'
+  | 'citizen.phone_corrected'
+  | 'citizen.email_corrected'
+  | 'staff.created'
+  | 'staff.invited'
+  | 'staff.activated'
+  | 'staff.roles_changed'
+  | 'staff.disabled'
+  | 'staff.enabled';
+
+export const AUDIT_ACTIONS: readonly string[] = [
+  'account.registered', 'account.activated', 'account.activation_resent', 'auth.signed_in', 'auth.signed_out', 'auth.failed',
+  'auth.locked', 'account.password_changed', 'account.password_reset_requested', 'account.password_reset', 'account.pin_changed',
+  'account.phone_changed', 'account.email_change_requested', 'account.email_changed',
+  ...['decision', 'benefit', 'health_service'].flatMap((kind) =>
+    ['created', 'updated', 'published', 'unpublished', 'imported', 'reordered'].map((action) => `${kind}.${action}`),
+  ),
+  'identity.verified', 'identity.revoked', 'citizen.activation_resent', 'citizen.phone_corrected', 'citizen.email_corrected',
+  'staff.created', 'staff.invited', 'staff.activated', 'staff.roles_changed', 'staff.disabled', 'staff.enabled',
+];
 
 export interface AuditEntry {
   action: AuditAction;
   userId?: number | null;
   actorId?: number | null;
+  /** The item a content change concerns (e.g. 'decision', 42). */
+  entity?: { type: string; id: number };
   details?: Record<string, unknown>;
 }
 
@@ -44,9 +72,45 @@ export async function recordAudit(
   await conn('audit_log').insert({
     action: entry.action,
     user_id: entry.userId ?? null,
-    actor_id: entry.actorId ?? entry.userId ?? null,
+    actor_id: entry.actorId === undefined ? (entry.userId ?? null) : entry.actorId,
     ip: context.ip ?? null,
     request_id: context.requestId ?? null,
+    entity_type: entry.entity?.type ?? null,
+    entity_id: entry.entity?.id ?? null,
     details: JSON.stringify(entry.details ?? {}),
   });
+}
+
+/** Before/after of the fields that changed, for the item's history. */
+export function changes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { before: unknown; after: unknown }> {
+  const result: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(value ?? null)) result[key] = { before: before[key] ?? null, after: value ?? null };
+  }
+  return result;
+}
+
+export interface AuditRow {
+  id: number;
+  at: Date;
+  action: string;
+  actor_id: number | null;
+  actor_username: string | null;
+  user_id: number | null;
+  user_username: string | null;
+  entity_type: string | null;
+  entity_id: number | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+}
+
+export function auditQuery(conn: Conn) {
+  return conn('audit_log as a')
+    .leftJoin('users as actor', 'actor.id', 'a.actor_id')
+    .leftJoin('users as subject', 'subject.id', 'a.user_id')
+    .select('a.id', 'a.at', 'a.action', 'a.actor_id', 'actor.username as actor_username', 'a.user_id', 'subject.username as user_username', 'a.entity_type', 'a.entity_id', 'a.ip', 'a.details');
+}
+
+export async function historyOf(conn: Conn, entity: { type: string; id: number }): Promise<AuditRow[]> {
+  return (await auditQuery(conn).where({ 'a.entity_type': entity.type, 'a.entity_id': entity.id }).orderBy('a.id', 'desc').limit(200)) as AuditRow[];
 }

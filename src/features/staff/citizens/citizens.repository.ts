@@ -1,0 +1,42 @@
+import type { Conn } from '../../../db/knex.ts';
+
+export interface CitizenListRow {
+  id: number;
+  username: string;
+  full_name: string;
+  email: string;
+  phone_e164: string | null;
+  status: string;
+  identity_verified_at: Date | null;
+}
+
+export interface IdentityCheckRow {
+  id: number;
+  document_type: string;
+  document_number_masked: string;
+  afm: string;
+  checked_at: Date;
+  clerk_username: string | null;
+  revoked_at: Date | null;
+  revoke_reason: string | null;
+}
+
+/** Part of a name, username, email or phone, whatever the case and accents (trigram index). */
+export async function searchCitizens(conn: Conn, query: string, limit = 50): Promise<CitizenListRow[]> {
+  const digits = query.replace(/[\s()-]/g, '');
+  const term = /^\+?\d+$/.test(digits) && digits.length >= 4 ? digits.replace(/^0030|^\+?30(?=\d{10}$)/, '') : query;
+  return (await conn('users')
+    .whereRaw(`public.search_fold(full_name || ' ' || username || ' ' || email || ' ' || coalesce(phone_e164, '')) LIKE '%' || public.search_fold(?) || '%'`, [term])
+    .whereRaw(`roles = '{}'`)
+    .select('id', 'username', 'full_name', 'email', 'phone_e164', 'status', 'identity_verified_at')
+    .orderBy('full_name')
+    .limit(limit)) as CitizenListRow[];
+}
+
+export async function identityChecksOf(conn: Conn, userId: number): Promise<IdentityCheckRow[]> {
+  return (await conn('identity_checks as i')
+    .leftJoin('users as c', 'c.id', 'i.clerk_id')
+    .where('i.user_id', userId)
+    .select('i.id', 'i.document_type', 'i.document_number_masked', 'i.afm', 'i.checked_at', 'c.username as clerk_username', 'i.revoked_at', 'i.revoke_reason')
+    .orderBy('i.id', 'desc')) as IdentityCheckRow[];
+}
