@@ -2,6 +2,8 @@ import { Router, type RequestHandler } from 'express';
 import type { Deps } from '../../deps.ts';
 import { createAuditLogRouter, createStaffUsersRouter } from './admin/admin.routes.ts';
 import { createCounterRouter } from './citizens/counter.routes.ts';
+import { createContentEditorRouter } from './content/content-editor.routes.ts';
+import { BENEFITS, HEALTH } from './content/content-types.ts';
 import { createDecisionsEditorRouter } from './decisions/decisions-editor.routes.ts';
 import { requireStaff, requireStaffRole, type StaffSection } from './staff-access.ts';
 
@@ -15,6 +17,8 @@ export const STAFF_UPLOAD_PATHS = /^\/staff\/decisions\/(new|\d+)$/;
 export function createStaffArea(deps: Deps, options: { protectUpload: RequestHandler; extraSections?: StaffSection[] }): { router: Router; sections: StaffSection[] } {
   const sections: StaffSection[] = [
     { prefix: '/decisions', role: 'editor', navKey: 'staff.nav.decisions', router: createDecisionsEditorRouter(deps, options.protectUpload) },
+    { prefix: '/benefits', role: 'editor', navKey: 'staff.nav.benefits', router: createContentEditorRouter(deps, BENEFITS) },
+    { prefix: '/health', role: 'editor', navKey: 'staff.nav.health', router: createContentEditorRouter(deps, HEALTH) },
     { prefix: '/citizens', role: 'clerk', navKey: 'staff.nav.citizens', router: createCounterRouter(deps) },
     { prefix: '/users', role: 'admin', navKey: 'staff.nav.users', router: createStaffUsersRouter(deps) },
     { prefix: '/audit', role: 'admin', navKey: 'staff.nav.audit', router: createAuditLogRouter(deps) },

@@ -1,0 +1,110 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../../deps.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
+import { presentErrors } from '../../../lib/form.ts';
+import { pick } from '../../../lib/localized.ts';
+import { renderMarkdown } from '../../../lib/markdown.ts';
+import { auditContext, historyOf } from '../../audit/audit.repository.ts';
+import type { FormError } from '../decisions/decision-form.ts';
+import { createContentEditor, type FormValues } from './content-editor.service.ts';
+import type { ContentType } from './content-types.ts';
+
+function idParam(req: Request): number {
+  const text = String(req.params.id);
+  if (!/^\d{1,9}$/.test(text)) throw new NotFoundError();
+  return Number(text);
+}
+
+const bodyValues = (body: unknown): FormValues =>
+  Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as FormValues;
+
+/** /staff/benefits and /staff/health: list, reorder, edit with a Markdown preview, publish, history. */
+export function createContentEditorRouter(deps: Deps, type: ContentType): Router {
+  const editor = createContentEditor(deps, type);
+  const router = Router();
+  const base = `/staff/${type.key}`;
+
+  const groupOptions = async (req: Request) =>
+    (await editor.groups()).map((g) => ({ value: g.value, label: type.grouping.field === 'kind' ? req.t(`health.kinds.${g.value}`) : pick(g.label, req.lang) }));
+
+  const renderForm = async (req: Request, res: Response, options: { id?: number; status?: string; values: FormValues; errors: FormError[]; preview?: boolean }, status = 200) => {
+    const flash = req.session.flash;
+    delete req.session.flash;
+    const previews = options.preview
+      ? type.fields.filter((f) => f.kind === 'markdown').map((f) => ({ name: f.name, html: renderMarkdown(options.values[`${f.name}_el`] ?? '') }))
+      : [];
+    res.status(status).render('staff/content/form', {
+      pageTitle: req.t(options.id ? `staff.content.${type.key}.editTitle` : `staff.content.${type.key}.newTitle`),
+      type,
+      base,
+      id: options.id,
+      itemStatus: options.status,
+      values: options.values,
+      groups: await groupOptions(req),
+      previews,
+      notice: flash ? req.t(flash.key, flash.params) : undefined,
+      ...presentErrors(req, options.errors),
+    });
+  };
+
+  router.get('/', async (req, res) => {
+    const rows = await editor.list();
+    const flash = req.session.flash;
+    delete req.session.flash;
+    res.render('staff/content/list', {
+      pageTitle: req.t(`staff.content.${type.key}.title`),
+      type,
+      base,
+      rows: rows.map((r) => ({ id: r.id, slug: r.slug, status: r.status, title: pick(r.title, req.lang) })),
+      notice: flash ? req.t(flash.key, flash.params) : undefined,
+    });
+  });
+
+  router.get('/new', async (req, res) => renderForm(req, res, { values: {}, errors: [] }));
+
+  const submit = async (req: Request, res: Response, id?: number) => {
+    const values = bodyValues(req.body);
+    const existing = id === undefined ? undefined : await editor.find(id);
+    if (values.action === 'preview') return renderForm(req, res, { id, status: existing?.status, values, errors: [], preview: true });
+    const result = await editor.save(id, values, req.user!.id, auditContext(req));
+    if (result.errors.length) return renderForm(req, res, { id, status: existing?.status, values, errors: result.errors }, 400);
+    req.session.flash = { kind: 'success', key: 'staff.content.saved' };
+    res.redirect(303, `${base}/${result.id}`);
+  };
+
+  router.post('/new', (req, res) => submit(req, res));
+
+  router.get('/:id', async (req, res) => {
+    const row = await editor.find(idParam(req));
+    await renderForm(req, res, { id: row.id, status: row.status, values: editor.toValues(row), errors: [] });
+  });
+
+  router.post('/:id', (req, res) => submit(req, res, idParam(req)));
+
+  for (const [action, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
+    router.post(`/:id/${action}`, async (req, res) => {
+      const id = idParam(req);
+      await editor.setStatus(id, status, req.user!.id, auditContext(req));
+      req.session.flash = { kind: 'success', key: `staff.decisions.${status}` };
+      res.redirect(303, `${base}/${id}`);
+    });
+  }
+
+  router.post('/:id/move', async (req, res) => {
+    const direction = (req.body as Record<string, unknown> | undefined)?.direction === 'up' ? 'up' : 'down';
+    await editor.move(idParam(req), direction, req.user!.id, auditContext(req));
+    res.redirect(303, base);
+  });
+
+  router.get('/:id/history', async (req, res) => {
+    const row = await editor.find(idParam(req));
+    res.render('staff/history', {
+      pageTitle: req.t('staff.history.title'),
+      itemTitle: pick(row.title, req.lang),
+      backHref: `${base}/${row.id}`,
+      entries: await historyOf(deps.db, { type: type.entity, id: row.id }),
+    });
+  });
+
+  return router;
+}
