@@ -31,10 +31,11 @@ export async function up(knex: Knex): Promise<void> {
   )`);
   await knex.raw('CREATE INDEX identity_checks_user_idx ON identity_checks (user_id, checked_at DESC)');
 
-  // Finding a citizen by part of a name, username, email or phone, whatever the accents.
+  // Finding a citizen by part of a name, username, email or phone, whatever the accents, case
+  // and final sigma (ΜΑΝΩΛΑΚΗΣ finds Μανωλάκης).
   await knex.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm');
   await knex.raw(`CREATE FUNCTION public.search_fold(text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$`);
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ SELECT translate(lower(public.unaccent('public.unaccent'::regdictionary, $1)), 'ς', 'σ') $$`);
   await knex.raw(`CREATE INDEX users_search_idx ON users USING gin (
     public.search_fold(full_name || ' ' || username || ' ' || email || ' ' || coalesce(phone_e164, '')) gin_trgm_ops)`);
 }
