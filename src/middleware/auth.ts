@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import passport from 'passport';
 import type { Role, UserRow } from '../features/accounts/users.repository.ts';
 import { ForbiddenError } from '../lib/errors.ts';
-import { ABSOLUTE_MS, STAFF_IDLE_MS } from './session.ts';
+import { ABSOLUTE_MS } from './session.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- declaration merging with Express's own types
@@ -23,8 +23,8 @@ export function configurePassport(findUser: (id: number) => Promise<UserRow | un
 }
 
 /**
- * After passport: ends sessions past the absolute limit (12 hours) and gives staff a shorter idle
- * timeout; exposes the signed-in user to the views.
+ * After passport: ends sessions past the absolute limit (12 hours); exposes the signed-in user to
+ * the views. (Staff get their shorter idle timeout at sign-in.)
  */
 export function sessionLimits(now: () => Date): RequestHandler {
   return (req, res, next) => {
@@ -38,8 +38,6 @@ export function sessionLimits(now: () => Date): RequestHandler {
         });
         return;
       }
-      if (user.roles.length && req.session.cookie.maxAge !== STAFF_IDLE_MS)
-        req.session.cookie.maxAge = STAFF_IDLE_MS;
     }
     res.locals.user = user ?? null;
     next();

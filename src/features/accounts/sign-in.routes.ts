@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { promisify } from 'node:util';
 import { formFields, presentErrors, safeReturnPath } from '../../lib/form.ts';
-import { SESSION_COOKIE } from '../../middleware/session.ts';
+import { SESSION_COOKIE, STAFF_IDLE_MS } from '../../middleware/session.ts';
 import { auditContext, recordAudit } from '../audit/audit.repository.ts';
 import type { Db } from '../../db/knex.ts';
 import type { AccountsService } from './accounts.service.ts';
@@ -66,6 +66,8 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
     // passport's login regenerates the session: a session id known before sign-in is worthless after it.
     await promisify(req.login.bind(req))(result.user);
     req.session.signedInAt = now().getTime();
+    // Staff sessions are kept for 15 idle minutes, citizens' for 30.
+    if (result.user.roles.length) req.session.cookie.maxAge = STAFF_IDLE_MS;
     req.session.flash = {
       kind: 'success',
       key: 'accounts.login.welcome',
