@@ -11,12 +11,16 @@ export async function up(knex: Knex): Promise<void> {
   // The audit log also records content changes: which item, before and after.
   await knex.raw('ALTER TABLE audit_log ADD COLUMN entity_type text');
   await knex.raw('ALTER TABLE audit_log ADD COLUMN entity_id int');
-  await knex.raw('CREATE INDEX audit_log_entity_idx ON audit_log (entity_type, entity_id, at DESC)');
+  await knex.raw(
+    'CREATE INDEX audit_log_entity_idx ON audit_log (entity_type, entity_id, at DESC)',
+  );
   await knex.raw('CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, at DESC)');
 
   // In-person identity checks at the counter.
-  await knex.raw('ALTER TABLE users ADD COLUMN afm text CHECK (afm ~ \'^[0-9]{9}$\')');
-  await knex.raw('CREATE UNIQUE INDEX users_verified_afm_key ON users (afm) WHERE identity_verified_at IS NOT NULL');
+  await knex.raw("ALTER TABLE users ADD COLUMN afm text CHECK (afm ~ '^[0-9]{9}$')");
+  await knex.raw(
+    'CREATE UNIQUE INDEX users_verified_afm_key ON users (afm) WHERE identity_verified_at IS NOT NULL',
+  );
   await knex.raw(`CREATE TABLE identity_checks (
     id serial PRIMARY KEY,
     user_id int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -29,7 +33,9 @@ export async function up(knex: Knex): Promise<void> {
     revoked_by int REFERENCES users(id) ON DELETE SET NULL,
     revoke_reason text
   )`);
-  await knex.raw('CREATE INDEX identity_checks_user_idx ON identity_checks (user_id, checked_at DESC)');
+  await knex.raw(
+    'CREATE INDEX identity_checks_user_idx ON identity_checks (user_id, checked_at DESC)',
+  );
 
   // Finding a citizen by part of a name, username, email or phone, whatever the accents, case
   // and final sigma (ΜΑΝΩΛΑΚΗΣ finds Μανωλάκης).

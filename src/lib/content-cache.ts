@@ -29,7 +29,11 @@ export function createContentCache(connectionString: string, logger: Logger): Co
   return createNotifiedCache(connectionString, logger, { channel: 'content_changed' });
 }
 
-export function createNotifiedCache(connectionString: string, logger: Logger, options: NotifiedCacheOptions): ContentCache {
+export function createNotifiedCache(
+  connectionString: string,
+  logger: Logger,
+  options: NotifiedCacheOptions,
+): ContentCache {
   const maxEntries = options.maxEntries ?? 2000;
   const entries = new Map<string, Promise<unknown>>();
   let listening = false;
@@ -47,10 +51,16 @@ export function createNotifiedCache(connectionString: string, logger: Logger, op
   };
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString, application_name: `eservices-${options.channel}` });
+    const next = new pg.Client({
+      connectionString,
+      application_name: `eservices-${options.channel}`,
+    });
     next.on('notification', (message) => forget(options.keyOf?.(message.payload ?? '')));
     next.on('error', (error) => {
-      logger.warn({ err: error.message, channel: options.channel }, 'cache listener lost; reading the database until it is back');
+      logger.warn(
+        { err: error.message, channel: options.channel },
+        'cache listener lost; reading the database until it is back',
+      );
       listening = false;
       entries.clear();
       void next.end().catch(() => undefined);
@@ -102,5 +112,9 @@ export function createNotifiedCache(connectionString: string, logger: Logger, op
 
 /** No caching (CONTENT_CACHE=false). */
 export function createNoContentCache(): ContentCache {
-  return { get: (_key, load) => load(), invalidate: () => undefined, close: () => Promise.resolve() };
+  return {
+    get: (_key, load) => load(),
+    invalidate: () => undefined,
+    close: () => Promise.resolve(),
+  };
 }

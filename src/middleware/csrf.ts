@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 
-const isMultipart = (req: Request) => (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
+const isMultipart = (req: Request) =>
+  (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
 
 /**
  * Synchroniser-token CSRF protection for every state-changing request. Pages get a lazy
@@ -9,7 +10,11 @@ const isMultipart = (req: Request) => (req.headers['content-type'] ?? '').starts
  * checked by `protectUpload` after the upload is parsed, and only on the upload routes listed in
  * `uploadPaths`; a multipart request anywhere else finds no token and is refused.
  */
-export function csrfProtection(uploadPaths: RegExp): { protect: RequestHandler; expose: RequestHandler; protectUpload: RequestHandler } {
+export function csrfProtection(uploadPaths: RegExp): {
+  protect: RequestHandler;
+  expose: RequestHandler;
+  protectUpload: RequestHandler;
+} {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined;

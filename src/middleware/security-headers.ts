@@ -11,7 +11,11 @@ import helmet from 'helmet';
  */
 export function securityHeaders(options: { production: boolean }): RequestHandler {
   const staticHeaders = recordHelmetHeaders(
-    helmet({ contentSecurityPolicy: false, strictTransportSecurity: options.production, crossOriginEmbedderPolicy: false }),
+    helmet({
+      contentSecurityPolicy: false,
+      strictTransportSecurity: options.production,
+      crossOriginEmbedderPolicy: false,
+    }),
   );
   const before = "default-src 'self';script-src 'self' 'nonce-";
   const middle = "';style-src 'self' 'nonce-";
@@ -27,13 +31,19 @@ export function securityHeaders(options: { production: boolean }): RequestHandle
   };
 }
 
-function recordHelmetHeaders(middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): [string, string][] {
+function recordHelmetHeaders(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void,
+): [string, string][] {
   const headers = new Map<string, string>();
   const recorder = {
     setHeader: (name: string, value: string) => headers.set(name, String(value)),
     removeHeader: (name: string) => headers.delete(name),
     getHeader: (name: string) => headers.get(name),
   };
-  middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  middleware(
+    { headers: {} } as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    () => undefined,
+  );
   return [...headers];
 }

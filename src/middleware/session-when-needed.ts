@@ -2,7 +2,8 @@ import type { RequestHandler } from 'express';
 import { SESSION_COOKIE } from './session.ts';
 
 /** Paths whose pages hold a form (and so a CSRF token) or need to know who is signed in. */
-const NEEDS_SESSION = /^\/(login|logout|register|activate|password-reset|account|staff|invite|dev)(\/|$)/;
+const NEEDS_SESSION =
+  /^\/(login|logout|register|activate|password-reset|account|staff|invite|dev)(\/|$)/;
 
 /**
  * Runs the session chain (session, passport, limits) only when there can be a session: the

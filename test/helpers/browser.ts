@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createHttpServer } from '../../src/http-server.ts';
+import type { Feature } from '../../src/features/hub/hub-entry.ts';
 import { createTestContext, type TestContext } from './test-app.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,10 +42,14 @@ export interface LiveServer extends TestContext {
 export async function startLiveServer(
   prepare?: (ctx: TestContext) => Promise<void>,
   env: Record<string, string> = {},
+  extraFeatures: Feature[] = [],
 ): Promise<LiveServer> {
   // The port is chosen first so that links in emails (BASE_URL) point at this server.
   const port = await freePort();
-  const ctx = await createTestContext({ BASE_URL: `http://127.0.0.1:${port}`, ...env });
+  const ctx = await createTestContext(
+    { BASE_URL: `http://127.0.0.1:${port}`, ...env },
+    { extraFeatures },
+  );
   if (prepare) await prepare(ctx);
   const server: Server = await new Promise((resolve) => {
     const s = createHttpServer(ctx.app).listen(port, '127.0.0.1', () => resolve(s));

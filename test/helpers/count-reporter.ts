@@ -5,7 +5,10 @@ import type { Reporter, TestModule } from 'vitest/node';
  * could not run (its worker crashed, its setup threw) and any unhandled error count as failures.
  */
 export default class CountReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<unknown>,
+  ): void {
     let passed = 0;
     let failed = 0;
     for (const module of testModules) {

@@ -7,11 +7,23 @@ export const STAFF_PASSWORD = 'ένας πολύ μακρύς κωδικός υ�
 
 let counter = 0;
 /** An active staff account with the given roles, signed in on a fresh agent. */
-export async function signedInStaff(app: Parameters<typeof newAgent>[0], db: Db, roles: Role[]): Promise<{ agent: Agent; id: number; username: string }> {
+export async function signedInStaff(
+  app: Parameters<typeof newAgent>[0],
+  db: Db,
+  roles: Role[],
+): Promise<{ agent: Agent; id: number; username: string }> {
   counter += 1;
   const username = `staff.${roles.join('-') || 'none'}.${counter}.${Math.random().toString(36).slice(2, 6)}`;
   const [row] = (await db('users')
-    .insert({ username, full_name: `Υπάλληλος ${counter}`, email: `${username}@example.gov.gr`, password_hash: await hashSecret(STAFF_PASSWORD), status: 'active', roles, activated_at: new Date() })
+    .insert({
+      username,
+      full_name: `Υπάλληλος ${counter}`,
+      email: `${username}@example.gov.gr`,
+      password_hash: await hashSecret(STAFF_PASSWORD),
+      status: 'active',
+      roles,
+      activated_at: new Date(),
+    })
     .returning('id')) as { id: number }[];
   const agent = newAgent(app);
   const res = await signIn(agent, username, STAFF_PASSWORD);

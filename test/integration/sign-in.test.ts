@@ -258,7 +258,9 @@ describe('access levels', () => {
     expect(account('main').text()).toContain('Χρειάζεται ταυτοπροσωπία στο γραφείο του Δήμου');
     // A clerk's change reaches every process by NOTIFY within milliseconds.
     await ctx.db('users').where({ id: user.id }).update({ identity_verified_at: new Date() });
-    await expect.poll(async () => (await agent.get('/verified-service')).text, { timeout: 2000 }).toBe('verified content');
+    await expect
+      .poll(async () => (await agent.get('/verified-service')).text, { timeout: 2000 })
+      .toBe('verified content');
     expect(
       cheerio
         .load((await agent.get('/account')).text)('main')

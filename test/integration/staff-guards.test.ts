@@ -19,7 +19,14 @@ function staffRoutes(app: Express): { method: 'get' | 'post'; path: string; role
       layer.route
         ? Object.keys(layer.route.methods)
             .filter((m): m is 'get' | 'post' => m === 'get' || m === 'post')
-            .map((method) => ({ method, path: `/staff${section.prefix}${layer.route!.path === '/' ? '' : layer.route!.path}`.replace(/:\w+/g, '1'), role: section.role }))
+            .map((method) => ({
+              method,
+              path: `/staff${section.prefix}${layer.route!.path === '/' ? '' : layer.route!.path}`.replace(
+                /:\w+/g,
+                '1',
+              ),
+              role: section.role,
+            }))
         : [],
     ),
   );
@@ -36,7 +43,8 @@ beforeAll(async () => {
   const user = await createActiveUser(ctx.db, 'guard-citizen');
   citizen = newAgent(ctx.app);
   await signIn(citizen, user.username, user.password);
-  for (const role of ['clerk', 'editor', 'admin'] as const) staff[role] = (await signedInStaff(ctx.app, ctx.db, [role])).agent;
+  for (const role of ['clerk', 'editor', 'admin'] as const)
+    staff[role] = (await signedInStaff(ctx.app, ctx.db, [role])).agent;
 });
 afterAll(() => ctx.close());
 
@@ -52,7 +60,11 @@ describe('every /staff route checks the role on the server', () => {
   });
 
   it('sends anonymous visitors to sign-in, for every route', async () => {
-    for (const route of [...routes, { method: 'get' as const, path: '/staff', role: 'clerk' as Role }, { method: 'get' as const, path: '/staff/no-such-page', role: 'clerk' as Role }]) {
+    for (const route of [
+      ...routes,
+      { method: 'get' as const, path: '/staff', role: 'clerk' as Role },
+      { method: 'get' as const, path: '/staff/no-such-page', role: 'clerk' as Role },
+    ]) {
       const res = await request(ctx.app)[route.method](route.path);
       expect([303, 403], `${route.method} ${route.path}`).toContain(res.status);
       if (route.method === 'get') expect(res.headers.location, route.path).toMatch(/^\/login/);
@@ -62,7 +74,10 @@ describe('every /staff route checks the role on the server', () => {
   it('refuses a signed-in citizen (403), for every route', async () => {
     const _csrf = await csrfFor(citizen);
     for (const route of routes) {
-      const res = route.method === 'get' ? await citizen.get(route.path) : await citizen.post(route.path).type('form').send({ _csrf });
+      const res =
+        route.method === 'get'
+          ? await citizen.get(route.path)
+          : await citizen.post(route.path).type('form').send({ _csrf });
       expect(res.status, `${route.method} ${route.path}`).toBe(403);
     }
   });
@@ -71,8 +86,15 @@ describe('every /staff route checks the role on the server', () => {
     for (const route of routes) {
       for (const role of ['clerk', 'editor', 'admin'] as const) {
         const agent = staff[role]!;
-        const res = route.method === 'get' ? await agent.get(route.path) : await agent.post(route.path).type('form').send({ _csrf: await csrfFor(agent) });
-        if (role === route.role) expect(res.status, `${role} ${route.method} ${route.path}`).not.toBe(403);
+        const res =
+          route.method === 'get'
+            ? await agent.get(route.path)
+            : await agent
+                .post(route.path)
+                .type('form')
+                .send({ _csrf: await csrfFor(agent) });
+        if (role === route.role)
+          expect(res.status, `${role} ${route.method} ${route.path}`).not.toBe(403);
         else expect(res.status, `${role} ${route.method} ${route.path}`).toBe(403);
       }
     }

@@ -287,10 +287,18 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
     },
 
     /** A clerk, after checking the citizen's identity, sends a new activation email (new link and PIN). */
-    async resendActivationByClerk(user: UserRow, clerkId: number, context: AuditContext): Promise<void> {
+    async resendActivationByClerk(
+      user: UserRow,
+      clerkId: number,
+      context: AuditContext,
+    ): Promise<void> {
       await db.transaction(async (trx) => {
         await sendActivation(user, trx);
-        await recordAudit(trx, { action: 'citizen.activation_resent', userId: user.id, actorId: clerkId }, context);
+        await recordAudit(
+          trx,
+          { action: 'citizen.activation_resent', userId: user.id, actorId: clerkId },
+          context,
+        );
       });
     },
 

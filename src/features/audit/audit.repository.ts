@@ -34,14 +34,36 @@ export type AuditAction =
   | 'staff.enabled';
 
 export const AUDIT_ACTIONS: readonly string[] = [
-  'account.registered', 'account.activated', 'account.activation_resent', 'auth.signed_in', 'auth.signed_out', 'auth.failed',
-  'auth.locked', 'account.password_changed', 'account.password_reset_requested', 'account.password_reset', 'account.pin_changed',
-  'account.phone_changed', 'account.email_change_requested', 'account.email_changed',
+  'account.registered',
+  'account.activated',
+  'account.activation_resent',
+  'auth.signed_in',
+  'auth.signed_out',
+  'auth.failed',
+  'auth.locked',
+  'account.password_changed',
+  'account.password_reset_requested',
+  'account.password_reset',
+  'account.pin_changed',
+  'account.phone_changed',
+  'account.email_change_requested',
+  'account.email_changed',
   ...['decision', 'benefit', 'health_service'].flatMap((kind) =>
-    ['created', 'updated', 'published', 'unpublished', 'imported', 'reordered'].map((action) => `${kind}.${action}`),
+    ['created', 'updated', 'published', 'unpublished', 'imported', 'reordered'].map(
+      (action) => `${kind}.${action}`,
+    ),
   ),
-  'identity.verified', 'identity.revoked', 'citizen.activation_resent', 'citizen.phone_corrected', 'citizen.email_corrected',
-  'staff.created', 'staff.invited', 'staff.activated', 'staff.roles_changed', 'staff.disabled', 'staff.enabled',
+  'identity.verified',
+  'identity.revoked',
+  'citizen.activation_resent',
+  'citizen.phone_corrected',
+  'citizen.email_corrected',
+  'staff.created',
+  'staff.invited',
+  'staff.activated',
+  'staff.roles_changed',
+  'staff.disabled',
+  'staff.enabled',
 ];
 
 export interface AuditEntry {
@@ -82,10 +104,14 @@ export async function recordAudit(
 }
 
 /** Before/after of the fields that changed, for the item's history. */
-export function changes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { before: unknown; after: unknown }> {
+export function changes(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, { before: unknown; after: unknown }> {
   const result: Record<string, { before: unknown; after: unknown }> = {};
   for (const [key, value] of Object.entries(after)) {
-    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(value ?? null)) result[key] = { before: before[key] ?? null, after: value ?? null };
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(value ?? null))
+      result[key] = { before: before[key] ?? null, after: value ?? null };
   }
   return result;
 }
@@ -108,9 +134,27 @@ export function auditQuery(conn: Conn) {
   return conn('audit_log as a')
     .leftJoin('users as actor', 'actor.id', 'a.actor_id')
     .leftJoin('users as subject', 'subject.id', 'a.user_id')
-    .select('a.id', 'a.at', 'a.action', 'a.actor_id', 'actor.username as actor_username', 'a.user_id', 'subject.username as user_username', 'a.entity_type', 'a.entity_id', 'a.ip', 'a.details');
+    .select(
+      'a.id',
+      'a.at',
+      'a.action',
+      'a.actor_id',
+      'actor.username as actor_username',
+      'a.user_id',
+      'subject.username as user_username',
+      'a.entity_type',
+      'a.entity_id',
+      'a.ip',
+      'a.details',
+    );
 }
 
-export async function historyOf(conn: Conn, entity: { type: string; id: number }): Promise<AuditRow[]> {
-  return (await auditQuery(conn).where({ 'a.entity_type': entity.type, 'a.entity_id': entity.id }).orderBy('a.id', 'desc').limit(200)) as AuditRow[];
+export async function historyOf(
+  conn: Conn,
+  entity: { type: string; id: number },
+): Promise<AuditRow[]> {
+  return (await auditQuery(conn)
+    .where({ 'a.entity_type': entity.type, 'a.entity_id': entity.id })
+    .orderBy('a.id', 'desc')
+    .limit(200)) as AuditRow[];
 }

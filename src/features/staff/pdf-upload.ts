@@ -26,7 +26,8 @@ export function pdfUpload(): RequestHandler {
     single(req, res, (error: unknown) => {
       const result: UploadResult = {};
       if (error instanceof multer.MulterError) {
-        result.errorKey = error.code === 'LIMIT_FILE_SIZE' ? 'staff.upload.tooLarge' : 'staff.upload.invalid';
+        result.errorKey =
+          error.code === 'LIMIT_FILE_SIZE' ? 'staff.upload.tooLarge' : 'staff.upload.invalid';
         // The rest of the form was not read: the request is refused as a whole.
         req.body ??= {};
       } else if (error) {
@@ -46,6 +47,12 @@ export function pdfUpload(): RequestHandler {
 export function checkPdf(content: Buffer): string | undefined {
   if (content.length === 0) return 'staff.upload.empty';
   if (content.subarray(0, 5).toString('latin1') !== '%PDF-') return 'staff.upload.notPdf';
-  if (!content.subarray(Math.max(0, content.length - 1024)).toString('latin1').includes('%%EOF')) return 'staff.upload.notPdf';
+  if (
+    !content
+      .subarray(Math.max(0, content.length - 1024))
+      .toString('latin1')
+      .includes('%%EOF')
+  )
+    return 'staff.upload.notPdf';
   return undefined;
 }

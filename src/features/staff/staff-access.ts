@@ -13,7 +13,10 @@ export interface StaffSection {
 /** Anyone with a staff role; anonymous visitors go to sign-in, citizens get 403. */
 export const requireStaff: RequestHandler = (req, res, next) => {
   if (!req.user) {
-    res.redirect(303, req.method === 'GET' ? `/login?next=${encodeURIComponent(req.originalUrl)}` : '/login');
+    res.redirect(
+      303,
+      req.method === 'GET' ? `/login?next=${encodeURIComponent(req.originalUrl)}` : '/login',
+    );
     return;
   }
   if (req.user.roles.length === 0) {

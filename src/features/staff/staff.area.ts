@@ -14,26 +14,62 @@ export const STAFF_UPLOAD_PATHS = /^\/staff\/decisions\/(new|\d+)$/;
  * The back office under /staff. Everything needs a staff role (requireStaff at the mount), and
  * each section needs its own role; the sections are listed so a test can walk every route.
  */
-export function createStaffArea(deps: Deps, options: { protectUpload: RequestHandler; extraSections?: StaffSection[] }): { router: Router; sections: StaffSection[] } {
+export function createStaffArea(
+  deps: Deps,
+  options: { protectUpload: RequestHandler; extraSections?: StaffSection[] },
+): { router: Router; sections: StaffSection[] } {
   const sections: StaffSection[] = [
-    { prefix: '/decisions', role: 'editor', navKey: 'staff.nav.decisions', router: createDecisionsEditorRouter(deps, options.protectUpload) },
-    { prefix: '/benefits', role: 'editor', navKey: 'staff.nav.benefits', router: createContentEditorRouter(deps, BENEFITS) },
-    { prefix: '/health', role: 'editor', navKey: 'staff.nav.health', router: createContentEditorRouter(deps, HEALTH) },
-    { prefix: '/citizens', role: 'clerk', navKey: 'staff.nav.citizens', router: createCounterRouter(deps) },
-    { prefix: '/users', role: 'admin', navKey: 'staff.nav.users', router: createStaffUsersRouter(deps) },
-    { prefix: '/audit', role: 'admin', navKey: 'staff.nav.audit', router: createAuditLogRouter(deps) },
+    {
+      prefix: '/decisions',
+      role: 'editor',
+      navKey: 'staff.nav.decisions',
+      router: createDecisionsEditorRouter(deps, options.protectUpload),
+    },
+    {
+      prefix: '/benefits',
+      role: 'editor',
+      navKey: 'staff.nav.benefits',
+      router: createContentEditorRouter(deps, BENEFITS),
+    },
+    {
+      prefix: '/health',
+      role: 'editor',
+      navKey: 'staff.nav.health',
+      router: createContentEditorRouter(deps, HEALTH),
+    },
+    {
+      prefix: '/citizens',
+      role: 'clerk',
+      navKey: 'staff.nav.citizens',
+      router: createCounterRouter(deps),
+    },
+    {
+      prefix: '/users',
+      role: 'admin',
+      navKey: 'staff.nav.users',
+      router: createStaffUsersRouter(deps),
+    },
+    {
+      prefix: '/audit',
+      role: 'admin',
+      navKey: 'staff.nav.audit',
+      router: createAuditLogRouter(deps),
+    },
     ...(options.extraSections ?? []),
   ];
   const router = Router();
   router.use(requireStaff);
   router.use((req, res, next) => {
     const roles = req.user?.roles ?? [];
-    res.locals.staffNav = sections.filter((s) => roles.includes(s.role)).map((s) => ({ href: `/staff${s.prefix}`, key: s.navKey }));
+    res.locals.staffNav = sections
+      .filter((s) => roles.includes(s.role))
+      .map((s) => ({ href: `/staff${s.prefix}`, key: s.navKey }));
     next();
   });
   router.get('/', (req, res) => {
     res.render('staff/home', { pageTitle: req.t('staff.home.title') });
   });
-  for (const section of sections) router.use(section.prefix, requireStaffRole(section.role), section.router);
+  for (const section of sections)
+    router.use(section.prefix, requireStaffRole(section.role), section.router);
   return { router, sections };
 }

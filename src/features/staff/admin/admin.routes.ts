@@ -2,7 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
-import { auditContext, auditQuery, AUDIT_ACTIONS, type AuditRow } from '../../audit/audit.repository.ts';
+import {
+  auditContext,
+  auditQuery,
+  AUDIT_ACTIONS,
+  type AuditRow,
+} from '../../audit/audit.repository.ts';
 import { createAccountsService } from '../../accounts/accounts.service.ts';
 import { findUserById, ROLES, type UserRow } from '../../accounts/users.repository.ts';
 import type { FormError } from '../decisions/decision-form.ts';
@@ -25,27 +30,67 @@ export function createStaffUsersRouter(deps: Deps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const staff = (await deps.db('users').whereRaw(`roles <> '{}'`).orderBy('full_name').select('id', 'username', 'full_name', 'email', 'roles', 'status')) as UserRow[];
+    const staff = (await deps
+      .db('users')
+      .whereRaw(`roles <> '{}'`)
+      .orderBy('full_name')
+      .select('id', 'username', 'full_name', 'email', 'roles', 'status')) as UserRow[];
     const flash = req.session.flash;
     delete req.session.flash;
-    res.render('staff/admin/users', { pageTitle: req.t('staff.users.title'), staff, notice: flash ? req.t(flash.key, flash.params) : undefined });
+    res.render('staff/admin/users', {
+      pageTitle: req.t('staff.users.title'),
+      staff,
+      notice: flash ? req.t(flash.key, flash.params) : undefined,
+    });
   });
 
-  const renderNew = (req: Request, res: Response, values: Record<string, string>, roles: string[], errors: FormError[], status = 200) =>
-    res.status(status).render('staff/admin/user-new', { pageTitle: req.t('staff.users.newTitle'), values, roles, allRoles: ROLES, ...presentErrors(req, errors) });
+  const renderNew = (
+    req: Request,
+    res: Response,
+    values: Record<string, string>,
+    roles: string[],
+    errors: FormError[],
+    status = 200,
+  ) =>
+    res.status(status).render('staff/admin/user-new', {
+      pageTitle: req.t('staff.users.newTitle'),
+      values,
+      roles,
+      allRoles: ROLES,
+      ...presentErrors(req, errors),
+    });
 
   router.get('/new', (req, res) => renderNew(req, res, {}, [], []));
 
   router.post('/new', async (req, res) => {
     const values = formFields(req.body, ['username', 'fullName', 'email']);
     const roles = rolesFrom(req.body);
-    const errors = await service.invite({ username: values.username.trim(), fullName: values.fullName, email: values.email.trim().toLowerCase(), roles }, req.user!.id, auditContext(req));
+    const errors = await service.invite(
+      {
+        username: values.username.trim(),
+        fullName: values.fullName,
+        email: values.email.trim().toLowerCase(),
+        roles,
+      },
+      req.user!.id,
+      auditContext(req),
+    );
     if (errors.length) return renderNew(req, res, values, roles, errors, 400);
-    req.session.flash = { kind: 'success', key: 'staff.users.invited', params: { email: values.email.trim() } };
+    req.session.flash = {
+      kind: 'success',
+      key: 'staff.users.invited',
+      params: { email: values.email.trim() },
+    };
     res.redirect(303, '/staff/users');
   });
 
-  const renderUser = async (req: Request, res: Response, id: number, errors: FormError[] = [], status = 200) => {
+  const renderUser = async (
+    req: Request,
+    res: Response,
+    id: number,
+    errors: FormError[] = [],
+    status = 200,
+  ) => {
     const user = await findUserById(deps.db, id);
     if (!user || !user.roles.length) throw new NotFoundError();
     const flash = req.session.flash;
@@ -70,12 +115,18 @@ export function createStaffUsersRouter(deps: Deps): Router {
     res.redirect(303, `/staff/users/${id}`);
   });
 
-  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     router.post(`/:id/${action}`, async (req, res) => {
       const id = idParam(req);
       const errors = await service.setDisabled(id, disabled, req.user!.id, auditContext(req));
       if (errors.length) return renderUser(req, res, id, errors, 400);
-      req.session.flash = { kind: 'success', key: disabled ? 'staff.users.disabled' : 'staff.users.enabled' };
+      req.session.flash = {
+        kind: 'success',
+        key: disabled ? 'staff.users.disabled' : 'staff.users.enabled',
+      };
       res.redirect(303, `/staff/users/${id}`);
     });
   }
@@ -91,17 +142,38 @@ export function createAuditLogRouter(deps: Deps): Router {
     const values = {
       actor: typeof q.actor === 'string' ? q.actor.trim().slice(0, 64) : '',
       action: typeof q.action === 'string' && AUDIT_ACTIONS.includes(q.action) ? q.action : '',
-      from: typeof q.from === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(q.from) && !Number.isNaN(Date.parse(q.from)) ? q.from : '',
-      to: typeof q.to === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(q.to) && !Number.isNaN(Date.parse(q.to)) ? q.to : '',
+      from:
+        typeof q.from === 'string' &&
+        /^\d{4}-\d{2}-\d{2}$/.test(q.from) &&
+        !Number.isNaN(Date.parse(q.from))
+          ? q.from
+          : '',
+      to:
+        typeof q.to === 'string' &&
+        /^\d{4}-\d{2}-\d{2}$/.test(q.to) &&
+        !Number.isNaN(Date.parse(q.to))
+          ? q.to
+          : '',
     };
-    const page = Math.min(1000, Math.max(1, Number.parseInt(String(q.page ?? '1'), 10) || 1));
+    const page = Math.min(
+      1000,
+      Math.max(1, Number.parseInt(typeof q.page === 'string' ? q.page : '1', 10) || 1),
+    );
     const query = auditQuery(deps.db);
     if (values.actor) query.whereRaw('lower(actor.username) = ?', [values.actor.toLowerCase()]);
     if (values.action) query.where('a.action', values.action);
     if (values.from) query.where('a.at', '>=', `${values.from}T00:00:00Z`);
-    if (values.to) query.where('a.at', '<', new Date(Date.parse(`${values.to}T00:00:00Z`) + 86_400_000));
-    const rows = (await query.orderBy('a.id', 'desc').limit(PAGE + 1).offset((page - 1) * PAGE)) as AuditRow[];
-    const params = (p: number) => new URLSearchParams({ ...Object.fromEntries(Object.entries(values).filter(([, v]) => v)), page: String(p) }).toString();
+    if (values.to)
+      query.where('a.at', '<', new Date(Date.parse(`${values.to}T00:00:00Z`) + 86_400_000));
+    const rows = (await query
+      .orderBy('a.id', 'desc')
+      .limit(PAGE + 1)
+      .offset((page - 1) * PAGE)) as AuditRow[];
+    const params = (p: number) =>
+      new URLSearchParams({
+        ...Object.fromEntries(Object.entries(values).filter(([, v]) => v)),
+        page: String(p),
+      }).toString();
     res.render('staff/admin/audit', {
       pageTitle: req.t('staff.audit.title'),
       values,
@@ -122,21 +194,36 @@ export function createInviteRouter(deps: Deps): Router {
   router.get('/invite/:token', async (req, res) => {
     const state = await service.checkInvite(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: state.state });
+      res.status(410).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: state.state,
+      });
       return;
     }
-    res.render('staff/admin/invite', { pageTitle: req.t('staff.invite.title'), token: req.params.token, errors: [], fieldErrors: {} });
+    res.render('staff/admin/invite', {
+      pageTitle: req.t('staff.invite.title'),
+      token: req.params.token,
+      errors: [],
+      fieldErrors: {},
+    });
   });
   router.post('/invite/:token', async (req, res) => {
     const token = String(req.params.token);
     const { password, passwordConfirm } = formFields(req.body, ['password', 'passwordConfirm']);
     const result = await service.acceptInvite(token, password, passwordConfirm, auditContext(req));
     if (result.invalid) {
-      res.status(410).render('accounts/link-invalid', { pageTitle: req.t('accounts.linkInvalid.title'), reason: 'used' });
+      res.status(410).render('accounts/link-invalid', {
+        pageTitle: req.t('accounts.linkInvalid.title'),
+        reason: 'used',
+      });
       return;
     }
     if (result.errors.length) {
-      res.status(400).render('staff/admin/invite', { pageTitle: req.t('staff.invite.title'), token, ...presentErrors(req, result.errors) });
+      res.status(400).render('staff/admin/invite', {
+        pageTitle: req.t('staff.invite.title'),
+        token,
+        ...presentErrors(req, result.errors),
+      });
       return;
     }
     req.session.flash = { kind: 'success', key: 'staff.invite.done' };

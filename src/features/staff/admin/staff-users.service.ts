@@ -4,8 +4,23 @@ import { NotFoundError } from '../../../lib/errors.ts';
 import { hashSecret, MIN_STAFF_PASSWORD_LENGTH, passwordProblem } from '../../../lib/passwords.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import type { AccountsService } from '../../accounts/accounts.service.ts';
-import { findToken, issueToken, markTokenUsed, type TokenState } from '../../accounts/tokens.repository.ts';
-import { deleteSessionsOf, emailTaken, findUserById, insertUser, isUniqueViolation, ROLES, updateUser, usernameTaken, type Role } from '../../accounts/users.repository.ts';
+import {
+  findToken,
+  issueToken,
+  markTokenUsed,
+  type TokenState,
+} from '../../accounts/tokens.repository.ts';
+import {
+  deleteSessionsOf,
+  emailTaken,
+  findUserById,
+  insertUser,
+  isUniqueViolation,
+  ROLES,
+  updateUser,
+  usernameTaken,
+  type Role,
+} from '../../accounts/users.repository.ts';
 import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../decisions/decision-form.ts';
 
@@ -18,15 +33,24 @@ export interface InviteInput {
   roles: string[];
 }
 
-const validRoles = (roles: string[]) => [...new Set(roles)].filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+const validRoles = (roles: string[]) =>
+  [...new Set(roles)].filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 
 /** Admins manage staff: invitations, roles, disabling. There is always at least one active admin. */
 export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
   const { db } = deps;
 
   /** Locks the active admins' rows; a change that would leave none is refused. */
-  const activeAdminsAfter = async (trx: Parameters<Parameters<typeof db.transaction>[0]>[0], changedId: number, stillAdmin: boolean) => {
-    const admins = (await trx('users').whereRaw(`'admin' = ANY(roles)`).where('status', 'active').forUpdate().select('id')) as { id: number }[];
+  const activeAdminsAfter = async (
+    trx: Parameters<Parameters<typeof db.transaction>[0]>[0],
+    changedId: number,
+    stillAdmin: boolean,
+  ) => {
+    const admins = (await trx('users')
+      .whereRaw(`'admin' = ANY(roles)`)
+      .where('status', 'active')
+      .forUpdate()
+      .select('id')) as { id: number }[];
     return admins.filter((a) => a.id !== changedId).length + (stillAdmin ? 1 : 0);
   };
 
@@ -34,11 +58,16 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
     async invite(input: InviteInput, actorId: number, context: AuditContext): Promise<FormError[]> {
       const errors: FormError[] = [];
       const roles = validRoles(input.roles);
-      if (!/^[A-Za-z0-9._-]{3,32}$/.test(input.username)) errors.push({ field: 'username', key: 'accounts.errors.usernameFormat' });
-      else if (await usernameTaken(db, input.username)) errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
-      if (!input.fullName.trim()) errors.push({ field: 'fullName', key: 'accounts.errors.fullNameRequired' });
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) errors.push({ field: 'email', key: 'accounts.errors.emailFormat' });
-      else if (await emailTaken(db, input.email)) errors.push({ field: 'email', key: 'staff.users.errors.emailTaken' });
+      if (!/^[A-Za-z0-9._-]{3,32}$/.test(input.username))
+        errors.push({ field: 'username', key: 'accounts.errors.usernameFormat' });
+      else if (await usernameTaken(db, input.username))
+        errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
+      if (!input.fullName.trim())
+        errors.push({ field: 'fullName', key: 'accounts.errors.fullNameRequired' });
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
+        errors.push({ field: 'email', key: 'accounts.errors.emailFormat' });
+      else if (await emailTaken(db, input.email))
+        errors.push({ field: 'email', key: 'staff.users.errors.emailTaken' });
       if (!roles.length) errors.push({ field: 'roles', key: 'staff.users.errors.roles' });
       if (errors.length) return errors;
       try {
@@ -55,7 +84,11 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
             status: 'pending',
             roles,
           });
-          const token = await issueToken(trx, { userId: user.id, purpose: 'staff_invite', expiresAt: new Date(deps.clock.now().getTime() + INVITE_TTL_MS) });
+          const token = await issueToken(trx, {
+            userId: user.id,
+            purpose: 'staff_invite',
+            expiresAt: new Date(deps.clock.now().getTime() + INVITE_TTL_MS),
+          });
           const mail = await renderEmail('staff-invite', user.email, accounts.emailContext('el'), {
             fullName: user.full_name,
             username: user.username,
@@ -63,61 +96,111 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
             link: `${deps.config.baseUrl}/invite/${token}`,
           });
           await deps.mail.enqueue(mail, trx);
-          await recordAudit(trx, { action: 'staff.invited', userId: user.id, actorId, details: { roles } }, context);
+          await recordAudit(
+            trx,
+            { action: 'staff.invited', userId: user.id, actorId, details: { roles } },
+            context,
+          );
         });
       } catch (error) {
-        if (isUniqueViolation(error)) return [{ field: 'username', key: 'accounts.errors.usernameTaken' }];
+        if (isUniqueViolation(error))
+          return [{ field: 'username', key: 'accounts.errors.usernameTaken' }];
         throw error;
       }
       return [];
     },
 
-    checkInvite: (token: string): Promise<TokenState> => findToken(db, token, 'staff_invite', deps.clock.now()),
+    checkInvite: (token: string): Promise<TokenState> =>
+      findToken(db, token, 'staff_invite', deps.clock.now()),
 
-    async acceptInvite(token: string, password: string, confirm: string, context: AuditContext): Promise<{ errors: FormError[]; invalid?: boolean }> {
+    async acceptInvite(
+      token: string,
+      password: string,
+      confirm: string,
+      context: AuditContext,
+    ): Promise<{ errors: FormError[]; invalid?: boolean }> {
       const state = await findToken(db, token, 'staff_invite', deps.clock.now());
       if (state.state !== 'valid') return { errors: [], invalid: true };
       const user = await findUserById(db, state.token.user_id);
       if (!user) return { errors: [], invalid: true };
       const problem = passwordProblem(password, user.username, MIN_STAFF_PASSWORD_LENGTH);
-      if (problem) return { errors: [{ field: 'password', key: `accounts.errors.password.${problem}` }] };
-      if (password !== confirm) return { errors: [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }] };
+      if (problem)
+        return { errors: [{ field: 'password', key: `accounts.errors.password.${problem}` }] };
+      if (password !== confirm)
+        return { errors: [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }] };
       const hash = await hashSecret(password);
       const ok = await db.transaction(async (trx) => {
         const locked = await findToken(trx, token, 'staff_invite', deps.clock.now(), true);
         if (locked.state !== 'valid') return false;
         await markTokenUsed(trx, locked.token.id);
-        await updateUser(trx, user.id, { password_hash: hash, status: 'active', activated_at: deps.clock.now() });
+        await updateUser(trx, user.id, {
+          password_hash: hash,
+          status: 'active',
+          activated_at: deps.clock.now(),
+        });
         await recordAudit(trx, { action: 'staff.activated', userId: user.id }, context);
         return true;
       });
       return ok ? { errors: [] } : { errors: [], invalid: true };
     },
 
-    async setRoles(id: number, roles: string[], actorId: number, context: AuditContext): Promise<FormError[]> {
+    async setRoles(
+      id: number,
+      roles: string[],
+      actorId: number,
+      context: AuditContext,
+    ): Promise<FormError[]> {
       const next = validRoles(roles);
       if (!next.length) return [{ field: 'roles', key: 'staff.users.errors.roles' }];
       return db.transaction(async (trx) => {
         const user = await findUserById(trx, id);
         if (!user || !user.roles.length) throw new NotFoundError();
-        if (user.roles.includes('admin') && !next.includes('admin') && user.status === 'active' && (await activeAdminsAfter(trx, id, false)) === 0) {
+        if (
+          user.roles.includes('admin') &&
+          !next.includes('admin') &&
+          user.status === 'active' &&
+          (await activeAdminsAfter(trx, id, false)) === 0
+        ) {
           return [{ field: 'roles', key: 'staff.users.errors.lastAdmin' }];
         }
         await trx('users').where({ id }).update({ roles: next, updated_at: trx.fn.now() });
-        await recordAudit(trx, { action: 'staff.roles_changed', userId: id, actorId, details: { before: user.roles, after: next } }, context);
+        await recordAudit(
+          trx,
+          {
+            action: 'staff.roles_changed',
+            userId: id,
+            actorId,
+            details: { before: user.roles, after: next },
+          },
+          context,
+        );
         return [];
       });
     },
 
-    async setDisabled(id: number, disabled: boolean, actorId: number, context: AuditContext): Promise<FormError[]> {
+    async setDisabled(
+      id: number,
+      disabled: boolean,
+      actorId: number,
+      context: AuditContext,
+    ): Promise<FormError[]> {
       if (disabled && id === actorId) return [{ field: 'status', key: 'staff.users.errors.self' }];
       return db.transaction(async (trx) => {
         const user = await findUserById(trx, id);
         if (!user || !user.roles.length) throw new NotFoundError();
-        if (disabled && user.roles.includes('admin') && (await activeAdminsAfter(trx, id, false)) === 0) return [{ field: 'status', key: 'staff.users.errors.lastAdmin' }];
+        if (
+          disabled &&
+          user.roles.includes('admin') &&
+          (await activeAdminsAfter(trx, id, false)) === 0
+        )
+          return [{ field: 'status', key: 'staff.users.errors.lastAdmin' }];
         await updateUser(trx, id, { status: disabled ? 'disabled' : 'active' });
         if (disabled) await deleteSessionsOf(trx, id);
-        await recordAudit(trx, { action: disabled ? 'staff.disabled' : 'staff.enabled', userId: id, actorId }, context);
+        await recordAudit(
+          trx,
+          { action: disabled ? 'staff.disabled' : 'staff.enabled', userId: id, actorId },
+          context,
+        );
         return [];
       });
     },

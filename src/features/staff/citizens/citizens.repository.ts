@@ -22,11 +22,21 @@ export interface IdentityCheckRow {
 }
 
 /** Part of a name, username, email or phone, whatever the case and accents (trigram index). */
-export async function searchCitizens(conn: Conn, query: string, limit = 50): Promise<CitizenListRow[]> {
+export async function searchCitizens(
+  conn: Conn,
+  query: string,
+  limit = 50,
+): Promise<CitizenListRow[]> {
   const digits = query.replace(/[\s()-]/g, '');
-  const term = /^\+?\d+$/.test(digits) && digits.length >= 4 ? digits.replace(/^0030|^\+?30(?=\d{10}$)/, '') : query;
+  const term =
+    /^\+?\d+$/.test(digits) && digits.length >= 4
+      ? digits.replace(/^0030|^\+?30(?=\d{10}$)/, '')
+      : query;
   return (await conn('users')
-    .whereRaw(`public.search_fold(full_name || ' ' || username || ' ' || email || ' ' || coalesce(phone_e164, '')) LIKE '%' || public.search_fold(?) || '%'`, [term])
+    .whereRaw(
+      `public.search_fold(full_name || ' ' || username || ' ' || email || ' ' || coalesce(phone_e164, '')) LIKE '%' || public.search_fold(?) || '%'`,
+      [term],
+    )
     .whereRaw(`roles = '{}'`)
     .select('id', 'username', 'full_name', 'email', 'phone_e164', 'status', 'identity_verified_at')
     .orderBy('full_name')
@@ -37,6 +47,15 @@ export async function identityChecksOf(conn: Conn, userId: number): Promise<Iden
   return (await conn('identity_checks as i')
     .leftJoin('users as c', 'c.id', 'i.clerk_id')
     .where('i.user_id', userId)
-    .select('i.id', 'i.document_type', 'i.document_number_masked', 'i.afm', 'i.checked_at', 'c.username as clerk_username', 'i.revoked_at', 'i.revoke_reason')
+    .select(
+      'i.id',
+      'i.document_type',
+      'i.document_number_masked',
+      'i.afm',
+      'i.checked_at',
+      'c.username as clerk_username',
+      'i.revoked_at',
+      'i.revoke_reason',
+    )
     .orderBy('i.id', 'desc')) as IdentityCheckRow[];
 }

@@ -33,7 +33,14 @@ export function createCounterRouter(deps: Deps): Router {
     });
   });
 
-  const renderRecord = async (req: Request, res: Response, id: number, errors: FormError[] = [], values: Record<string, string> = {}, status = 200) => {
+  const renderRecord = async (
+    req: Request,
+    res: Response,
+    id: number,
+    errors: FormError[] = [],
+    values: Record<string, string> = {},
+    status = 200,
+  ) => {
     const user = await counter.citizen(id);
     const flash = req.session.flash;
     delete req.session.flash;
@@ -58,7 +65,15 @@ export function createCounterRouter(deps: Deps): Router {
     const id = idParam(req);
     const values = formFields(req.body, ['documentType', 'documentNumber', 'afm', 'present']);
     const errors = await counter.verify(id, values, req.user!.id, auditContext(req));
-    if (errors.length) return renderRecord(req, res, id, errors, { ...values, documentNumber: values.documentNumber }, 400);
+    if (errors.length)
+      return renderRecord(
+        req,
+        res,
+        id,
+        errors,
+        { ...values, documentNumber: values.documentNumber },
+        400,
+      );
     done(req, res, id, 'staff.counter.verified');
   });
 
@@ -85,15 +100,27 @@ export function createCounterRouter(deps: Deps): Router {
     if (values.phone.trim()) {
       const parsed = validate(phoneSchema, values.phone);
       if (parsed.data) phone = parsed.data;
-      else errors.push({ field: 'phone', key: parsed.errors[0]?.key ?? 'accounts.errors.phoneFormat' });
+      else
+        errors.push({
+          field: 'phone',
+          key: parsed.errors[0]?.key ?? 'accounts.errors.phoneFormat',
+        });
     }
     if (values.email.trim()) {
       const parsed = validate(emailSchema, values.email);
       if (parsed.data) email = parsed.data;
-      else errors.push({ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' });
+      else
+        errors.push({
+          field: 'email',
+          key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat',
+        });
     }
-    if (!phone && !email && !errors.length) errors.push({ field: 'phone', key: 'staff.counter.errors.nothingToChange' });
-    if (!errors.length) errors.push(...(await counter.correctContact(id, { phone, email }, req.user!.id, auditContext(req))));
+    if (!phone && !email && !errors.length)
+      errors.push({ field: 'phone', key: 'staff.counter.errors.nothingToChange' });
+    if (!errors.length)
+      errors.push(
+        ...(await counter.correctContact(id, { phone, email }, req.user!.id, auditContext(req))),
+      );
     if (errors.length) return renderRecord(req, res, id, errors, values, 400);
     done(req, res, id, 'staff.counter.contactCorrected');
   });

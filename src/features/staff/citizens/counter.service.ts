@@ -3,7 +3,13 @@ import { isValidAfm, maskDocumentNumber } from '../../../lib/afm.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import type { AccountsService } from '../../accounts/accounts.service.ts';
-import { emailTaken, findUserById, isUniqueViolation, phoneTakenByActive, updateUser } from '../../accounts/users.repository.ts';
+import {
+  emailTaken,
+  findUserById,
+  isUniqueViolation,
+  phoneTakenByActive,
+  updateUser,
+} from '../../accounts/users.repository.ts';
 import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../decisions/decision-form.ts';
 
@@ -26,53 +32,106 @@ export function createCounterService(deps: Deps, accounts: AccountsService) {
     return user;
   };
 
-  const notify = async (userId: number, what: 'identityVerified' | 'identityRevoked', conn: Parameters<typeof recordAudit>[0], reason?: string) => {
+  const notify = async (
+    userId: number,
+    what: 'identityVerified' | 'identityRevoked',
+    conn: Parameters<typeof recordAudit>[0],
+    reason?: string,
+  ) => {
     const user = await findUserById(conn, userId);
     if (!user) return;
     const context = accounts.emailContext(user.lang);
-    await deps.mail.enqueue(await renderEmail('identity-notice', user.email, context, { fullName: user.full_name, what, reason: reason ?? '' }), conn);
+    await deps.mail.enqueue(
+      await renderEmail('identity-notice', user.email, context, {
+        fullName: user.full_name,
+        what,
+        reason: reason ?? '',
+      }),
+      conn,
+    );
   };
 
   return {
     citizen,
 
-    async verify(id: number, input: IdentityCheckInput, clerkId: number, context: AuditContext): Promise<FormError[]> {
+    async verify(
+      id: number,
+      input: IdentityCheckInput,
+      clerkId: number,
+      context: AuditContext,
+    ): Promise<FormError[]> {
       const errors: FormError[] = [];
       const documentNumber = input.documentNumber.trim().toUpperCase().replace(/\s+/g, '');
       const afm = input.afm.trim();
-      if (!(DOCUMENT_TYPES as readonly string[]).includes(input.documentType)) errors.push({ field: 'documentType', key: 'staff.counter.errors.documentType' });
-      if (!/^[A-ZΑ-Ω0-9-]{4,20}$/.test(documentNumber)) errors.push({ field: 'documentNumber', key: 'staff.counter.errors.documentNumber' });
+      if (!(DOCUMENT_TYPES as readonly string[]).includes(input.documentType))
+        errors.push({ field: 'documentType', key: 'staff.counter.errors.documentType' });
+      if (!/^[A-ZΑ-Ω0-9-]{4,20}$/.test(documentNumber))
+        errors.push({ field: 'documentNumber', key: 'staff.counter.errors.documentNumber' });
       if (!isValidAfm(afm)) errors.push({ field: 'afm', key: 'staff.counter.errors.afm' });
-      if (input.present !== 'yes') errors.push({ field: 'present', key: 'staff.counter.errors.present' });
+      if (input.present !== 'yes')
+        errors.push({ field: 'present', key: 'staff.counter.errors.present' });
       if (errors.length) return errors;
       try {
         return await db.transaction(async (trx) => {
-          const user = (await trx('users').where({ id }).forUpdate().first()) as { id: number; roles: string[]; status: string; identity_verified_at: Date | null } | undefined;
+          const user = (await trx('users').where({ id }).forUpdate().first()) as
+            | { id: number; roles: string[]; status: string; identity_verified_at: Date | null }
+            | undefined;
           if (!user || user.roles.length) throw new NotFoundError();
-          if (user.status !== 'active') return [{ field: 'documentType', key: 'staff.counter.errors.notActive' }];
-          if (user.identity_verified_at) return [{ field: 'documentType', key: 'staff.counter.errors.alreadyVerified' }];
+          if (user.status !== 'active')
+            return [{ field: 'documentType', key: 'staff.counter.errors.notActive' }];
+          if (user.identity_verified_at)
+            return [{ field: 'documentType', key: 'staff.counter.errors.alreadyVerified' }];
           await updateUser(trx, id, { identity_verified_at: deps.clock.now(), afm });
           const masked = maskDocumentNumber(documentNumber);
-          await trx('identity_checks').insert({ user_id: id, clerk_id: clerkId, document_type: input.documentType, document_number_masked: masked, afm });
-          await recordAudit(trx, { action: 'identity.verified', userId: id, actorId: clerkId, details: { documentType: input.documentType, documentNumber: masked, afm } }, context);
+          await trx('identity_checks').insert({
+            user_id: id,
+            clerk_id: clerkId,
+            document_type: input.documentType,
+            document_number_masked: masked,
+            afm,
+          });
+          await recordAudit(
+            trx,
+            {
+              action: 'identity.verified',
+              userId: id,
+              actorId: clerkId,
+              details: { documentType: input.documentType, documentNumber: masked, afm },
+            },
+            context,
+          );
           await notify(id, 'identityVerified', trx);
           return [];
         });
       } catch (error) {
-        if (isUniqueViolation(error, 'users_verified_afm_key')) return [{ field: 'afm', key: 'staff.counter.errors.afmTaken' }];
+        if (isUniqueViolation(error, 'users_verified_afm_key'))
+          return [{ field: 'afm', key: 'staff.counter.errors.afmTaken' }];
         throw error;
       }
     },
 
-    async revoke(id: number, reason: string, clerkId: number, context: AuditContext): Promise<FormError[]> {
+    async revoke(
+      id: number,
+      reason: string,
+      clerkId: number,
+      context: AuditContext,
+    ): Promise<FormError[]> {
       const text = reason.trim();
-      if (text.length < 5 || text.length > 500) return [{ field: 'reason', key: 'staff.counter.errors.reason' }];
+      if (text.length < 5 || text.length > 500)
+        return [{ field: 'reason', key: 'staff.counter.errors.reason' }];
       await db.transaction(async (trx) => {
         const user = await citizen(id);
         if (!user.identity_verified_at) return;
         await updateUser(trx, id, { identity_verified_at: null });
-        await trx('identity_checks').where({ user_id: id }).whereNull('revoked_at').update({ revoked_at: trx.fn.now(), revoked_by: clerkId, revoke_reason: text });
-        await recordAudit(trx, { action: 'identity.revoked', userId: id, actorId: clerkId, details: { reason: text } }, context);
+        await trx('identity_checks')
+          .where({ user_id: id })
+          .whereNull('revoked_at')
+          .update({ revoked_at: trx.fn.now(), revoked_by: clerkId, revoke_reason: text });
+        await recordAudit(
+          trx,
+          { action: 'identity.revoked', userId: id, actorId: clerkId, details: { reason: text } },
+          context,
+        );
         await notify(id, 'identityRevoked', trx, text);
       });
       return [];
@@ -86,24 +145,59 @@ export function createCounterService(deps: Deps, accounts: AccountsService) {
     },
 
     /** Corrects phone or email after the identity check, without the confirmation link a citizen would need. */
-    async correctContact(id: number, change: { phone?: string; email?: string }, clerkId: number, context: AuditContext): Promise<FormError[]> {
+    async correctContact(
+      id: number,
+      change: { phone?: string; email?: string },
+      clerkId: number,
+      context: AuditContext,
+    ): Promise<FormError[]> {
       const user = await citizen(id);
-      if (change.phone && change.phone !== user.phone_e164 && (await phoneTakenByActive(db, change.phone, id))) return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
-      if (change.email && change.email.toLowerCase() !== user.email.toLowerCase() && (await emailTaken(db, change.email, id))) return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
+      if (
+        change.phone &&
+        change.phone !== user.phone_e164 &&
+        (await phoneTakenByActive(db, change.phone, id))
+      )
+        return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
+      if (
+        change.email &&
+        change.email.toLowerCase() !== user.email.toLowerCase() &&
+        (await emailTaken(db, change.email, id))
+      )
+        return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
       try {
         await db.transaction(async (trx) => {
           if (change.phone && change.phone !== user.phone_e164) {
             await updateUser(trx, id, { phone_e164: change.phone });
-            await recordAudit(trx, { action: 'citizen.phone_corrected', userId: id, actorId: clerkId, details: { from: user.phone_e164, to: change.phone } }, context);
+            await recordAudit(
+              trx,
+              {
+                action: 'citizen.phone_corrected',
+                userId: id,
+                actorId: clerkId,
+                details: { from: user.phone_e164, to: change.phone },
+              },
+              context,
+            );
           }
           if (change.email && change.email !== user.email) {
             await updateUser(trx, id, { email: change.email });
-            await recordAudit(trx, { action: 'citizen.email_corrected', userId: id, actorId: clerkId, details: { from: user.email, to: change.email } }, context);
+            await recordAudit(
+              trx,
+              {
+                action: 'citizen.email_corrected',
+                userId: id,
+                actorId: clerkId,
+                details: { from: user.email, to: change.email },
+              },
+              context,
+            );
           }
         });
       } catch (error) {
-        if (isUniqueViolation(error, 'users_active_phone_key')) return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
-        if (isUniqueViolation(error, 'users_email_key')) return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
+        if (isUniqueViolation(error, 'users_active_phone_key'))
+          return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
+        if (isUniqueViolation(error, 'users_email_key'))
+          return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
         throw error;
       }
       return [];

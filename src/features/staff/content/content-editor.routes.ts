@@ -16,7 +16,11 @@ function idParam(req: Request): number {
 }
 
 const bodyValues = (body: unknown): FormValues =>
-  Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as FormValues;
+  Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, unknown>).filter(
+      ([, v]) => typeof v === 'string',
+    ),
+  ) as FormValues;
 
 /** /staff/benefits and /staff/health: list, reorder, edit with a Markdown preview, publish, history. */
 export function createContentEditorRouter(deps: Deps, type: ContentType): Router {
@@ -25,16 +29,38 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
   const base = `/staff/${type.key}`;
 
   const groupOptions = async (req: Request) =>
-    (await editor.groups()).map((g) => ({ value: g.value, label: type.grouping.field === 'kind' ? req.t(`health.kinds.${g.value}`) : pick(g.label, req.lang) }));
+    (await editor.groups()).map((g) => ({
+      value: g.value,
+      label:
+        type.grouping.field === 'kind' ? req.t(`health.kinds.${g.value}`) : pick(g.label, req.lang),
+    }));
 
-  const renderForm = async (req: Request, res: Response, options: { id?: number; status?: string; values: FormValues; errors: FormError[]; preview?: boolean }, status = 200) => {
+  const renderForm = async (
+    req: Request,
+    res: Response,
+    options: {
+      id?: number;
+      status?: string;
+      values: FormValues;
+      errors: FormError[];
+      preview?: boolean;
+    },
+    status = 200,
+  ) => {
     const flash = req.session.flash;
     delete req.session.flash;
     const previews = options.preview
-      ? type.fields.filter((f) => f.kind === 'markdown').map((f) => ({ name: f.name, html: renderMarkdown(options.values[`${f.name}_el`] ?? '') }))
+      ? type.fields
+          .filter((f) => f.kind === 'markdown')
+          .map((f) => ({
+            name: f.name,
+            html: renderMarkdown(options.values[`${f.name}_el`] ?? ''),
+          }))
       : [];
     res.status(status).render('staff/content/form', {
-      pageTitle: req.t(options.id ? `staff.content.${type.key}.editTitle` : `staff.content.${type.key}.newTitle`),
+      pageTitle: req.t(
+        options.id ? `staff.content.${type.key}.editTitle` : `staff.content.${type.key}.newTitle`,
+      ),
       type,
       base,
       id: options.id,
@@ -55,7 +81,12 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
       pageTitle: req.t(`staff.content.${type.key}.title`),
       type,
       base,
-      rows: rows.map((r) => ({ id: r.id, slug: r.slug, status: r.status, title: pick(r.title, req.lang) })),
+      rows: rows.map((r) => ({
+        id: r.id,
+        slug: r.slug,
+        status: r.status,
+        title: pick(r.title, req.lang),
+      })),
       notice: flash ? req.t(flash.key, flash.params) : undefined,
     });
   });
@@ -65,9 +96,22 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
   const submit = async (req: Request, res: Response, id?: number) => {
     const values = bodyValues(req.body);
     const existing = id === undefined ? undefined : await editor.find(id);
-    if (values.action === 'preview') return renderForm(req, res, { id, status: existing?.status, values, errors: [], preview: true });
+    if (values.action === 'preview')
+      return renderForm(req, res, {
+        id,
+        status: existing?.status,
+        values,
+        errors: [],
+        preview: true,
+      });
     const result = await editor.save(id, values, req.user!.id, auditContext(req));
-    if (result.errors.length) return renderForm(req, res, { id, status: existing?.status, values, errors: result.errors }, 400);
+    if (result.errors.length)
+      return renderForm(
+        req,
+        res,
+        { id, status: existing?.status, values, errors: result.errors },
+        400,
+      );
     req.session.flash = { kind: 'success', key: 'staff.content.saved' };
     res.redirect(303, `${base}/${result.id}`);
   };
@@ -76,12 +120,20 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
 
   router.get('/:id', async (req, res) => {
     const row = await editor.find(idParam(req));
-    await renderForm(req, res, { id: row.id, status: row.status, values: editor.toValues(row), errors: [] });
+    await renderForm(req, res, {
+      id: row.id,
+      status: row.status,
+      values: editor.toValues(row),
+      errors: [],
+    });
   });
 
   router.post('/:id', (req, res) => submit(req, res, idParam(req)));
 
-  for (const [action, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
+  for (const [action, status] of [
+    ['publish', 'published'],
+    ['unpublish', 'draft'],
+  ] as const) {
     router.post(`/:id/${action}`, async (req, res) => {
       const id = idParam(req);
       await editor.setStatus(id, status, req.user!.id, auditContext(req));
@@ -91,7 +143,8 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
   }
 
   router.post('/:id/move', async (req, res) => {
-    const direction = (req.body as Record<string, unknown> | undefined)?.direction === 'up' ? 'up' : 'down';
+    const direction =
+      (req.body as Record<string, unknown> | undefined)?.direction === 'up' ? 'up' : 'down';
     await editor.move(idParam(req), direction, req.user!.id, auditContext(req));
     res.redirect(303, base);
   });

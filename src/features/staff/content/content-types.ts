@@ -17,7 +17,12 @@ export interface ContentType {
   hasLinks: boolean;
 }
 
-const f = (name: string, kind: ContentField['kind'], required = true, localized = true): ContentField => ({ name, kind, localized, required });
+const f = (
+  name: string,
+  kind: ContentField['kind'],
+  required = true,
+  localized = true,
+): ContentField => ({ name, kind, localized, required });
 
 export const BENEFITS: ContentType = {
   key: 'benefits',

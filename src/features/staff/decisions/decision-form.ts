@@ -1,6 +1,14 @@
 import { formFields } from '../../../lib/form.ts';
 
-export const DECISION_FIELDS = ['number', 'year', 'meeting_date', 'category', 'subject', 'summary', 'ada'] as const;
+export const DECISION_FIELDS = [
+  'number',
+  'year',
+  'meeting_date',
+  'category',
+  'subject',
+  'summary',
+  'ada',
+] as const;
 export type DecisionFormValues = Record<(typeof DECISION_FIELDS)[number], string>;
 
 export interface DecisionInput {
@@ -28,19 +36,32 @@ function isDate(value: string): boolean {
 }
 
 /** Reads and checks the decision form. A draft may lack number and category; publishing needs them. */
-export function parseDecisionForm(body: unknown, categories: ReadonlySet<string>): { values: DecisionFormValues; input?: DecisionInput; errors: FormError[] } {
+export function parseDecisionForm(
+  body: unknown,
+  categories: ReadonlySet<string>,
+): { values: DecisionFormValues; input?: DecisionInput; errors: FormError[] } {
   const raw = formFields(body, DECISION_FIELDS);
-  const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.trim()])) as DecisionFormValues;
+  const values = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [k, v.trim()]),
+  ) as DecisionFormValues;
   values.ada = values.ada.toUpperCase();
   const errors: FormError[] = [];
-  if (values.number && !/^\d{1,6}$/.test(values.number)) errors.push({ field: 'number', key: 'staff.decisions.errors.number' });
-  if (!/^\d{4}$/.test(values.year) || Number(values.year) < 1990 || Number(values.year) > 2100) errors.push({ field: 'year', key: 'staff.decisions.errors.year' });
-  if (!isDate(values.meeting_date)) errors.push({ field: 'meeting_date', key: 'staff.decisions.errors.meetingDate' });
-  if (values.category && !categories.has(values.category)) errors.push({ field: 'category', key: 'staff.decisions.errors.category' });
-  if (!values.subject) errors.push({ field: 'subject', key: 'staff.decisions.errors.subjectRequired' });
-  else if (values.subject.length > 1000) errors.push({ field: 'subject', key: 'staff.decisions.errors.subjectTooLong' });
-  if (values.summary.length > 20_000) errors.push({ field: 'summary', key: 'staff.decisions.errors.summaryTooLong' });
-  if (values.ada && !ADA_PATTERN.test(values.ada)) errors.push({ field: 'ada', key: 'staff.decisions.errors.adaFormat' });
+  if (values.number && !/^\d{1,6}$/.test(values.number))
+    errors.push({ field: 'number', key: 'staff.decisions.errors.number' });
+  if (!/^\d{4}$/.test(values.year) || Number(values.year) < 1990 || Number(values.year) > 2100)
+    errors.push({ field: 'year', key: 'staff.decisions.errors.year' });
+  if (!isDate(values.meeting_date))
+    errors.push({ field: 'meeting_date', key: 'staff.decisions.errors.meetingDate' });
+  if (values.category && !categories.has(values.category))
+    errors.push({ field: 'category', key: 'staff.decisions.errors.category' });
+  if (!values.subject)
+    errors.push({ field: 'subject', key: 'staff.decisions.errors.subjectRequired' });
+  else if (values.subject.length > 1000)
+    errors.push({ field: 'subject', key: 'staff.decisions.errors.subjectTooLong' });
+  if (values.summary.length > 20_000)
+    errors.push({ field: 'summary', key: 'staff.decisions.errors.summaryTooLong' });
+  if (values.ada && !ADA_PATTERN.test(values.ada))
+    errors.push({ field: 'ada', key: 'staff.decisions.errors.adaFormat' });
   if (errors.length) return { values, errors };
   return {
     values,

@@ -9,8 +9,10 @@ import { categoryIdBySlug, findForEditors } from './decisions-editor.repository.
 export type SaveResult = { id: number; errors: [] } | { id?: undefined; errors: FormError[] };
 
 function constraintErrors(error: unknown): FormError[] | undefined {
-  if (isUniqueViolation(error, 'decisions_year_number_key')) return [{ field: 'number', key: 'staff.decisions.errors.numberTaken' }];
-  if (isUniqueViolation(error, 'decisions_ada_key')) return [{ field: 'ada', key: 'staff.decisions.errors.adaTaken' }];
+  if (isUniqueViolation(error, 'decisions_year_number_key'))
+    return [{ field: 'number', key: 'staff.decisions.errors.numberTaken' }];
+  if (isUniqueViolation(error, 'decisions_ada_key'))
+    return [{ field: 'ada', key: 'staff.decisions.errors.adaTaken' }];
   return undefined;
 }
 
@@ -32,7 +34,12 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
   const changed = () => deps.contentCache.invalidate();
 
   return {
-    async create(input: DecisionInput, pdf: Buffer | undefined, actorId: number, context: AuditContext): Promise<SaveResult> {
+    async create(
+      input: DecisionInput,
+      pdf: Buffer | undefined,
+      actorId: number,
+      context: AuditContext,
+    ): Promise<SaveResult> {
       const stored = pdf ? await documents.save(pdf) : null;
       try {
         const id = await db.transaction(async (trx) => {
@@ -47,8 +54,19 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
             document_file: stored,
             status: 'draft',
           };
-          const [created] = (await trx('decisions').insert(row).returning('id')) as { id: number }[];
-          await recordAudit(trx, { action: 'decision.created', actorId, entity: { type: 'decision', id: created!.id }, details: { after: auditFields(row) } }, context);
+          const [created] = (await trx('decisions').insert(row).returning('id')) as {
+            id: number;
+          }[];
+          await recordAudit(
+            trx,
+            {
+              action: 'decision.created',
+              actorId,
+              entity: { type: 'decision', id: created!.id },
+              details: { after: auditFields(row) },
+            },
+            context,
+          );
           return created!.id;
         });
         changed();
@@ -62,7 +80,13 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
     },
 
     /** Saves changes; a new PDF replaces the old one only once the change is committed. */
-    async update(id: number, input: DecisionInput, pdf: Buffer | undefined, actorId: number, context: AuditContext): Promise<SaveResult> {
+    async update(
+      id: number,
+      input: DecisionInput,
+      pdf: Buffer | undefined,
+      actorId: number,
+      context: AuditContext,
+    ): Promise<SaveResult> {
       const stored = pdf ? await documents.save(pdf) : null;
       let replaced: string | null = null;
       try {
@@ -79,17 +103,38 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
             ada: input.ada,
             document_file: stored ?? before.document_file,
           };
-          if (before.status === 'published' && (after.number === null || after.category_id === null)) {
+          if (
+            before.status === 'published' &&
+            (after.number === null || after.category_id === null)
+          ) {
             throw new IncompleteError();
           }
-          await trx('decisions').where({ id }).update({ ...after, updated_at: trx.fn.now() });
-          const diff = changes(auditFields(before as unknown as Record<string, unknown>), auditFields({ ...before, ...after } as Record<string, unknown>));
-          if (Object.keys(diff).length) await recordAudit(trx, { action: 'decision.updated', actorId, entity: { type: 'decision', id }, details: { changes: diff } }, context);
+          await trx('decisions')
+            .where({ id })
+            .update({ ...after, updated_at: trx.fn.now() });
+          const diff = changes(
+            auditFields(before as unknown as Record<string, unknown>),
+            auditFields({ ...before, ...after } as Record<string, unknown>),
+          );
+          if (Object.keys(diff).length)
+            await recordAudit(
+              trx,
+              {
+                action: 'decision.updated',
+                actorId,
+                entity: { type: 'decision', id },
+                details: { changes: diff },
+              },
+              context,
+            );
           if (stored && before.document_file) replaced = before.document_file;
         });
       } catch (error) {
         if (stored) await documents.remove(stored);
-        if (error instanceof IncompleteError) return { errors: [{ field: 'number', key: 'staff.decisions.errors.publishedNeedsNumber' }] };
+        if (error instanceof IncompleteError)
+          return {
+            errors: [{ field: 'number', key: 'staff.decisions.errors.publishedNeedsNumber' }],
+          };
         const errors = constraintErrors(error);
         if (errors) return { errors };
         throw error;
@@ -99,7 +144,12 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
       return { id, errors: [] };
     },
 
-    async setStatus(id: number, status: 'draft' | 'published', actorId: number, context: AuditContext): Promise<FormError[]> {
+    async setStatus(
+      id: number,
+      status: 'draft' | 'published',
+      actorId: number,
+      context: AuditContext,
+    ): Promise<FormError[]> {
       const result = await db.transaction(async (trx) => {
         const before = await findForEditors(trx, id, true);
         if (!before) throw new NotFoundError();
@@ -107,8 +157,22 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
         if (status === 'published' && (before.number === null || before.category_id === null)) {
           return [{ field: 'number', key: 'staff.decisions.errors.publishNeedsNumber' }];
         }
-        await trx('decisions').where({ id }).update({ status, published_at: status === 'published' ? trx.fn.now() : before.published_at, updated_at: trx.fn.now() });
-        await recordAudit(trx, { action: status === 'published' ? 'decision.published' : 'decision.unpublished', actorId, entity: { type: 'decision', id } }, context);
+        await trx('decisions')
+          .where({ id })
+          .update({
+            status,
+            published_at: status === 'published' ? trx.fn.now() : before.published_at,
+            updated_at: trx.fn.now(),
+          });
+        await recordAudit(
+          trx,
+          {
+            action: status === 'published' ? 'decision.published' : 'decision.unpublished',
+            actorId,
+            entity: { type: 'decision', id },
+          },
+          context,
+        );
         return [];
       });
       changed();
@@ -116,7 +180,11 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
     },
 
     /** Drafts from Diavgeia's council decisions in a date range; ADAs already here are skipped. */
-    async importFromDiavgeia(query: { org: string; from: string; to: string }, actorId: number, context: AuditContext): Promise<{ created: number; skipped: number }> {
+    async importFromDiavgeia(
+      query: { org: string; from: string; to: string },
+      actorId: number,
+      context: AuditContext,
+    ): Promise<{ created: number; skipped: number }> {
       const found = await diavgeia.searchDecisions(query);
       let created = 0;
       await db.transaction(async (trx) => {
@@ -136,7 +204,16 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
           const row = inserted[0];
           if (!row) continue;
           created += 1;
-          await recordAudit(trx, { action: 'decision.imported', actorId, entity: { type: 'decision', id: row.id }, details: { ada: decision.ada, source: decision.documentUrl } }, context);
+          await recordAudit(
+            trx,
+            {
+              action: 'decision.imported',
+              actorId,
+              entity: { type: 'decision', id: row.id },
+              details: { ada: decision.ada, source: decision.documentUrl },
+            },
+            context,
+          );
         }
       });
       changed();
