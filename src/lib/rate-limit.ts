@@ -29,7 +29,7 @@ export async function hitRateLimit(
   return (result.rows[0]?.hits ?? 0) <= rule.limit;
 }
 
-/** Old windows are useless; the mail worker's maintenance calls this. */
+/** Old windows are useless; the worker's hourly maintenance job calls this. */
 export async function pruneRateLimits(db: Db, clock: Clock): Promise<void> {
   await db('rate_limits')
     .where('window_start', '<', new Date(clock.now().getTime() - 24 * 3600 * 1000))

@@ -280,3 +280,19 @@ describe('access levels', () => {
     expect((await b.get('/clerk-page')).text).toBe('clerk content');
   });
 });
+
+describe('housekeeping', () => {
+  it('drops rate-limit windows older than a day', async () => {
+    const { pruneRateLimits } = await import('../../src/lib/rate-limit.ts');
+    await ctx.db('rate_limits').insert([
+      { key: 'login:ip:old', window_start: new Date(Date.now() - 2 * 86_400_000), hits: 3 },
+      { key: 'login:ip:new', window_start: new Date(), hits: 3 },
+    ]);
+    await pruneRateLimits(ctx.db, { now: () => new Date() });
+    const keys = (await ctx
+      .db('rate_limits')
+      .whereIn('key', ['login:ip:old', 'login:ip:new'])
+      .pluck('key')) as string[];
+    expect(keys).toEqual(['login:ip:new']);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.ts';
+import { startMaintenance } from './maintenance.ts';
 import { startMailWorker } from './mail-worker.ts';
 import { devMailboxTransport, smtpTransport, type MailTransport } from './transports.ts';
 
@@ -9,6 +10,7 @@ export async function startConfiguredMailWorker(deps: Deps): Promise<MailTranspo
     ? smtpTransport(config.SMTP_URL, config.MAIL_FROM)
     : devMailboxTransport(deps.db);
   await startMailWorker(deps.boss, transport, deps.logger);
+  await startMaintenance(deps.boss, deps);
   deps.logger.info({ transport: config.SMTP_URL ? 'smtp' : 'dev-mailbox' }, 'mail worker started');
   return transport;
 }
