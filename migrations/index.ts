@@ -8,6 +8,7 @@ import * as m5 from './20261121110000_users.ts';
 import * as m6 from './20261121120000_content_notify.ts';
 import * as m7 from './20261121120100_users_notify.ts';
 import * as m8 from './20261121130000_back_office.ts';
+import * as m9 from './20261121140000_content_notify_only.ts';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261121120000_content_notify': m6,
   '20261121120100_users_notify': m7,
   '20261121130000_back_office': m8,
+  '20261121140000_content_notify_only': m9,
 };

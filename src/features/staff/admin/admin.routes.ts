@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
+import { idParam } from '../../../lib/params.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
 import {
   auditContext,
@@ -17,12 +18,6 @@ const rolesFrom = (body: unknown): string[] => {
   const value = (body as Record<string, unknown> | undefined)?.roles;
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 };
-
-function idParam(req: Request): number {
-  const text = String(req.params.id);
-  if (!/^\d{1,9}$/.test(text)) throw new NotFoundError();
-  return Number(text);
-}
 
 /** /staff/users: staff accounts (admins only). */
 export function createStaffUsersRouter(deps: Deps): Router {

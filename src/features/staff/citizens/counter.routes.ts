@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
-import { NotFoundError } from '../../../lib/errors.ts';
+import { idParam } from '../../../lib/params.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
 import { formatPhone } from '../../../lib/phone.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
@@ -9,12 +9,6 @@ import { createAccountsService } from '../../accounts/accounts.service.ts';
 import type { FormError } from '../decisions/decision-form.ts';
 import { identityChecksOf, searchCitizens } from './citizens.repository.ts';
 import { createCounterService, DOCUMENT_TYPES } from './counter.service.ts';
-
-function idParam(req: Request): number {
-  const text = String(req.params.id);
-  if (!/^\d{1,9}$/.test(text)) throw new NotFoundError();
-  return Number(text);
-}
 
 /** /staff/citizens: find a citizen, check identity in person, revoke, resend activation, correct contact details. */
 export function createCounterRouter(deps: Deps): Router {

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
-import { NotFoundError } from '../../../lib/errors.ts';
+import { idParam } from '../../../lib/params.ts';
 import { presentErrors } from '../../../lib/form.ts';
 import { pick } from '../../../lib/localized.ts';
 import { renderMarkdown } from '../../../lib/markdown.ts';
@@ -8,12 +8,6 @@ import { auditContext, historyOf } from '../../audit/audit.repository.ts';
 import type { FormError } from '../decisions/decision-form.ts';
 import { createContentEditor, type FormValues } from './content-editor.service.ts';
 import type { ContentType } from './content-types.ts';
-
-function idParam(req: Request): number {
-  const text = String(req.params.id);
-  if (!/^\d{1,9}$/.test(text)) throw new NotFoundError();
-  return Number(text);
-}
 
 const bodyValues = (body: unknown): FormValues =>
   Object.fromEntries(

@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
+import { idParam } from '../../../lib/params.ts';
 import { formatDate } from '../../../lib/format.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
 import { auditContext, historyOf } from '../../audit/audit.repository.ts';
@@ -16,12 +17,6 @@ import {
 import { createDecisionsEditor } from './decisions-editor.service.ts';
 
 const PAGE_SIZE = 50;
-
-function idParam(req: Request): number {
-  const text = String(req.params.id);
-  if (!/^\d{1,9}$/.test(text)) throw new NotFoundError();
-  return Number(text);
-}
 
 const toValues = (row: EditorDecisionRow): DecisionFormValues => ({
   number: row.number === null ? '' : String(row.number),
