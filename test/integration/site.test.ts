@@ -113,6 +113,8 @@ describe('pages and errors', () => {
     const deps = createDeps(config, ctx.databaseUrl);
     try {
       await deps.db.raw('ALTER TABLE health_services RENAME TO health_services_gone');
+      // The development mailbox does not exist in production.
+      expect((await request(createApp(deps)).get('/dev/mailbox')).status).toBe(404);
       const res = await request(createApp(deps)).get('/health?lang=en');
       expect(res.status).toBe(500);
       const $ = cheerio.load(res.text);
