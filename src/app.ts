@@ -1,5 +1,5 @@
 import ejs from 'ejs';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import path from 'node:path';
 import type { Deps } from './deps.ts';
 import { createBenefitsFeature } from './features/benefits/benefits.routes.ts';
@@ -14,11 +14,15 @@ import { findUserById } from './features/accounts/users.repository.ts';
 import { createDevMailboxRouter } from './features/mail/dev-mailbox.routes.ts';
 import { createStaffArea, STAFF_UPLOAD_PATHS } from './features/staff/staff.area.ts';
 import { createInviteRouter } from './features/staff/admin/admin.routes.ts';
-import { configurePassport, sessionLimits } from './middleware/auth.ts';
+import { createAuthenticator, sessionLimits } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
-import { keepAlive, saveBeforeRedirect, sessionMiddleware } from './middleware/session.ts';
+import {
+  flashNotice,
+  keepAlive,
+  saveBeforeRedirect,
+  sessionMiddleware,
+} from './middleware/session.ts';
 import { sessionWhenNeeded } from './middleware/session-when-needed.ts';
-import passport from 'passport';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { requestLogger } from './middleware/request-logger.ts';
@@ -64,7 +68,6 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  configurePassport((id) => deps.userCache.get(String(id), () => findUserById(deps.db, id)));
   const csrf = csrfProtection(STAFF_UPLOAD_PATHS);
   app.use(
     sessionWhenNeeded([
@@ -73,11 +76,14 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
         secret: config.SESSION_SECRET,
         secure: config.isProduction,
       }),
-      passport.session() as RequestHandler,
+      ...createAuthenticator((id) =>
+        deps.userCache.get(String(id), () => findUserById(deps.db, id)),
+      ),
       sessionLimits(() => deps.clock.now()),
       keepAlive(() => deps.clock.now()),
       saveBeforeRedirect((id) => deps.userCache.invalidate(String(id))),
       csrf.expose,
+      flashNotice,
     ]),
   );
   app.use(csrf.protect);

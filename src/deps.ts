@@ -71,7 +71,9 @@ export function createDeps(
     application_name: 'eservices-sessions',
   });
   // A database restart or shutdown drops idle connections: log it, never crash the process on it.
-  sessionPool.on('error', (error) => logger.warn({ err: error.message }, 'session pool connection lost'));
+  sessionPool.on('error', (error) =>
+    logger.warn({ err: error.message }, 'session pool connection lost'),
+  );
   boss.on('error', (error: Error) => logger.warn({ err: error.message }, 'job queue error'));
   return {
     config,

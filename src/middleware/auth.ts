@@ -12,14 +12,22 @@ declare global {
   }
 }
 
-/** Passport keeps only the account id in the session and loads the account on each signed-in request. */
-export function configurePassport(findUser: (id: number) => Promise<UserRow | undefined>): void {
-  passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: number, done) => {
+/**
+ * An authenticator for one app. Passport's default export is a process-wide singleton whose
+ * serializers pile up with every app built in the process (tests build many): each app gets
+ * its own, which keeps only the account id in the session and loads the account per request.
+ */
+export function createAuthenticator(
+  findUser: (id: number) => Promise<UserRow | undefined>,
+): RequestHandler[] {
+  const authenticator = new passport.Passport();
+  authenticator.serializeUser((user, done) => done(null, user.id));
+  authenticator.deserializeUser((id: number, done) => {
     findUser(Number(id))
       .then((user) => done(null, user && user.status === 'active' ? user : false))
       .catch((error: unknown) => done(error));
   });
+  return [authenticator.initialize() as RequestHandler, authenticator.session() as RequestHandler];
 }
 
 /**
@@ -71,12 +79,23 @@ export const requireVerifiedCitizen: RequestHandler[] = [
   },
 ];
 
-export function requireRole(role: Role): RequestHandler[] {
-  return [
-    requireCitizen,
-    (req, _res, next) => {
-      if (req.user?.roles.includes(role)) next();
-      else next(new ForbiddenError());
-    },
-  ];
+/** The role check alone, for routers already behind a sign-in check. */
+export function hasRole(role: Role): RequestHandler {
+  return (req, _res, next) => {
+    if (req.user?.roles.includes(role)) next();
+    else next(new ForbiddenError());
+  };
 }
+
+export function requireRole(role: Role): RequestHandler[] {
+  return [requireCitizen, hasRole(role)];
+}
+
+/** Anyone with a staff role; anonymous visitors go to sign-in, citizens get 403. */
+export const requireStaff: RequestHandler[] = [
+  requireCitizen,
+  (req, _res, next) => {
+    if (req.user?.roles.length) next();
+    else next(new ForbiddenError());
+  },
+];

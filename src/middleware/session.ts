@@ -11,11 +11,24 @@ export const ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 declare module 'express-session' {
   interface SessionData {
     signedInAt?: number;
-    flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string> };
+    /** A message for the next page, shown there once by the layout (post/redirect/get). */
+    flash?: { key: string; params?: Record<string, string> };
+    /** The address a registration was sent to, for the "check your email" page. */
+    pendingEmail?: string;
     returnTo?: string;
     lastSeen?: number;
   }
 }
+
+/** Takes a waiting message off the session on the next page view; the layout shows it as a banner. */
+export const flashNotice: RequestHandler = (req, res, next) => {
+  const flash = req.method === 'GET' ? req.session?.flash : undefined;
+  if (flash) {
+    delete req.session.flash;
+    res.locals.notice = req.t(flash.key, flash.params);
+  }
+  next();
+};
 
 const KEEP_ALIVE_EVERY_MS = 60 * 1000;
 

@@ -29,8 +29,6 @@ export function createAccountRouter(
     status = 200,
   ) => {
     const user = req.user!;
-    const flash = req.session.flash;
-    delete req.session.flash;
     res.status(status).render('accounts/account', {
       pageTitle: req.t('accounts.account.title'),
       account: {
@@ -44,17 +42,12 @@ export function createAccountRouter(
       services: serviceStates(req, hubEntries, user),
       values: extra.values ?? {},
       newPin: extra.newPin,
-      notice: extra.notice
-        ? req.t(extra.notice)
-        : flash
-          ? req.t(flash.key, flash.params)
-          : undefined,
       ...presentErrors(req, extra.errors ?? []),
     });
   };
 
   const done = (req: Request, res: Response, key: string) => {
-    req.session.flash = { kind: 'success', key };
+    req.session.flash = { key };
     res.redirect(303, '/account');
   };
 
@@ -112,7 +105,7 @@ export function createAccountRouter(
       });
       return;
     }
-    req.session.flash = { kind: 'success', key: 'accounts.account.emailChanged' };
+    req.session.flash = { key: 'accounts.account.emailChanged' };
     res.redirect(303, req.user ? '/account' : '/login');
   });
 

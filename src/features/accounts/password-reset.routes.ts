@@ -93,7 +93,7 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
       renderNewPassword(req, res, token, result.errors, 400);
       return;
     }
-    req.session.flash = { kind: 'success', key: 'accounts.reset.done' };
+    req.session.flash = { key: 'accounts.reset.done' };
     res.redirect(303, '/login');
   });
 

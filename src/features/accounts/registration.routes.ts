@@ -58,20 +58,16 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
       renderForm(req, res, values, [{ field: 'fullName', key: 'accounts.errors.tooMany' }], 429);
       return;
     }
-    req.session.flash = {
-      kind: 'success',
-      key: 'accounts.register.sent',
-      params: { email: parsed.data.email },
-    };
+    req.session.pendingEmail = parsed.data.email;
     res.redirect(303, '/register/check-email');
   });
 
   router.get('/register/check-email', (req, res) => {
-    const flash = req.session.flash;
-    delete req.session.flash;
+    const email = req.session.pendingEmail ?? '';
+    delete req.session.pendingEmail;
     res.render('accounts/check-email', {
       pageTitle: req.t('accounts.register.checkEmailTitle'),
-      email: flash?.params?.email ?? '',
+      email,
     });
   });
 
@@ -149,7 +145,7 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
       });
       return;
     }
-    req.session.flash = { kind: 'success', key: 'accounts.activate.done' };
+    req.session.flash = { key: 'accounts.activate.done' };
     res.redirect(303, '/login');
   });
 

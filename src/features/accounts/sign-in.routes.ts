@@ -17,12 +17,9 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
     errorKey?: string,
     status = 200,
   ) => {
-    const flash = req.session.flash;
-    delete req.session.flash;
     res.status(status).render('accounts/login', {
       pageTitle: req.t('accounts.login.title'),
       values: { login },
-      flash,
       expired: req.query.expired === '1',
       ...presentErrors(req, errorKey ? [{ field: 'login', key: errorKey }] : []),
     });
@@ -69,7 +66,6 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
     // Staff sessions are kept for 15 idle minutes, citizens' for 30.
     if (result.user.roles.length) req.session.cookie.maxAge = STAFF_IDLE_MS;
     req.session.flash = {
-      kind: 'success',
       key: 'accounts.login.welcome',
       params: { name: result.user.full_name },
     };

@@ -5,7 +5,8 @@ import { createCounterRouter } from './citizens/counter.routes.ts';
 import { createContentEditorRouter } from './content/content-editor.routes.ts';
 import { BENEFITS, HEALTH } from './content/content-types.ts';
 import { createDecisionsEditorRouter } from './decisions/decisions-editor.routes.ts';
-import { requireStaff, requireStaffRole, type StaffSection } from './staff-access.ts';
+import { hasRole, requireStaff } from '../../middleware/auth.ts';
+import type { StaffSection } from './staff-access.ts';
 
 /** Upload routes: the only places a multipart form is accepted (CSRF is checked after parsing). */
 export const STAFF_UPLOAD_PATHS = /^\/staff\/decisions\/(new|\d+)$/;
@@ -58,7 +59,7 @@ export function createStaffArea(
     ...(options.extraSections ?? []),
   ];
   const router = Router();
-  router.use(requireStaff);
+  router.use(...requireStaff);
   router.use((req, res, next) => {
     const roles = req.user?.roles ?? [];
     res.locals.staffNav = sections
@@ -69,7 +70,6 @@ export function createStaffArea(
   router.get('/', (req, res) => {
     res.render('staff/home', { pageTitle: req.t('staff.home.title') });
   });
-  for (const section of sections)
-    router.use(section.prefix, requireStaffRole(section.role), section.router);
+  for (const section of sections) router.use(section.prefix, hasRole(section.role), section.router);
   return { router, sections };
 }

@@ -30,12 +30,9 @@ export function createStaffUsersRouter(deps: Deps): Router {
       .whereRaw(`roles <> '{}'`)
       .orderBy('full_name')
       .select('id', 'username', 'full_name', 'email', 'roles', 'status')) as UserRow[];
-    const flash = req.session.flash;
-    delete req.session.flash;
     res.render('staff/admin/users', {
       pageTitle: req.t('staff.users.title'),
       staff,
-      notice: flash ? req.t(flash.key, flash.params) : undefined,
     });
   });
 
@@ -72,7 +69,6 @@ export function createStaffUsersRouter(deps: Deps): Router {
     );
     if (errors.length) return renderNew(req, res, values, roles, errors, 400);
     req.session.flash = {
-      kind: 'success',
       key: 'staff.users.invited',
       params: { email: values.email.trim() },
     };
@@ -88,14 +84,11 @@ export function createStaffUsersRouter(deps: Deps): Router {
   ) => {
     const user = await findUserById(deps.db, id);
     if (!user || !user.roles.length) throw new NotFoundError();
-    const flash = req.session.flash;
-    delete req.session.flash;
     res.status(status).render('staff/admin/user', {
       pageTitle: user.full_name,
       staffUser: user,
       allRoles: ROLES,
       isSelf: user.id === req.user!.id,
-      notice: flash ? req.t(flash.key, flash.params) : undefined,
       ...presentErrors(req, errors),
     });
   };
@@ -106,7 +99,7 @@ export function createStaffUsersRouter(deps: Deps): Router {
     const id = idParam(req);
     const errors = await service.setRoles(id, rolesFrom(req.body), req.user!.id, auditContext(req));
     if (errors.length) return renderUser(req, res, id, errors, 400);
-    req.session.flash = { kind: 'success', key: 'staff.users.rolesSaved' };
+    req.session.flash = { key: 'staff.users.rolesSaved' };
     res.redirect(303, `/staff/users/${id}`);
   });
 
@@ -119,7 +112,6 @@ export function createStaffUsersRouter(deps: Deps): Router {
       const errors = await service.setDisabled(id, disabled, req.user!.id, auditContext(req));
       if (errors.length) return renderUser(req, res, id, errors, 400);
       req.session.flash = {
-        kind: 'success',
         key: disabled ? 'staff.users.disabled' : 'staff.users.enabled',
       };
       res.redirect(303, `/staff/users/${id}`);
@@ -221,7 +213,7 @@ export function createInviteRouter(deps: Deps): Router {
       });
       return;
     }
-    req.session.flash = { kind: 'success', key: 'staff.invite.done' };
+    req.session.flash = { key: 'staff.invite.done' };
     res.redirect(303, '/login');
   });
   return router;

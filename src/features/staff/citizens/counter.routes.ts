@@ -36,20 +36,17 @@ export function createCounterRouter(deps: Deps): Router {
     status = 200,
   ) => {
     const user = await counter.citizen(id);
-    const flash = req.session.flash;
-    delete req.session.flash;
     res.status(status).render('staff/citizens/record', {
       pageTitle: user.full_name,
       citizen: { ...user, phone: user.phone_e164 ? formatPhone(user.phone_e164) : '' },
       checks: await identityChecksOf(deps.db, id),
       documentTypes: DOCUMENT_TYPES,
       values,
-      notice: flash ? req.t(flash.key, flash.params) : undefined,
       ...presentErrors(req, errors),
     });
   };
   const done = (req: Request, res: Response, id: number, key: string) => {
-    req.session.flash = { kind: 'success', key };
+    req.session.flash = { key };
     res.redirect(303, `/staff/citizens/${id}`);
   };
 

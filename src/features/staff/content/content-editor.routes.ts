@@ -41,8 +41,6 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
     },
     status = 200,
   ) => {
-    const flash = req.session.flash;
-    delete req.session.flash;
     const previews = options.preview
       ? type.fields
           .filter((f) => f.kind === 'markdown')
@@ -62,15 +60,12 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
       values: options.values,
       groups: await groupOptions(req),
       previews,
-      notice: flash ? req.t(flash.key, flash.params) : undefined,
       ...presentErrors(req, options.errors),
     });
   };
 
   router.get('/', async (req, res) => {
     const rows = await editor.list();
-    const flash = req.session.flash;
-    delete req.session.flash;
     res.render('staff/content/list', {
       pageTitle: req.t(`staff.content.${type.key}.title`),
       type,
@@ -81,7 +76,6 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
         status: r.status,
         title: pick(r.title, req.lang),
       })),
-      notice: flash ? req.t(flash.key, flash.params) : undefined,
     });
   });
 
@@ -106,7 +100,7 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
         { id, status: existing?.status, values, errors: result.errors },
         400,
       );
-    req.session.flash = { kind: 'success', key: 'staff.content.saved' };
+    req.session.flash = { key: 'staff.content.saved' };
     res.redirect(303, `${base}/${result.id}`);
   };
 
@@ -131,7 +125,7 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
     router.post(`/:id/${action}`, async (req, res) => {
       const id = idParam(req);
       await editor.setStatus(id, status, req.user!.id, auditContext(req));
-      req.session.flash = { kind: 'success', key: `staff.decisions.${status}` };
+      req.session.flash = { key: `staff.decisions.${status}` };
       res.redirect(303, `${base}/${id}`);
     });
   }

@@ -72,12 +72,9 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE,
     });
-    const flash = req.session.flash;
-    delete req.session.flash;
     res.render('staff/decisions/list', {
       pageTitle: req.t('staff.decisions.title'),
       status,
-      notice: flash ? req.t(flash.key, flash.params) : undefined,
       rows: rows.map((row) => ({
         ...row,
         meetingDate: formatDate(row.meeting_date, req.lang),
@@ -109,7 +106,7 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
     const result = await editor.create(parsed.input, uploaded.pdf, req.user!.id, auditContext(req));
     if (result.errors.length)
       return renderForm(req, res, { values: parsed.values, errors: result.errors }, 400);
-    req.session.flash = { kind: 'success', key: 'staff.decisions.saved' };
+    req.session.flash = { key: 'staff.decisions.saved' };
     res.redirect(303, `/staff/decisions/${result.id}`);
   });
 
@@ -155,9 +152,6 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
   router.get('/:id', async (req, res) => {
     const decision = await findForEditors(deps.db, idParam(req));
     if (!decision) throw new NotFoundError();
-    const flash = req.session.flash;
-    delete req.session.flash;
-    res.locals.notice = flash ? req.t(flash.key, flash.params) : undefined;
     await renderForm(req, res, { decision, values: toValues(decision), errors: [] });
   });
 
@@ -181,7 +175,7 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
     );
     if (result.errors.length)
       return renderForm(req, res, { decision, values: parsed.values, errors: result.errors }, 400);
-    req.session.flash = { kind: 'success', key: 'staff.decisions.saved' };
+    req.session.flash = { key: 'staff.decisions.saved' };
     res.redirect(303, `/staff/decisions/${decision.id}`);
   });
 
@@ -201,7 +195,7 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
           400,
         );
       }
-      req.session.flash = { kind: 'success', key: `staff.decisions.${status}` };
+      req.session.flash = { key: `staff.decisions.${status}` };
       res.redirect(303, `/staff/decisions/${id}`);
     });
   }
