@@ -7,10 +7,10 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { createDb } from '../src/db/knex.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { freePort } from '../test/helpers/free-port.ts';
 import { generateBenchData } from './generate-decisions.ts';
 import { hashSecret } from '../src/lib/passwords.ts';
 import { PROXY_HEADERS, signInLoad, signInOnce } from './sign-in.ts';
@@ -34,14 +34,6 @@ interface Row {
   bar: number;
   key: string;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './helpers/free-port.ts';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../src/db/knex.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.ts';
@@ -8,16 +8,6 @@ import { createBoss, ensureMailQueue } from '../src/features/mail/mail-queue.ts'
 import { TEMPLATE_DB, withDatabase } from './helpers/database-url.ts';
 
 let embedded: EmbeddedServer | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /**
  * One migrated template database per run; each test file copies it into a database of its own

@@ -32,7 +32,6 @@ export function escapeHtml(text: string): string {
 
 /** Escapes text, then turns the search engine's match markers into <mark> elements. */
 export function highlight(text: string, start: string, end: string): string {
-  if (!start || !end) return escapeHtml(text);
   return escapeHtml(text).split(start).join('<mark>').split(end).join('</mark>');
 }
 

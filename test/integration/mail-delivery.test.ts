@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../helpers/free-port.ts';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startConfiguredMailWorker } from '../../src/features/mail/start-worker.ts';
@@ -26,14 +26,6 @@ function startSmtp(port: number, inbox: Received[]): Promise<SMTPServer> {
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function waitFor<T>(check: () => T | undefined, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -1,6 +1,14 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainMail, linkIn, newAgent, postForm, signIn, type Agent } from '../helpers/accounts.ts';
+import {
+  type Agent,
+  csrfFrom,
+  drainMail,
+  linkIn,
+  newAgent,
+  postForm,
+  signIn,
+} from '../helpers/accounts.ts';
 import { signedInStaff, STAFF_PASSWORD } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -13,11 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const csrf = async (agent: Agent, page: string) =>
-  cheerio
-    .load((await agent.get(page)).text)('input[name="_csrf"]')
-    .first()
-    .attr('value') ?? '';
+const csrf = csrfFrom;
 const post = async (
   agent: Agent,
   path: string,

@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
+import { csrfFrom } from '../helpers/accounts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../helpers/accounts.ts';
 import { signedInStaff } from '../helpers/staff.ts';
@@ -19,11 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const csrf = async (page: string) =>
-  cheerio
-    .load((await editor.get(page)).text)('input[name="_csrf"]')
-    .first()
-    .attr('value') ?? '';
+const csrf = (page: string) => csrfFrom(editor, page);
 const benefit = (slug: string, extra: Record<string, string> = {}) => ({
   slug,
   category: String(categoryId),

@@ -4,14 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '../../src/features/hub/hub-entry.ts';
 import { requireVerifiedCitizen } from '../../src/middleware/auth.ts';
 import {
+  type Agent,
   createActiveUser,
+  csrfFrom,
   drainMail,
   linkIn,
   newAgent,
   postForm,
   signIn,
   validRegistration,
-  type Agent,
 } from '../helpers/accounts.ts';
 import { afmFrom, signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
@@ -31,11 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const csrf = async (agent: Agent, page: string) =>
-  cheerio
-    .load((await agent.get(page)).text)('input[name="_csrf"]')
-    .first()
-    .attr('value') ?? '';
+const csrf = csrfFrom;
 const post = async (path: string, fields: Record<string, string>, page: string) =>
   clerk
     .post(path)

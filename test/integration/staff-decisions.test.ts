@@ -2,6 +2,7 @@ import * as cheerio from 'cheerio';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
+import { csrfFrom } from '../helpers/accounts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderTextPdf } from '../../src/lib/pdf.ts';
 import type { Agent } from '../helpers/accounts.ts';
@@ -48,10 +49,7 @@ afterAll(async () => {
   await stand.close();
 });
 
-async function csrf(agent: Agent, page: string) {
-  const res = await agent.get(page);
-  return cheerio.load(res.text)('input[name="_csrf"]').first().attr('value') ?? '';
-}
+const csrf = csrfFrom;
 
 const fields = (extra: Record<string, string> = {}) => ({
   number: '7',

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/features/accounts/users.repository.ts';
 import type { StaffSection } from '../../src/features/staff/staff-access.ts';
-import { createActiveUser, newAgent, signIn, type Agent } from '../helpers/accounts.ts';
+import { type Agent, createActiveUser, csrfFrom, newAgent, signIn } from '../helpers/accounts.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -48,10 +48,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const csrfFor = async (agent: Agent) => {
-  const res = await agent.get('/account');
-  return /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1] ?? '';
-};
+const csrfFor = (agent: Agent) => csrfFrom(agent, '/account');
 
 describe('every /staff route checks the role on the server', () => {
   it('finds the back office routes (the table is not empty)', () => {

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
-import { formatDate, highlight, truncate } from '../../lib/format.ts';
+import { escapeHtml, formatDate, highlight, truncate } from '../../lib/format.ts';
+import { idParam } from '../../lib/params.ts';
 import type { Feature } from '../hub/hub-entry.ts';
 import { renderDecisionsFeed } from './decisions.feed.ts';
 import {
@@ -14,12 +15,6 @@ import { parseDecisionQuery } from './decisions.schemas.ts';
 import { createDecisionsService } from './decisions.service.ts';
 
 const FEED_SIZE = 50;
-
-function parseId(raw: string | string[] | undefined): number {
-  const text = typeof raw === 'string' ? raw : '';
-  if (!/^\d{1,9}$/.test(text)) throw new NotFoundError();
-  return Number(text);
-}
 
 function listQueryString(values: Record<string, string>, page?: number): string {
   const params = new URLSearchParams();
@@ -44,10 +39,10 @@ export function createDecisionsFeature(deps: Deps): Feature {
       category: req.lang === 'en' ? row.category_name_en : row.category_name_el,
       subjectHtml: headlines.subject_headline
         ? highlight(headlines.subject_headline, MARK_START, MARK_END)
-        : highlight(row.subject, '', ''),
+        : escapeHtml(row.subject),
       summaryHtml: headlines.summary_headline
         ? highlight(headlines.summary_headline, MARK_START, MARK_END)
-        : highlight(truncate(row.summary, 280), '', ''),
+        : escapeHtml(truncate(row.summary, 280)),
     };
   };
 
@@ -106,7 +101,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   });
 
   router.get('/decisions/:id', async (req: Request, res: Response) => {
-    const { decision, related } = await service.current().detail(parseId(req.params.id));
+    const { decision, related } = await service.current().detail(idParam(req));
     res.render('decisions/detail', {
       pageTitle: `${decision.number}/${decision.year}: ${truncate(decision.subject, 60)}`,
       decision: {
@@ -124,7 +119,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
   });
 
   router.get('/decisions/:id/document', async (req: Request, res: Response) => {
-    const { decision } = await service.current().detail(parseId(req.params.id));
+    const { decision } = await service.current().detail(idParam(req));
     if (!decision.document_file || !(await deps.documents.exists(decision.document_file)))
       throw new NotFoundError();
     const filename = `apofasi-${decision.number}-${decision.year}.pdf`;
