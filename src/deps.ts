@@ -86,7 +86,7 @@ export function createDeps(
     userCache,
     boss,
     sessionPool,
-    mail: overrides.mail ?? createMailQueue(boss, queueOptions),
+    mail: overrides.mail ?? createMailQueue(boss),
     start: async () => {
       await boss.start();
       await ensureMailQueue(boss, queueOptions);

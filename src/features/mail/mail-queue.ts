@@ -53,28 +53,25 @@ async function bossDbFor(conn: Conn): Promise<BossDb> {
   return { executeSql: (text, values) => connection.query(text, values) };
 }
 
+/** The mail queue with its retry policy (from config: updated when it changes), which every message inherits. */
 export async function ensureMailQueue(boss: PgBoss, options: QueueOptions): Promise<void> {
-  await boss.createQueue(MAIL_QUEUE, {
+  const policy = {
     name: MAIL_QUEUE,
     retryLimit: options.retryLimit,
     retryDelay: options.retryDelaySeconds,
     retryBackoff: true,
     expireInSeconds: 120,
-  });
+  };
+  if (await boss.getQueue(MAIL_QUEUE)) await boss.updateQueue(MAIL_QUEUE, policy);
+  else await boss.createQueue(MAIL_QUEUE, policy);
 }
 
-export function createMailQueue(boss: PgBoss, options: QueueOptions): MailQueue {
+export function createMailQueue(boss: PgBoss): MailQueue {
   return {
     async enqueue(mail, conn) {
-      const sendOptions = {
-        retryLimit: options.retryLimit,
-        retryDelay: options.retryDelaySeconds,
-        retryBackoff: true,
-      };
       const isTransaction = Boolean(conn && (conn as Knex.Transaction).isTransaction);
-      if (isTransaction && conn)
-        await boss.send(MAIL_QUEUE, mail, { ...sendOptions, db: await bossDbFor(conn) });
-      else await boss.send(MAIL_QUEUE, mail, sendOptions);
+      if (isTransaction && conn) await boss.send(MAIL_QUEUE, mail, { db: await bossDbFor(conn) });
+      else await boss.send(MAIL_QUEUE, mail);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { hashSecret, MIN_STAFF_PASSWORD_LENGTH, passwordProblem } from '../../../lib/passwords.ts';
@@ -40,18 +41,17 @@ const validRoles = (roles: string[]) =>
 export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
   const { db } = deps;
 
-  /** Locks the active admins' rows; a change that would leave none is refused. */
-  const activeAdminsAfter = async (
-    trx: Parameters<Parameters<typeof db.transaction>[0]>[0],
-    changedId: number,
-    stillAdmin: boolean,
-  ) => {
+  /**
+   * Locks every active admin's row (the changed one too, so two admins demoting each other at
+   * once are serialised) and counts the admins other than `id`: zero means `id` is the last.
+   */
+  const otherActiveAdmins = async (trx: Conn, id: number) => {
     const admins = (await trx('users')
       .whereRaw(`'admin' = ANY(roles)`)
       .where('status', 'active')
       .forUpdate()
       .select('id')) as { id: number }[];
-    return admins.filter((a) => a.id !== changedId).length + (stillAdmin ? 1 : 0);
+    return admins.filter((admin) => admin.id !== id).length;
   };
 
   return {
@@ -159,7 +159,7 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
           user.roles.includes('admin') &&
           !next.includes('admin') &&
           user.status === 'active' &&
-          (await activeAdminsAfter(trx, id, false)) === 0
+          (await otherActiveAdmins(trx, id)) === 0
         ) {
           return [{ field: 'roles', key: 'staff.users.errors.lastAdmin' }];
         }
@@ -188,11 +188,7 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
       return db.transaction(async (trx) => {
         const user = await findUserById(trx, id);
         if (!user || !user.roles.length) throw new NotFoundError();
-        if (
-          disabled &&
-          user.roles.includes('admin') &&
-          (await activeAdminsAfter(trx, id, false)) === 0
-        )
+        if (disabled && user.roles.includes('admin') && (await otherActiveAdmins(trx, id)) === 0)
           return [{ field: 'status', key: 'staff.users.errors.lastAdmin' }];
         await updateUser(trx, id, { status: disabled ? 'disabled' : 'active' });
         if (disabled) await deleteSessionsOf(trx, id);

@@ -94,7 +94,8 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
     }),
   );
 
-  router.post('/new', ...upload, async (req: Request, res: Response) => {
+  /** Creates (no decision yet) or updates a decision from the form and its optional PDF. */
+  const save = async (req: Request, res: Response, decision?: EditorDecisionRow) => {
     const uploaded = res.locals.upload as UploadResult;
     const parsed = parseDecisionForm(req.body, new Set((await categories(req)).map((c) => c.slug)));
     const errors = [
@@ -102,13 +103,23 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
       ...(uploaded.errorKey ? [{ field: 'document', key: uploaded.errorKey }] : []),
     ];
     if (errors.length || !parsed.input)
-      return renderForm(req, res, { values: parsed.values, errors }, 400);
-    const result = await editor.create(parsed.input, uploaded.pdf, req.user!.id, auditContext(req));
+      return renderForm(req, res, { decision, values: parsed.values, errors }, 400);
+    const result = decision
+      ? await editor.update(
+          decision.id,
+          parsed.input,
+          uploaded.pdf,
+          req.user!.id,
+          auditContext(req),
+        )
+      : await editor.create(parsed.input, uploaded.pdf, req.user!.id, auditContext(req));
     if (result.errors.length)
-      return renderForm(req, res, { values: parsed.values, errors: result.errors }, 400);
+      return renderForm(req, res, { decision, values: parsed.values, errors: result.errors }, 400);
     req.session.flash = { key: 'staff.decisions.saved' };
     res.redirect(303, `/staff/decisions/${result.id}`);
-  });
+  };
+
+  router.post('/new', ...upload, (req: Request, res: Response) => save(req, res));
 
   router.get('/import', (req, res) => {
     res.render('staff/decisions/import', {
@@ -158,25 +169,7 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
   router.post('/:id', ...upload, async (req: Request, res: Response) => {
     const decision = await findForEditors(deps.db, idParam(req));
     if (!decision) throw new NotFoundError();
-    const uploaded = res.locals.upload as UploadResult;
-    const parsed = parseDecisionForm(req.body, new Set((await categories(req)).map((c) => c.slug)));
-    const errors = [
-      ...parsed.errors,
-      ...(uploaded.errorKey ? [{ field: 'document', key: uploaded.errorKey }] : []),
-    ];
-    if (errors.length || !parsed.input)
-      return renderForm(req, res, { decision, values: parsed.values, errors }, 400);
-    const result = await editor.update(
-      decision.id,
-      parsed.input,
-      uploaded.pdf,
-      req.user!.id,
-      auditContext(req),
-    );
-    if (result.errors.length)
-      return renderForm(req, res, { decision, values: parsed.values, errors: result.errors }, 400);
-    req.session.flash = { key: 'staff.decisions.saved' };
-    res.redirect(303, `/staff/decisions/${decision.id}`);
+    await save(req, res, decision);
   });
 
   for (const [action, status] of [

@@ -1,3 +1,4 @@
+import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { changes, recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
@@ -28,6 +29,20 @@ const auditFields = (row: Record<string, unknown>) => ({
   status: row.status ?? null,
 });
 
+/** The decision's columns from the form (the category by its slug). */
+async function columns(conn: Conn, input: DecisionInput, documentFile: string | null) {
+  return {
+    number: input.number,
+    year: input.year,
+    meeting_date: input.meeting_date,
+    category_id: await categoryIdBySlug(conn, input.category_slug),
+    subject: input.subject,
+    summary: input.summary,
+    ada: input.ada,
+    document_file: documentFile,
+  };
+}
+
 /** Editors' work on council decisions: drafts, the PDF, publishing, and the import from Diavgeia. */
 export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
   const { db, documents } = deps;
@@ -43,17 +58,7 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
       const stored = pdf ? await documents.save(pdf) : null;
       try {
         const id = await db.transaction(async (trx) => {
-          const row = {
-            number: input.number,
-            year: input.year,
-            meeting_date: input.meeting_date,
-            category_id: await categoryIdBySlug(trx, input.category_slug),
-            subject: input.subject,
-            summary: input.summary,
-            ada: input.ada,
-            document_file: stored,
-            status: 'draft',
-          };
+          const row = { ...(await columns(trx, input, stored)), status: 'draft' };
           const [created] = (await trx('decisions').insert(row).returning('id')) as {
             id: number;
           }[];
@@ -93,16 +98,7 @@ export function createDecisionsEditor(deps: Deps, diavgeia: DiavgeiaClient) {
         await db.transaction(async (trx) => {
           const before = await findForEditors(trx, id, true);
           if (!before) throw new NotFoundError();
-          const after = {
-            number: input.number,
-            year: input.year,
-            meeting_date: input.meeting_date,
-            category_id: await categoryIdBySlug(trx, input.category_slug),
-            subject: input.subject,
-            summary: input.summary,
-            ada: input.ada,
-            document_file: stored ?? before.document_file,
-          };
+          const after = await columns(trx, input, stored ?? before.document_file);
           if (
             before.status === 'published' &&
             (after.number === null || after.category_id === null)
