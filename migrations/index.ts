@@ -3,12 +3,10 @@ import * as m0 from './20261121090000_extensions_and_search.ts';
 import * as m1 from './20261121090100_sessions.ts';
 import * as m2 from './20261121090200_decisions.ts';
 import * as m3 from './20261121090300_benefits_and_health.ts';
-import * as m4 from './20261121100000_content_versions.ts';
+import * as m4 from './20261121100000_content_notify.ts';
 import * as m5 from './20261121110000_users.ts';
-import * as m6 from './20261121120000_content_notify.ts';
-import * as m7 from './20261121120100_users_notify.ts';
-import * as m8 from './20261121130000_back_office.ts';
-import * as m9 from './20261121140000_content_notify_only.ts';
+import * as m6 from './20261121120100_users_notify.ts';
+import * as m7 from './20261121130000_back_office.ts';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -21,10 +19,8 @@ export const migrations: Record<string, Migration> = {
   '20261121090100_sessions': m1,
   '20261121090200_decisions': m2,
   '20261121090300_benefits_and_health': m3,
-  '20261121100000_content_versions': m4,
+  '20261121100000_content_notify': m4,
   '20261121110000_users': m5,
-  '20261121120000_content_notify': m6,
-  '20261121120100_users_notify': m7,
-  '20261121130000_back_office': m8,
-  '20261121140000_content_notify_only': m9,
+  '20261121120100_users_notify': m6,
+  '20261121130000_back_office': m7,
 };
