@@ -1,3 +1,4 @@
+import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
 import { isValidAfm, maskDocumentNumber } from '../../../lib/afm.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
@@ -35,7 +36,7 @@ export function createCounterService(deps: Deps, accounts: AccountsService) {
   const notify = async (
     userId: number,
     what: 'identityVerified' | 'identityRevoked',
-    conn: Parameters<typeof recordAudit>[0],
+    conn: Conn,
     reason?: string,
   ) => {
     const user = await findUserById(conn, userId);
