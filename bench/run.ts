@@ -166,6 +166,8 @@ const targets: {
 // The ceiling for each page: a bare node:http server answering with that page's own bytes.
 const pages: Record<string, string> = {};
 for (const target of targets) {
+  // Fetched twice: the first view after signing in carries the one-off welcome banner.
+  await fetch(`${base}${target.path}`, { headers: target.headers });
   const response = await fetch(`${base}${target.path}`, { headers: target.headers });
   if (!response.ok) throw new Error(`${target.path}: ${response.status}`);
   pages[target.key] = Buffer.from(await response.arrayBuffer()).toString('base64');
