@@ -8,6 +8,7 @@ import { createBoss, ensureMailQueue } from '../src/features/mail/mail-queue.ts'
 import { TEMPLATE_DB, withDatabase } from './helpers/database-url.ts';
 
 let embedded: EmbeddedServer | undefined;
+let serverUrlInUse: string | undefined;
 
 /**
  * One migrated template database per run; each test file copies it into a database of its own
@@ -15,6 +16,8 @@ let embedded: EmbeddedServer | undefined;
  * Uses DATABASE_URL's server when set, an embedded PostgreSQL otherwise.
  */
 export async function setup(project: TestProject): Promise<void> {
+  // Test files run in forked workers; they name their databases after this (the main) process.
+  process.env.VITEST_RUN_PID = String(process.pid);
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     embedded = await startEmbeddedPostgres({
@@ -25,14 +28,7 @@ export async function setup(project: TestProject): Promise<void> {
     serverUrl = embedded.url;
   }
   const admin = createDb(serverUrl, 2);
-  const stale = (await admin.raw(
-    `SELECT datname FROM pg_database WHERE datname LIKE 'eservices_t_%' OR datname = ?`,
-    [TEMPLATE_DB],
-  )) as {
-    rows: { datname: string }[];
-  };
-  for (const { datname } of stale.rows)
-    await admin.raw(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  await dropDatabases(admin, (pid) => pid === process.pid || !isAlive(pid));
   await admin.raw(`CREATE DATABASE "${TEMPLATE_DB}" ENCODING 'UTF8' TEMPLATE template0`);
   await admin.destroy();
 
@@ -45,10 +41,38 @@ export async function setup(project: TestProject): Promise<void> {
   await boss.start();
   await ensureMailQueue(boss, { retryDelaySeconds: 1, retryLimit: 5 });
   await boss.stop({ graceful: false, wait: true });
+  serverUrlInUse = serverUrl;
   project.provide('databaseServerUrl', serverUrl);
 }
 
+/** Drops this run's databases, and those left by runs that crashed (their process is gone). */
+async function dropDatabases(admin: ReturnType<typeof createDb>, whose: (pid: number) => boolean) {
+  const rows = (
+    (await admin.raw(`SELECT datname FROM pg_database WHERE datname ~ '^eservices_r[0-9]+_'`)) as {
+      rows: { datname: string }[];
+    }
+  ).rows;
+  for (const { datname } of rows) {
+    const pid = Number(/^eservices_r(\d+)_/.exec(datname)?.[1]);
+    if (whose(pid)) await admin.raw(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function teardown(): Promise<void> {
+  if (serverUrlInUse) {
+    const admin = createDb(serverUrlInUse, 1);
+    await dropDatabases(admin, (pid) => pid === process.pid).catch(() => undefined);
+    await admin.destroy();
+  }
   await embedded?.stop();
 }
 

@@ -7,7 +7,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDb, type Db } from '../../src/db/knex.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
-import { TEMPLATE_DB, withDatabase } from './database-url.ts';
+import { TEMPLATE_DB, testDatabaseName, withDatabase } from './database-url.ts';
 import type { Feature } from '../../src/features/hub/hub-entry.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 
@@ -25,7 +25,7 @@ export async function createTestContext(
   options: { extraFeatures?: Feature[]; clock?: Clock } = {},
 ): Promise<TestContext> {
   const serverUrl = inject('databaseServerUrl');
-  const name = `eservices_t_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName(randomBytes(6).toString('hex'));
   const admin = createDb(serverUrl, 1);
   await admin.raw(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`);
   await admin.destroy();

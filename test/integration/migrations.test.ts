@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb } from '../../src/db/knex.ts';
 import { migrateLatest, migrateRollbackAll } from '../../src/db/migrate.ts';
-import { withDatabase } from '../helpers/database-url.ts';
+import { testDatabaseName, withDatabase } from '../helpers/database-url.ts';
 
-const name = `eservices_t_${randomBytes(6).toString('hex')}`;
+const name = testDatabaseName(randomBytes(6).toString('hex'));
 const serverUrl = inject('databaseServerUrl');
 afterAll(async () => {
   const admin = createDb(serverUrl, 1);
