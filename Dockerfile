@@ -2,7 +2,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# `prepare` builds the assets from files copied next: install without scripts, then build.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild argon2 esbuild
 COPY . .
 RUN npm run build
 

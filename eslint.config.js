@@ -23,4 +23,13 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js', 'vitest.config.ts'], ...tseslint.configs.disableTypeChecked },
+  // The browser script is plain JavaScript outside the TypeScript project.
+  {
+    files: ['assets/js/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { document: 'readonly', window: 'readonly' },
+    },
+  },
 );

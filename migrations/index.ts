@@ -7,6 +7,9 @@ import * as m4 from './20261121100000_content_notify.ts';
 import * as m5 from './20261121110000_users.ts';
 import * as m6 from './20261121120100_users_notify.ts';
 import * as m7 from './20261121130000_back_office.ts';
+import * as m8 from './20261122090000_sign_in_failures.ts';
+import * as m9 from './20261122090100_users_drop_lock_columns.ts';
+import * as m10 from './20261122090200_form_submissions.ts';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -23,4 +26,7 @@ export const migrations: Record<string, Migration> = {
   '20261121110000_users': m5,
   '20261121120100_users_notify': m6,
   '20261121130000_back_office': m7,
+  '20261122090000_sign_in_failures': m8,
+  '20261122090100_users_drop_lock_columns': m9,
+  '20261122090200_form_submissions': m10,
 };

@@ -1,12 +1,18 @@
-// Compiles the stylesheet and copies fonts, images and GOV.UK Frontend's script into public/assets.
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+// Builds public/assets: the compiled stylesheet, our script, GOV.UK Frontend's script, fonts and
+// images, each under a fingerprinted name (app.<hash>.css) so it can be cached for a year, plus
+// manifest.json that maps each logical name (css/app.css) to its fingerprinted one. Images also
+// keep their plain name (short cache), for URLs set in config or sent in emails.
+// The folder is built aside and swapped in whole, so no file of an older build survives.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as sass from 'sass';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '..');
-const out = path.join(root, 'public', 'assets');
+const target = path.join(root, 'public', 'assets');
+const staging = path.join(root, 'public', `.assets-build-${process.pid}`);
 const govuk = path.join(
   path.dirname(require.resolve('govuk-frontend/package.json')),
   'dist',
@@ -17,9 +23,53 @@ const fonts = path.join(
   'files',
 );
 
-await mkdir(path.join(out, 'css'), { recursive: true });
-await mkdir(path.join(out, 'js'), { recursive: true });
-await mkdir(path.join(out, 'fonts'), { recursive: true });
+/** logical name -> fingerprinted name, both relative to /assets/ */
+const manifest = {};
+
+async function emit(logical, content, { keepPlainName = false } = {}) {
+  const hash = createHash('sha256').update(content).digest('hex').slice(0, 10);
+  const ext = path.extname(logical);
+  const fingerprinted = `${logical.slice(0, -ext.length)}.${hash}${ext}`;
+  await mkdir(path.dirname(path.join(staging, logical)), { recursive: true });
+  await writeFile(path.join(staging, fingerprinted), content);
+  if (keepPlainName) await writeFile(path.join(staging, logical), content);
+  manifest[logical] = fingerprinted;
+}
+
+async function emitFolder(from, logicalFolder, options) {
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    if (entry.isFile())
+      await emit(
+        `${logicalFolder}/${entry.name}`,
+        await readFile(path.join(from, entry.name)),
+        options,
+      );
+  }
+}
+
+/** Points each url(/assets/...) at its fingerprinted file; an unknown one fails the build. */
+function fingerprintUrls(css) {
+  const missing = [];
+  const out = css.replace(
+    /url\((["']?)\/assets\/([^"')?#]+)([^"')]*)\1\)/g,
+    (_m, q, name, rest) => {
+      if (!manifest[name]) missing.push(name);
+      return `url(${q}/assets/${manifest[name]}${rest}${q})`;
+    },
+  );
+  if (missing.length)
+    throw new Error(`The stylesheet refers to unknown assets: ${missing.join(', ')}`);
+  return out;
+}
+
+await rm(staging, { recursive: true, force: true });
+
+for (const name of ['greek-400', 'greek-700', 'latin-400', 'latin-700']) {
+  const file = `noto-sans-${name}-normal.woff2`;
+  await emit(`fonts/${file}`, await readFile(path.join(fonts, file)));
+}
+await emitFolder(path.join(govuk, 'assets', 'images'), 'govuk/images');
+await emitFolder(path.join(root, 'assets', 'images'), 'images', { keepPlainName: true });
 
 const css = sass.compile(path.join(root, 'assets', 'scss', 'app.scss'), {
   style: 'compressed',
@@ -27,17 +77,30 @@ const css = sass.compile(path.join(root, 'assets', 'scss', 'app.scss'), {
   quietDeps: true,
   silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'slash-div'],
 });
-await writeFile(path.join(out, 'css', 'app.css'), css.css);
+await emit('css/app.css', fingerprintUrls(css.css));
 
-for (const name of ['greek-400', 'greek-700', 'latin-400', 'latin-700']) {
-  await cp(
-    path.join(fonts, `noto-sans-${name}-normal.woff2`),
-    path.join(out, 'fonts', `noto-sans-${name}-normal.woff2`),
-  );
-}
-await cp(path.join(govuk, 'govuk-frontend.min.js'), path.join(out, 'js', 'govuk-frontend.min.js'));
-await cp(path.join(govuk, 'assets', 'images'), path.join(out, 'govuk', 'images'), {
-  recursive: true,
+// The source map is not shipped, so its comment goes too (no request that would 404).
+const govukScript = (await readFile(path.join(govuk, 'govuk-frontend.min.js'), 'utf8')).replace(
+  /\/\/# sourceMappingURL=\S+\s*$/,
+  '',
+);
+await emit('js/govuk-frontend.min.js', govukScript);
+
+const importOfGovuk = "'./govuk-frontend.min.js'";
+const appScript = await readFile(path.join(root, 'assets', 'js', 'app.mjs'), 'utf8');
+if (!appScript.includes(importOfGovuk))
+  throw new Error(`assets/js/app.mjs must import GOV.UK Frontend from ${importOfGovuk}`);
+await emit(
+  'js/app.mjs',
+  appScript.replace(importOfGovuk, `'./${path.basename(manifest['js/govuk-frontend.min.js'])}'`),
+);
+
+await writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+const previous = `${target}.old-${process.pid}`;
+await rename(target, previous).catch((error) => {
+  if (error.code !== 'ENOENT') throw error;
 });
-await cp(path.join(root, 'assets', 'images'), path.join(out, 'images'), { recursive: true });
-console.log('assets built');
+await rename(staging, target);
+await rm(previous, { recursive: true, force: true });
+console.log(`assets built: ${Object.keys(manifest).length} files`);

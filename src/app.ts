@@ -1,5 +1,6 @@
+import compression from 'compression';
 import ejs from 'ejs';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import path from 'node:path';
 import type { Deps } from './deps.ts';
 import { createBenefitsFeature } from './features/benefits/benefits.routes.ts';
@@ -16,9 +17,11 @@ import { createStaffArea, STAFF_UPLOAD_PATHS } from './features/staff/staff.area
 import { createInviteRouter } from './features/staff/admin/admin.routes.ts';
 import { createAuthenticator, sessionLimits } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
+import { inSequence, onceOnlySubmission } from './middleware/once-only-submission.ts';
 import {
   flashNotice,
   keepAlive,
+  noStoreWithSession,
   saveBeforeRedirect,
   sessionMiddleware,
 } from './middleware/session.ts';
@@ -26,11 +29,19 @@ import { sessionWhenNeeded } from './middleware/session-when-needed.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { requestLogger } from './middleware/request-logger.ts';
+import { createAssets } from './middleware/assets.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
 
 /** The composition root: every request's path through the middleware, in order. */
-export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {}): Express {
+export function createApp(
+  deps: Deps,
+  options: {
+    extraFeatures?: Feature[];
+    /** Instrumentation that sees every request first (the tests' HTML validator). */
+    first?: RequestHandler[];
+  } = {},
+): Express {
   const { config } = deps;
   const app = express();
   const views = path.resolve('views');
@@ -55,14 +66,12 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
     feature.hubEntry ? [feature.hubEntry] : [],
   );
 
+  for (const handler of options.first ?? []) app.use(handler);
   app.use(createHealthCheckRouter(deps.db));
-  app.use(
-    '/assets',
-    express.static(path.resolve('public/assets'), {
-      maxAge: config.isProduction ? '7d' : 0,
-      index: false,
-    }),
-  );
+  app.use(compression());
+  const assets = createAssets(path.resolve('public/assets'), { production: config.isProduction });
+  app.locals.asset = assets.url;
+  app.use('/assets', assets.serve);
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders({ production: config.isProduction }));
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
@@ -80,6 +89,7 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
         deps.userCache.get(String(id), () => findUserById(deps.db, id)),
       ),
       sessionLimits(() => deps.clock.now()),
+      noStoreWithSession,
       keepAlive(() => deps.clock.now()),
       saveBeforeRedirect((id) => deps.userCache.invalidate(String(id))),
       csrf.expose,
@@ -87,11 +97,20 @@ export function createApp(deps: Deps, options: { extraFeatures?: Feature[] } = {
     ]),
   );
   app.use(csrf.protect);
+  const onceOnly = onceOnlySubmission({
+    db: deps.db,
+    logger: deps.logger,
+    except: /^\/(login|logout)$/,
+  });
+  app.use(onceOnly);
 
   app.use(createHomeRouter(deps, hubEntries));
   app.use(createAccountsRouter(deps, hubEntries));
-  if (!config.isProduction) app.use(createDevMailboxRouter(deps.db));
-  const staff = createStaffArea(deps, { protectUpload: csrf.protectUpload });
+  if (!config.isProduction) app.use(createDevMailboxRouter(deps));
+  const staff = createStaffArea(deps, {
+    protectUpload: inSequence(csrf.protectUpload, onceOnly),
+    hubEntries,
+  });
   app.set('staff sections', staff.sections);
   app.use('/staff', staff.router);
   app.use(createInviteRouter(deps));

@@ -25,9 +25,15 @@ await migrateLatest(deps.db);
 await deps.start();
 const transport = await startConfiguredMailWorker(deps);
 
+/** The queue first (the job in hand finishes), then the transport, then the pools. */
+let stopping = false;
 async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const forced = setTimeout(() => process.exit(1), 15_000).unref();
   await deps.close();
   transport.close();
+  clearTimeout(forced);
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown());

@@ -4,11 +4,9 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.ts';
-import { resolveDatabase } from '../db/connect.ts';
-import { createDb } from '../db/knex.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { createStaffAccount, StaffAccountError } from '../features/accounts/staff-accounts.ts';
+import { CliError, failureLine, runCli } from './run-cli.ts';
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -31,23 +29,30 @@ async function readPassword(): Promise<string> {
   return answer;
 }
 
-const { values } = parseArgs({
-  options: {
-    role: { type: 'string', multiple: true },
-    username: { type: 'string' },
-    email: { type: 'string' },
-    name: { type: 'string' },
-    phone: { type: 'string' },
-  },
-});
-
-try {
-  const config = loadConfig();
-  const database = await resolveDatabase(config);
-  const db = createDb(database.url, 2);
+function readOptions() {
   try {
-    await migrateLatest(db);
-    const password = await readPassword();
+    return parseArgs({
+      options: {
+        role: { type: 'string', multiple: true },
+        username: { type: 'string' },
+        email: { type: 'string' },
+        name: { type: 'string' },
+        phone: { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    // An unknown or malformed option: say which, before any database is started.
+    console.error(failureLine('user:create', error));
+    process.exit(1);
+  }
+}
+
+const values = readOptions();
+
+await runCli('user:create', async ({ db }) => {
+  await migrateLatest(db);
+  const password = await readPassword();
+  try {
     const user = await createStaffAccount(db, {
       roles: values.role ?? [],
       username: values.username ?? '',
@@ -56,15 +61,9 @@ try {
       phone: values.phone,
       password,
     });
-    console.log(`Created ${user.username} (${user.roles.join(', ')}), id ${user.id}.`);
-  } finally {
-    await db.destroy();
-    await database.stop();
+    return `Created ${user.username} (${user.roles.join(', ')}), id ${user.id}.`;
+  } catch (error) {
+    if (error instanceof StaffAccountError) throw new CliError(error.message);
+    throw error;
   }
-} catch (error) {
-  if (error instanceof ConfigError || error instanceof StaffAccountError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+});

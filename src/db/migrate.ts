@@ -11,9 +11,15 @@ const source: Knex.MigrationSource<string> = {
   },
 };
 
-export async function migrateLatest(db: Knex): Promise<void> {
+/** Runs the migrations not yet applied; returns their names (none when the database is up to date). */
+export async function migrateLatest(db: Knex): Promise<string[]> {
   // Two processes starting at once: knex's migration lock makes the second wait or fail cleanly.
-  await db.migrate.latest({ migrationSource: source });
+  const [, applied] = (await db.migrate.latest({ migrationSource: source })) as [number, string[]];
+  return applied;
+}
+
+export function migrationCount(): number {
+  return Object.keys(migrations).length;
 }
 
 export async function migrateRollbackAll(db: Knex): Promise<void> {

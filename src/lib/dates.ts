@@ -68,3 +68,9 @@ export function isoToDateParts(value: string | Date | null | undefined): DatePar
 export function dateProblemKey(problem: DateProblem): string {
   return `errors.date.${problem}`;
 }
+
+/** The ISO date `days` after a valid ISO date (UTC calendar arithmetic, no time zone). */
+export function addDays(iso: string, days: number): string {
+  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}

@@ -26,7 +26,17 @@ function commonPasswords(): Set<string> {
   return common;
 }
 
-export type PasswordProblem = 'tooShort' | 'tooLong' | 'sameAsUsername' | 'common' | 'tooSimple';
+export type PasswordProblem =
+  'tooShort' | 'tooLong' | 'containsUsername' | 'repeated' | 'common' | 'tooSimple';
+
+/**
+ * True when the password is one piece said again and again: `admin-admin-admin`, `abcabcabc`,
+ * `Summer2026 summer2026` (case, spaces and punctuation between the pieces do not count).
+ */
+export function isRepetition(password: string): boolean {
+  const letters = password.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return letters.length > 0 && /^(.+?)\1+$/su.test(letters);
+}
 
 /** Why a password is not acceptable, or undefined when it is. */
 export function passwordProblem(
@@ -37,9 +47,10 @@ export function passwordProblem(
   if (password.length < minLength) return 'tooShort';
   if (password.length > MAX_PASSWORD_LENGTH) return 'tooLong';
   const lower = password.toLowerCase();
-  if (username && lower === username.toLowerCase()) return 'sameAsUsername';
+  if (username && lower.includes(username.toLowerCase())) return 'containsUsername';
   if (commonPasswords().has(lower)) return 'common';
   if (new Set(lower).size < 4) return 'tooSimple';
+  if (isRepetition(password)) return 'repeated';
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex.ts';
+import type { Conn, Db } from '../db/knex.ts';
 import type { Clock } from './clock.ts';
 
 export interface RateLimitRule {
@@ -31,9 +31,68 @@ export async function hitRateLimit(
 
 /** Old windows are useless; the worker's hourly maintenance job calls this. */
 export async function pruneRateLimits(db: Db, clock: Clock): Promise<void> {
-  await db('rate_limits')
-    .where('window_start', '<', new Date(clock.now().getTime() - 24 * 3600 * 1000))
-    .delete();
+  const dayAgo = new Date(clock.now().getTime() - DAY_MS);
+  await db('rate_limits').where('window_start', '<', dayAgo).delete();
+  // A day without a failure forgets a key's count, for names with an account and without alike.
+  await db('sign_in_failures').where('last_failed_at', '<', dayAgo).delete();
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A growing lock: `freeFailures` failures are free, then each one locks for 1, 2, 4… minutes. */
+export interface FailureLockRule {
+  freeFailures: number;
+  maxLockMinutes: number;
+}
+
+export const SIGN_IN_LOCK: FailureLockRule = { freeFailures: 5, maxLockMinutes: 60 };
+
+/** The latest time any of the keys is locked until, if that is still ahead. */
+export async function lockedUntil(
+  db: Conn,
+  clock: Clock,
+  keys: readonly string[],
+): Promise<Date | undefined> {
+  const row = (await db('sign_in_failures')
+    .whereIn('key', keys)
+    .where('locked_until', '>', clock.now())
+    .max({ until: 'locked_until' })
+    .first()) as { until: Date | null } | undefined;
+  return row?.until ?? undefined;
+}
+
+/**
+ * Counts one failure against each key (one atomic upsert per key) and returns the lock that
+ * now applies, if any: the `freeFailures`th failure locks for 1 minute, the next for 2, then 4…
+ */
+export async function recordFailure(
+  db: Conn,
+  clock: Clock,
+  rule: FailureLockRule,
+  keys: readonly string[],
+): Promise<Date | undefined> {
+  const now = clock.now();
+  let until: Date | undefined;
+  for (const key of keys) {
+    const result = (await db.raw(
+      `INSERT INTO sign_in_failures AS f (key, failures, last_failed_at) VALUES (:key, 1, :now)
+       ON CONFLICT (key) DO UPDATE SET failures = f.failures + 1, last_failed_at = :now
+       RETURNING failures`,
+      { key, now },
+    )) as { rows: { failures: number }[] };
+    const failures = result.rows[0]?.failures ?? 0;
+    if (failures < rule.freeFailures) continue;
+    const minutes = Math.min(rule.maxLockMinutes, 2 ** Math.min(failures - rule.freeFailures, 30));
+    const keyUntil = new Date(now.getTime() + minutes * 60_000);
+    await db('sign_in_failures').where({ key }).update({ locked_until: keyUntil });
+    if (!until || keyUntil > until) until = keyUntil;
+  }
+  return until;
+}
+
+/** A success (or a new password) forgets the keys' failures. */
+export async function clearFailures(db: Conn, keys: readonly string[]): Promise<void> {
+  await db('sign_in_failures').whereIn('key', keys).delete();
 }
 
 export const RATE_LIMITS = {

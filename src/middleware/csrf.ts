@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
+import { newSubmissionId } from './once-only-submission.ts';
 
 const isMultipart = (req: Request) =>
   (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
@@ -28,6 +29,8 @@ export function csrfProtection(uploadPaths: RegExp): {
   const expose: RequestHandler = (req, res, next) => {
     let token: string | undefined;
     res.locals.csrfToken = () => (token ??= generateToken(req));
+    // Each form also gets its own one-time id (see once-only-submission.ts).
+    res.locals.submissionId = newSubmissionId;
     next();
   };
   const protect: RequestHandler = (req, res, next) => {

@@ -1,6 +1,17 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpError, NotFoundError } from '../lib/errors.ts';
 
+const SUCCESS_ONLY_HEADERS = [
+  'Content-Type',
+  'Content-Disposition',
+  'Content-Range',
+  'Accept-Ranges',
+  'Cache-Control',
+  'ETag',
+  'Last-Modified',
+  'Expires',
+];
+
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
 /** The one place errors become pages: typed errors keep their status, anything else is a 500. */
@@ -27,6 +38,10 @@ export function errorHandler(options: { production: boolean }): ErrorRequestHand
       bodyKey = 'errors.badRequest.body';
     }
     if (status >= 500) req.log.error({ err }, 'request failed');
+    // A route may have set its success headers before failing (a PDF's type, public caching):
+    // an error page must not go out as a PDF, nor be kept by a cache.
+    for (const header of SUCCESS_ONLY_HEADERS) res.removeHeader(header);
+    res.setHeader('Cache-Control', 'no-store');
     const t = req.t ?? ((key: string) => key);
     res.status(status).render('errors/error', {
       pageTitle: t(titleKey),

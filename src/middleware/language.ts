@@ -15,10 +15,14 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
-/** The URL of this page in the other language: same path and query, `lang` replaced. */
-function switchUrl(originalUrl: string, lang: Lang): string {
+/**
+ * The URL of this page in a language: same path and query, `lang` replaced; without a language,
+ * the URL that lets the visitor's cookie (or Greek) decide.
+ */
+export function languageUrl(originalUrl: string, lang: Lang | undefined): string {
   const url = new URL(originalUrl, 'http://localhost');
-  url.searchParams.set('lang', lang);
+  if (lang) url.searchParams.set('lang', lang);
+  else url.searchParams.delete('lang');
   return url.pathname + url.search;
 }
 
@@ -50,7 +54,7 @@ export function language(options: {
     res.locals.lang = lang;
     res.locals.t = req.t;
     res.locals.otherLang = other;
-    res.locals.langSwitchUrl = switchUrl(req.originalUrl, other);
+    res.locals.langSwitchUrl = languageUrl(req.originalUrl, other);
     next();
   };
 }

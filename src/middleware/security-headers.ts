@@ -4,12 +4,46 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
- * helmet's headers, plus a Content-Security-Policy that allows only our own origin and, for the
+ * Browser features the portal may use, and from which origins ('self' or a quoted origin). An
+ * empty list turns the feature off for the page and every frame in it. A feature that needs one
+ * (video calls: camera, microphone) gets its origins here, not a second header.
+ */
+export const PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  accelerometer: [],
+  'browsing-topics': [],
+  camera: [],
+  'display-capture': [],
+  geolocation: [],
+  gyroscope: [],
+  hid: [],
+  magnetometer: [],
+  microphone: [],
+  midi: [],
+  payment: [],
+  'publickey-credentials-get': [],
+  serial: [],
+  usb: [],
+};
+
+/** `camera=(), geolocation=(self "https://maps.example")` from a feature -> origins list. */
+export function permissionsPolicy(
+  permissions: Readonly<Record<string, readonly string[]>>,
+): string {
+  return Object.entries(permissions)
+    .map(([feature, origins]) => `${feature}=(${origins.join(' ')})`)
+    .join(', ');
+}
+
+/**
+ * helmet's headers, a Permissions-Policy, plus a Content-Security-Policy that allows only our own origin and, for the
  * few inline snippets in the layout, a nonce made fresh for each response. helmet's headers do
  * not change between requests, so they are worked out once (by running helmet against a
  * recording response) and copied onto each response.
  */
-export function securityHeaders(options: { production: boolean }): RequestHandler {
+export function securityHeaders(options: {
+  production: boolean;
+  permissions?: Readonly<Record<string, readonly string[]>>;
+}): RequestHandler {
   const staticHeaders = recordHelmetHeaders(
     helmet({
       contentSecurityPolicy: false,
@@ -17,6 +51,7 @@ export function securityHeaders(options: { production: boolean }): RequestHandle
       crossOriginEmbedderPolicy: false,
     }),
   );
+  staticHeaders.push(['Permissions-Policy', permissionsPolicy(options.permissions ?? PERMISSIONS)]);
   const before = "default-src 'self';script-src 'self' 'nonce-";
   const middle = "';style-src 'self' 'nonce-";
   const after =

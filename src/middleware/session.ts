@@ -30,6 +30,19 @@ export const flashNotice: RequestHandler = (req, res, next) => {
   next();
 };
 
+/**
+ * A page seen with a session (signed in, or holding a form's token) is personal: no browser or
+ * proxy may keep it, so Back after sign-out does not show the account or staff records again.
+ * Routes that serve public files (a decision's PDF) may still set their own caching.
+ */
+export const noStoreWithSession: RequestHandler = (req, res, next) => {
+  if (req.user || req.session?.id) {
+    res.setHeader('Cache-Control', 'no-store');
+    res.vary('Cookie');
+  }
+  next();
+};
+
 const KEEP_ALIVE_EVERY_MS = 60 * 1000;
 
 /**

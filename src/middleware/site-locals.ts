@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 import type { HubEntry } from '../features/hub/hub-entry.ts';
+import { languageUrl } from './language.ts';
 
 /** What every page's layout needs: the municipality (from config), the navigation, the current path. */
 export function siteLocals(config: Config, hubEntries: readonly HubEntry[]): RequestHandler {
@@ -19,6 +20,12 @@ export function siteLocals(config: Config, hubEntries: readonly HubEntry[]): Req
     };
     res.locals.navigation = navigation;
     res.locals.currentPath = req.path;
+    // For search engines: this page in each language, and the one that lets the visitor choose.
+    res.locals.languageAlternates = [
+      { hreflang: 'el', href: config.baseUrl + languageUrl(req.originalUrl, 'el') },
+      { hreflang: 'en', href: config.baseUrl + languageUrl(req.originalUrl, 'en') },
+      { hreflang: 'x-default', href: config.baseUrl + languageUrl(req.originalUrl, undefined) },
+    ];
     res.locals.errors = [];
     next();
   };

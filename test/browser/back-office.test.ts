@@ -92,7 +92,10 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     await signInAs(page, 'office.all', STAFF_PASSWORD);
     await page.goto(`${server.baseUrl}/staff/decisions/new`);
     await page.getByLabel('Αριθμός απόφασης').fill('500');
-    await page.getByLabel('Ημερομηνία συνεδρίασης').fill('2026-11-20');
+    const meetingDate = page.getByRole('group', { name: 'Ημερομηνία συνεδρίασης' });
+    await meetingDate.getByLabel('Ημέρα').fill('20');
+    await meetingDate.getByLabel('Μήνας').fill('11');
+    await meetingDate.getByLabel('Έτος').fill('2026');
     await page.getByLabel('Κατηγορία').selectOption('technika-erga');
     await page.getByLabel('Θέμα').fill('Ηλεκτροφωτισμός της πλατείας Ηρώων');
     await page.getByLabel('Περίληψη').fill('Εγκρίνεται η μελέτη ηλεκτροφωτισμού.');
@@ -119,6 +122,21 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     const href = await publicPage.getByRole('link', { name: /\(PDF\)/ }).getAttribute('href');
     const pdf = await publicPage.request.get(new URL(href!, server.baseUrl).toString());
     expect(pdf.headers()['content-type']).toBe('application/pdf');
+
+    // Unpublishing asks first, on its own page; "no" changes nothing.
+    await page.getByRole('link', { name: 'Απόσυρση', exact: true }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/unpublish'));
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Όχι, επιστροφή στην απόφαση' }).click();
+    await page.waitForURL((url) => /^\/staff\/decisions\/\d+$/.test(url.pathname));
+    expect((await publicPage.request.get(new URL(href!, server.baseUrl).toString())).status()).toBe(
+      200,
+    );
+    await page.getByRole('link', { name: 'Απόσυρση', exact: true }).click();
+    await page.getByRole('button', { name: 'Ναι, απόσυρση' }).click();
+    await expect
+      .poll(() => page.locator('.govuk-notification-banner').textContent())
+      .toContain('Αποσύρθηκε');
     await visitor.close();
     await context.close();
   });
@@ -150,6 +168,10 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     await clerk.getByLabel('Ο πολίτης ήταν παρών').check();
     await clerk.getByRole('button', { name: 'Επιβεβαίωση ταυτότητας' }).click();
     await expect.poll(() => clerk.locator('.govuk-notification-banner').count()).toBe(1);
+    // The confirmation names what the check opens today, and nothing else.
+    expect(await clerk.locator('.govuk-notification-banner').textContent()).toContain(
+      'Ανοίγουν τώρα για τον πολίτη: Αποφάσεις, Υγεία',
+    );
     expect(await clerk.locator('.app-document-number').textContent()).toBe('ΑΒ••••54');
     await expectAccessible(clerk);
 
@@ -175,7 +197,9 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signInAs(page, 'office.all', STAFF_PASSWORD);
-    const decision = (await server.db('decisions').first('id')) as { id: number };
+    const decision = (await server.db('decisions').where({ status: 'published' }).first('id')) as {
+      id: number;
+    };
     const benefit = (await server.db('benefits').first('id')) as { id: number };
     const health = (await server.db('health_services').first('id')) as { id: number };
     const citizen = (await server.db('users').whereRaw(`roles = '{}'`).first('id')) as {
@@ -190,6 +214,8 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
       '/staff/decisions/new',
       `/staff/decisions/${decision.id}`,
       `/staff/decisions/${decision.id}/history`,
+      `/staff/decisions/${decision.id}/unpublish`,
+      '/staff/decisions?q=2026',
       '/staff/decisions/import',
       '/staff/benefits',
       '/staff/benefits/new',

@@ -24,6 +24,27 @@ export async function csrfFrom(agent: Agent, path: string): Promise<string> {
   return token;
 }
 
+/** The hidden fields of the form posting to `action` on `path`: its CSRF token and one-time submission id. */
+export async function formTokens(
+  agent: Agent,
+  path: string,
+  action: string,
+): Promise<{ _csrf: string; _submission: string }> {
+  const res = await agent.get(path);
+  const form = cheerio.load(res.text)(`form[action="${action}"]`).first();
+  const _csrf = form.find('input[name="_csrf"]').attr('value');
+  const _submission = form.find('input[name="_submission"]').attr('value');
+  if (!_csrf || !_submission) throw new Error(`no form tokens on ${path} (status ${res.status})`);
+  return { _csrf, _submission };
+}
+
+/** A page's HTML without what differs on every response: tokens, submission ids, CSP nonces. */
+export function withoutPerResponseValues(html: string): string {
+  return html
+    .replace(/(name="(?:_csrf|_submission)" value=")[^"]*"/g, '$1"')
+    .replace(/nonce="[^"]*"/g, 'nonce=""');
+}
+
 export async function postForm(
   agent: Agent,
   formPath: string,

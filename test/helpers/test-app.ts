@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDb, type Db } from '../../src/db/knex.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
+import { createHtmlCollector, validatePages, type RenderedPage } from './html-validation.ts';
 import { TEMPLATE_DB, testDatabaseName, withDatabase } from './database-url.ts';
 import type { Feature } from '../../src/features/hub/hub-entry.ts';
 import type { Clock } from '../../src/lib/clock.ts';
@@ -16,6 +17,8 @@ export interface TestContext {
   deps: Deps;
   db: Db;
   databaseUrl: string;
+  /** Every distinct HTML page the app sent; `close()` validates them all. */
+  renderedPages: RenderedPage[];
   close: () => Promise<void>;
 }
 
@@ -43,18 +46,25 @@ export async function createTestContext(
   });
   const deps = createDeps(config, databaseUrl, options.clock ? { clock: options.clock } : {});
   await deps.start();
-  const app = createApp(deps, { extraFeatures: options.extraFeatures });
+  const html = createHtmlCollector();
+  const app = createApp(deps, { extraFeatures: options.extraFeatures, first: [html.middleware] });
   return {
     app,
     deps,
     db: deps.db,
     databaseUrl,
+    renderedPages: html.pages,
     close: async () => {
       await deps.close();
       const cleanup = createDb(serverUrl, 1);
       await cleanup.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await cleanup.destroy();
       await rm(uploadDir, { recursive: true, force: true });
+      const problems = await validatePages(html.pages);
+      if (problems.length)
+        throw new Error(
+          `html-validate found ${problems.length} problem(s) in pages this file rendered:\n${problems.slice(0, 40).join('\n')}`,
+        );
     },
   };
 }

@@ -27,8 +27,9 @@ async function signedIn(n: string, extra: Record<string, unknown> = {}) {
 describe('account page', () => {
   it('sets a new PIN, shows it once, emails it and stores only its hash', async () => {
     const { user, agent } = await signedIn('p1');
-    const res = await postForm(agent, '/account', '/account/pin', {});
-    expect(res.status).toBe(200);
+    const posted = await postForm(agent, '/account', '/account/pin', {});
+    expect(posted.status).toBe(303);
+    const res = await agent.get(posted.headers.location!);
     expect(res.headers['cache-control']).toBe('no-store');
     const pin = cheerio.load(res.text)('.app-pin').text();
     expect(pin).toMatch(/^\d{6}$/);

@@ -146,7 +146,7 @@ describe('decisions list', () => {
 
     const date = await page('/decisions?from=2026-02-31&category=nope&to=yesterday');
     expect(date.res.status).toBe(200);
-    expect(date.$('#from-error').text()).toContain('ΕΕΕΕ-ΜΜ-ΗΗ');
+    expect(date.$('#from-error').text()).toContain('Συνεδρίαση από: η ημερομηνία δεν υπάρχει');
     expect(date.$('#to-error').length).toBe(1);
     expect(date.$('#category-error').length).toBe(1);
 
@@ -222,8 +222,10 @@ describe('decision detail and document', () => {
     });
     const stored = await ctx.deps.documents.save(pdf);
     await ctx.db('decisions').where({ id: ids.budget }).update({ document_file: stored });
-    const res = await request(ctx.app).get(`/decisions/${ids.budget}/document`).buffer(true);
-    expect(res.status).toBe(200);
+    // The write reaches the content cache by NOTIFY, a few milliseconds later.
+    const fetchPdf = () => request(ctx.app).get(`/decisions/${ids.budget}/document`).buffer(true);
+    await expect.poll(async () => (await fetchPdf()).status, { timeout: 2000 }).toBe(200);
+    const res = await fetchPdf();
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-disposition']).toBe('inline; filename="apofasi-12-2026.pdf"');
     expect((res.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');

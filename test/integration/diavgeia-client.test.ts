@@ -115,6 +115,10 @@ describe('Diavgeia client: date windows', () => {
     await expect(
       client.searchDecisions({ org: ORG, from: '2024-02-30', to: '2024-03-01' }),
     ).rejects.toThrow(/2024-02-30/);
+    // `Date.parse` takes 2026-02-31 for March 3rd; the client does not.
+    await expect(
+      client.searchDecisions({ org: ORG, from: '2026-02-01', to: '2026-02-31' }),
+    ).rejects.toThrow(/2026-02-31/);
     expect(server.requests).toHaveLength(0);
   });
 });

@@ -14,6 +14,7 @@ import {
   postForm,
   signIn,
   validRegistration,
+  withoutPerResponseValues,
 } from '../helpers/accounts.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -112,23 +113,106 @@ describe('sign-in', () => {
     expect(cheerio.load(wrong.text)('#password').attr('value')).toBe('');
   });
 
-  it('locks an account after 5 failures, with a growing wait, without saying so', async () => {
+  it('locks an account after 5 failures for 1, then 2 minutes, and says until when', async () => {
     const user = await createActiveUser(ctx.db, 'a3');
     const agent = newAgent(ctx.app);
-    for (let i = 0; i < 5; i += 1) await signIn(agent, user.username, 'wrong password here');
-    const locked = await signIn(agent, user.username, user.password);
-    expect(locked.status).toBe(401);
+    now = new Date('2026-07-01T09:00:30Z');
+    for (let i = 0; i < 4; i += 1)
+      expect((await signIn(agent, user.username, 'wrong password here')).status).toBe(401);
+    const fifth = await signIn(agent, user.username, 'wrong password here');
+    expect(fifth.status).toBe(429);
+    // Locked until 09:01:30 UTC: 12:01:30 in Athens (summer time), so "after 12:02".
+    expect(cheerio.load(fifth.text)('#login-error').text()).toContain(
+      'Πάρα πολλές προσπάθειες για αυτό το όνομα χρήστη ή email. Δοκιμάστε ξανά μετά τις 12:02',
+    );
+    // Even the right password waits; and the account is locked whichever of its names is used.
+    expect((await signIn(agent, user.username, user.password)).status).toBe(429);
+    expect((await signIn(agent, 'user.a3@example.gr', user.password)).status).toBe(429);
     expect(
       await ctx.db('audit_log').where({ user_id: user.id, action: 'auth.locked' }).first(),
     ).toBeTruthy();
-    now = new Date(now.getTime() + 61_000);
+    now = new Date('2026-07-01T09:01:31Z');
+    const sixth = await signIn(agent, user.username, 'wrong password again');
+    expect(cheerio.load(sixth.text)('#login-error').text()).toContain('μετά τις 12:04');
+    now = new Date('2026-07-01T09:03:32Z');
     expect((await signIn(agent, user.username, user.password)).status).toBe(303);
-    // A 6th failure after the lock waits twice as long.
-    const row = (await ctx.db('users').where({ id: user.id }).first('failed_logins')) as {
-      failed_logins: number;
-    };
-    expect(row.failed_logins).toBe(0);
+    expect(
+      await ctx
+        .db('sign_in_failures')
+        .where({ key: `account:${user.id}` })
+        .first(),
+    ).toBe(undefined);
     now = new Date();
+  });
+
+  it('counts failures per name, trimmed and case-folded, whether or not an account has it', async () => {
+    now = new Date('2026-01-15T10:00:10Z');
+    const agent = newAgent(ctx.app);
+    for (const name of [' Nobody.Here', 'NOBODY.HERE ', 'nobody.here', 'Nobody.here'])
+      expect((await signIn(agent, name, 'some password')).status).toBe(401);
+    const locked = await signIn(newAgent(ctx.app), 'nobody.HERE', 'some password');
+    expect(locked.status).toBe(429);
+    // Winter: Athens is UTC+2. Locked until 10:01:10 UTC, 12:01:10 in Athens.
+    expect(cheerio.load(locked.text)('#login-error').text()).toContain('μετά τις 12:02');
+    const english = newAgent(ctx.app);
+    await english.get('/login?lang=en');
+    const inEnglish = await signIn(english, 'nobody.here', 'some password');
+    expect(cheerio.load(inEnglish.text)('#login-error').text()).toContain(
+      'Too many attempts for this username or email. Try again after 12:02',
+    );
+    const row = (await ctx.db('sign_in_failures').where({ key: 'name:nobody.here' }).first()) as {
+      failures: number;
+    };
+    expect(row.failures).toBe(5);
+    now = new Date();
+  });
+
+  it('answers a locked name with the same page, byte for byte, whether or not an account has it', async () => {
+    const lockedPage = async (lang: string) => {
+      now = new Date('2026-03-02T08:00:00Z');
+      await ctx.db('sign_in_failures').delete();
+      const agent = newAgent(ctx.app);
+      await agent.get(`/login?lang=${lang}`);
+      for (let i = 0; i < 5; i += 1) await signIn(agent, 'Eleni.K', 'not her password');
+      const res = await signIn(agent, 'Eleni.K', 'not her password');
+      expect(res.status).toBe(429);
+      return withoutPerResponseValues(res.text);
+    };
+    for (const lang of ['el', 'en']) {
+      await ctx.db('users').where({ username: 'eleni.k' }).delete();
+      const nobody = await lockedPage(lang);
+      await createActiveUser(ctx.db, 'x', { username: 'eleni.k', email: 'eleni.k@example.gr' });
+      const someone = await lockedPage(lang);
+      expect(someone).toBe(nobody);
+      expect(cheerio.load(someone)('#login-error').text()).toContain('10:01');
+    }
+    now = new Date();
+  });
+
+  it('sends staff to the back office and citizens to the hub, unless a return path was given', async () => {
+    const clerk = await createActiveUser(ctx.db, 's1', { roles: ['clerk'] });
+    const citizen = await createActiveUser(ctx.db, 's2');
+    const staffAgent = newAgent(ctx.app);
+    expect((await signIn(staffAgent, clerk.username, clerk.password)).headers.location).toBe(
+      '/staff',
+    );
+    expect((await staffAgent.get('/login')).headers.location).toBe('/staff');
+    const citizenAgent = newAgent(ctx.app);
+    expect((await signIn(citizenAgent, citizen.username, citizen.password)).headers.location).toBe(
+      '/',
+    );
+    expect((await citizenAgent.get('/login')).headers.location).toBe('/');
+    const returning = newAgent(ctx.app);
+    await returning.get('/login?next=%2Fclerk-page');
+    expect((await signIn(returning, clerk.username, clerk.password)).headers.location).toBe(
+      '/clerk-page',
+    );
+    // Their own account page offers staff no phone PIN or identity check, and asks 14 characters.
+    const $ = cheerio.load((await staffAgent.get('/account')).text);
+    expect($('form[action="/account/pin"]').length).toBe(0);
+    expect($('#identity-check').length).toBe(0);
+    expect($('#password-hint').text()).toContain('14');
+    expect($('main').text()).not.toContain('Τουλάχιστον 10');
   });
 
   it('limits sign-in attempts per address, in the database', async () => {
@@ -192,11 +276,14 @@ describe('password reset', () => {
     const asked = await postForm(agent, '/password-reset', '/password-reset', {
       email: 'user.r1@example.gr',
     });
-    expect(cheerio.load(asked.text)('h1').text()).toBe('Ελέγξτε το email σας');
+    expect(asked.status).toBe(303);
+    const sent = await agent.get(asked.headers.location!);
+    expect(cheerio.load(sent.text)('h1').text()).toBe('Ελέγξτε το email σας');
     const unknown = await postForm(newAgent(ctx.app), '/password-reset', '/password-reset', {
       email: 'ghost@example.gr',
     });
-    expect(cheerio.load(unknown.text)('main').text()).toBe(cheerio.load(asked.text)('main').text());
+    expect(unknown.status).toBe(303);
+    expect(unknown.headers.location).toBe(asked.headers.location);
     const mails = await drainMail(ctx.deps);
     expect(mails.map((m) => m.to)).toEqual(['user.r1@example.gr']);
     const path = linkIn(mails[0]!, '/password-reset');
@@ -268,6 +355,16 @@ describe('access levels', () => {
     ).not.toContain('Χρειάζεται ταυτοπροσωπία στο γραφείο του Δήμου');
   });
 
+  it('tells a newcomer on the register page which mounted services need an account', async () => {
+    const $ = cheerio.load((await newAgent(ctx.app).get('/register')).text);
+    const listed = $('main .govuk-list--bullet li')
+      .map((_i, li) => $(li).text())
+      .get();
+    expect(listed).toEqual([
+      'Αποφάσεις Δημοτικού Συμβουλίου (χρειάζεται και ταυτοπροσωπία στο γραφείο του Δήμου)',
+    ]);
+  });
+
   it('keeps staff pages to staff', async () => {
     const citizen = await createActiveUser(ctx.db, 'g3');
     const clerk = await createActiveUser(ctx.db, 'g4', { roles: ['clerk'] });
@@ -294,5 +391,20 @@ describe('housekeeping', () => {
       .whereIn('key', ['login:ip:old', 'login:ip:new'])
       .pluck('key')) as string[];
     expect(keys).toEqual(['login:ip:new']);
+  });
+
+  it('forgets sign-in failures a day after the last one, for every kind of key alike', async () => {
+    const { pruneRateLimits } = await import('../../src/lib/rate-limit.ts');
+    await ctx.db('sign_in_failures').insert([
+      { key: 'name:old', failures: 7, last_failed_at: new Date(Date.now() - 2 * 86_400_000) },
+      { key: 'account:999999', failures: 7, last_failed_at: new Date(Date.now() - 2 * 86_400_000) },
+      { key: 'name:new', failures: 2, last_failed_at: new Date() },
+    ]);
+    await pruneRateLimits(ctx.db, { now: () => new Date() });
+    const keys = (await ctx
+      .db('sign_in_failures')
+      .whereIn('key', ['name:old', 'account:999999', 'name:new'])
+      .pluck('key')) as string[];
+    expect(keys).toEqual(['name:new']);
   });
 });

@@ -66,7 +66,7 @@ describe('staff administration', () => {
     ).toBe(303);
     expect((await agent.get(path)).status).toBe(410);
     const signedIn = await signIn(agent, 'katerina.editor', STAFF_PASSWORD);
-    expect(signedIn.headers.location).toBe('/account');
+    expect(signedIn.headers.location).toBe('/staff');
     expect((await agent.get('/staff/decisions')).status).toBe(200);
     expect((await agent.get('/staff/citizens')).status).toBe(403);
     const cookie = ([] as string[])
@@ -186,8 +186,13 @@ describe('staff administration', () => {
     );
     expect(invited('tbody tr').length).toBe(1);
     expect(invited('tbody tr td').eq(1).text()).toContain('Πρόσκληση προσωπικού');
-    const future = cheerio.load((await admin.get('/staff/audit?from=2999-01-01')).text);
+    const future = cheerio.load(
+      (await admin.get('/staff/audit?from-day=1&from-month=1&from-year=2999')).text,
+    );
     expect(future('tbody tr').length).toBe(0);
-    expect((await admin.get('/staff/audit?from=abc&action=nope&page=-4')).status).toBe(200);
+    expect((await admin.get('/staff/audit?action=nope&page=-4')).status).toBe(200);
+    const notADate = await admin.get('/staff/audit?from-day=abc&from-month=1&from-year=2026');
+    expect(notADate.status).toBe(400);
+    expect(cheerio.load(notADate.text)('#from-error').text()).toContain('Από');
   });
 });

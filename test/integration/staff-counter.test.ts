@@ -100,6 +100,11 @@ describe('the in-person identity check', () => {
     );
     expect(ok.status).toBe(303);
     const record = cheerio.load((await clerk.get(page)).text);
+    // The confirmation says only what exists: no e-service here needs the check yet.
+    const notice = record('.govuk-notification-banner').text();
+    expect(notice).toContain('Η ταυτοπροσωπία καταχωρίστηκε');
+    expect(notice).toContain('καμία ηλεκτρονική υπηρεσία δεν τη χρειάζεται');
+    expect(notice).not.toMatch(/Δημοτικός Φόρος|Πιστοποιητικά/);
     expect(record('.app-document-number').text()).toBe('ΑΚ••••56');
     expect(record('main').text()).not.toContain('ΑΚ123456');
     expect(JSON.stringify(await ctx.db('identity_checks').select())).not.toContain('ΑΚ123456');
@@ -108,7 +113,8 @@ describe('the in-person identity check', () => {
       .toBe('tax content');
     const [mail] = await drainMail(ctx.deps);
     expect(mail!.to).toBe('user.v1@example.gr');
-    expect(mail!.text).toContain('Πιστοποιητικά');
+    expect(mail!.text).toContain('επιβεβαίωσε την ταυτότητά σας');
+    expect(mail!.text).not.toMatch(/Δημοτικός Φόρος|Πιστοποιητικά/);
     const audit = (await ctx
       .db('audit_log')
       .where({ action: 'identity.verified', user_id: citizen.id })

@@ -51,10 +51,17 @@ afterAll(async () => {
 
 const csrf = csrfFrom;
 
+/** GOV.UK's date input: a date as its three fields. */
+const dateFields = (name: string, day: string, month: string, year: string) => ({
+  [`${name}-day`]: day,
+  [`${name}-month`]: month,
+  [`${name}-year`]: year,
+});
+
 const fields = (extra: Record<string, string> = {}) => ({
   number: '7',
   year: '2026',
-  meeting_date: '2026-03-02',
+  ...dateFields('meeting_date', '2', '3', '2026'),
   category: 'oikonomika',
   subject: 'Έγκριση αναμόρφωσης προϋπολογισμού',
   summary: 'Αναμόρφωση του προϋπολογισμού για νέες πιστώσεις.',
@@ -128,7 +135,10 @@ describe('editors publish council decisions', () => {
     const document = await request(ctx.app).get(`/decisions/${id}/document`).buffer(true);
     expect(document.headers['content-type']).toBe('application/pdf');
     const token2 = await csrf(editor, `/staff/decisions/${id}`);
-    await editor.post(`/staff/decisions/${id}/unpublish`).type('form').send({ _csrf: token2 });
+    await editor
+      .post(`/staff/decisions/${id}/unpublish`)
+      .type('form')
+      .send({ _csrf: token2, confirm: 'yes' });
     expect((await request(ctx.app).get(`/decisions/${id}`)).status).toBe(404);
   });
 
@@ -193,7 +203,7 @@ describe('editors publish council decisions', () => {
   it('checks number, date and ADA with messages at the fields; a duplicate number or ADA too', async () => {
     const bad = await submit(
       '/staff/decisions/new',
-      fields({ number: '-3', meeting_date: '2026-02-30', ada: 'ABC' }),
+      fields({ number: '-3', ...dateFields('meeting_date', '30', '2', '2026'), ada: 'ABC' }),
     );
     const $ = cheerio.load(bad.text);
     expect(bad.status).toBe(400);
@@ -222,13 +232,18 @@ describe('editors publish council decisions', () => {
   });
 });
 
+const importRange = {
+  ...dateFields('from', '1', '2', '2026'),
+  ...dateFields('to', '28', '2', '2026'),
+};
+
 describe('import from Diavgeia', () => {
   it("creates drafts of the organisation's decisions, once", async () => {
     const token = await csrf(editor, '/staff/decisions/import');
     const res = await editor
       .post('/staff/decisions/import')
       .type('form')
-      .send({ _csrf: token, org: '6102', from: '2026-02-01', to: '2026-02-28' });
+      .send({ _csrf: token, org: '6102', ...importRange });
     expect(res.status).toBe(200);
     expect(cheerio.load(res.text)('.govuk-inset-text').text()).toContain('2');
     const drafts = (await ctx
@@ -245,7 +260,7 @@ describe('import from Diavgeia', () => {
     const again = await editor
       .post('/staff/decisions/import')
       .type('form')
-      .send({ _csrf: token, org: '6102', from: '2026-02-01', to: '2026-02-28' });
+      .send({ _csrf: token, org: '6102', ...importRange });
     expect(cheerio.load(again.text)('.govuk-inset-text').text()).toMatch(/0 .*2/);
     // A draft without number and category cannot be published.
     const id = (
@@ -266,7 +281,7 @@ describe('import from Diavgeia', () => {
       const res = await agent
         .post('/staff/decisions/import')
         .type('form')
-        .send({ _csrf: token, org: '6102', from: '2026-02-01', to: '2026-02-28' });
+        .send({ _csrf: token, org: '6102', ...importRange });
       expect(res.status).toBe(400);
       expect(cheerio.load(res.text)('#org-error').text()).toContain('Διαύγεια');
     } finally {

@@ -10,6 +10,13 @@ import type { createProfileService } from './profile.service.ts';
 
 type ProfileService = ReturnType<typeof createProfileService>;
 
+declare module 'express-session' {
+  interface SessionData {
+    /** A PIN just set, for the one page that shows it. */
+    newPin?: string;
+  }
+}
+
 /** /account: the citizen's details, what they can use, and the forms to change PIN, phone, email and password. */
 export function createAccountRouter(
   profile: ProfileService,
@@ -29,6 +36,7 @@ export function createAccountRouter(
     status = 200,
   ) => {
     const user = req.user!;
+    const staff = user.roles.length > 0;
     res.status(status).render('accounts/account', {
       pageTitle: req.t('accounts.account.title'),
       account: {
@@ -38,7 +46,10 @@ export function createAccountRouter(
         phone: user.phone_e164 ? formatPhone(user.phone_e164) : '',
         verified: Boolean(user.identity_verified_at),
         roles: user.roles,
+        staff,
       },
+      // The in-person check is mentioned only while a mounted service asks for it, and never to staff.
+      showIdentity: !staff && hubEntries.some((entry) => entry.access === 'verified'),
       services: serviceStates(req, hubEntries, user),
       values: extra.values ?? {},
       newPin: extra.newPin,
@@ -53,9 +64,20 @@ export function createAccountRouter(
 
   router.get('/account', requireCitizen, (req, res) => renderAccount(req, res));
 
+  // Post/redirect/get, so that a form sent twice makes one PIN: the session holds the new PIN
+  // only until the page after the redirect shows it, once.
   router.post('/account/pin', requireCitizen, async (req, res) => {
-    const pin = await profile.newPin(req.user!, auditContext(req));
-    // Shown once, on this response only (not stored anywhere readable).
+    req.session.newPin = await profile.newPin(req.user!, auditContext(req));
+    res.redirect(303, '/account/pin');
+  });
+
+  router.get('/account/pin', requireCitizen, (req, res) => {
+    const pin = req.session.newPin;
+    if (!pin) {
+      res.redirect(303, '/account');
+      return;
+    }
+    delete req.session.newPin;
     res.set('Cache-Control', 'no-store');
     renderAccount(req, res, { newPin: pin });
   });

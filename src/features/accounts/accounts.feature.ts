@@ -13,7 +13,7 @@ export function createAccountsRouter(deps: Deps, hubEntries: readonly HubEntry[]
   const accounts = createAccountsService(deps);
   const profile = createProfileService(deps, accounts);
   const router = Router();
-  router.use(createRegistrationRouter(accounts));
+  router.use(createRegistrationRouter(accounts, hubEntries));
   router.use(createSignInRouter(accounts, deps.db, () => deps.clock.now()));
   router.use(createPasswordResetRouter(accounts));
   router.use(createAccountRouter(profile, hubEntries));

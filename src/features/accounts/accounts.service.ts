@@ -7,7 +7,14 @@ import {
   passwordProblem,
   verifySecret,
 } from '../../lib/passwords.ts';
-import { hitRateLimit, RATE_LIMITS } from '../../lib/rate-limit.ts';
+import {
+  clearFailures,
+  hitRateLimit,
+  lockedUntil,
+  RATE_LIMITS,
+  recordFailure,
+  SIGN_IN_LOCK,
+} from '../../lib/rate-limit.ts';
 import { newPin } from '../../lib/tokens.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import { renderEmail } from '../mail/emails.ts';
@@ -22,6 +29,7 @@ import {
   findUserByLogin,
   insertUser,
   isUniqueViolation,
+  normaliseLogin,
   phoneTakenByActive,
   updateUser,
   usernameTaken,
@@ -32,13 +40,18 @@ const HOUR = 3600 * 1000;
 export const ACTIVATION_TTL_MS = 48 * HOUR;
 export const RESET_TTL_MS = HOUR;
 export const EMAIL_CHANGE_TTL_MS = 48 * HOUR;
-const FREE_ATTEMPTS = 5;
-const MAX_LOCK_MINUTES = 60;
+
+/** The sign-in lock's keys: the submitted name, trimmed and case-folded, and the account it found. */
+function signInKeys(login: string, user?: UserRow): string[] {
+  const name = `name:${normaliseLogin(login)}`;
+  return user ? [name, `account:${user.id}`] : [name];
+}
 
 export type SignInResult =
   | { outcome: 'ok'; user: UserRow }
   | { outcome: 'pending'; user: UserRow }
   | { outcome: 'failed' }
+  | { outcome: 'locked'; until: Date }
   | { outcome: 'throttled' };
 
 export class RateLimitedError extends Error {}
@@ -164,54 +177,46 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       });
     },
 
-    /** Checks a sign-in. Wrong passwords count towards a growing lock; none of the answers says whether the account exists. */
+    /**
+     * Checks a sign-in. Failures are counted per submitted name (whether or not an account has it)
+     * and per account; past the limit both lock for a growing time, and the answer (the same for
+     * a name nobody has) says until when. Nothing in any answer says whether the account exists.
+     */
     async signIn(login: string, password: string, context: AuditContext): Promise<SignInResult> {
       if (!(await hitRateLimit(db, clock, RATE_LIMITS.loginPerIp, context.ip ?? 'unknown')))
         return { outcome: 'throttled' };
-      const user = login.trim() ? await findUserByLogin(db, login) : undefined;
-      if (!user) {
-        await verifySecret(await dummyPasswordHash(), password);
-        await recordAudit(db, { action: 'auth.failed', details: { reason: 'unknown' } }, context);
-        return { outcome: 'failed' };
-      }
-      const now = clock.now();
-      if (user.locked_until && user.locked_until > now) {
+      const user = await findUserByLogin(db, login);
+      const keys = signInKeys(login, user);
+      const lockedAt = await lockedUntil(db, clock, keys);
+      if (lockedAt) {
         await recordAudit(
           db,
-          { action: 'auth.failed', userId: user.id, details: { reason: 'locked' } },
+          { action: 'auth.failed', userId: user?.id, details: { reason: 'locked' } },
           context,
         );
-        return { outcome: 'failed' };
+        return { outcome: 'locked', until: lockedAt };
       }
-      if (!(await verifySecret(user.password_hash, password)) || user.status === 'disabled') {
-        const failures = user.failed_logins + 1;
-        const lockMinutes =
-          failures >= FREE_ATTEMPTS
-            ? Math.min(MAX_LOCK_MINUTES, 2 ** (failures - FREE_ATTEMPTS))
-            : 0;
-        await updateUser(db, user.id, {
-          failed_logins: failures,
-          locked_until: lockMinutes ? new Date(now.getTime() + lockMinutes * 60_000) : null,
-        });
+      const passwordRight = await verifySecret(
+        user?.password_hash ?? (await dummyPasswordHash()),
+        password,
+      );
+      if (!user || !passwordRight || user.status === 'disabled') {
+        const until = await recordFailure(db, clock, SIGN_IN_LOCK, keys);
+        const reason = !user ? 'unknown' : user.status === 'disabled' ? 'disabled' : 'password';
         await recordAudit(
           db,
-          {
-            action: 'auth.failed',
-            userId: user.id,
-            details: { reason: user.status === 'disabled' ? 'disabled' : 'password', failures },
-          },
+          { action: 'auth.failed', userId: user?.id, details: { reason } },
           context,
         );
-        if (lockMinutes)
+        if (until && user)
           await recordAudit(
             db,
-            { action: 'auth.locked', userId: user.id, details: { minutes: lockMinutes } },
+            { action: 'auth.locked', userId: user.id, details: { until } },
             context,
           );
-        return { outcome: 'failed' };
+        return until ? { outcome: 'locked', until } : { outcome: 'failed' };
       }
-      if (user.failed_logins || user.locked_until)
-        await updateUser(db, user.id, { failed_logins: 0, locked_until: null });
+      await clearFailures(db, keys);
       if (user.status === 'pending') return { outcome: 'pending', user };
       await recordAudit(db, { action: 'auth.signed_in', userId: user.id }, context);
       return { outcome: 'ok', user };
@@ -267,11 +272,9 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
         const locked = await findToken(trx, token, 'password_reset', clock.now(), true);
         if (locked.state !== 'valid') return false;
         await markTokenUsed(trx, locked.token.id);
-        await updateUser(trx, user.id, {
-          password_hash: hash,
-          failed_logins: 0,
-          locked_until: null,
-        });
+        await updateUser(trx, user.id, { password_hash: hash });
+        // A new password also lifts the lock on the account and on both of its names.
+        await clearFailures(trx, signInKeys(user.username, user).concat(signInKeys(user.email)));
         await deleteSessionsOf(trx, user.id);
         await recordAudit(trx, { action: 'account.password_reset', userId: user.id }, context);
         await deps.mail.enqueue(

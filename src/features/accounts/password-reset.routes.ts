@@ -56,6 +56,12 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
       renderRequest(req, res, email, [{ field: 'email', key: 'accounts.errors.tooMany' }], 429);
       return;
     }
+    // Post/redirect/get: the same form sent twice sends one email (see once-only-submission.ts).
+    res.redirect(303, '/password-reset/sent');
+  });
+
+  // Before '/password-reset/:token': 'sent' is not a token.
+  router.get('/password-reset/sent', (req, res) => {
     res.render('accounts/password-reset-sent', { pageTitle: req.t('accounts.reset.sentTitle') });
   });
 

@@ -3,6 +3,8 @@ import { auditContext } from '../audit/audit.repository.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { registrationSchema, validate, emailSchema } from './accounts.schemas.ts';
 import { RateLimitedError, type AccountsService } from './accounts.service.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
+import { serviceStates } from '../hub/service-states.ts';
 
 const FIELDS = [
   'fullName',
@@ -15,7 +17,10 @@ const FIELDS = [
 ] as const;
 
 /** /register, /activate/<token> and the resend form. */
-export function createRegistrationRouter(accounts: AccountsService): Router {
+export function createRegistrationRouter(
+  accounts: AccountsService,
+  hubEntries: readonly HubEntry[],
+): Router {
   const router = Router();
 
   const renderForm = (
@@ -27,6 +32,8 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
   ) => {
     res.status(status).render('accounts/register', {
       pageTitle: req.t('accounts.register.title'),
+      // What an account opens: only the services that are mounted, never ones still to come.
+      services: serviceStates(req, hubEntries, null),
       values: { ...values, password: '', passwordConfirm: '' },
       ...presentErrors(req, errors),
     });
@@ -104,6 +111,11 @@ export function createRegistrationRouter(accounts: AccountsService): Router {
       });
       return;
     }
+    // Post/redirect/get: the same form sent twice sends one email (see once-only-submission.ts).
+    res.redirect(303, '/activate/resend/sent');
+  });
+
+  router.get('/activate/resend/sent', (req, res) => {
     res.render('accounts/check-email', {
       pageTitle: req.t('accounts.register.checkEmailTitle'),
       email: '',

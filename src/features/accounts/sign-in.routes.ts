@@ -1,10 +1,26 @@
 import { Router, type Request, type Response } from 'express';
 import { promisify } from 'node:util';
-import { formFields, presentErrors, safeReturnPath } from '../../lib/form.ts';
+import { formFields, presentErrors, safeReturnPath, type FieldErrorLike } from '../../lib/form.ts';
 import { SESSION_COOKIE, STAFF_IDLE_MS } from '../../middleware/session.ts';
 import { auditContext, recordAudit } from '../audit/audit.repository.ts';
 import type { Db } from '../../db/knex.ts';
 import type { AccountsService } from './accounts.service.ts';
+import type { UserRow } from './users.repository.ts';
+
+/** Where a sign-in lands without a return path: staff at the back office, citizens at the hub. */
+const homeOf = (user: UserRow) => (user.roles.length ? '/staff' : '/');
+
+const ATHENS_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Athens',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** HH:MM in Athens, rounded up to the minute, so that at that time the lock is over. */
+export function athensTime(date: Date): string {
+  return ATHENS_TIME.format(new Date(Math.ceil(date.getTime() / 60_000) * 60_000));
+}
 
 /** /login and /logout. Sessions are regenerated at sign-in (passport) and destroyed at sign-out. */
 export function createSignInRouter(accounts: AccountsService, db: Db, now: () => Date): Router {
@@ -14,20 +30,20 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
     req: Request,
     res: Response,
     login: string,
-    errorKey?: string,
+    error?: Omit<FieldErrorLike, 'field'>,
     status = 200,
   ) => {
     res.status(status).render('accounts/login', {
       pageTitle: req.t('accounts.login.title'),
       values: { login },
       expired: req.query.expired === '1',
-      ...presentErrors(req, errorKey ? [{ field: 'login', key: errorKey }] : []),
+      ...presentErrors(req, error ? [{ field: 'login', ...error }] : []),
     });
   };
 
   router.get('/login', (req, res) => {
     if (req.user) {
-      res.redirect(303, '/account');
+      res.redirect(303, homeOf(req.user));
       return;
     }
     const next = safeReturnPath(req.query.next);
@@ -38,18 +54,21 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
   router.post('/login', async (req, res) => {
     const { login, password } = formFields(req.body, ['login', 'password']);
     if (!login.trim() || !password) {
-      renderLogin(req, res, login, 'accounts.errors.loginRequired', 400);
+      renderLogin(req, res, login, { key: 'accounts.errors.loginRequired' }, 400);
       return;
     }
     const result = await accounts.signIn(login, password, auditContext(req));
-    if (result.outcome === 'failed' || result.outcome === 'throttled') {
-      renderLogin(
-        req,
-        res,
-        login,
-        'accounts.errors.loginFailed',
-        result.outcome === 'throttled' ? 429 : 401,
-      );
+    if (result.outcome === 'failed') {
+      renderLogin(req, res, login, { key: 'accounts.errors.loginFailed' }, 401);
+      return;
+    }
+    if (result.outcome === 'locked') {
+      const time = athensTime(result.until);
+      renderLogin(req, res, login, { key: 'accounts.errors.loginLocked', params: { time } }, 429);
+      return;
+    }
+    if (result.outcome === 'throttled') {
+      renderLogin(req, res, login, { key: 'accounts.errors.tooMany' }, 429);
       return;
     }
     if (result.outcome === 'pending') {
@@ -69,7 +88,7 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
       key: 'accounts.login.welcome',
       params: { name: result.user.full_name },
     };
-    res.redirect(303, returnTo ?? (result.user.roles.length ? '/account' : '/'));
+    res.redirect(303, returnTo ?? homeOf(result.user));
   });
 
   router.post('/logout', async (req, res) => {

@@ -16,8 +16,6 @@ export interface UserRow {
   identity_verified_at: Date | null;
   afm: string | null;
   lang: 'el' | 'en';
-  failed_logins: number;
-  locked_until: Date | null;
   activated_at: Date | null;
   created_at: Date;
 }
@@ -37,9 +35,15 @@ export async function findUserById(conn: Conn, id: number): Promise<UserRow | un
   return (await conn('users').where({ id }).first()) as UserRow | undefined;
 }
 
+/** What people type to sign in, as it is compared and counted: trimmed, case-folded. */
+export function normaliseLogin(login: string): string {
+  return login.normalize('NFC').trim().toLowerCase();
+}
+
 /** By username or email, case-insensitively: people sign in with either. */
 export async function findUserByLogin(conn: Conn, login: string): Promise<UserRow | undefined> {
-  const value = login.trim().toLowerCase();
+  const value = normaliseLogin(login);
+  if (!value) return undefined;
   return (await conn('users')
     .whereRaw('lower(username) = ?', [value])
     .orWhereRaw('lower(email) = ?', [value])

@@ -109,7 +109,8 @@ export async function searchPublishedDecisions(
     .from(ranked.as('r'))
     .join('decisions as d', 'd.id', 'r.id')
     .join('decision_categories as c', 'c.id', 'd.category_id')
-    .select(COLUMNS, 'r.total_matches')
+    // One array: knex's select(array, column) silently drops the second argument.
+    .select([...COLUMNS, 'r.total_matches'])
     .select(
       conn.raw(`ts_headline('${TS_CONFIG}', d.subject, ${query}, ?) AS subject_headline`, [
         filters.q,

@@ -1,6 +1,7 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
+import { isEmptyDate } from '../../lib/dates.ts';
 import { escapeHtml, formatDate, highlight, truncate } from '../../lib/format.ts';
 import { idParam } from '../../lib/params.ts';
 import type { Feature } from '../hub/hub-entry.ts';
@@ -11,18 +12,20 @@ import {
   type DecisionListRow,
   type DecisionRow,
 } from './decisions.repository.ts';
-import { parseDecisionQuery } from './decisions.schemas.ts';
-import { createDecisionsService } from './decisions.service.ts';
+import { filterParams, parseDecisionQuery } from './decisions.schemas.ts';
+import { createDecisionsService, PAGE_SIZE } from './decisions.service.ts';
 
 const FEED_SIZE = 50;
 
-function listQueryString(values: Record<string, string>, page?: number): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value) params.set(key, value);
-  if (page && page > 1) params.set('page', String(page));
-  const text = params.toString();
+function queryString(params: [string, string][], page?: number): string {
+  const search = new URLSearchParams(params);
+  if (page && page > 1) search.set('page', String(page));
+  const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/** The feed in the reader's language: a feed reader has no language cookie. */
+const feedPath = (lang: string) => `/decisions/feed.atom${lang === 'en' ? '?lang=en' : ''}`;
 
 export function createDecisionsFeature(deps: Deps): Feature {
   const service = createDecisionsService(deps.db, deps.contentCache);
@@ -57,14 +60,20 @@ export function createDecisionsFeature(deps: Deps): Feature {
       () => Promise.resolve(result.rows.map((row) => present(row, req))),
     );
     const errors = parsed.errors.map((e) => ({
-      href: `#${e.field}`,
-      text: req.t(e.key, e.params),
+      href: e.href,
+      text: req.t(e.key, { ...e.params, ...(e.labelKey ? { field: req.t(e.labelKey) } : {}) }),
       field: e.field,
     }));
-    const filtered = Object.values(parsed.values).some(Boolean);
+    const { values, filters } = parsed;
+    const anyTyped = [values.q, values.year, values.category, values.from, values.to].some(
+      (value) => (typeof value === 'string' ? value : !isEmptyDate(value)),
+    );
+    const activeFilters = [filters.year, filters.category, filters.from, filters.to].filter(
+      Boolean,
+    ).length;
     res.render('decisions/list', {
       pageTitle: req.t('decisions.title'),
-      values: parsed.values,
+      values,
       errors,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
       categories: categories.map((c) => ({
@@ -77,12 +86,17 @@ export function createDecisionsFeature(deps: Deps): Feature {
       capped: result.capped,
       page: result.page,
       pages: result.pages,
+      firstNumber: (result.page - 1) * PAGE_SIZE + 1,
       pageNotice: result.pageOutOfRange
         ? req.t(result.capped ? 'decisions.errors.pageTooDeep' : 'decisions.errors.page')
         : '',
-      filtered,
-      pageHref: (page: number) => `/decisions${listQueryString(parsed.values, page)}`,
-      feedUrl: '/decisions/feed.atom',
+      filtered: anyTyped,
+      activeFilters,
+      // Each form carries what the other one applies, so searching keeps the filters and back.
+      searchHidden: filterParams(filters, { except: 'q' }),
+      filtersHidden: filterParams(filters, { except: 'filters' }),
+      pageHref: (page: number) => `/decisions${queryString(filterParams(filters), page)}`,
+      feedUrl: feedPath(req.lang),
     });
   });
 
@@ -92,6 +106,7 @@ export function createDecisionsFeature(deps: Deps): Feature {
     res.send(
       renderDecisionsFeed(latest, {
         baseUrl: deps.config.baseUrl,
+        lang: req.lang,
         title: req.t('decisions.feedTitle', {
           name:
             req.lang === 'en' ? deps.config.MUNICIPALITY_NAME_EN : deps.config.MUNICIPALITY_NAME_EL,
@@ -118,15 +133,28 @@ export function createDecisionsFeature(deps: Deps): Feature {
     });
   });
 
-  router.get('/decisions/:id/document', async (req: Request, res: Response) => {
+  router.get('/decisions/:id/document', async (req: Request, res: Response, next: NextFunction) => {
     const { decision } = await service.current().detail(idParam(req));
-    if (!decision.document_file || !(await deps.documents.exists(decision.document_file)))
-      throw new NotFoundError();
+    if (!decision.document_file) throw new NotFoundError();
     const filename = `apofasi-${decision.number}-${decision.year}.pdf`;
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
-    res.setHeader('Cache-Control', 'public, max-age=3600');
-    res.sendFile(deps.documents.pathOf(decision.document_file));
+    // `headers` are set only once the file has been found; a missing file leaves none behind.
+    // The upload folder may sit under a dot-folder (the default `.data/uploads`): the stored
+    // name is generated (never typed), so allowing dot-folders exposes nothing.
+    res.sendFile(
+      deps.documents.pathOf(decision.document_file),
+      {
+        dotfiles: 'allow',
+        headers: {
+          'Content-Type': 'application/pdf',
+          'Content-Disposition': `inline; filename="${filename}"`,
+          'Cache-Control': 'public, max-age=3600',
+        },
+      },
+      (err?: Error & { status?: number; code?: string }) => {
+        if (!err || res.headersSent) return;
+        next(err.status === 404 || err.code === 'ENOENT' ? new NotFoundError() : err);
+      },
+    );
   });
 
   return {

@@ -1,11 +1,13 @@
 import { Router, type RequestHandler } from 'express';
 import type { Deps } from '../../deps.ts';
-import { createAuditLogRouter, createStaffUsersRouter } from './admin/admin.routes.ts';
+import { createStaffUsersRouter } from './admin/admin.routes.ts';
+import { createAuditLogRouter } from './admin/audit-log.routes.ts';
 import { createCounterRouter } from './citizens/counter.routes.ts';
 import { createContentEditorRouter } from './content/content-editor.routes.ts';
 import { BENEFITS, HEALTH } from './content/content-types.ts';
 import { createDecisionsEditorRouter } from './decisions/decisions-editor.routes.ts';
 import { hasRole, requireStaff } from '../../middleware/auth.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
 import type { StaffSection } from './staff-access.ts';
 
 /** Upload routes: the only places a multipart form is accepted (CSRF is checked after parsing). */
@@ -17,7 +19,12 @@ export const STAFF_UPLOAD_PATHS = /^\/staff\/decisions\/(new|\d+)$/;
  */
 export function createStaffArea(
   deps: Deps,
-  options: { protectUpload: RequestHandler; extraSections?: StaffSection[] },
+  options: {
+    protectUpload: RequestHandler;
+    /** The e-services offered, so the clerk is told which ones an identity check opens. */
+    hubEntries?: readonly HubEntry[];
+    extraSections?: StaffSection[];
+  },
 ): { router: Router; sections: StaffSection[] } {
   const sections: StaffSection[] = [
     {
@@ -42,7 +49,7 @@ export function createStaffArea(
       prefix: '/citizens',
       role: 'clerk',
       navKey: 'staff.nav.citizens',
-      router: createCounterRouter(deps),
+      router: createCounterRouter(deps, options.hubEntries ?? []),
     },
     {
       prefix: '/users',
@@ -61,6 +68,8 @@ export function createStaffArea(
   const router = Router();
   router.use(...requireStaff);
   router.use((req, res, next) => {
+    // The layout puts the staff navigation above the breadcrumbs and the error summary.
+    res.locals.staffArea = true;
     const roles = req.user?.roles ?? [];
     res.locals.staffNav = sections
       .filter((s) => roles.includes(s.role))

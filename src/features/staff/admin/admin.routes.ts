@@ -3,12 +3,7 @@ import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { idParam } from '../../../lib/params.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
-import {
-  auditContext,
-  auditQuery,
-  AUDIT_ACTIONS,
-  type AuditRow,
-} from '../../audit/audit.repository.ts';
+import { auditContext } from '../../audit/audit.repository.ts';
 import { createAccountsService } from '../../accounts/accounts.service.ts';
 import { findUserById, ROLES, type UserRow } from '../../accounts/users.repository.ts';
 import type { FormError } from '../decisions/decision-form.ts';
@@ -117,60 +112,6 @@ export function createStaffUsersRouter(deps: Deps): Router {
       res.redirect(303, `/staff/users/${id}`);
     });
   }
-  return router;
-}
-
-/** /staff/audit: the audit log with filters (admins only). */
-export function createAuditLogRouter(deps: Deps): Router {
-  const router = Router();
-  const PAGE = 50;
-  router.get('/', async (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const values = {
-      actor: typeof q.actor === 'string' ? q.actor.trim().slice(0, 64) : '',
-      action: typeof q.action === 'string' && AUDIT_ACTIONS.includes(q.action) ? q.action : '',
-      from:
-        typeof q.from === 'string' &&
-        /^\d{4}-\d{2}-\d{2}$/.test(q.from) &&
-        !Number.isNaN(Date.parse(q.from))
-          ? q.from
-          : '',
-      to:
-        typeof q.to === 'string' &&
-        /^\d{4}-\d{2}-\d{2}$/.test(q.to) &&
-        !Number.isNaN(Date.parse(q.to))
-          ? q.to
-          : '',
-    };
-    const page = Math.min(
-      1000,
-      Math.max(1, Number.parseInt(typeof q.page === 'string' ? q.page : '1', 10) || 1),
-    );
-    const query = auditQuery(deps.db);
-    if (values.actor) query.whereRaw('lower(actor.username) = ?', [values.actor.toLowerCase()]);
-    if (values.action) query.where('a.action', values.action);
-    if (values.from) query.where('a.at', '>=', `${values.from}T00:00:00Z`);
-    if (values.to)
-      query.where('a.at', '<', new Date(Date.parse(`${values.to}T00:00:00Z`) + 86_400_000));
-    const rows = (await query
-      .orderBy('a.id', 'desc')
-      .limit(PAGE + 1)
-      .offset((page - 1) * PAGE)) as AuditRow[];
-    const params = (p: number) =>
-      new URLSearchParams({
-        ...Object.fromEntries(Object.entries(values).filter(([, v]) => v)),
-        page: String(p),
-      }).toString();
-    res.render('staff/admin/audit', {
-      pageTitle: req.t('staff.audit.title'),
-      values,
-      actions: AUDIT_ACTIONS,
-      rows: rows.slice(0, PAGE),
-      page,
-      previousHref: page > 1 ? `/staff/audit?${params(page - 1)}` : null,
-      nextHref: rows.length > PAGE ? `/staff/audit?${params(page + 1)}` : null,
-    });
-  });
   return router;
 }
 

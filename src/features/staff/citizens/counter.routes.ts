@@ -6,12 +6,13 @@ import { formatPhone } from '../../../lib/phone.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import { emailSchema, phoneSchema, validate } from '../../accounts/accounts.schemas.ts';
 import { createAccountsService } from '../../accounts/accounts.service.ts';
+import type { HubEntry } from '../../hub/hub-entry.ts';
 import type { FormError } from '../decisions/decision-form.ts';
 import { identityChecksOf, searchCitizens } from './citizens.repository.ts';
 import { createCounterService, DOCUMENT_TYPES } from './counter.service.ts';
 
 /** /staff/citizens: find a citizen, check identity in person, revoke, resend activation, correct contact details. */
-export function createCounterRouter(deps: Deps): Router {
+export function createCounterRouter(deps: Deps, hubEntries: readonly HubEntry[]): Router {
   const counter = createCounterService(deps, createAccountsService(deps));
   const router = Router();
 
@@ -65,7 +66,15 @@ export function createCounterRouter(deps: Deps): Router {
         { ...values, documentNumber: values.documentNumber },
         400,
       );
-    done(req, res, id, 'staff.counter.verified');
+    // Only what the check opens today: the e-services on offer that need it, or that none does yet.
+    const opened = hubEntries.filter((entry) => entry.access === 'verified');
+    req.session.flash = opened.length
+      ? {
+          key: 'staff.counter.verifiedOpens',
+          params: { services: opened.map((entry) => req.t(entry.titleKey)).join(', ') },
+        }
+      : { key: 'staff.counter.verifiedNothingYet' };
+    res.redirect(303, `/staff/citizens/${id}`);
   });
 
   router.post('/:id/revoke', async (req, res) => {

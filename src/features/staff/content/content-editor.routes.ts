@@ -53,7 +53,7 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
       pageTitle: req.t(
         options.id ? `staff.content.${type.key}.editTitle` : `staff.content.${type.key}.newTitle`,
       ),
-      type,
+      contentType: type,
       base,
       id: options.id,
       itemStatus: options.status,
@@ -68,7 +68,7 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
     const rows = await editor.list();
     res.render('staff/content/list', {
       pageTitle: req.t(`staff.content.${type.key}.title`),
-      type,
+      contentType: type,
       base,
       rows: rows.map((r) => ({
         id: r.id,

@@ -4,6 +4,8 @@ export interface ContentField {
   kind: 'text' | 'textarea' | 'markdown';
   localized: boolean;
   required: boolean;
+  /** The input's type for a one-line field (the phone is `tel`); text when absent. */
+  inputType?: 'tel' | 'email' | 'url';
 }
 
 export interface ContentType {
@@ -22,7 +24,8 @@ const f = (
   kind: ContentField['kind'],
   required = true,
   localized = true,
-): ContentField => ({ name, kind, localized, required });
+  inputType?: ContentField['inputType'],
+): ContentField => ({ name, kind, localized, required, ...(inputType ? { inputType } : {}) });
 
 export const BENEFITS: ContentType = {
   key: 'benefits',
@@ -53,7 +56,7 @@ export const HEALTH: ContentType = {
     f('body_md', 'markdown'),
     f('address', 'text'),
     f('hours', 'text'),
-    f('phone', 'text', true, false),
+    f('phone', 'text', true, false, 'tel'),
     f('what_to_bring_md', 'markdown', false),
   ],
   grouping: { column: 'kind', field: 'kind' },

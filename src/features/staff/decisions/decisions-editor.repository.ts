@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Conn } from '../../../db/knex.ts';
 
 export interface EditorDecisionRow {
@@ -37,16 +38,47 @@ const base = (conn: Conn) =>
       'd.updated_at',
     );
 
+/** What the editors' list may be narrowed by: status, and a search by number, subject or ADA. */
+export interface EditorListFilter {
+  status?: string;
+  q?: string;
+}
+
+/** `7` or `7/2026` finds a decision by its number (and year); other text, by subject words or ADA. */
+function applyFilter(query: Knex.QueryBuilder, filter: EditorListFilter) {
+  if (filter.status === 'draft' || filter.status === 'published')
+    query.where('d.status', filter.status);
+  const q = filter.q?.trim();
+  if (!q) return;
+  const number = /^(\d{1,6})(?:\s*\/\s*(\d{4}))?$/.exec(q);
+  if (number) {
+    query.where('d.number', Number(number[1]));
+    if (number[2]) query.where('d.year', Number(number[2]));
+    return;
+  }
+  // Each word must be in the subject (accents and case aside), or the whole text is the ADA.
+  const words = q.split(/\s+/).slice(0, 10);
+  query.where((where) =>
+    where
+      .where((subject) => {
+        for (const word of words)
+          subject.whereRaw(
+            `public.search_fold(d.subject) LIKE '%' || public.search_fold(?) || '%'`,
+            [word.replace(/[\\%_]/g, '\\$&')],
+          );
+      })
+      .orWhereRaw('d.ada = upper(?)', [q]),
+  );
+}
+
 export async function listForEditors(
   conn: Conn,
-  options: { status?: string; limit: number; offset: number },
+  options: EditorListFilter & { limit: number; offset: number },
 ): Promise<{ rows: EditorDecisionRow[]; total: number }> {
   const query = base(conn);
-  const count = conn('decisions');
-  if (options.status === 'draft' || options.status === 'published') {
-    query.where('d.status', options.status);
-    count.where('status', options.status);
-  }
+  const count = conn('decisions as d');
+  applyFilter(query, options);
+  applyFilter(count, options);
   const rows = (await query
     .orderBy([
       { column: 'd.updated_at', order: 'desc' },

@@ -3,12 +3,24 @@ import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { idParam } from '../../../lib/params.ts';
 import { formatDate } from '../../../lib/format.ts';
-import { formFields, presentErrors } from '../../../lib/form.ts';
+import {
+  datePartsToIso,
+  dateProblemKey,
+  readDateParts,
+  type DateParts,
+} from '../../../lib/dates.ts';
+import { formFields } from '../../../lib/form.ts';
 import { auditContext, historyOf } from '../../audit/audit.repository.ts';
 import { listDecisionCategories } from '../../decisions/decisions.repository.ts';
 import { createDiavgeiaClient, DiavgeiaError } from '../diavgeia/diavgeia.client.ts';
+import { presentFormErrors } from '../form-errors.ts';
 import { MAX_PDF_BYTES, pdfUpload, type UploadResult } from '../pdf-upload.ts';
-import { parseDecisionForm, type DecisionFormValues, type FormError } from './decision-form.ts';
+import {
+  decisionFormValues,
+  parseDecisionForm,
+  type DecisionFormValues,
+  type FormError,
+} from './decision-form.ts';
 import {
   findForEditors,
   listForEditors,
@@ -18,15 +30,7 @@ import { createDecisionsEditor } from './decisions-editor.service.ts';
 
 const PAGE_SIZE = 50;
 
-const toValues = (row: EditorDecisionRow): DecisionFormValues => ({
-  number: row.number === null ? '' : String(row.number),
-  year: String(row.year),
-  meeting_date: row.meeting_date,
-  category: row.category_slug ?? '',
-  subject: row.subject,
-  summary: row.summary,
-  ada: row.ada ?? '',
-});
+const toValues = decisionFormValues;
 
 /** /staff/decisions: the editors' list, the form (with the PDF), publishing, history, and the Diavgeia import. */
 export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHandler): Router {
@@ -57,24 +61,28 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
       values: options.values,
       categories: await categories(req),
       maxMb: MAX_PDF_BYTES / 1024 / 1024,
-      ...presentErrors(req, options.errors),
+      ...presentFormErrors(req, options.errors, ['meeting_date']),
     });
   };
 
   router.get('/', async (req, res) => {
     const status = typeof req.query.status === 'string' ? req.query.status : '';
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
     const page = Math.max(
       1,
       Number.parseInt(typeof req.query.page === 'string' ? req.query.page : '1', 10) || 1,
     );
     const { rows, total } = await listForEditors(deps.db, {
       status,
+      q,
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE,
     });
     res.render('staff/decisions/list', {
       pageTitle: req.t('staff.decisions.title'),
       status,
+      q,
+      total,
       rows: rows.map((row) => ({
         ...row,
         meetingDate: formatDate(row.meeting_date, req.lang),
@@ -83,7 +91,7 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
       page,
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       pageHref: (p: number) =>
-        `/staff/decisions?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) }).toString()}`,
+        `/staff/decisions?${new URLSearchParams({ ...(q ? { q } : {}), ...(status ? { status } : {}), page: String(p) }).toString()}`,
     });
   });
 
@@ -97,7 +105,11 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
   /** Creates (no decision yet) or updates a decision from the form and its optional PDF. */
   const save = async (req: Request, res: Response, decision?: EditorDecisionRow) => {
     const uploaded = res.locals.upload as UploadResult;
-    const parsed = parseDecisionForm(req.body, new Set((await categories(req)).map((c) => c.slug)));
+    const parsed = parseDecisionForm(
+      req.body,
+      new Set((await categories(req)).map((c) => c.slug)),
+      req.t('decisions.meetingDate'),
+    );
     const errors = [
       ...parsed.errors,
       ...(uploaded.errorKey ? [{ field: 'document', key: uploaded.errorKey }] : []),
@@ -121,43 +133,62 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
 
   router.post('/new', ...upload, (req: Request, res: Response) => save(req, res));
 
-  router.get('/import', (req, res) => {
-    res.render('staff/decisions/import', {
-      pageTitle: req.t('staff.import.title'),
-      values: { org: deps.config.DIAVGEIA_ORG_ID },
-      errors: [],
-      fieldErrors: {},
-    });
-  });
-
-  router.post('/import', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const form = formFields(body, ['org', 'from', 'to']);
-    const values = { org: form.org.trim(), from: form.from.trim(), to: form.to.trim() };
-    const errors: FormError[] = [];
-    if (!/^[0-9A-Za-z_-]{1,40}$/.test(values.org))
-      errors.push({ field: 'org', key: 'staff.import.errors.org' });
-    for (const field of ['from', 'to'] as const)
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(values[field]) || Number.isNaN(Date.parse(values[field])))
-        errors.push({ field, key: 'staff.import.errors.date' });
-    if (!errors.length && values.from > values.to)
-      errors.push({ field: 'to', key: 'staff.import.errors.order' });
-    let result: { created: number; skipped: number } | undefined;
-    if (!errors.length) {
-      try {
-        result = await editor.importFromDiavgeia(values, req.user!.id, auditContext(req));
-      } catch (error) {
-        if (!(error instanceof DiavgeiaError)) throw error;
-        req.log.warn({ err: error.message }, 'Diavgeia import failed');
-        errors.push({ field: 'org', key: 'staff.import.errors.unreachable' });
-      }
-    }
+  const renderImport = (
+    req: Request,
+    res: Response,
+    values: { org: string; from: DateParts; to: DateParts },
+    errors: FormError[],
+    result?: { created: number; skipped: number },
+  ) => {
     res.status(errors.length ? 400 : 200).render('staff/decisions/import', {
       pageTitle: req.t('staff.import.title'),
       values,
       result,
-      ...presentErrors(req, errors),
+      ...presentFormErrors(req, errors, ['from', 'to']),
     });
+  };
+  const noDate: DateParts = { day: '', month: '', year: '' };
+
+  router.get('/import', (req, res) =>
+    renderImport(req, res, { org: deps.config.DIAVGEIA_ORG_ID, from: noDate, to: noDate }, []),
+  );
+
+  router.post('/import', async (req, res) => {
+    const values = {
+      org: formFields(req.body, ['org']).org.trim(),
+      from: readDateParts(req.body, 'from'),
+      to: readDateParts(req.body, 'to'),
+    };
+    const errors: FormError[] = [];
+    if (!/^[0-9A-Za-z_-]{1,40}$/.test(values.org))
+      errors.push({ field: 'org', key: 'staff.import.errors.org' });
+    const from = datePartsToIso(values.from);
+    const to = datePartsToIso(values.to);
+    for (const [field, date] of [
+      ['from', from],
+      ['to', to],
+    ] as const)
+      if (date.problem)
+        errors.push({
+          field,
+          key: dateProblemKey(date.problem),
+          params: { field: req.t(`staff.import.${field}`) },
+        });
+    if (from.iso && to.iso && from.iso > to.iso)
+      errors.push({ field: 'to', key: 'staff.import.errors.order' });
+    if (errors.length || !from.iso || !to.iso) return renderImport(req, res, values, errors);
+    try {
+      const result = await editor.importFromDiavgeia(
+        { org: values.org, from: from.iso, to: to.iso },
+        req.user!.id,
+        auditContext(req),
+      );
+      renderImport(req, res, values, [], result);
+    } catch (error) {
+      if (!(error instanceof DiavgeiaError)) throw error;
+      req.log.warn({ err: error.message }, 'Diavgeia import failed');
+      renderImport(req, res, values, [{ field: 'org', key: 'staff.import.errors.unreachable' }]);
+    }
   });
 
   router.get('/:id', async (req, res) => {
@@ -172,26 +203,42 @@ export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHa
     await save(req, res, decision);
   });
 
-  for (const [action, status] of [
-    ['publish', 'published'],
-    ['unpublish', 'draft'],
-  ] as const) {
-    router.post(`/:id/${action}`, async (req, res) => {
-      const id = idParam(req);
-      const errors = await editor.setStatus(id, status, req.user!.id, auditContext(req));
-      if (errors.length) {
-        const decision = await findForEditors(deps.db, id);
-        return renderForm(
-          req,
-          res,
-          { decision, values: decision ? toValues(decision) : {}, errors },
-          400,
-        );
-      }
-      req.session.flash = { key: `staff.decisions.${status}` };
-      res.redirect(303, `/staff/decisions/${id}`);
+  const changeStatus = async (req: Request, res: Response, status: 'draft' | 'published') => {
+    const id = idParam(req);
+    const errors = await editor.setStatus(id, status, req.user!.id, auditContext(req));
+    if (errors.length) {
+      const decision = await findForEditors(deps.db, id);
+      return renderForm(
+        req,
+        res,
+        { decision, values: decision ? toValues(decision) : {}, errors },
+        400,
+      );
+    }
+    req.session.flash = { key: `staff.decisions.${status}` };
+    res.redirect(303, `/staff/decisions/${id}`);
+  };
+
+  router.post('/:id/publish', (req: Request, res: Response) => changeStatus(req, res, 'published'));
+
+  // Taking a live decision off the public pages is asked about first, on a page of its own.
+  router.get('/:id/unpublish', async (req, res) => {
+    const decision = await findForEditors(deps.db, idParam(req));
+    if (!decision) throw new NotFoundError();
+    if (decision.status !== 'published')
+      return res.redirect(303, `/staff/decisions/${decision.id}`);
+    res.render('staff/decisions/unpublish', {
+      pageTitle: req.t('staff.decisions.unpublishConfirm.title'),
+      decision,
+      numberText: decision.number ? `${decision.number}/${decision.year}` : `–/${decision.year}`,
     });
-  }
+  });
+
+  router.post('/:id/unpublish', async (req: Request, res: Response) => {
+    const confirmed = (req.body as Record<string, unknown> | undefined)?.confirm === 'yes';
+    if (!confirmed) return res.redirect(303, `/staff/decisions/${idParam(req)}/unpublish`);
+    await changeStatus(req, res, 'draft');
+  });
 
   router.get('/:id/history', async (req, res) => {
     const decision = await findForEditors(deps.db, idParam(req));

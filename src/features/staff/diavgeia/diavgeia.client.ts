@@ -9,6 +9,7 @@
  * (https://pypi.org/project/diavgeia/), hence the client-side windows.
  */
 import { z } from 'zod';
+import { parseIsoDate } from '../../../lib/dates.ts';
 
 export interface DiavgeiaDecision {
   ada: string;
@@ -66,12 +67,11 @@ function athensDate(epochMs: number): string {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 function parseDay(value: string): number {
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  // The round trip rejects rolled-over dates such as 2024-02-30.
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(ms) || isoDay(ms) !== value) {
-    throw new RangeError(`Invalid date "${value}", expected YYYY-MM-DD`);
-  }
-  return ms;
+  // Strict: `Date.parse` would roll 2024-02-30 over to March 1st.
+  const iso = parseIsoDate(value);
+  if (!iso || iso !== value) throw new RangeError(`Invalid date "${value}", expected YYYY-MM-DD`);
+  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
+  return Date.UTC(year, month - 1, day);
 }
 function dateWindows(from: string, to: string): Array<[string, string]> {
   const [first, last] = [parseDay(from), parseDay(to)];
