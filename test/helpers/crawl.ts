@@ -18,7 +18,7 @@ const BAD_TEXT = /\bNaN\b|\bundefined\b|\[object Object\]/;
 const RAW_KEY = /^[a-z]+(?:\.[a-zA-Z]+){2,}$/;
 
 /** A keep-alive socket the server has just closed fails the first try: one retry, then a problem. */
-async function fetchOnce(url: string): Promise<Response> {
+export async function fetchOnce(url: string): Promise<Response> {
   try {
     return await fetch(url, { redirect: 'manual' });
   } catch {
