@@ -248,5 +248,6 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator('.app-markdown-preview').count()).toBe(1);
     await expectAccessible(page);
     await context.close();
-  });
+    // 42 pages with axe each: longer than one journey.
+  }, 180_000);
 });
