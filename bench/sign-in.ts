@@ -35,7 +35,7 @@ export async function signInOnce(
 }
 
 /**
- * 20 connections, each a citizen (bench.0 … bench.19) repeating: GET /login (new session, CSRF
+ * 20 connections, each a citizen (bench.0 … bench.19) repeating: GET /login (CSRF cookie and
  * token), POST /login. Each request comes from its own client address (X-Forwarded-For).
  */
 export async function signInLoad(base: string, password: string, seconds = 10) {

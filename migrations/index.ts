@@ -10,6 +10,10 @@ import * as m7 from './20261121130000_back_office.ts';
 import * as m8 from './20261122090000_sign_in_failures.ts';
 import * as m9 from './20261122090100_users_drop_lock_columns.ts';
 import * as m10 from './20261122090200_form_submissions.ts';
+import * as credentialVersion from './20261201110000_users_credential_version.ts';
+import * as resetTokensEnd from './20261201110100_reset_tokens_end_with_password.ts';
+import * as registrationCancel from './20261201120000_registration_cancel.ts';
+import * as identityDocumentHash from './20261201130000_identity_document_hash.ts';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -29,4 +33,8 @@ export const migrations: Record<string, Migration> = {
   '20261122090000_sign_in_failures': m8,
   '20261122090100_users_drop_lock_columns': m9,
   '20261122090200_form_submissions': m10,
+  '20261201110000_users_credential_version': credentialVersion,
+  '20261201110100_reset_tokens_end_with_password': resetTokensEnd,
+  '20261201120000_registration_cancel': registrationCancel,
+  '20261201130000_identity_document_hash': identityDocumentHash,
 };

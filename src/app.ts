@@ -15,7 +15,7 @@ import { findUserById } from './features/accounts/users.repository.ts';
 import { createDevMailboxRouter } from './features/mail/dev-mailbox.routes.ts';
 import { createStaffArea, STAFF_UPLOAD_PATHS } from './features/staff/staff.area.ts';
 import { createInviteRouter } from './features/staff/admin/admin.routes.ts';
-import { createAuthenticator, sessionLimits } from './middleware/auth.ts';
+import { createAuthenticator, endOutdatedSignIn, sessionLimits } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { inSequence, onceOnlySubmission } from './middleware/once-only-submission.ts';
 import {
@@ -29,7 +29,9 @@ import { sessionWhenNeeded } from './middleware/session-when-needed.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { language } from './middleware/language.ts';
 import { requestLogger } from './middleware/request-logger.ts';
+import { refuseNul } from './middleware/refuse-nul.ts';
 import { createAssets } from './middleware/assets.ts';
+import { answerKeptPagesFirst, pageCache } from './middleware/page-cache.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
 
@@ -72,12 +74,22 @@ export function createApp(
   const assets = createAssets(path.resolve('public/assets'), { production: config.isProduction });
   app.locals.asset = assets.url;
   app.use('/assets', assets.serve);
-  app.use(requestLogger(deps.logger));
-  app.use(securityHeaders({ production: config.isProduction }));
+  const logRequest = requestLogger(deps.logger);
+  const headers = securityHeaders({ production: config.isProduction });
+  app.use(logRequest);
+  app.use(headers);
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
+  // Anonymous public pages are kept rendered; once kept, they are answered before Express,
+  // with the headers and log line of the two handlers above.
+  app.use(pageCache(deps.contentCache));
+  answerKeptPagesFirst(app, deps.contentCache, [logRequest, headers]);
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  const csrf = csrfProtection(STAFF_UPLOAD_PATHS);
+  app.use(refuseNul);
+  const csrf = csrfProtection(STAFF_UPLOAD_PATHS, {
+    secret: config.SESSION_SECRET,
+    production: config.isProduction,
+  });
   app.use(
     sessionWhenNeeded([
       sessionMiddleware({
@@ -88,6 +100,7 @@ export function createApp(
       ...createAuthenticator((id) =>
         deps.userCache.get(String(id), () => findUserById(deps.db, id)),
       ),
+      endOutdatedSignIn,
       sessionLimits(() => deps.clock.now()),
       noStoreWithSession,
       keepAlive(() => deps.clock.now()),

@@ -1,17 +1,15 @@
 import type PgBoss from 'pg-boss';
 import pg from 'pg';
 import type { Config } from './config.ts';
-import { createDb, type Db } from './db/knex.ts';
+import { ACQUIRE_TIMEOUT_MS, createDb, type Db } from './db/knex.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import {
-  createContentCache,
-  createNoContentCache,
-  createNotifiedCache,
-  type ContentCache,
-} from './lib/content-cache.ts';
+import type { CacheBudget } from './lib/cache-budget.ts';
+import { createCaches } from './lib/caches.ts';
+import type { ContentCache } from './lib/content-cache.ts';
 import { createDocumentStore, type DocumentStore } from './lib/document-store.ts';
 import { createI18n } from './lib/i18n.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { createLogThrottle } from './lib/throttled-log.ts';
 import {
   createBoss,
   createMailQueue,
@@ -26,6 +24,8 @@ export interface Deps {
   clock: Clock;
   i18n: ReturnType<typeof createI18n>;
   documents: DocumentStore;
+  /** The bytes the caches below (and the rendered pages kept in contentCache) share. */
+  cacheBudget: CacheBudget;
   contentCache: ContentCache;
   userCache: ContentCache;
   boss: PgBoss;
@@ -44,7 +44,6 @@ export function createDeps(
   overrides: Partial<Deps> = {},
   options: { worker?: boolean } = {},
 ): Deps {
-  const db = overrides.db ?? createDb(databaseUrl, config.DATABASE_POOL_MAX);
   const boss = overrides.boss ?? createBoss(databaseUrl, { worker: options.worker ?? false });
   const queueOptions = {
     retryDelaySeconds: config.MAIL_RETRY_DELAY_SECONDS,
@@ -52,36 +51,49 @@ export function createDeps(
   };
   let started = false;
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
-  const contentCache =
-    overrides.contentCache ??
-    (config.CONTENT_CACHE ? createContentCache(databaseUrl, logger) : createNoContentCache());
-  // Signed-in accounts, by id: a page view does not re-read its account unless it changed.
-  const userCache =
-    overrides.userCache ??
-    (config.CONTENT_CACHE
-      ? createNotifiedCache(databaseUrl, logger, {
-          channel: 'users_changed',
-          keyOf: (id) => id,
-          maxEntries: 10_000,
-        })
-      : createNoContentCache());
+  const db = overrides.db ?? createDb(databaseUrl, config.DATABASE_POOL_MAX, { logger });
+  const clock = overrides.clock ?? systemClock;
+  const { cacheBudget, contentCache, userCache } =
+    overrides.cacheBudget && overrides.contentCache && overrides.userCache
+      ? {
+          cacheBudget: overrides.cacheBudget,
+          contentCache: overrides.contentCache,
+          userCache: overrides.userCache,
+        }
+      : createCaches({
+          listenUrl: databaseUrl,
+          enabled: config.CONTENT_CACHE,
+          maxBytes: config.CACHE_MAX_BYTES,
+          maxAgeSeconds: config.CACHE_MAX_AGE_SECONDS,
+          heartbeatSeconds: config.CACHE_HEARTBEAT_SECONDS,
+          logger,
+          clock,
+        });
   const sessionPool = new pg.Pool({
     connectionString: databaseUrl,
     max: 5,
     application_name: 'eservices-sessions',
+    // While the database is unreachable a request fails within seconds (a 503), not hangs.
+    connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS,
   });
   // A database restart or shutdown drops idle connections: log it, never crash the process on it.
   sessionPool.on('error', (error) =>
     logger.warn({ err: error.message }, 'session pool connection lost'),
   );
-  boss.on('error', (error: Error) => logger.warn({ err: error.message }, 'job queue error'));
+  // While the database is down the queue fails every poll: the same message at most once a minute.
+  const allowQueueLine = createLogThrottle();
+  boss.on('error', (error: Error) => {
+    const note = allowQueueLine(error.message.slice(0, 200));
+    if (note) logger.warn({ err: error.message, ...note }, 'job queue error');
+  });
   return {
     config,
     db,
     logger,
-    clock: overrides.clock ?? systemClock,
+    clock,
     i18n: overrides.i18n ?? createI18n(),
     documents: overrides.documents ?? createDocumentStore(config.UPLOAD_DIR),
+    cacheBudget,
     contentCache,
     userCache,
     boss,

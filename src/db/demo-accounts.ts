@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Role } from '../features/accounts/users.repository.ts';
-import { maskDocumentNumber } from '../lib/afm.ts';
+import { comparableDocumentNumber, maskDocumentNumber } from '../lib/afm.ts';
 import { hashSecret } from '../lib/passwords.ts';
 
 export interface DemoAccount {
@@ -138,6 +138,7 @@ async function insertAccount(
       clerk_id: clerk?.id ?? null,
       document_type: 'identity_card',
       document_number_masked: maskDocumentNumber(check.documentNumber),
+      document_number_hash: await hashSecret(comparableDocumentNumber(check.documentNumber)),
       afm: check.afm,
       checked_at: now,
     });

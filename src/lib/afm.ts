@@ -14,3 +14,36 @@ export function maskDocumentNumber(value: string): string {
   if (value.length <= 4) return '•'.repeat(value.length);
   return `${value.slice(0, 2)}${'•'.repeat(value.length - 4)}${value.slice(-2)}`;
 }
+
+/** A document number as typed at the counter: capitals, without spaces. */
+export function normaliseDocumentNumber(value: string): string {
+  return value.trim().toUpperCase().replace(/\s+/g, '');
+}
+
+// Latin capitals that look like Greek ones: a Greek identity card's ΑΚ123456 is typed either way.
+const LATIN_TO_GREEK: Record<string, string> = {
+  A: 'Α',
+  B: 'Β',
+  E: 'Ε',
+  Z: 'Ζ',
+  H: 'Η',
+  I: 'Ι',
+  K: 'Κ',
+  M: 'Μ',
+  N: 'Ν',
+  O: 'Ο',
+  P: 'Ρ',
+  T: 'Τ',
+  Y: 'Υ',
+  X: 'Χ',
+};
+
+/**
+ * The form two document numbers are compared in: normalised, without hyphens, and with Latin
+ * look-alikes read as the Greek capitals they resemble (ΑΚ-123456 = ak 123456).
+ */
+export function comparableDocumentNumber(value: string): string {
+  return normaliseDocumentNumber(value)
+    .replace(/-/g, '')
+    .replace(/[ABEZHIKMNOPTYX]/g, (letter) => LATIN_TO_GREEK[letter]!);
+}

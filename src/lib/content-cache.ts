@@ -1,4 +1,11 @@
-import pg from 'pg';
+import {
+  ENTRY_OVERHEAD_BYTES,
+  estimateBytes,
+  type BudgetTicket,
+  type CacheBudget,
+} from './cache-budget.ts';
+import { listenForChanges } from './cache-listener.ts';
+import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -6,12 +13,24 @@ import type { Logger } from './logger.ts';
  * Public content: every write fires NOTIFY content_changed (a statement trigger) and the whole
  * cache empties. Accounts: NOTIFY users_changed carries the id and only that entry goes.
  * Each process LISTENs on its own connection and hears within milliseconds of the commit. While
- * that connection is down the cache is bypassed (every request reads the database) and it is
- * emptied when the connection comes back, so a lost notification never leaves stale data.
- * Bounded: the least recently used entries go first.
+ * that connection is down or silent (see cache-listener.ts) the cache is bypassed (every request
+ * reads the database) and it is emptied when the connection comes back, so a lost notification
+ * never leaves stale data. Bounded in bytes (one budget shared by every cache, least recently
+ * used first) and in age: no entry is served older than `maxAgeMs`, heard or not.
  */
 export interface ContentCache {
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** A value kept by `put`, if it is there and young enough. Never loads. */
+  peek<T>(key: string): T | undefined;
+  /**
+   * Keeps a value made outside the cache (a rendered page) of a known size, unless anything was
+   * dropped since `generation` was read: the value may have been made from data now stale.
+   */
+  put(key: string, value: unknown, bytes: number, generation: number): void;
+  /** Read before making a value for `put`. */
+  generation(): number;
+  /** False while the LISTEN connection is down or unproven: every read goes to the database. */
+  isListening(): boolean;
   /** For the process that made a change, which need not wait for its own notification. No key: everything. */
   invalidate(key?: string): void;
   close(): Promise<void>;
@@ -22,90 +41,129 @@ export interface NotifiedCacheOptions {
   channel: string;
   /** Which entry a notification's payload concerns; undefined empties the whole cache. */
   keyOf?: (payload: string) => string | undefined;
-  maxEntries?: number;
+  budget: CacheBudget;
+  maxAgeMs: number;
+  heartbeatMs: number;
+  clock: Clock;
+  logger: Logger;
 }
 
-export function createContentCache(connectionString: string, logger: Logger): ContentCache {
-  return createNotifiedCache(connectionString, logger, { channel: 'content_changed' });
+interface Entry {
+  value: Promise<unknown>;
+  settled: boolean;
+  result?: unknown;
+  storedAt: number;
+  ticket?: BudgetTicket;
 }
 
 export function createNotifiedCache(
   connectionString: string,
-  logger: Logger,
   options: NotifiedCacheOptions,
 ): ContentCache {
-  const maxEntries = options.maxEntries ?? 2000;
-  const entries = new Map<string, Promise<unknown>>();
+  const { budget, maxAgeMs, clock } = options;
+  const entries = new Map<string, Entry>();
   let listening = false;
-  let closed = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
+  let generation = 0;
 
+  const drop = (key: string, entry: Entry) => {
+    if (entries.get(key) !== entry) return;
+    entries.delete(key);
+    if (entry.ticket) budget.release(entry.ticket);
+  };
   const forget = (key?: string) => {
-    if (key === undefined) entries.clear();
-    else entries.delete(key);
-  };
-
-  const scheduleReconnect = () => {
-    if (!closed) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
-  };
-
-  const connect = async (): Promise<void> => {
-    const next = new pg.Client({
-      connectionString,
-      application_name: `eservices-${options.channel}`,
-    });
-    next.on('notification', (message) => forget(options.keyOf?.(message.payload ?? '')));
-    next.on('error', (error) => {
-      logger.warn(
-        { err: error.message, channel: options.channel },
-        'cache listener lost; reading the database until it is back',
-      );
-      listening = false;
+    generation += 1;
+    if (key === undefined) {
+      for (const entry of entries.values()) if (entry.ticket) budget.release(entry.ticket);
       entries.clear();
-      void next.end().catch(() => undefined);
-      scheduleReconnect();
-    });
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${options.channel}`);
-      client = next;
-      entries.clear();
-      listening = !closed;
-    } catch (error) {
-      await next.end().catch(() => undefined);
-      scheduleReconnect();
-      throw error;
+    } else {
+      const entry = entries.get(key);
+      if (entry) drop(key, entry);
     }
   };
-  const ready = connect().catch(() => undefined);
+  /** A fresh entry, marked as just used; an old one is dropped. */
+  const fresh = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    if (clock.now().getTime() - entry.storedAt >= maxAgeMs) {
+      drop(key, entry);
+      return undefined;
+    }
+    if (entry.ticket) budget.touch(entry.ticket);
+    return entry;
+  };
+  /** Adds an entry charged `bytes`; false when the budget cannot hold it. */
+  const store = (key: string, entry: Entry, bytes: number): boolean => {
+    const existing = entries.get(key);
+    if (existing) drop(key, existing);
+    const ticket = budget.admit(bytes, () => {
+      if (entries.get(key) === entry) entries.delete(key);
+    });
+    if (!ticket) return false;
+    entry.ticket = ticket;
+    entries.set(key, entry);
+    return true;
+  };
+
+  const listener = listenForChanges({
+    connectionString,
+    channel: options.channel,
+    heartbeatMs: options.heartbeatMs,
+    logger: options.logger,
+    on: {
+      changed: (payload) => forget(options.keyOf?.(payload)),
+      listening: () => {
+        forget();
+        listening = true;
+      },
+      lost: () => {
+        listening = false;
+        forget();
+      },
+    },
+  });
 
   return {
     get<T>(key: string, load: () => Promise<T>): Promise<T> {
       if (!listening) return load();
-      const hit = entries.get(key);
-      if (hit) {
-        // Map keeps insertion order: re-inserting marks the entry as recently used.
-        entries.delete(key);
-        entries.set(key, hit);
-        return hit as Promise<T>;
-      }
+      const hit = fresh(key);
+      if (hit) return hit.value as Promise<T>;
       const pending = load();
-      entries.set(key, pending);
-      pending.catch(() => entries.delete(key));
-      if (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
-      }
+      const entry: Entry = { value: pending, settled: false, storedAt: clock.now().getTime() };
+      // Charged a placeholder while loading, then its measured size.
+      if (!store(key, entry, ENTRY_OVERHEAD_BYTES + 2 * key.length)) return pending;
+      pending.then(
+        (value) => {
+          if (entries.get(key) !== entry || !entry.ticket) return;
+          entry.settled = true;
+          entry.result = value;
+          budget.resize(entry.ticket, estimateBytes(key, value));
+        },
+        () => drop(key, entry),
+      );
       return pending;
     },
+    peek<T>(key: string): T | undefined {
+      if (!listening) return undefined;
+      const hit = fresh(key);
+      return hit?.settled ? (hit.result as T) : undefined;
+    },
+    put(key, value, bytes, since) {
+      if (!listening || since !== generation) return;
+      const entry: Entry = {
+        value: Promise.resolve(value),
+        settled: true,
+        result: value,
+        storedAt: clock.now().getTime(),
+      };
+      store(key, entry, ENTRY_OVERHEAD_BYTES + 2 * key.length + bytes);
+    },
+    generation: () => generation,
+    isListening: () => listening,
     invalidate: forget,
     async close() {
-      closed = true;
       listening = false;
-      clearTimeout(retry);
-      await ready;
-      await client?.end().catch(() => undefined);
+      await listener.close();
+      forget();
     },
   };
 }
@@ -114,6 +172,10 @@ export function createNotifiedCache(
 export function createNoContentCache(): ContentCache {
   return {
     get: (_key, load) => load(),
+    peek: () => undefined,
+    put: () => undefined,
+    generation: () => 0,
+    isListening: () => false,
     invalidate: () => undefined,
     close: () => Promise.resolve(),
   };

@@ -40,3 +40,34 @@ export function truncate(text: string, max: number): string {
   const cut = text.slice(0, max);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20))}…`;
 }
+
+/** Times are shown as the municipality's clocks read them, summer time included. */
+export const MUNICIPALITY_TIME_ZONE = 'Europe/Athens';
+
+const localParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: MUNICIPALITY_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function athensParts(instant: Date): Record<string, string> {
+  return Object.fromEntries(localParts.formatToParts(instant).map((p) => [p.type, p.value]));
+}
+
+/** The calendar day in Athens of an instant: '2026-03-29' for 22:30 UTC on 28 March. */
+export function athensDate(instant: Date): string {
+  const p = athensParts(instant);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** An instant on Athens' clock: '2026-03-29 04:30', with `seconds` '2026-03-29 04:30:00'. */
+export function athensDateTime(instant: Date, options: { seconds?: boolean } = {}): string {
+  const p = athensParts(instant);
+  const time = `${p.hour}:${p.minute}${options.seconds ? `:${p.second}` : ''}`;
+  return `${p.year}-${p.month}-${p.day} ${time}`;
+}

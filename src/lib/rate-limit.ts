@@ -62,8 +62,11 @@ export async function lockedUntil(
 }
 
 /**
- * Counts one failure against each key (one atomic upsert per key) and returns the lock that
- * now applies, if any: the `freeFailures`th failure locks for 1 minute, the next for 2, then 4…
+ * Counts one failure against each key, in one statement whatever the keys, and returns the lock
+ * that now applies, if any: the `freeFailures`th failure locks for 1 minute, the next for 2, then
+ * 4… A failure while a key is locked changes nothing (the lock neither grows nor ends), but costs
+ * the same statement: sign-in records every failure this way, so a locked account answers in the
+ * time a wrong password takes.
  */
 export async function recordFailure(
   db: Conn,
@@ -72,21 +75,30 @@ export async function recordFailure(
   keys: readonly string[],
 ): Promise<Date | undefined> {
   const now = clock.now();
+  const lockFor = (failures: string) =>
+    `make_interval(mins => LEAST(:max, 2 ^ LEAST(${failures} - :free, 30))::int)`;
+  const result = (await db.raw(
+    `INSERT INTO sign_in_failures AS f (key, failures, last_failed_at, locked_until)
+     SELECT key, 1, :now, CASE WHEN 1 >= :free THEN :now::timestamptz + ${lockFor('1')} END
+       FROM jsonb_array_elements_text(:keys::jsonb) AS key
+     ON CONFLICT (key) DO UPDATE SET
+       last_failed_at = :now,
+       failures = CASE WHEN f.locked_until > :now THEN f.failures ELSE f.failures + 1 END,
+       locked_until = CASE
+         WHEN f.locked_until > :now THEN f.locked_until
+         WHEN f.failures + 1 >= :free THEN :now::timestamptz + ${lockFor('(f.failures + 1)')}
+         ELSE f.locked_until END
+     RETURNING locked_until`,
+    {
+      now,
+      keys: JSON.stringify(keys),
+      free: rule.freeFailures,
+      max: rule.maxLockMinutes,
+    },
+  )) as { rows: { locked_until: Date | null }[] };
   let until: Date | undefined;
-  for (const key of keys) {
-    const result = (await db.raw(
-      `INSERT INTO sign_in_failures AS f (key, failures, last_failed_at) VALUES (:key, 1, :now)
-       ON CONFLICT (key) DO UPDATE SET failures = f.failures + 1, last_failed_at = :now
-       RETURNING failures`,
-      { key, now },
-    )) as { rows: { failures: number }[] };
-    const failures = result.rows[0]?.failures ?? 0;
-    if (failures < rule.freeFailures) continue;
-    const minutes = Math.min(rule.maxLockMinutes, 2 ** Math.min(failures - rule.freeFailures, 30));
-    const keyUntil = new Date(now.getTime() + minutes * 60_000);
-    await db('sign_in_failures').where({ key }).update({ locked_until: keyUntil });
-    if (!until || keyUntil > until) until = keyUntil;
-  }
+  for (const { locked_until: keyUntil } of result.rows)
+    if (keyUntil && keyUntil > now && (!until || keyUntil > until)) until = keyUntil;
   return until;
 }
 
@@ -97,7 +109,9 @@ export async function clearFailures(db: Conn, keys: readonly string[]): Promise<
 
 export const RATE_LIMITS = {
   loginPerIp: { name: 'login:ip', limit: 30, windowSeconds: 15 * 60 },
-  registerPerIp: { name: 'register:ip', limit: 10, windowSeconds: 60 * 60 },
+  // Every registration form sent (valid in form) counts, answered "taken" or not: see the README.
+  registerPerIp: { name: 'register:ip', limit: 20, windowSeconds: 60 * 60 },
+  registerNoticePerAccount: { name: 'register-notice:account', limit: 3, windowSeconds: 60 * 60 },
   resendPerIp: { name: 'resend:ip', limit: 10, windowSeconds: 60 * 60 },
   resendPerAccount: { name: 'resend:account', limit: 3, windowSeconds: 60 * 60 },
   resetPerIp: { name: 'reset:ip', limit: 10, windowSeconds: 60 * 60 },

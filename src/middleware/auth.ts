@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import passport from 'passport';
 import type { Role, UserRow } from '../features/accounts/users.repository.ts';
 import { ForbiddenError } from '../lib/errors.ts';
-import { ABSOLUTE_MS } from './session.ts';
+import { ABSOLUTE_MS, SESSION_COOKIE } from './session.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- declaration merging with Express's own types
@@ -29,6 +29,37 @@ export function createAuthenticator(
   });
   return [authenticator.initialize() as RequestHandler, authenticator.session() as RequestHandler];
 }
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The account's `credential_version` when this session signed in (or changed its own password). */
+    credentialVersion?: number;
+  }
+}
+
+/**
+ * After passport: a session that signed in before the account's password changed or the account
+ * was disabled is signed out. Deleting the account's session rows is not enough on its own: a request
+ * still running in such a session saves its whole row back when it ends. The database bumps the
+ * account's `credential_version` on each such change; a session holding another value (or none)
+ * is destroyed and the request goes on anonymously.
+ */
+export const endOutdatedSignIn: RequestHandler = (req, res, next) => {
+  const user = req.user;
+  if (!user || !req.session || req.session.credentialVersion === user.credential_version) {
+    next();
+    return;
+  }
+  req.session.regenerate((error) => {
+    if (error) {
+      next(error);
+      return;
+    }
+    req.user = undefined;
+    res.clearCookie(SESSION_COOKIE);
+    next();
+  });
+};
 
 /**
  * After passport: ends sessions past the absolute limit (12 hours); exposes the signed-in user to

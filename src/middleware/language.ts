@@ -26,27 +26,30 @@ export function languageUrl(originalUrl: string, lang: Lang | undefined): string
   return url.pathname + url.search;
 }
 
+/** The page's language: `?lang=` (to be remembered when the cookie says otherwise), the cookie, or Greek. */
+export function chooseLanguage(
+  fromQuery: unknown,
+  cookieHeader: string | undefined,
+): { lang: Lang; remember: boolean } {
+  const fromCookie = readCookie(cookieHeader, 'lang');
+  if (isLang(fromQuery)) return { lang: fromQuery, remember: fromCookie !== fromQuery };
+  return { lang: isLang(fromCookie) ? fromCookie : 'el', remember: false };
+}
+
 /** Greek by default; `?lang=` switches and is remembered in a cookie. */
 export function language(options: {
   t: (lang: Lang) => TFunction;
   secureCookie: boolean;
 }): RequestHandler {
   return (req, res, next) => {
-    const fromQuery = req.query.lang;
-    let lang: Lang = 'el';
-    if (isLang(fromQuery)) {
-      lang = fromQuery;
-      if (readCookie(req.headers.cookie, 'lang') !== lang) {
-        res.cookie('lang', lang, {
-          maxAge: ONE_YEAR_MS,
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: options.secureCookie,
-        });
-      }
-    } else {
-      const fromCookie = readCookie(req.headers.cookie, 'lang');
-      if (isLang(fromCookie)) lang = fromCookie;
+    const { lang, remember } = chooseLanguage(req.query.lang, req.headers.cookie);
+    if (remember) {
+      res.cookie('lang', lang, {
+        maxAge: ONE_YEAR_MS,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: options.secureCookie,
+      });
     }
     const other: Lang = lang === 'el' ? 'en' : 'el';
     req.lang = lang;

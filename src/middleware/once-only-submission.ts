@@ -34,11 +34,11 @@ export interface OnceOnlyOptions {
 export function onceOnlySubmission(options: OnceOnlyOptions): RequestHandler {
   const { db, logger, waitMs = 10_000, pollMs = 100, except } = options;
 
-  const claim = async (id: string, sessionId: string): Promise<boolean> => {
+  const claim = async (id: string, owner: string): Promise<boolean> => {
     const result = (await db.raw(
       `INSERT INTO form_submissions (id, session_id) VALUES (?, ?)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [id, sessionId],
+      [id, owner],
     )) as { rows: unknown[] };
     return result.rows.length === 1;
   };
@@ -59,14 +59,14 @@ export function onceOnlySubmission(options: OnceOnlyOptions): RequestHandler {
   };
 
   /** Waits for the first request with this id to answer, up to `waitMs`. */
-  const awaitFirst = async (id: string, sessionId: string): Promise<FirstOutcome> => {
+  const awaitFirst = async (id: string, owner: string): Promise<FirstOutcome> => {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const row = (await db('form_submissions').where({ id }).first('location', 'session_id')) as
         { location: string | null; session_id: string } | undefined;
       if (!row) return { kind: 'freed' };
-      // Another session's id (it cannot hold this session's CSRF token): its answer is not ours.
-      if (row.session_id !== sessionId) return { kind: 'foreign' };
+      // Another owner's id (it cannot hold this owner's CSRF token): its answer is not ours.
+      if (row.session_id !== owner) return { kind: 'foreign' };
       if (row.location) return { kind: 'redirected', location: row.location };
       if (Date.now() >= deadline) return { kind: 'pending' };
       await sleep(pollMs);
@@ -75,17 +75,20 @@ export function onceOnlySubmission(options: OnceOnlyOptions): RequestHandler {
 
   const guard: RequestHandler = async (req, res, next) => {
     const id = submissionIdOf(req);
-    if (req.method !== 'POST' || !id || !req.session || except?.test(req.path)) {
+    // Whose form it is, as the CSRF check proved it: a signed-in session, or an anonymous
+    // visitor's CSRF cookie (anonymous forms have no session of their own).
+    const owner = req.formOwner ?? (req.session ? req.sessionID : undefined);
+    if (req.method !== 'POST' || !id || !owner || except?.test(req.path)) {
       next();
       return;
     }
     for (;;) {
-      if (await claim(id, req.sessionID)) {
+      if (await claim(id, owner)) {
         settleOnAnswer(res, id);
         next();
         return;
       }
-      const first = await awaitFirst(id, req.sessionID);
+      const first = await awaitFirst(id, owner);
       // The first answered with errors and freed the id: this one tries for itself.
       if (first.kind === 'freed') continue;
       if (first.kind === 'foreign') {
@@ -120,6 +123,10 @@ function submissionIdOf(req: Request): string | undefined {
  * it reloads it, so that whatever it saves on the way out is the first request's, not older.
  */
 async function redirectLikeTheFirst(req: Request, res: Response, location: string) {
+  if (!req.session) {
+    res.redirect(303, location);
+    return;
+  }
   const reloaded = await new Promise<boolean>((resolve) => {
     req.session.reload((error) => resolve(!error));
   });

@@ -1,7 +1,10 @@
 import type { RequestHandler } from 'express';
 import { SESSION_COOKIE } from './session.ts';
 
-/** Paths whose pages hold a form (and so a CSRF token) or need to know who is signed in. */
+/**
+ * Paths whose pages hold a form or need to know who is signed in. An anonymous visitor's form
+ * carries a cookie-bound token (csrf.ts), so showing it loads an empty session but stores no row.
+ */
 const NEEDS_SESSION =
   /^\/(login|logout|register|activate|password-reset|account|staff|invite|dev)(\/|$)/;
 

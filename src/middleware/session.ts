@@ -15,7 +15,6 @@ declare module 'express-session' {
     flash?: { key: string; params?: Record<string, string> };
     /** The address a registration was sent to, for the "check your email" page. */
     pendingEmail?: string;
-    returnTo?: string;
     lastSeen?: number;
   }
 }

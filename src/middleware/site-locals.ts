@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 import type { HubEntry } from '../features/hub/hub-entry.ts';
+import { athensDate, athensDateTime } from '../lib/format.ts';
 import { languageUrl } from './language.ts';
 
 /** What every page's layout needs: the municipality (from config), the navigation, the current path. */
@@ -27,6 +28,9 @@ export function siteLocals(config: Config, hubEntries: readonly HubEntry[]): Req
       { hreflang: 'x-default', href: config.baseUrl + languageUrl(req.originalUrl, undefined) },
     ];
     res.locals.errors = [];
+    // Stored instants are UTC; people read them on Athens' clock.
+    res.locals.athensDate = athensDate;
+    res.locals.athensDateTime = athensDateTime;
     next();
   };
 }

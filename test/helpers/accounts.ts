@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import type { Deps } from '../../src/deps.ts';
+import { runQueuedAccountMailRequests } from '../../src/features/accounts/account-mail-requests.ts';
 import { MAIL_QUEUE, type OutgoingMail } from '../../src/features/mail/mail-queue.ts';
 import { hashSecret } from '../../src/lib/passwords.ts';
 import type { Db } from '../../src/db/knex.ts';
@@ -45,17 +46,33 @@ export function withoutPerResponseValues(html: string): string {
     .replace(/nonce="[^"]*"/g, 'nonce=""');
 }
 
+/**
+ * Sends the form posting to `action` on `formPath` as a browser would: with its hidden fields (the
+ * CSRF token, a way back after sign-in; not the one-time submission id) and `fields` on top. A page
+ * without such a form gives its first CSRF token.
+ */
 export async function postForm(
   agent: Agent,
   formPath: string,
   action: string,
   fields: Record<string, string>,
 ) {
-  const _csrf = await csrfFrom(agent, formPath);
+  const res = await agent.get(formPath);
+  const $ = cheerio.load(res.text);
+  const hidden: Record<string, string> = {};
+  $(`form[action="${action}"]`)
+    .first()
+    .find('input[type="hidden"]')
+    .each((_i, input) => {
+      const name = $(input).attr('name');
+      if (name && name !== '_submission') hidden[name] = $(input).attr('value') ?? '';
+    });
+  hidden._csrf ??= $('input[name="_csrf"]').first().attr('value') ?? '';
+  if (!hidden._csrf) throw new Error(`no CSRF token on ${formPath} (status ${res.status})`);
   return agent
     .post(action)
     .type('form')
-    .send({ ...fields, _csrf });
+    .send({ ...hidden, ...fields });
 }
 
 export const validRegistration = (n: number | string, extra: Record<string, string> = {}) => ({
@@ -69,8 +86,12 @@ export const validRegistration = (n: number | string, extra: Record<string, stri
   ...extra,
 });
 
-/** Takes every queued mail off the queue (as the worker would) and returns it. */
+/**
+ * Takes every queued mail off the queue (as the worker would) and returns it; first handles the
+ * queued resend and reset requests (account-mail-requests.ts), as the worker would too.
+ */
 export async function drainMail(deps: Deps): Promise<OutgoingMail[]> {
+  await runQueuedAccountMailRequests(deps);
   const sent: OutgoingMail[] = [];
   for (;;) {
     const jobs = await deps.boss.fetch<OutgoingMail>(MAIL_QUEUE, { batchSize: 20 });

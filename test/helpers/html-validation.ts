@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { RequestHandler } from 'express';
 import { HtmlValidate } from 'html-validate';
 
@@ -30,19 +31,29 @@ export interface RenderedPage {
   html: string;
 }
 
+/** A body as text: a string, or the bytes of a page kept rendered (compressed as they go out). */
+function pageText(body: unknown, encoding: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  if (!Buffer.isBuffer(body)) return undefined;
+  if (encoding === 'br') return brotliDecompressSync(body).toString();
+  if (encoding === 'gzip') return gunzipSync(body).toString();
+  return encoding === undefined ? body.toString() : undefined;
+}
+
 export function createHtmlCollector(): { middleware: RequestHandler; pages: RenderedPage[] } {
   const pages: RenderedPage[] = [];
   const seen = new Set<string>();
   const middleware: RequestHandler = (req, res, next) => {
     const send = res.send.bind(res);
     res.send = ((body?: unknown) => {
-      if (typeof body === 'string' && body.trimStart().startsWith('<!DOCTYPE html>')) {
+      const html = pageText(body, res.getHeader('Content-Encoding'));
+      if (html?.trimStart().startsWith('<!DOCTYPE html>')) {
         const key = createHash('sha1')
-          .update(body.replace(/value="[^"]{20,}"|nonce="[^"]+"|nonce-[A-Za-z0-9+/=]+/g, ''))
+          .update(html.replace(/value="[^"]{20,}"|nonce="[^"]+"|nonce-[A-Za-z0-9+/=]+/g, ''))
           .digest('hex');
         if (!seen.has(key)) {
           seen.add(key);
-          pages.push({ url: `${req.method} ${req.originalUrl.slice(0, 120)}`, html: body });
+          pages.push({ url: `${req.method} ${req.originalUrl.slice(0, 120)}`, html });
         }
       }
       return send(body);

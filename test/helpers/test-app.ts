@@ -25,7 +25,12 @@ export interface TestContext {
 /** A fresh database (a copy of the migrated template), an upload folder and the app built on them. */
 export async function createTestContext(
   env: Record<string, string> = {},
-  options: { extraFeatures?: Feature[]; clock?: Clock } = {},
+  options: {
+    extraFeatures?: Feature[];
+    clock?: Clock;
+    /** Parts of the app's dependencies built by the test (a logger that keeps its lines, caches behind a proxy). */
+    deps?: (databaseUrl: string) => Partial<Deps>;
+  } = {},
 ): Promise<TestContext> {
   const serverUrl = inject('databaseServerUrl');
   const name = testDatabaseName(randomBytes(6).toString('hex'));
@@ -40,11 +45,14 @@ export async function createTestContext(
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
     UPLOAD_DIR: uploadDir,
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: '1',
     MAIL_RETRY_DELAY_SECONDS: '1',
     ...env,
   });
-  const deps = createDeps(config, databaseUrl, options.clock ? { clock: options.clock } : {});
+  const deps = createDeps(config, databaseUrl, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...options.deps?.(databaseUrl),
+  });
   await deps.start();
   const html = createHtmlCollector();
   const app = createApp(deps, { extraFeatures: options.extraFeatures, first: [html.middleware] });

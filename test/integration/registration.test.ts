@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+import { RATE_LIMITS } from '../../src/lib/rate-limit.ts';
 import {
   createActiveUser,
   drainMail,
@@ -52,7 +53,7 @@ describe('registration', () => {
     const token = linkIn(mail!, '/activate').split('/').pop()!;
     const tokens = (await ctx
       .db('user_tokens')
-      .where({ user_id: user.id })
+      .where({ user_id: user.id, purpose: 'activation' })
       .select('token_hash')) as { token_hash: string }[];
     expect(tokens).toHaveLength(1);
     expect(tokens[0]!.token_hash).not.toContain(token);
@@ -134,18 +135,55 @@ describe('registration', () => {
     },
   );
 
+  it('reports a weak or unconfirmed password together with the other fields, not after them', async () => {
+    const short = await register(
+      validRegistration(52, { email: 'nope', password: 'short', passwordConfirm: 'short' }),
+    );
+    expect(short.res.status).toBe(400);
+    expect(short.$('#email-error').text().length).toBeGreaterThan(0);
+    expect(short.$('#password-error').text().length).toBeGreaterThan(0);
+    const differ = await register(
+      validRegistration(53, { phone: '12', passwordConfirm: 'something else entirely' }),
+    );
+    expect(differ.$('#phone-error').text().length).toBeGreaterThan(0);
+    expect(differ.$('#passwordConfirm-error').text()).toContain('δεν είναι ίδιοι');
+    // The summary lists the problems in the order of the fields.
+    expect(
+      differ
+        .$('.govuk-error-summary a')
+        .map((_i, a) => differ.$(a).attr('href'))
+        .get(),
+    ).toEqual(['#phone', '#passwordConfirm']);
+  });
+
+  it('says when the per-connection registration limit is reached, for the form and not one field', async () => {
+    const agent = newAgent(ctx.app);
+    let res;
+    for (let i = 0; i <= RATE_LIMITS.registerPerIp.limit; i += 1)
+      res = await postForm(agent, '/register', '/register', validRegistration(`l${i}`));
+    expect(res!.status).toBe(429);
+    const $ = cheerio.load(res!.text);
+    expect($('.govuk-error-summary a').attr('href')).toBe('#register-form');
+    expect($('.govuk-error-message').length).toBe(0);
+    expect($('.govuk-error-summary').text()).toContain('μία ώρα');
+    expect($('#fullName').attr('value')).toBe('Μαρία Παπαδάκη');
+  });
+
   it('answers in English on the English page', async () => {
     const { $ } = await register(validRegistration(51, { email: 'nope' }), 'en');
     expect($('#email-error').text()).toContain('Enter an email address in the correct format');
   });
 
-  it('refuses a username or email already taken, ignoring case', async () => {
+  it('refuses a username already taken, ignoring case; an email taken gets the usual answer and its owner a notice', async () => {
     await register(validRegistration(5));
     await drainMail(ctx.deps);
     const name = await register(validRegistration(6, { username: 'MARIA.5' }));
     expect(name.$('#username-error').text()).toContain('χρησιμοποιείται ήδη');
+    // The form does not say whether an address has an account (see security-enumeration.test.ts).
     const email = await register(validRegistration(7, { email: 'Maria.5@EXAMPLE.gr' }));
-    expect(email.$('#email-error').text()).toContain('Υπάρχει ήδη λογαριασμός');
+    expect(email.res.status).toBe(303);
+    expect(await ctx.db('users').where({ username: 'maria.7' }).first()).toBeUndefined();
+    expect((await drainMail(ctx.deps)).map((m) => m.to)).toEqual(['maria.5@example.gr']);
   });
 
   it("does not let a second account take an active account's phone", async () => {

@@ -67,7 +67,8 @@ describe('home and the e-services hub', () => {
   });
 
   it('sends security headers with a nonce-based CSP', async () => {
-    const res = await request(ctx.app).get('/');
+    // A page rendered per visitor (public pages kept in memory use hashes: page-cache.test.ts).
+    const res = await request(ctx.app).get('/login');
     const csp = String(res.headers['content-security-policy']);
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();

@@ -189,8 +189,18 @@ describe('the in-person identity check', () => {
     const bad = await post(`${page}/contact`, { phone: '123', email: '' }, page);
     expect(cheerio.load(bad.text)('#phone-error').length).toBe(1);
     expect(
-      (await post(`${page}/contact`, { phone: '6977000701', email: 'maria.new@example.gr' }, page))
-        .status,
+      (
+        await post(
+          `${page}/contact`,
+          {
+            phone: '6977000701',
+            email: 'maria.new@example.gr',
+            contactDocumentType: 'identity_card',
+            contactDocumentNumber: 'ΑΒ123701',
+          },
+          page,
+        )
+      ).status,
     ).toBe(303);
     const row = (await ctx.db('users').where({ id: pending.id }).first('phone_e164', 'email')) as {
       phone_e164: string;

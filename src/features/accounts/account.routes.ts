@@ -67,7 +67,12 @@ export function createAccountRouter(
   // Post/redirect/get, so that a form sent twice makes one PIN: the session holds the new PIN
   // only until the page after the redirect shows it, once.
   router.post('/account/pin', requireCitizen, async (req, res) => {
-    req.session.newPin = await profile.newPin(req.user!, auditContext(req));
+    const result = await profile.newPin(req.user!, auditContext(req));
+    if ('errors' in result) {
+      renderAccount(req, res, { errors: result.errors }, 429);
+      return;
+    }
+    req.session.newPin = result.pin;
     res.redirect(303, '/account/pin');
   });
 
@@ -98,7 +103,8 @@ export function createAccountRouter(
     const errors = parsed.data
       ? await profile.requestEmailChange(req.user!, parsed.data, auditContext(req))
       : [{ field: 'email', key: parsed.errors[0]?.key ?? 'accounts.errors.emailFormat' }];
-    if (errors.length) renderAccount(req, res, { errors, values: { email } }, 400);
+    const limited = errors.some((e) => e.key === 'accounts.errors.accountMailLimit');
+    if (errors.length) renderAccount(req, res, { errors, values: { email } }, limited ? 429 : 400);
     else done(req, res, 'accounts.account.emailSent');
   });
 
@@ -137,7 +143,7 @@ export function createAccountRouter(
       'password',
       'passwordConfirm',
     ]);
-    const errors = await profile.changePassword(
+    const { errors, credentialVersion } = await profile.changePassword(
       req.user!,
       currentPassword,
       password,
@@ -145,8 +151,13 @@ export function createAccountRouter(
       req.sessionID,
       auditContext(req),
     );
-    if (errors.length) renderAccount(req, res, { errors }, 400);
-    else done(req, res, 'accounts.account.passwordChanged');
+    if (errors.length) {
+      renderAccount(req, res, { errors }, 400);
+      return;
+    }
+    // This session made the change and stays signed in; every other one is refused from now on.
+    req.session.credentialVersion = credentialVersion;
+    done(req, res, 'accounts.account.passwordChanged');
   });
 
   return router;

@@ -4,6 +4,8 @@ import type { HubEntry } from '../hub/hub-entry.ts';
 import { createAccountRouter } from './account.routes.ts';
 import { createAccountsService } from './accounts.service.ts';
 import { createPasswordResetRouter } from './password-reset.routes.ts';
+import { createPendingAccounts } from './pending-accounts.ts';
+import { createPendingAccountsRouter } from './pending-accounts.routes.ts';
 import { createProfileService } from './profile.service.ts';
 import { createRegistrationRouter } from './registration.routes.ts';
 import { createSignInRouter } from './sign-in.routes.ts';
@@ -14,6 +16,7 @@ export function createAccountsRouter(deps: Deps, hubEntries: readonly HubEntry[]
   const profile = createProfileService(deps, accounts);
   const router = Router();
   router.use(createRegistrationRouter(accounts, hubEntries));
+  router.use(createPendingAccountsRouter(createPendingAccounts(deps)));
   router.use(createSignInRouter(accounts, deps.db, () => deps.clock.now()));
   router.use(createPasswordResetRouter(accounts));
   router.use(createAccountRouter(profile, hubEntries));

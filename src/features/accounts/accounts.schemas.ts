@@ -8,13 +8,14 @@ export interface FieldError {
   params?: Record<string, unknown>;
 }
 
-const text = (max: number) => z.string().trim().max(max);
+/** Trimmed text of at most `max` characters; past that, `tooLong` is the field's message. */
+const text = (max: number, tooLong: string) => z.string().trim().max(max, tooLong);
 
 export const registrationSchema = z.object({
-  fullName: text(200)
+  fullName: text(200, 'accounts.errors.fullNameTooLong')
     .min(1, 'accounts.errors.fullNameRequired')
     .refine((v) => /\p{L}/u.test(v), 'accounts.errors.fullNameRequired'),
-  username: text(32)
+  username: text(32, 'accounts.errors.usernameFormat')
     .min(1, 'accounts.errors.usernameRequired')
     .regex(/^[A-Za-z0-9._-]{3,32}$/, 'accounts.errors.usernameFormat'),
   password: z
@@ -22,10 +23,10 @@ export const registrationSchema = z.object({
     .min(1, 'accounts.errors.passwordRequired')
     .max(256, 'accounts.errors.passwordTooLong'),
   passwordConfirm: z.string().max(256),
-  email: text(254)
+  email: text(254, 'accounts.errors.emailTooLong')
     .min(1, 'accounts.errors.emailRequired')
     .pipe(z.email('accounts.errors.emailFormat')),
-  phone: text(40)
+  phone: text(40, 'accounts.errors.phoneFormat')
     .min(1, 'accounts.errors.phoneRequired')
     .transform((value, ctx) => {
       const e164 = toE164(value);
@@ -40,7 +41,7 @@ export const registrationSchema = z.object({
 
 export type RegistrationInput = z.infer<typeof registrationSchema>;
 
-export const emailSchema = text(254)
+export const emailSchema = text(254, 'accounts.errors.emailTooLong')
   .min(1, 'accounts.errors.emailRequired')
   .pipe(z.email('accounts.errors.emailFormat'));
 export const phoneSchema = registrationSchema.shape.phone;

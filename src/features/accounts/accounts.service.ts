@@ -18,12 +18,17 @@ import {
 import { newPin } from '../../lib/tokens.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import { renderEmail } from '../mail/emails.ts';
-import type { MailQueue } from '../mail/mail-queue.ts';
+import { ACCOUNT_MAIL_REQUESTS_QUEUE, type MailQueue } from '../mail/mail-queue.ts';
 import type { FieldError, RegistrationInput } from './accounts.schemas.ts';
-import { findToken, issueToken, markTokenUsed, type TokenState } from './tokens.repository.ts';
+import {
+  findToken,
+  issueToken,
+  linkValidity,
+  markTokenUsed,
+  type TokenState,
+} from './tokens.repository.ts';
 import {
   deleteSessionsOf,
-  emailTaken,
   findUserByEmail,
   findUserById,
   findUserByLogin,
@@ -40,6 +45,14 @@ const HOUR = 3600 * 1000;
 export const ACTIVATION_TTL_MS = 48 * HOUR;
 export const RESET_TTL_MS = HOUR;
 export const EMAIL_CHANGE_TTL_MS = 48 * HOUR;
+const DAY = 24 * HOUR;
+
+/** Queued by a resend or reset request, and handled by the worker (account-mail-requests.ts). */
+export interface AccountMailRequest {
+  kind: 'activation' | 'password-reset';
+  email: string;
+  context: AuditContext;
+}
 
 /** The sign-in lock's keys: the submitted name, trimmed and case-folded, and the account it found. */
 function signInKeys(login: string, user?: UserRow): string[] {
@@ -67,6 +80,9 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
     contactPhone: config.CONTACT_PHONE,
   });
   const inFuture = (ms: number) => new Date(clock.now().getTime() + ms);
+  const queueAccountMailRequest = async (request: AccountMailRequest) => {
+    await deps.boss.send(ACCOUNT_MAIL_REQUESTS_QUEUE, request);
+  };
 
   async function sendActivation(user: UserRow, conn: Conn): Promise<void> {
     const pin = newPin();
@@ -76,13 +92,54 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       purpose: 'activation',
       expiresAt: inFuture(ACTIVATION_TTL_MS),
     });
+    // For whoever owns the address and did not register: delete the account (pending-accounts.ts).
+    const cancelToken = await issueToken(conn, {
+      userId: user.id,
+      purpose: 'registration_cancel',
+      expiresAt: inFuture(config.PENDING_ACCOUNT_DAYS * DAY),
+    });
     const mail = await renderEmail('activation', user.email, emailContext(user.lang), {
       fullName: user.full_name,
       username: user.username,
       pin,
       link: `${config.baseUrl}/activate/${token}`,
+      cancelLink: `${config.baseUrl}/register/cancel/${cancelToken}`,
+      pendingDays: config.PENDING_ACCOUNT_DAYS,
     });
-    await deps.mail.enqueue(mail, conn);
+    await deps.mail.enqueue(
+      { ...mail, linkValidity: linkValidity(token, ACTIVATION_TTL_MS) },
+      conn,
+      {
+        priority: 'link',
+      },
+    );
+  }
+
+  /**
+   * Someone registered with the address of an existing account: nothing is created, the answer is
+   * the one a new address gets, and the owner is told (at most 3 times an hour).
+   */
+  async function tellOwnerOfAttempt(owner: UserRow, context: AuditContext): Promise<void> {
+    if (!(await hitRateLimit(db, clock, RATE_LIMITS.registerNoticePerAccount, String(owner.id))))
+      return;
+    await db.transaction(async (trx) => {
+      const mail = await renderEmail(
+        'registration-attempt',
+        owner.email,
+        emailContext(owner.lang),
+        {
+          fullName: owner.full_name,
+          username: owner.username,
+          pending: owner.status === 'pending',
+        },
+      );
+      await deps.mail.enqueue(mail, trx);
+      await recordAudit(
+        trx,
+        { action: 'account.registration_attempted', userId: owner.id },
+        context,
+      );
+    });
   }
 
   return {
@@ -92,22 +149,26 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       lang: Lang,
       context: AuditContext,
     ): Promise<{ errors: FieldError[] }> {
-      const errors: FieldError[] = [];
-      const problem = passwordProblem(input.password, input.username);
-      if (problem) errors.push({ field: 'password', key: `accounts.errors.password.${problem}` });
-      else if (input.password !== input.passwordConfirm)
-        errors.push({ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' });
+      // Counted before anything is looked up: the answers below say whether a username or phone
+      // is taken (a registration form must), so one address gets only so many of them.
+      if (!(await hitRateLimit(db, clock, RATE_LIMITS.registerPerIp, context.ip ?? 'unknown')))
+        throw new RateLimitedError();
+      const errors: FieldError[] = registrationPasswordErrors(input);
       if (await usernameTaken(db, input.username))
         errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
-      if (await emailTaken(db, input.email))
-        errors.push({ field: 'email', key: 'accounts.errors.emailTaken' });
       if (await phoneTakenByActive(db, input.phone))
         errors.push({ field: 'phone', key: 'accounts.errors.phoneTaken' });
       if (errors.length) return { errors };
-      if (!(await hitRateLimit(db, clock, RATE_LIMITS.registerPerIp, context.ip ?? 'unknown')))
-        throw new RateLimitedError();
 
       const passwordHash = await hashSecret(input.password);
+      // An address that has an account gets the answer a new one gets (the owner hears of it),
+      // after the same two argon2 hashes (password, PIN) a new account costs.
+      const owner = await findUserByEmail(db, input.email);
+      if (owner) {
+        await hashSecret(newPin());
+        await tellOwnerOfAttempt(owner, context);
+        return { errors: [] };
+      }
       try {
         await db.transaction(async (trx) => {
           const user = await insertUser(trx, {
@@ -126,8 +187,8 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
         // Two registrations racing for the same name or email: the unique index decides.
         if (isUniqueViolation(error, 'users_username_key'))
           return { errors: [{ field: 'username', key: 'accounts.errors.usernameTaken' }] };
-        if (isUniqueViolation(error, 'users_email_key'))
-          return { errors: [{ field: 'email', key: 'accounts.errors.emailTaken' }] };
+        // The address was registered a moment ago by the other request: its owner has the mail.
+        if (isUniqueViolation(error, 'users_email_key')) return { errors: [] };
         throw error;
       }
       return { errors: [] };
@@ -151,6 +212,11 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
             status: 'active',
             activated_at: clock.now(),
           });
+          // An active account is no longer one the "this was not me" link can delete.
+          await trx('user_tokens')
+            .where({ user_id: found.token.user_id, purpose: 'registration_cancel' })
+            .whereNull('used_at')
+            .update({ used_at: trx.fn.now() });
           await recordAudit(
             trx,
             { action: 'account.activated', userId: found.token.user_id },
@@ -164,10 +230,19 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       }
     },
 
-    /** A new activation email (new link and PIN) for a pending account. Says nothing about whether one exists. */
+    /**
+     * Asks for a new activation email. Only queues the request (the worker calls
+     * sendActivationAgain), so the answer takes the same time whether or not the address has a
+     * pending account, and says nothing about it.
+     */
     async resendActivation(email: string, context: AuditContext): Promise<void> {
       if (!(await hitRateLimit(db, clock, RATE_LIMITS.resendPerIp, context.ip ?? 'unknown')))
         throw new RateLimitedError();
+      await queueAccountMailRequest({ kind: 'activation', email, context });
+    },
+
+    /** A new activation email (new link and PIN) for a pending account, if the address has one. */
+    async sendActivationAgain(email: string, context: AuditContext): Promise<void> {
       const user = await findUserByEmail(db, email);
       if (!user || user.status !== 'pending') return;
       if (!(await hitRateLimit(db, clock, RATE_LIMITS.resendPerAccount, String(user.id)))) return;
@@ -187,7 +262,17 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
         return { outcome: 'throttled' };
       const user = await findUserByLogin(db, login);
       const keys = signInKeys(login, user);
+      // The password is checked (against a stand-in hash when there is no account) before the
+      // lock, so a locked account, a wrong password and a name nobody has take the same time.
+      const passwordRight = await verifySecret(
+        user?.password_hash ?? (await dummyPasswordHash()),
+        password,
+      );
       const lockedAt = await lockedUntil(db, clock, keys);
+      const failed = !user || !passwordRight || user.status === 'disabled';
+      // Recorded alike while locked (it then neither counts nor lengthens the lock): the same
+      // statements, the same time.
+      const until = failed ? await recordFailure(db, clock, SIGN_IN_LOCK, keys) : undefined;
       if (lockedAt) {
         await recordAudit(
           db,
@@ -196,12 +281,7 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
         );
         return { outcome: 'locked', until: lockedAt };
       }
-      const passwordRight = await verifySecret(
-        user?.password_hash ?? (await dummyPasswordHash()),
-        password,
-      );
-      if (!user || !passwordRight || user.status === 'disabled') {
-        const until = await recordFailure(db, clock, SIGN_IN_LOCK, keys);
+      if (failed) {
         const reason = !user ? 'unknown' : user.status === 'disabled' ? 'disabled' : 'password';
         await recordAudit(
           db,
@@ -222,9 +302,15 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       return { outcome: 'ok', user };
     },
 
+    /** Asks for a reset link; like resendActivation, only queues the request (the worker calls sendPasswordReset). */
     async requestPasswordReset(email: string, context: AuditContext): Promise<void> {
       if (!(await hitRateLimit(db, clock, RATE_LIMITS.resetPerIp, context.ip ?? 'unknown')))
         throw new RateLimitedError();
+      await queueAccountMailRequest({ kind: 'password-reset', email, context });
+    },
+
+    /** A reset link for an active account, if the address has one. */
+    async sendPasswordReset(email: string, context: AuditContext): Promise<void> {
       const user = await findUserByEmail(db, email);
       if (!user || user.status !== 'active') return;
       if (!(await hitRateLimit(db, clock, RATE_LIMITS.resetPerAccount, String(user.id)))) return;
@@ -238,7 +324,9 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
           fullName: user.full_name,
           link: `${config.baseUrl}/password-reset/${token}`,
         });
-        await deps.mail.enqueue(mail, trx);
+        await deps.mail.enqueue({ ...mail, linkValidity: linkValidity(token, RESET_TTL_MS) }, trx, {
+          priority: 'link',
+        });
         await recordAudit(
           trx,
           { action: 'account.password_reset_requested', userId: user.id },
@@ -272,6 +360,8 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
         const locked = await findToken(trx, token, 'password_reset', clock.now(), true);
         if (locked.state !== 'valid') return false;
         await markTokenUsed(trx, locked.token.id);
+        // The database also bumps the credential version (a session saved back by a request in
+        // flight is still refused) and ends any other unused reset link.
         await updateUser(trx, user.id, { password_hash: hash });
         // A new password also lifts the lock on the account and on both of its names.
         await clearFailures(trx, signInKeys(user.username, user).concat(signInKeys(user.email)));
@@ -286,6 +376,8 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
         );
         return true;
       });
+      // The new credential version (bumped by the database) counts in this process at once.
+      if (done) deps.userCache.invalidate(String(user.id));
       return done ? { errors: [] } : { errors: [], invalid: true };
     },
 
@@ -312,3 +404,20 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
+
+/**
+ * The password rules of the registration form, checked with the other fields (not after them),
+ * so a citizen sees every problem at once.
+ */
+export function registrationPasswordErrors(input: {
+  password: string;
+  passwordConfirm: string;
+  username: string;
+}): FieldError[] {
+  if (!input.password) return [];
+  const problem = passwordProblem(input.password, input.username);
+  if (problem) return [{ field: 'password', key: `accounts.errors.password.${problem}` }];
+  if (input.password !== input.passwordConfirm)
+    return [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }];
+  return [];
+}

@@ -6,7 +6,14 @@ import { renderEmail } from '../mail/emails.ts';
 import type { MailQueue } from '../mail/mail-queue.ts';
 import type { FieldError } from './accounts.schemas.ts';
 import { EMAIL_CHANGE_TTL_MS, type AccountsService } from './accounts.service.ts';
-import { findToken, issueToken, markTokenUsed, type TokenState } from './tokens.repository.ts';
+import { mayMailAccount } from './account-mail-limit.ts';
+import {
+  findToken,
+  issueToken,
+  linkValidity,
+  markTokenUsed,
+  type TokenState,
+} from './tokens.repository.ts';
 import {
   deleteSessionsOf,
   emailTaken,
@@ -21,11 +28,18 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
   const { db, clock, config } = deps;
 
   return {
-    /** A new IVR PIN: returned once to show on the page, emailed, stored only as a hash. */
-    async newPin(user: UserRow, context: AuditContext): Promise<string> {
+    /**
+     * A new IVR PIN: returned once to show on the page, emailed, stored only as a hash. Refused
+     * past 5 account mails in the hour (see account-mail-limit.ts).
+     */
+    async newPin(
+      user: UserRow,
+      context: AuditContext,
+    ): Promise<{ pin: string } | { errors: FieldError[] }> {
       const pin = newPin();
       const hash = await hashSecret(pin);
-      await db.transaction(async (trx) => {
+      const sent = await db.transaction(async (trx) => {
+        if (!(await mayMailAccount(trx, user.id))) return false;
         await updateUser(trx, user.id, { ivr_pin_hash: hash });
         await deps.mail.enqueue(
           await renderEmail('new-pin', user.email, accounts.emailContext(user.lang), {
@@ -35,8 +49,11 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
           trx,
         );
         await recordAudit(trx, { action: 'account.pin_changed', userId: user.id }, context);
+        return true;
       });
-      return pin;
+      return sent
+        ? { pin }
+        : { errors: [{ field: 'pin', key: 'accounts.errors.accountMailLimit' }] };
     },
 
     async changePhone(user: UserRow, phone: string, context: AuditContext): Promise<FieldError[]> {
@@ -72,29 +89,41 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
     ): Promise<FieldError[]> {
       if (email.toLowerCase() === user.email.toLowerCase())
         return [{ field: 'email', key: 'accounts.errors.emailSame' }];
-      if (await emailTaken(db, email, user.id))
-        return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
-      await db.transaction(async (trx) => {
+      // The mail limit comes first, so the "taken" answer is as limited as the mail.
+      const outcome = await db.transaction(async (trx) => {
+        if (!(await mayMailAccount(trx, user.id))) return 'accountMailLimit';
+        if (await emailTaken(trx, email, user.id)) {
+          // Counted like a change asked for: the account page cannot be used to probe addresses.
+          await recordAudit(
+            trx,
+            { action: 'account.email_change_refused', userId: user.id },
+            context,
+          );
+          return 'emailTaken';
+        }
         const token = await issueToken(trx, {
           userId: user.id,
           purpose: 'email_change',
           expiresAt: accounts.inFuture(EMAIL_CHANGE_TTL_MS),
           data: { email },
         });
+        const mail = await renderEmail('email-change', email, accounts.emailContext(user.lang), {
+          fullName: user.full_name,
+          link: `${config.baseUrl}/account/email/${token}`,
+        });
         await deps.mail.enqueue(
-          await renderEmail('email-change', email, accounts.emailContext(user.lang), {
-            fullName: user.full_name,
-            link: `${config.baseUrl}/account/email/${token}`,
-          }),
+          { ...mail, linkValidity: linkValidity(token, EMAIL_CHANGE_TTL_MS) },
           trx,
+          { priority: 'link' },
         );
         await recordAudit(
           trx,
           { action: 'account.email_change_requested', userId: user.id },
           context,
         );
+        return 'sent';
       });
-      return [];
+      return outcome === 'sent' ? [] : [{ field: 'email', key: `accounts.errors.${outcome}` }];
     },
 
     checkEmailChange(token: string): Promise<TokenState> {
@@ -138,15 +167,18 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
       confirm: string,
       sid: string,
       context: AuditContext,
-    ): Promise<FieldError[]> {
+    ): Promise<{ errors: FieldError[]; credentialVersion?: number }> {
+      const refuse = (field: string, key: string) => ({ errors: [{ field, key }] });
       if (!(await verifySecret(user.password_hash, current)))
-        return [{ field: 'currentPassword', key: 'accounts.errors.currentPasswordWrong' }];
+        return refuse('currentPassword', 'accounts.errors.currentPasswordWrong');
       const problem = passwordProblem(password, user.username, user.roles.length ? 14 : undefined);
-      if (problem) return [{ field: 'password', key: `accounts.errors.password.${problem}` }];
+      if (problem) return refuse('password', `accounts.errors.password.${problem}`);
       if (password !== confirm)
-        return [{ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' }];
+        return refuse('passwordConfirm', 'accounts.errors.passwordMismatch');
       const hash = await hashSecret(password);
-      await db.transaction(async (trx) => {
+      const credentialVersion = await db.transaction(async (trx) => {
+        // The database bumps the credential version (every other session is refused from now
+        // on) and ends unused reset links; the rows of the other sessions go at once.
         await updateUser(trx, user.id, { password_hash: hash });
         await deleteSessionsOf(trx, user.id, sid);
         await recordAudit(trx, { action: 'account.password_changed', userId: user.id }, context);
@@ -157,8 +189,13 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
           }),
           trx,
         );
+        const row = (await trx('users').where({ id: user.id }).first('credential_version')) as {
+          credential_version: number;
+        };
+        return row.credential_version;
       });
-      return [];
+      deps.userCache.invalidate(String(user.id));
+      return { errors: [], credentialVersion };
     },
   };
 }

@@ -2,17 +2,22 @@ import { Router, type Request, type Response } from 'express';
 import { auditContext } from '../audit/audit.repository.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { registrationSchema, validate, emailSchema } from './accounts.schemas.ts';
-import { RateLimitedError, type AccountsService } from './accounts.service.ts';
+import {
+  RateLimitedError,
+  registrationPasswordErrors,
+  type AccountsService,
+} from './accounts.service.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
 import { serviceStates } from '../hub/service-states.ts';
 
+/** In the order the form shows them (the error summary follows it). */
 const FIELDS = [
   'fullName',
   'username',
-  'password',
-  'passwordConfirm',
   'email',
   'phone',
+  'password',
+  'passwordConfirm',
   'privacy',
 ] as const;
 
@@ -51,7 +56,16 @@ export function createRegistrationRouter(
     const values = formFields(req.body, FIELDS);
     const parsed = validate(registrationSchema, values);
     if (!parsed.data) {
-      renderForm(req, res, values, parsed.errors, 400);
+      const reported = new Set(parsed.errors.map((e) => e.field));
+      const passwordErrors = registrationPasswordErrors(values).filter(
+        (e) => !reported.has(e.field),
+      );
+      const errors = [...parsed.errors, ...passwordErrors].sort(
+        (a, b) =>
+          FIELDS.indexOf(a.field as (typeof FIELDS)[number]) -
+          FIELDS.indexOf(b.field as (typeof FIELDS)[number]),
+      );
+      renderForm(req, res, values, errors, 400);
       return;
     }
     try {
@@ -62,7 +76,13 @@ export function createRegistrationRouter(
       }
     } catch (error) {
       if (!(error instanceof RateLimitedError)) throw error;
-      renderForm(req, res, values, [{ field: 'fullName', key: 'accounts.errors.tooMany' }], 429);
+      renderForm(
+        req,
+        res,
+        values,
+        [{ field: 'register-form', key: 'accounts.errors.registerTooMany' }],
+        429,
+      );
       return;
     }
     req.session.pendingEmail = parsed.data.email;

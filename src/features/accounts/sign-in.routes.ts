@@ -26,16 +26,18 @@ export function athensTime(date: Date): string {
 export function createSignInRouter(accounts: AccountsService, db: Db, now: () => Date): Router {
   const router = Router();
 
+  // The way back after sign-in rides in the form (a hidden field), not in a session: showing the
+  // form writes nothing.
   const renderLogin = (
     req: Request,
     res: Response,
-    login: string,
+    values: { login: string; next?: string },
     error?: Omit<FieldErrorLike, 'field'>,
     status = 200,
   ) => {
     res.status(status).render('accounts/login', {
       pageTitle: req.t('accounts.login.title'),
-      values: { login },
+      values,
       expired: req.query.expired === '1',
       ...presentErrors(req, error ? [{ field: 'login', ...error }] : []),
     });
@@ -46,29 +48,31 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
       res.redirect(303, homeOf(req.user));
       return;
     }
-    const next = safeReturnPath(req.query.next);
-    if (next) req.session.returnTo = next;
-    renderLogin(req, res, '');
+    renderLogin(req, res, { login: '', next: safeReturnPath(req.query.next) });
   });
 
   router.post('/login', async (req, res) => {
     const { login, password } = formFields(req.body, ['login', 'password']);
+    const values = {
+      login,
+      next: safeReturnPath((req.body as Record<string, unknown> | undefined)?.next),
+    };
     if (!login.trim() || !password) {
-      renderLogin(req, res, login, { key: 'accounts.errors.loginRequired' }, 400);
+      renderLogin(req, res, values, { key: 'accounts.errors.loginRequired' }, 400);
       return;
     }
     const result = await accounts.signIn(login, password, auditContext(req));
     if (result.outcome === 'failed') {
-      renderLogin(req, res, login, { key: 'accounts.errors.loginFailed' }, 401);
+      renderLogin(req, res, values, { key: 'accounts.errors.loginFailed' }, 401);
       return;
     }
     if (result.outcome === 'locked') {
       const time = athensTime(result.until);
-      renderLogin(req, res, login, { key: 'accounts.errors.loginLocked', params: { time } }, 429);
+      renderLogin(req, res, values, { key: 'accounts.errors.loginLocked', params: { time } }, 429);
       return;
     }
     if (result.outcome === 'throttled') {
-      renderLogin(req, res, login, { key: 'accounts.errors.tooMany' }, 429);
+      renderLogin(req, res, values, { key: 'accounts.errors.tooMany' }, 429);
       return;
     }
     if (result.outcome === 'pending') {
@@ -78,17 +82,18 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
       });
       return;
     }
-    const returnTo = safeReturnPath(req.session.returnTo);
     // passport's login regenerates the session: a session id known before sign-in is worthless after it.
     await promisify(req.login.bind(req))(result.user);
     req.session.signedInAt = now().getTime();
+    // Checked on every request (auth.ts): a later password change or reset ends this session.
+    req.session.credentialVersion = result.user.credential_version;
     // Staff sessions are kept for 15 idle minutes, citizens' for 30.
     if (result.user.roles.length) req.session.cookie.maxAge = STAFF_IDLE_MS;
     req.session.flash = {
       key: 'accounts.login.welcome',
       params: { name: result.user.full_name },
     };
-    res.redirect(303, returnTo ?? homeOf(result.user));
+    res.redirect(303, values.next ?? homeOf(result.user));
   });
 
   router.post('/logout', async (req, res) => {

@@ -1,7 +1,8 @@
 import type { Conn } from '../../db/knex.ts';
 import { hashToken, newToken } from '../../lib/tokens.ts';
 
-export type TokenPurpose = 'activation' | 'password_reset' | 'email_change' | 'staff_invite';
+export type TokenPurpose =
+  'activation' | 'password_reset' | 'email_change' | 'staff_invite' | 'registration_cancel';
 
 export interface TokenRow {
   id: number;
@@ -62,4 +63,24 @@ export async function findToken(
 
 export async function markTokenUsed(conn: Conn, id: number): Promise<void> {
   await conn('user_tokens').where({ id }).update({ used_at: conn.fn.now() });
+}
+
+/**
+ * What a mail carrying `token` needs so that the link's `ttlMs` count from when the mail is sent
+ * (OutgoingMail.linkValidity): a mail delayed by an SMTP outage still gives its reader the time.
+ */
+export function linkValidity(token: string, ttlMs: number): { tokenHash: string; seconds: number } {
+  return { tokenHash: hashToken(token), seconds: Math.round(ttlMs / 1000) };
+}
+
+/** The mail worker, once the mail with the link is sent: the link is valid for `seconds` from now. */
+export async function startLinkValidity(
+  conn: Conn,
+  link: { tokenHash: string; seconds: number },
+  now: Date,
+): Promise<void> {
+  await conn('user_tokens')
+    .where({ token_hash: link.tokenHash })
+    .whereNull('used_at')
+    .update({ expires_at: new Date(now.getTime() + link.seconds * 1000) });
 }

@@ -18,6 +18,8 @@ export interface UserRow {
   lang: 'el' | 'en';
   activated_at: Date | null;
   created_at: Date;
+  /** Bumped by the database when the password changes or the account is disabled (see auth.ts). */
+  credential_version: number;
 }
 
 export type NewUser = Pick<

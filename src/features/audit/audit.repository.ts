@@ -7,6 +7,9 @@ import type { Conn } from '../../db/knex.ts';
  */
 export const AUDIT_ACTIONS = [
   'account.registered',
+  'account.registration_attempted',
+  'account.registration_cancelled',
+  'account.pending_deleted',
   'account.activated',
   'account.activation_resent',
   'auth.signed_in',
@@ -19,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'account.pin_changed',
   'account.phone_changed',
   'account.email_change_requested',
+  'account.email_change_refused',
   'account.email_changed',
   'decision.created',
   'decision.updated',

@@ -3,17 +3,42 @@ import PgBoss from 'pg-boss';
 import type { Conn } from '../../db/knex.ts';
 
 export const MAIL_QUEUE = 'mail';
+/**
+ * Requests for an account's mail made by someone who is not signed in (resend the activation,
+ * reset the password): the request only queues one of these, whether or not the address has an
+ * account, and the worker looks the account up. So the answer takes the same time either way.
+ */
+export const ACCOUNT_MAIL_REQUESTS_QUEUE = 'account-mail-requests';
+
+/**
+ * Higher goes first (pg-boss fetches by priority, then age): a link someone is waiting for at
+ * the screen (activation, password reset, email change, staff invite) is never queued behind
+ * account notices, and neither is ever queued behind bulk mail.
+ */
+export const MAIL_PRIORITY = { bulk: 0, notice: 10, link: 20 } as const;
+export type MailPriority = keyof typeof MAIL_PRIORITY;
 
 export interface OutgoingMail {
   to: string;
   subject: string;
   html: string;
   text: string;
+  /**
+   * The message carries a link whose validity counts from when the message is sent (not from when
+   * it was queued, which an SMTP outage may make hours earlier): the worker sets the token's
+   * expiry to `seconds` after sending. See startLinkValidity in tokens.repository.ts.
+   */
+  linkValidity?: { tokenHash: string; seconds: number };
+}
+
+export interface EnqueueOptions {
+  /** Default: 'notice'. */
+  priority?: MailPriority;
 }
 
 export interface MailQueue {
   /** Queues a message; inside a transaction, it is queued only if the transaction commits. */
-  enqueue(mail: OutgoingMail, conn?: Conn): Promise<void>;
+  enqueue(mail: OutgoingMail, conn?: Conn, options?: EnqueueOptions): Promise<void>;
 }
 
 export interface QueueOptions {
@@ -64,14 +89,19 @@ export async function ensureMailQueue(boss: PgBoss, options: QueueOptions): Prom
   };
   if (await boss.getQueue(MAIL_QUEUE)) await boss.updateQueue(MAIL_QUEUE, policy);
   else await boss.createQueue(MAIL_QUEUE, policy);
+  const requests = { name: ACCOUNT_MAIL_REQUESTS_QUEUE, retryLimit: 3, retryDelay: 5 };
+  if (!(await boss.getQueue(ACCOUNT_MAIL_REQUESTS_QUEUE)))
+    await boss.createQueue(requests.name, requests);
 }
 
 export function createMailQueue(boss: PgBoss): MailQueue {
   return {
-    async enqueue(mail, conn) {
+    async enqueue(mail, conn, options = {}) {
+      const priority = MAIL_PRIORITY[options.priority ?? 'notice'];
       const isTransaction = Boolean(conn && (conn as Knex.Transaction).isTransaction);
-      if (isTransaction && conn) await boss.send(MAIL_QUEUE, mail, { db: await bossDbFor(conn) });
-      else await boss.send(MAIL_QUEUE, mail);
+      if (isTransaction && conn)
+        await boss.send(MAIL_QUEUE, mail, { priority, db: await bossDbFor(conn) });
+      else await boss.send(MAIL_QUEUE, mail, { priority });
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { Deps } from '../../deps.ts';
+import { startAccountMailRequestsWorker } from '../accounts/account-mail-requests.ts';
+import { startLinkValidity } from '../accounts/tokens.repository.ts';
 import { startMaintenance } from './maintenance.ts';
 import { startMailWorker } from './mail-worker.ts';
 import { devMailboxTransport, smtpTransport, type MailTransport } from './transports.ts';
@@ -9,7 +11,13 @@ export async function startConfiguredMailWorker(deps: Deps): Promise<MailTranspo
   const transport = config.SMTP_URL
     ? smtpTransport(config.SMTP_URL, config.MAIL_FROM)
     : devMailboxTransport(deps.db);
-  await startMailWorker(deps.boss, transport, deps.logger);
+  await startMailWorker(deps.boss, transport, deps.logger, {
+    // A link's time starts when its mail is sent (see OutgoingMail.linkValidity).
+    afterSend: async (mail) => {
+      if (mail.linkValidity) await startLinkValidity(deps.db, mail.linkValidity, deps.clock.now());
+    },
+  });
+  await startAccountMailRequestsWorker(deps);
   await startMaintenance(deps.boss, deps);
   deps.logger.info({ transport: config.SMTP_URL ? 'smtp' : 'dev-mailbox' }, 'mail worker started');
   return transport;

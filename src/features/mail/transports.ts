@@ -7,9 +7,12 @@ export interface MailTransport {
   close(): void;
 }
 
-/** Real delivery through the municipality's SMTP server. */
+/**
+ * Real delivery through the municipality's SMTP server, over a few connections kept open (a new
+ * connection per message, with its greeting and login, would cap the worker at a few a second).
+ */
 export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  const transporter = nodemailer.createTransport({ url, pool: true, maxConnections: 5 });
   return {
     async send(mail) {
       await transporter.sendMail({

@@ -1,5 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
+import { HttpError } from '../../lib/errors.ts';
+import { containsNul, NulCharacterError } from '../../middleware/refuse-nul.ts';
 
 export const MAX_PDF_BYTES = 20 * 1024 * 1024;
 
@@ -31,7 +33,12 @@ export function pdfUpload(): RequestHandler {
         // The rest of the form was not read: the request is refused as a whole.
         req.body ??= {};
       } else if (error) {
-        next(error);
+        // Anything else multer stops at is a body that is not a whole multipart form (cut short,
+        // another boundary, none): the request is refused as malformed.
+        next(new HttpError(400, 'errors.incompleteForm.title'));
+        return;
+      } else if (containsNul(req.body) || containsNul(req.file?.originalname)) {
+        next(new NulCharacterError());
         return;
       } else if (req.file) {
         result.errorKey = checkPdf(req.file.buffer);

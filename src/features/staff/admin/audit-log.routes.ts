@@ -15,6 +15,7 @@ import {
   plainAddress,
   type AuditRow,
 } from '../../audit/audit.repository.ts';
+import { MUNICIPALITY_TIME_ZONE } from '../../../lib/format.ts';
 import type { FormError } from '../decisions/decision-form.ts';
 import { presentFormErrors } from '../form-errors.ts';
 
@@ -57,8 +58,10 @@ export function createAuditLogRouter(deps: Deps): Router {
       const query = auditQuery(deps.db);
       if (values.actor) query.whereRaw('lower(actor.username) = ?', [values.actor.toLowerCase()]);
       if (values.action) query.where('a.action', values.action);
-      if (dates.from) query.where('a.at', '>=', `${dates.from}T00:00:00Z`);
-      if (dates.to) query.where('a.at', '<', `${addDays(dates.to, 1)}T00:00:00Z`);
+      // Days are Athens days, as the times in the list are: midnight there, summer time or not.
+      const athensMidnight = `(?::date)::timestamp AT TIME ZONE '${MUNICIPALITY_TIME_ZONE}'`;
+      if (dates.from) query.whereRaw(`a.at >= ${athensMidnight}`, [dates.from]);
+      if (dates.to) query.whereRaw(`a.at < ${athensMidnight}`, [addDays(dates.to, 1)]);
       rows = (await query
         .orderBy('a.id', 'desc')
         .limit(PAGE + 1)

@@ -8,6 +8,7 @@ import type { AccountsService } from '../../accounts/accounts.service.ts';
 import {
   findToken,
   issueToken,
+  linkValidity,
   markTokenUsed,
   type TokenState,
 } from '../../accounts/tokens.repository.ts';
@@ -64,7 +65,11 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
         errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
       if (!input.fullName.trim())
         errors.push({ field: 'fullName', key: 'accounts.errors.fullNameRequired' });
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
+      else if (input.fullName.trim().length > 200)
+        errors.push({ field: 'fullName', key: 'accounts.errors.fullNameTooLong' });
+      if (input.email.length > 254)
+        errors.push({ field: 'email', key: 'accounts.errors.emailTooLong' });
+      else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
         errors.push({ field: 'email', key: 'accounts.errors.emailFormat' });
       else if (await emailTaken(db, input.email))
         errors.push({ field: 'email', key: 'staff.users.errors.emailTaken' });
@@ -95,7 +100,14 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
             roles: roles.join(', '),
             link: `${deps.config.baseUrl}/invite/${token}`,
           });
-          await deps.mail.enqueue(mail, trx);
+          // The 72 hours count from when the invitation is sent (OutgoingMail.linkValidity).
+          await deps.mail.enqueue(
+            { ...mail, linkValidity: linkValidity(token, INVITE_TTL_MS) },
+            trx,
+            {
+              priority: 'link',
+            },
+          );
           await recordAudit(
             trx,
             { action: 'staff.invited', userId: user.id, actorId, details: { roles } },
@@ -185,7 +197,7 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
       context: AuditContext,
     ): Promise<FormError[]> {
       if (disabled && id === actorId) return [{ field: 'status', key: 'staff.users.errors.self' }];
-      return db.transaction(async (trx) => {
+      const errors = await db.transaction(async (trx): Promise<FormError[]> => {
         const user = await findUserById(trx, id);
         if (!user || !user.roles.length) throw new NotFoundError();
         if (disabled && user.roles.includes('admin') && (await otherActiveAdmins(trx, id)) === 0)
@@ -199,6 +211,9 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
         );
         return [];
       });
+      // Disabling bumps the credential version (the database does): enabling again revives no session.
+      if (!errors.length) deps.userCache.invalidate(String(id));
+      return errors;
     },
   };
 }

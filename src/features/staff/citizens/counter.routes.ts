@@ -9,11 +9,14 @@ import { createAccountsService } from '../../accounts/accounts.service.ts';
 import type { HubEntry } from '../../hub/hub-entry.ts';
 import type { FormError } from '../decisions/decision-form.ts';
 import { identityChecksOf, searchCitizens } from './citizens.repository.ts';
+import { createContactCorrection, presentedDocumentErrors } from './contact-correction.service.ts';
 import { createCounterService, DOCUMENT_TYPES } from './counter.service.ts';
 
 /** /staff/citizens: find a citizen, check identity in person, revoke, resend activation, correct contact details. */
 export function createCounterRouter(deps: Deps, hubEntries: readonly HubEntry[]): Router {
-  const counter = createCounterService(deps, createAccountsService(deps));
+  const accounts = createAccountsService(deps);
+  const counter = createCounterService(deps, accounts);
+  const correctContact = createContactCorrection(deps, accounts);
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -93,7 +96,12 @@ export function createCounterRouter(deps: Deps, hubEntries: readonly HubEntry[])
 
   router.post('/:id/contact', async (req, res) => {
     const id = idParam(req);
-    const values = formFields(req.body, ['phone', 'email']);
+    const values = formFields(req.body, [
+      'phone',
+      'email',
+      'contactDocumentType',
+      'contactDocumentNumber',
+    ]);
     const errors: FormError[] = [];
     let phone: string | undefined;
     let email: string | undefined;
@@ -117,9 +125,17 @@ export function createCounterRouter(deps: Deps, hubEntries: readonly HubEntry[])
     }
     if (!phone && !email && !errors.length)
       errors.push({ field: 'phone', key: 'staff.counter.errors.nothingToChange' });
+    const document = { type: values.contactDocumentType, number: values.contactDocumentNumber };
+    errors.push(...presentedDocumentErrors(document));
     if (!errors.length)
       errors.push(
-        ...(await counter.correctContact(id, { phone, email }, req.user!.id, auditContext(req))),
+        ...(await correctContact(
+          await counter.citizen(id),
+          { phone, email },
+          document,
+          req.user!.id,
+          auditContext(req),
+        )),
       );
     if (errors.length) return renderRecord(req, res, id, errors, values, 400);
     done(req, res, id, 'staff.counter.contactCorrected');

@@ -1,16 +1,16 @@
 import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
-import { isValidAfm, maskDocumentNumber } from '../../../lib/afm.ts';
+import {
+  comparableDocumentNumber,
+  isValidAfm,
+  maskDocumentNumber,
+  normaliseDocumentNumber,
+} from '../../../lib/afm.ts';
+import { hashSecret } from '../../../lib/passwords.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import type { AccountsService } from '../../accounts/accounts.service.ts';
-import {
-  emailTaken,
-  findUserById,
-  isUniqueViolation,
-  phoneTakenByActive,
-  updateUser,
-} from '../../accounts/users.repository.ts';
+import { findUserById, isUniqueViolation, updateUser } from '../../accounts/users.repository.ts';
 import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../decisions/decision-form.ts';
 
@@ -62,7 +62,7 @@ export function createCounterService(deps: Deps, accounts: AccountsService) {
       context: AuditContext,
     ): Promise<FormError[]> {
       const errors: FormError[] = [];
-      const documentNumber = input.documentNumber.trim().toUpperCase().replace(/\s+/g, '');
+      const documentNumber = normaliseDocumentNumber(input.documentNumber);
       const afm = input.afm.trim();
       if (!(DOCUMENT_TYPES as readonly string[]).includes(input.documentType))
         errors.push({ field: 'documentType', key: 'staff.counter.errors.documentType' });
@@ -89,6 +89,8 @@ export function createCounterService(deps: Deps, accounts: AccountsService) {
             clerk_id: clerkId,
             document_type: input.documentType,
             document_number_masked: masked,
+            // A later correction of contact details is checked against it (contact-correction.ts).
+            document_number_hash: await hashSecret(comparableDocumentNumber(documentNumber)),
             afm,
           });
           await recordAudit(
@@ -143,65 +145,6 @@ export function createCounterService(deps: Deps, accounts: AccountsService) {
       if (user.status !== 'pending') return false;
       await accounts.resendActivationByClerk(user, clerkId, context);
       return true;
-    },
-
-    /** Corrects phone or email after the identity check, without the confirmation link a citizen would need. */
-    async correctContact(
-      id: number,
-      change: { phone?: string; email?: string },
-      clerkId: number,
-      context: AuditContext,
-    ): Promise<FormError[]> {
-      const user = await citizen(id);
-      if (
-        change.phone &&
-        change.phone !== user.phone_e164 &&
-        (await phoneTakenByActive(db, change.phone, id))
-      )
-        return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
-      if (
-        change.email &&
-        change.email.toLowerCase() !== user.email.toLowerCase() &&
-        (await emailTaken(db, change.email, id))
-      )
-        return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
-      try {
-        await db.transaction(async (trx) => {
-          if (change.phone && change.phone !== user.phone_e164) {
-            await updateUser(trx, id, { phone_e164: change.phone });
-            await recordAudit(
-              trx,
-              {
-                action: 'citizen.phone_corrected',
-                userId: id,
-                actorId: clerkId,
-                details: { from: user.phone_e164, to: change.phone },
-              },
-              context,
-            );
-          }
-          if (change.email && change.email !== user.email) {
-            await updateUser(trx, id, { email: change.email });
-            await recordAudit(
-              trx,
-              {
-                action: 'citizen.email_corrected',
-                userId: id,
-                actorId: clerkId,
-                details: { from: user.email, to: change.email },
-              },
-              context,
-            );
-          }
-        });
-      } catch (error) {
-        if (isUniqueViolation(error, 'users_active_phone_key'))
-          return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
-        if (isUniqueViolation(error, 'users_email_key'))
-          return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
-        throw error;
-      }
-      return [];
     },
   };
 }

@@ -73,7 +73,8 @@ export function parseDecisionForm(
   const meetingDate = datePartsToIso(values.meeting_date);
   values.ada = values.ada.toUpperCase();
   const errors: FormError[] = [];
-  if (values.number && !/^\d{1,6}$/.test(values.number))
+  // 1 to 999999: the database keeps numbers above 0 (a 0 was a 500).
+  if (values.number && (!/^\d{1,6}$/.test(values.number) || Number(values.number) < 1))
     errors.push({ field: 'number', key: 'staff.decisions.errors.number' });
   if (!/^\d{4}$/.test(values.year) || Number(values.year) < 1990 || Number(values.year) > 2100)
     errors.push({ field: 'year', key: 'staff.decisions.errors.year' });

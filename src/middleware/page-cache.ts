@@ -1,0 +1,143 @@
+import type { Express, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import type { ContentCache } from '../lib/content-cache.ts';
+import { keepPage, keptPageBytes, sendKeptPage, type KeptPage } from './kept-page.ts';
+import { chooseLanguage } from './language.ts';
+import { SESSION_COOKIE } from './session.ts';
+
+/**
+ * The public pages every anonymous visitor sees alike: home, decisions (the list, its pages, each
+ * decision), benefits, health services, the footer's pages. Not a search (`q` and the filters
+ * make countless pages, each seen once), nor a page with a form.
+ */
+const PUBLIC_PAGE =
+  /^\/(?:decisions(?:\/[1-9]\d{0,9})?|benefits(?:\/[a-z0-9-]{1,100})?|health(?:\/[a-z0-9-]{1,100})?|accessibility|privacy|contact)?$/;
+const PAGE_NUMBER = /^[1-9]\d{0,3}$/;
+
+interface PageRequest {
+  method?: string;
+  path: string;
+  query: Record<string, unknown>;
+  headers: IncomingMessage['headers'];
+}
+
+function isKeptKind(req: PageRequest): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (req.headers.authorization) return false;
+  if (req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return false;
+  if (!PUBLIC_PAGE.test(req.path)) return false;
+  for (const [name, value] of Object.entries(req.query)) {
+    if (name === 'lang' && (value === 'el' || value === 'en')) continue;
+    if (name === 'page' && req.path === '/decisions' && typeof value === 'string')
+      if (PAGE_NUMBER.test(value)) continue;
+    return false;
+  }
+  return true;
+}
+
+type Handle = (req: IncomingMessage, res: ServerResponse, next?: unknown) => void;
+
+const keyOf = (lang: string, url: string) => `page:${lang}:${url}`;
+
+/**
+ * Anonymous public pages, rendered once per language and URL and kept in the content cache
+ * (under its byte budget, emptied by NOTIFY content_changed, bypassed while its connection is
+ * down). Mounted after the request logger, the security headers and the language, so a kept page
+ * goes out with the same headers and log line as a fresh one. A page that comes out with a
+ * session, a user, a new cookie or a status other than 200 is sent as it is and not kept.
+ */
+export function pageCache(cache: ContentCache): RequestHandler {
+  return (req, res, next) => {
+    if (!isKeptKind(req)) {
+      next();
+      return;
+    }
+    const key = keyOf(req.lang, req.originalUrl);
+    const send = res.send.bind(res);
+    const write = (body: Buffer) => void send(body);
+    const kept = cache.peek<KeptPage>(key);
+    if (kept) {
+      sendKeptPage(req, res, kept, write);
+      return;
+    }
+    const generation = cache.generation();
+    const cookiesBefore = JSON.stringify(res.getHeader('Set-Cookie') ?? null);
+    res.send = (body?: unknown) => {
+      res.send = send;
+      const page = keepable(req, res, body, cookiesBefore);
+      if (!page) return send(body);
+      cache.put(key, page, keptPageBytes(page), generation);
+      sendKeptPage(req, res, page, write);
+      return res;
+    };
+    next();
+  };
+}
+
+function keepable(
+  req: Request,
+  res: Response,
+  body: unknown,
+  cookiesBefore: string,
+): KeptPage | undefined {
+  const plain =
+    typeof body === 'string' &&
+    res.statusCode === 200 &&
+    !req.session &&
+    !req.user &&
+    JSON.stringify(res.getHeader('Set-Cookie') ?? null) === cookiesBefore &&
+    String(res.getHeader('Content-Type') ?? 'text/html').startsWith('text/html');
+  if (!plain) return undefined;
+  const nonce = String(res.locals.cspNonce ?? '');
+  return keepPage(body, nonce, String(res.getHeader('Content-Security-Policy') ?? ''));
+}
+
+/**
+ * Answers a request for a kept page before Express sets the request up: Express's own work per
+ * request (it swaps the prototypes of the request and response) costs several times the rest of
+ * such an answer. The middleware that every page's headers and log line come from (`before`:
+ * the request logger, the security headers) runs first, as it would in Express; anything else
+ * (a page not kept, one that would set the language cookie) goes on to Express unchanged.
+ */
+export function answerKeptPagesFirst(
+  app: Express,
+  cache: ContentCache,
+  before: RequestHandler[],
+): void {
+  // Express calls app.handle for every request (express.js: `app(req, res) => app.handle(…)`).
+  const withHandle = app as unknown as { handle: Handle };
+  const handle = withHandle.handle.bind(app);
+  const early = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '/';
+    const mark = url.indexOf('?');
+    const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
+    const path = mark < 0 ? url : url.slice(0, mark);
+    if (!isKeptKind({ method: req.method, path, query, headers: req.headers })) return false;
+    const { lang, remember } = chooseLanguage(query.lang, req.headers.cookie);
+    if (remember) return false;
+    const page = cache.peek<KeptPage>(keyOf(lang, url));
+    if (!page) return false;
+    const expressReq = req as unknown as Request;
+    const expressRes = res as unknown as Response;
+    expressReq.originalUrl = url;
+    expressRes.locals = Object.create(null) as Response['locals'];
+    let ran = 0;
+    try {
+      for (const handler of before) void handler(expressReq, expressRes, () => (ran += 1));
+    } catch {
+      ran = -1;
+    }
+    // Those handlers set headers and call next() at once; one that did not is a bug, not a page.
+    if (ran !== before.length) {
+      res.statusCode = 500;
+      res.end();
+      return true;
+    }
+    sendKeptPage(req, res, page, (body) => res.end(body));
+    return true;
+  };
+  withHandle.handle = (req, res, next) => {
+    if (!early(req, res)) handle(req, res, next);
+  };
+}
