@@ -19,4 +19,4 @@ COPY locales ./locales
 USER node
 EXPOSE 3000
 HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "--max-old-space-size=128", "dist/src/server.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "dist/src/server.js"]

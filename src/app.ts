@@ -31,6 +31,7 @@ import { language } from './middleware/language.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { refuseNul } from './middleware/refuse-nul.ts';
 import { createAssets } from './middleware/assets.ts';
+import { compressSentPages } from './middleware/compress-sent.ts';
 import { answerKeptPagesFirst, pageCache } from './middleware/page-cache.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
@@ -71,6 +72,7 @@ export function createApp(
   for (const handler of options.first ?? []) app.use(handler);
   app.use(createHealthCheckRouter(deps.db));
   app.use(compression());
+  app.use(compressSentPages);
   const assets = createAssets(path.resolve('public/assets'), { production: config.isProduction });
   app.locals.asset = assets.url;
   app.use('/assets', assets.serve);

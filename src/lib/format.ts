@@ -35,6 +35,24 @@ export function highlight(text: string, start: string, end: string): string {
   return escapeHtml(text).split(start).join('<mark>').split(end).join('</mark>');
 }
 
+/**
+ * Marks where an excerpt of `whole` was cut with '…': before it when it does not start where the
+ * text does, after it when it does not end where the text ends. `fragments` splits an excerpt
+ * made of several pieces (each already joined by '…'); `plain` strips any markers from it.
+ */
+export function markCuts(
+  excerpt: string,
+  whole: string,
+  options: { fragments: string; plain: (text: string) => string },
+): string {
+  const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const pieces = options.plain(excerpt).split(options.fragments).map(squash);
+  const text = squash(whole);
+  const before = text.startsWith(pieces[0] ?? '') ? '' : '… ';
+  const after = text.endsWith(pieces[pieces.length - 1] ?? '') ? '' : ' …';
+  return `${before}${excerpt.trim()}${after}`;
+}
+
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Lang } from '../lib/localized.ts';
 import type { TFunction } from '../lib/i18n.ts';
 
@@ -34,6 +34,19 @@ export function chooseLanguage(
   const fromCookie = readCookie(cookieHeader, 'lang');
   if (isLang(fromQuery)) return { lang: fromQuery, remember: fromCookie !== fromQuery };
   return { lang: isLang(fromCookie) ? fromCookie : 'el', remember: false };
+}
+
+/**
+ * Names the page a form lives on, for the language switch of a page shown after the form was
+ * sent: a form answered with its errors is the POST address (`/account/phone`), which has no
+ * page to switch to. Routes call this when they render a form page; the switch then leads to
+ * the form's own page in the other language. (The Referer cannot say it: the portal sends
+ * `Referrer-Policy: no-referrer`.)
+ */
+export function languageSwitchFrom(res: Response, formPage: string): void {
+  // A page fetched with GET has an address of its own: the switch keeps it, query and all.
+  if (res.req.method === 'GET' || res.req.method === 'HEAD') return;
+  res.locals.langSwitchUrl = languageUrl(formPage, res.locals.otherLang as Lang);
 }
 
 /** Greek by default; `?lang=` switches and is remembered in a cookie. */

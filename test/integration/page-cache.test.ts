@@ -12,11 +12,22 @@ import { createActiveUser, newAgent, signIn } from '../helpers/accounts.ts';
 import { createDecision } from '../helpers/factories.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
-/** The caches serve from memory only once their LISTEN connection is up (a few milliseconds). */
-async function untilListening(cache: { isListening: () => boolean }): Promise<void> {
-  for (let waited = 0; !cache.isListening(); waited += 20) {
+/**
+ * The caches serve from memory only once their LISTEN connection is up (a few milliseconds), and
+ * the notifications of the test's own setup writes arrive a moment later: wait for both.
+ */
+async function untilListening(cache: {
+  isListening: () => boolean;
+  generation: () => number;
+}): Promise<void> {
+  const sleep = () => new Promise((resolve) => setTimeout(resolve, 50));
+  for (let waited = 0; !cache.isListening(); waited += 50) {
     if (waited > 5000) throw new Error('the cache never started listening');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep();
+  }
+  for (let quiet = 0, seen = cache.generation(); quiet < 4; quiet += 1) {
+    await sleep();
+    if (cache.generation() !== seen) [quiet, seen] = [0, cache.generation()];
   }
 }
 
@@ -246,10 +257,10 @@ describe('anonymous public pages served from memory', () => {
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
     try {
-      const bytes = async (encoding: string) => {
+      const bytes = async (encoding: string, at = path) => {
         const res = await new Promise<IncomingMessage>((resolve, reject) =>
           httpGet(
-            { host: '127.0.0.1', port, path, headers: { 'Accept-Encoding': encoding } },
+            { host: '127.0.0.1', port, path: at, headers: { 'Accept-Encoding': encoding } },
             resolve,
           ).on('error', reject),
         );
@@ -264,6 +275,16 @@ describe('anonymous public pages served from memory', () => {
       expect(gzip.headers['content-encoding']).toBe('gzip');
       expect(gunzipSync(gzip.body).toString()).toBe(plain.text);
       expect(gzip.headers.vary).toMatch(/Accept-Encoding/i);
+      // A page rendered for each visitor (a search) is compressed whole and sent with its length.
+      const searchPath = `/decisions?q=${encodeURIComponent('πλατεία')}`;
+      const searchPlain = await request(ctx.app).get(searchPath).set('Accept-Encoding', 'identity');
+      const search = await bytes('gzip, br', searchPath);
+      expect(search.headers['content-encoding']).toBe('br');
+      expect(Number(search.headers['content-length'])).toBe(search.body.length);
+      const withoutNonce = (html: string) => html.replace(/nonce="[^"]*"/g, '');
+      expect(withoutNonce(brotliDecompressSync(search.body).toString())).toBe(
+        withoutNonce(searchPlain.text),
+      );
     } finally {
       server.close();
     }

@@ -262,8 +262,11 @@ describe('the words on the pages', () => {
     expect(signedInHub('main').text()).not.toMatch(NOT_MOUNTED);
     const account = cheerio.load((await citizen.get('/account')).text);
     expect(account('main').text()).not.toMatch(NOT_MOUNTED);
-    // No mounted service asks for the in-person identity check, so the account page does not either.
-    expect(account('#identity-check').length).toBe(0);
+    // No mounted service asks for the in-person identity check: the account page says so and
+    // names none (it still says how the check is done, for when one does).
+    expect(account('#identity-check').text()).toContain(
+      'Καμία υπηρεσία της πύλης δεν τον χρειάζεται ακόμη',
+    );
   });
 });
 

@@ -139,7 +139,10 @@ describe('a credential change ends the other sessions, even one saved back by a 
     const clerk = await signedInStaff(ctx.app, ctx.db, ['clerk']);
     const page = `/staff/users/${clerk.id}`;
     const request = await startInFlight(clerk.agent);
-    expect((await postForm(admin.agent, page, `${page}/disable`, {})).status).toBe(303);
+    // The confirmation page's form (it carries confirm=yes).
+    expect((await postForm(admin.agent, `${page}/disable`, `${page}/disable`, {})).status).toBe(
+      303,
+    );
     await request.finish();
     expect((await postForm(admin.agent, page, `${page}/enable`, {})).status).toBe(303);
     expect((await clerk.agent.get('/staff')).status).toBe(303);

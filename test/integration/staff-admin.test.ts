@@ -165,13 +165,26 @@ describe('staff administration', () => {
     const other = await signedInStaff(ctx.app, ctx.db, ['editor']);
     await expect.poll(async () => (await admin.get('/staff')).status, { timeout: 2000 }).toBe(200);
     expect(
-      (await post(admin, `/staff/users/${other.id}/disable`, {}, `/staff/users/${other.id}`))
-        .status,
+      (
+        await post(
+          admin,
+          `/staff/users/${other.id}/disable`,
+          { confirm: 'yes' },
+          `/staff/users/${other.id}/disable`,
+        )
+      ).status,
     ).toBe(303);
     expect((await other.agent.get('/staff/decisions')).status).toBe(303);
     expect((await signIn(newAgent(ctx.app), other.username, STAFF_PASSWORD)).status).toBe(401);
     expect(
-      (await post(admin, `/staff/users/${adminId}/disable`, {}, `/staff/users/${adminId}`)).status,
+      (
+        await post(
+          admin,
+          `/staff/users/${adminId}/disable`,
+          { confirm: 'yes' },
+          `/staff/users/${adminId}`,
+        )
+      ).status,
     ).toBe(400);
   });
 

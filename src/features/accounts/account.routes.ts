@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { formFields, presentErrors } from '../../lib/form.ts';
+import { athensDate, formatDate } from '../../lib/format.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { requireCitizen } from '../../middleware/auth.ts';
+import { languageSwitchFrom } from '../../middleware/language.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
 import { serviceStates } from '../hub/service-states.ts';
@@ -37,6 +39,9 @@ export function createAccountRouter(
   ) => {
     const user = req.user!;
     const staff = user.roles.length > 0;
+    // Every form here is sent to its own address and answered with this page.
+    languageSwitchFrom(res, '/account');
+    const checkedAt = user.identity_verified_at ? new Date(user.identity_verified_at) : null;
     res.status(status).render('accounts/account', {
       pageTitle: req.t('accounts.account.title'),
       account: {
@@ -48,8 +53,15 @@ export function createAccountRouter(
         roles: user.roles,
         staff,
       },
-      // The in-person check is mentioned only while a mounted service asks for it, and never to staff.
-      showIdentity: !staff && hubEntries.some((entry) => entry.access === 'verified'),
+      // Staff are not checked at the counter: their account page says nothing about it.
+      showIdentity: !staff,
+      identity: {
+        checkedOn: checkedAt ? formatDate(athensDate(checkedAt), req.lang) : '',
+        // What the check opens: only services mounted here, never ones still to come.
+        opens: hubEntries
+          .filter((entry) => entry.access === 'verified')
+          .map((entry) => req.t(entry.titleKey)),
+      },
       services: serviceStates(req, hubEntries, user),
       values: extra.values ?? {},
       newPin: extra.newPin,

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { promisify } from 'node:util';
 import { formFields, presentErrors, safeReturnPath, type FieldErrorLike } from '../../lib/form.ts';
+import { languageSwitchFrom } from '../../middleware/language.ts';
 import { SESSION_COOKIE, STAFF_IDLE_MS } from '../../middleware/session.ts';
 import { auditContext, recordAudit } from '../audit/audit.repository.ts';
 import type { Db } from '../../db/knex.ts';
@@ -35,6 +36,11 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
     error?: Omit<FieldErrorLike, 'field'>,
     status = 200,
   ) => {
+    // After a failed sign-in the switch keeps the way back, as the form does.
+    languageSwitchFrom(
+      res,
+      values.next ? `/login?next=${encodeURIComponent(values.next)}` : '/login',
+    );
     res.status(status).render('accounts/login', {
       pageTitle: req.t('accounts.login.title'),
       values,

@@ -5,6 +5,8 @@ export const TS_CONFIG = 'public.greek_unaccent';
 // Private-use characters mark matches in ts_headline output; they are swapped for <mark> after escaping.
 export const MARK_START = '\uE000';
 export const MARK_END = '\uE001';
+/** Between two pieces of a summary's excerpt: they come from different places in it. */
+export const FRAGMENT_DELIMITER = ' … ';
 
 export interface DecisionFilters {
   q?: string;
@@ -118,7 +120,7 @@ export async function searchPublishedDecisions(
       ]),
       conn.raw(`ts_headline('${TS_CONFIG}', d.summary, ${query}, ?) AS summary_headline`, [
         filters.q,
-        `${marks}, MaxFragments=2, MaxWords=30, MinWords=12`,
+        `${marks}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter="${FRAGMENT_DELIMITER}"`,
       ]),
     )
     .orderBy([{ column: 'r.rank', order: 'desc' }, ...NEWEST_FIRST])) as (DecisionListRow & {

@@ -2,11 +2,12 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { isEmptyDate } from '../../lib/dates.ts';
-import { escapeHtml, formatDate, highlight, truncate } from '../../lib/format.ts';
+import { escapeHtml, formatDate, highlight, markCuts, truncate } from '../../lib/format.ts';
 import { idParam } from '../../lib/params.ts';
 import type { Feature } from '../hub/hub-entry.ts';
 import { renderDecisionsFeed } from './decisions.feed.ts';
 import {
+  FRAGMENT_DELIMITER,
   MARK_END,
   MARK_START,
   type DecisionListRow,
@@ -22,6 +23,18 @@ function queryString(params: [string, string][], page?: number): string {
   if (page && page > 1) search.set('page', String(page));
   const text = search.toString();
   return text ? `?${text}` : '';
+}
+
+/** Strips the search engine's match markers, leaving the text it quoted. */
+const unmarked = (text: string) => text.split(MARK_START).join('').split(MARK_END).join('');
+
+/**
+ * The list a decision was opened from, as the query string its links carry in `back`
+ * (`q=…&year=2026&page=2`), or '' for the plain first page. Read back through the list's own
+ * parser, so a forged value can only name a list.
+ */
+function backQuery(params: [string, string][], page: number): string {
+  return queryString(params, page).slice(1);
 }
 
 /** The feed in the reader's language: a feed reader has no language cookie. */
@@ -43,8 +56,16 @@ export function createDecisionsFeature(deps: Deps): Feature {
       subjectHtml: headlines.subject_headline
         ? highlight(headlines.subject_headline, MARK_START, MARK_END)
         : escapeHtml(row.subject),
+      // An excerpt says where it was cut ('…'), as a shortened summary does.
       summaryHtml: headlines.summary_headline
-        ? highlight(headlines.summary_headline, MARK_START, MARK_END)
+        ? highlight(
+            markCuts(headlines.summary_headline, row.summary, {
+              fragments: FRAGMENT_DELIMITER.trim(),
+              plain: unmarked,
+            }),
+            MARK_START,
+            MARK_END,
+          )
         : escapeHtml(truncate(row.summary, 280)),
     };
   };
@@ -53,12 +74,30 @@ export function createDecisionsFeature(deps: Deps): Feature {
     const content = service.current();
     const [categories, years] = await Promise.all([content.categories(), content.years()]);
     const parsed = parseDecisionQuery(req.query, new Set(categories.map((c) => c.slug)));
-    const result = await content.search(parsed.filters, parsed.page);
+    // A filter with an error is not half applied: the page shows the error and no results
+    // until it is corrected (GOV.UK's pattern), rather than a list that looks filtered.
+    const invalid = parsed.errors.length > 0;
+    const result = invalid
+      ? { rows: [], total: 0, capped: false, page: 1, pages: 1, pageOutOfRange: false }
+      : await content.search(parsed.filters, parsed.page);
+    const listParams = filterParams(parsed.filters);
+    // Past the last page: the last page, at its own address.
+    if (result.pageOutOfRange && !result.capped) {
+      res.redirect(302, `/decisions${queryString(listParams, result.pages)}`);
+      return;
+    }
     // Presented rows (dates, highlights) depend only on the cached result and the language.
-    const results = await content.derived(
-      `search-view:${req.lang}:${JSON.stringify([parsed.filters, parsed.page])}`,
-      () => Promise.resolve(result.rows.map((row) => present(row, req))),
-    );
+    const presented = invalid
+      ? []
+      : await content.derived(
+          `search-view:${req.lang}:${JSON.stringify([parsed.filters, parsed.page])}`,
+          () => Promise.resolve(result.rows.map((row) => present(row, req))),
+        );
+    // Each result leads back to this list ("Back to decisions" keeps the search).
+    const back = backQuery(listParams, result.page);
+    const results = back
+      ? presented.map((row) => ({ ...row, href: `${row.href}?back=${encodeURIComponent(back)}` }))
+      : presented;
     const errors = parsed.errors.map((e) => ({
       href: e.href,
       text: req.t(e.key, { ...e.params, ...(e.labelKey ? { field: req.t(e.labelKey) } : {}) }),
@@ -87,15 +126,14 @@ export function createDecisionsFeature(deps: Deps): Feature {
       page: result.page,
       pages: result.pages,
       firstNumber: (result.page - 1) * PAGE_SIZE + 1,
-      pageNotice: result.pageOutOfRange
-        ? req.t(result.capped ? 'decisions.errors.pageTooDeep' : 'decisions.errors.page')
-        : '',
+      invalid,
+      pageNotice: result.pageOutOfRange ? req.t('decisions.errors.pageTooDeep') : '',
       filtered: anyTyped,
       activeFilters,
       // Each form carries what the other one applies, so searching keeps the filters and back.
       searchHidden: filterParams(filters, { except: 'q' }),
       filtersHidden: filterParams(filters, { except: 'filters' }),
-      pageHref: (page: number) => `/decisions${queryString(filterParams(filters), page)}`,
+      pageHref: (page: number) => `/decisions${queryString(listParams, page)}`,
       feedUrl: feedPath(req.lang),
     });
   });
@@ -115,8 +153,26 @@ export function createDecisionsFeature(deps: Deps): Feature {
     );
   });
 
+  /** The list a decision page was opened from (its `back` parameter), or the plain list. */
+  const listFrom = async (req: Request) => {
+    const back = typeof req.query.back === 'string' ? req.query.back.slice(0, 1000) : '';
+    if (!back) return { href: '/decisions', back: '' };
+    const categories = await service.current().categories();
+    const parsed = parseDecisionQuery(
+      Object.fromEntries(new URLSearchParams(back)),
+      new Set(categories.map((c) => c.slug)),
+    );
+    if (parsed.errors.length) return { href: '/decisions', back: '' };
+    const params = filterParams(parsed.filters);
+    const query = backQuery(params, parsed.page);
+    return { href: `/decisions${queryString(params, parsed.page)}`, back: query };
+  };
+
   router.get('/decisions/:id', async (req: Request, res: Response) => {
     const { decision, related } = await service.current().detail(idParam(req));
+    const list = await listFrom(req);
+    const withBack = (href: string) =>
+      list.back ? `${href}?back=${encodeURIComponent(list.back)}` : href;
     res.render('decisions/detail', {
       pageTitle: `${decision.number}/${decision.year}: ${truncate(decision.subject, 60)}`,
       decision: {
@@ -129,7 +185,11 @@ export function createDecisionsFeature(deps: Deps): Feature {
           : null,
         documentHref: decision.document_file ? `/decisions/${decision.id}/document` : null,
       },
-      related: related.map((row) => present(row, req)),
+      related: related.map((row) => {
+        const item = present(row, req);
+        return { ...item, href: withBack(item.href) };
+      }),
+      backHref: list.href,
     });
   });
 

@@ -3,6 +3,7 @@ import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { idParam } from '../../../lib/params.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
+import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import { createAccountsService } from '../../accounts/accounts.service.ts';
 import { findUserById, ROLES, type UserRow } from '../../accounts/users.repository.ts';
@@ -58,6 +59,7 @@ export function createStaffUsersRouter(deps: Deps): Router {
         fullName: values.fullName,
         email: values.email.trim().toLowerCase(),
         roles,
+        lang: req.lang,
       },
       req.user!.id,
       auditContext(req),
@@ -79,6 +81,8 @@ export function createStaffUsersRouter(deps: Deps): Router {
   ) => {
     const user = await findUserById(deps.db, id);
     if (!user || !user.roles.length) throw new NotFoundError();
+    // The account's forms (roles, disable, enable) are answered with the account's page.
+    languageSwitchFrom(res, `/staff/users/${id}`);
     res.status(status).render('staff/admin/user', {
       pageTitle: user.full_name,
       staffUser: user,
@@ -98,12 +102,37 @@ export function createStaffUsersRouter(deps: Deps): Router {
     res.redirect(303, `/staff/users/${id}`);
   });
 
+  // Disabling signs the person out at once: asked about first, on a page of its own.
+  router.get('/:id/disable', async (req, res) => {
+    const id = idParam(req);
+    const user = await findUserById(deps.db, id);
+    if (!user || !user.roles.length) throw new NotFoundError();
+    if (user.status === 'disabled' || user.id === req.user!.id)
+      return res.redirect(303, `/staff/users/${id}`);
+    res.render('staff/confirm', {
+      pageTitle: req.t('staff.users.disableConfirm.title'),
+      breadcrumbs: [
+        { href: '/staff/users', text: req.t('staff.users.title') },
+        { href: `/staff/users/${id}`, text: user.full_name },
+      ],
+      title: req.t('staff.users.disableConfirm.title'),
+      itemName: `${user.full_name} (${user.username})`,
+      lead: req.t('staff.users.disableConfirm.lead'),
+      action: `/staff/users/${id}/disable`,
+      yes: req.t('staff.users.disableConfirm.yes'),
+      cancel: req.t('staff.users.disableConfirm.cancel'),
+      cancelHref: `/staff/users/${id}`,
+    });
+  });
+
   for (const [action, disabled] of [
     ['disable', true],
     ['enable', false],
   ] as const) {
     router.post(`/:id/${action}`, async (req, res) => {
       const id = idParam(req);
+      const confirmed = (req.body as Record<string, unknown> | undefined)?.confirm === 'yes';
+      if (disabled && !confirmed) return res.redirect(303, `/staff/users/${id}/disable`);
       const errors = await service.setDisabled(id, disabled, req.user!.id, auditContext(req));
       if (errors.length) return renderUser(req, res, id, errors, 400);
       req.session.flash = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
+import type { Lang } from '../../../lib/localized.ts';
 import { hashSecret, MIN_STAFF_PASSWORD_LENGTH, passwordProblem } from '../../../lib/passwords.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import type { AccountsService } from '../../accounts/accounts.service.ts';
@@ -33,6 +34,11 @@ export interface InviteInput {
   fullName: string;
   email: string;
   roles: string[];
+  /**
+   * The invitation's language, and the new account's: the one the admin is using, who knows
+   * the colleague (the invitee has chosen none yet, and can change it later).
+   */
+  lang: Lang;
 }
 
 const validRoles = (roles: string[]) =>
@@ -85,7 +91,7 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
             phone_e164: null,
             password_hash: await hashSecret(randomBytes(32).toString('base64url')),
             ivr_pin_hash: null,
-            lang: 'el',
+            lang: input.lang,
             status: 'pending',
             roles,
           });
@@ -94,10 +100,11 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
             purpose: 'staff_invite',
             expiresAt: new Date(deps.clock.now().getTime() + INVITE_TTL_MS),
           });
-          const mail = await renderEmail('staff-invite', user.email, accounts.emailContext('el'), {
+          const mailContext = accounts.emailContext(input.lang);
+          const mail = await renderEmail('staff-invite', user.email, mailContext, {
             fullName: user.full_name,
             username: user.username,
-            roles: roles.join(', '),
+            roles: roles.map((role) => mailContext.t(`staff.roles.${role}`)).join(', '),
             link: `${deps.config.baseUrl}/invite/${token}`,
           });
           // The 72 hours count from when the invitation is sent (OutgoingMail.linkValidity).

@@ -3,6 +3,7 @@ import type { Deps } from '../../../deps.ts';
 import { idParam } from '../../../lib/params.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
 import { formatPhone } from '../../../lib/phone.ts';
+import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import { emailSchema, phoneSchema, validate } from '../../accounts/accounts.schemas.ts';
 import { createAccountsService } from '../../accounts/accounts.service.ts';
@@ -40,6 +41,8 @@ export function createCounterRouter(deps: Deps, hubEntries: readonly HubEntry[])
     status = 200,
   ) => {
     const user = await counter.citizen(id);
+    // The record's forms (verify, revoke, contact) are answered with the record.
+    languageSwitchFrom(res, `/staff/citizens/${id}`);
     res.status(status).render('staff/citizens/record', {
       pageTitle: user.full_name,
       citizen: { ...user, phone: user.phone_e164 ? formatPhone(user.phone_e164) : '' },

@@ -118,17 +118,40 @@ export function createContentEditorRouter(deps: Deps, type: ContentType): Router
 
   router.post('/:id', (req, res) => submit(req, res, idParam(req)));
 
-  for (const [action, status] of [
-    ['publish', 'published'],
-    ['unpublish', 'draft'],
-  ] as const) {
-    router.post(`/:id/${action}`, async (req, res) => {
-      const id = idParam(req);
-      await editor.setStatus(id, status, req.user!.id, auditContext(req));
-      req.session.flash = { key: `staff.decisions.${status}` };
-      res.redirect(303, `${base}/${id}`);
+  const setStatus = async (req: Request, res: Response, status: 'published' | 'draft') => {
+    const id = idParam(req);
+    await editor.setStatus(id, status, req.user!.id, auditContext(req));
+    req.session.flash = { key: `staff.decisions.${status}` };
+    res.redirect(303, `${base}/${id}`);
+  };
+
+  router.post('/:id/publish', (req, res) => setStatus(req, res, 'published'));
+
+  // Taking a live page off the public site is asked about first, on a page of its own.
+  router.get('/:id/unpublish', async (req, res) => {
+    const row = await editor.find(idParam(req));
+    if (row.status !== 'published') return res.redirect(303, `${base}/${row.id}`);
+    res.render('staff/confirm', {
+      pageTitle: req.t('staff.content.unpublishConfirm.title'),
+      breadcrumbs: [
+        { href: base, text: req.t(`staff.content.${type.key}.title`) },
+        { href: `${base}/${row.id}`, text: pick(row.title, req.lang) },
+      ],
+      title: req.t('staff.content.unpublishConfirm.title'),
+      itemName: pick(row.title, req.lang),
+      lead: req.t('staff.content.unpublishConfirm.lead'),
+      action: `${base}/${row.id}/unpublish`,
+      yes: req.t('staff.content.unpublishConfirm.yes'),
+      cancel: req.t('staff.content.unpublishConfirm.cancel'),
+      cancelHref: `${base}/${row.id}`,
     });
-  }
+  });
+
+  router.post('/:id/unpublish', async (req, res) => {
+    const confirmed = (req.body as Record<string, unknown> | undefined)?.confirm === 'yes';
+    if (!confirmed) return res.redirect(303, `${base}/${idParam(req)}/unpublish`);
+    await setStatus(req, res, 'draft');
+  });
 
   router.post('/:id/move', async (req, res) => {
     const direction =
