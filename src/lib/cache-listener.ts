@@ -106,8 +106,10 @@ export function listenForChanges(options: {
       await client.query(`LISTEN ${aliveChannel}`);
     } catch (error) {
       cut(connection);
+      // One line per outage, not one a second.
       if (!wasLost)
         logger.warn({ channel, err: (error as Error).message }, 'cache listener failed');
+      wasLost = true;
       scheduleReconnect();
       return;
     }

@@ -49,7 +49,8 @@ const keyOf = (lang: string, url: string) => `page:${lang}:${url}`;
  */
 export function pageCache(cache: ContentCache): RequestHandler {
   return (req, res, next) => {
-    if (!isKeptKind(req)) {
+    // Nothing is kept while the cache is off or not listening: pages go out as rendered.
+    if (!cache.isListening() || !isKeptKind(req)) {
       next();
       return;
     }

@@ -162,11 +162,13 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     await clerk.getByRole('button', { name: 'Αναζήτηση' }).click();
     await clerk.getByRole('link', { name: 'Σοφία Καλογεράκη' }).click();
     await clerk.waitForURL((url) => /^\/staff\/citizens\/\d+$/.test(url.pathname));
-    await clerk.getByLabel('Αστυνομική ταυτότητα').check();
-    await clerk.getByLabel('Αριθμός εγγράφου').fill('ΑΒ987654');
-    await clerk.getByLabel('ΑΦΜ').fill(afmFrom('09876543'));
-    await clerk.getByLabel('Ο πολίτης ήταν παρών').check();
-    await clerk.getByRole('button', { name: 'Επιβεβαίωση ταυτότητας' }).click();
+    // The record asks for a document twice (the check, and a contact correction): the check's form.
+    const check = clerk.locator('form[action$="/verify"]');
+    await check.getByLabel('Αστυνομική ταυτότητα').check();
+    await check.getByLabel('Αριθμός εγγράφου').fill('ΑΒ987654');
+    await check.getByLabel('ΑΦΜ').fill(afmFrom('09876543'));
+    await check.getByLabel('Ο πολίτης ήταν παρών').check();
+    await check.getByRole('button', { name: 'Επιβεβαίωση ταυτότητας' }).click();
     await expect.poll(() => clerk.locator('.govuk-notification-banner').count()).toBe(1);
     // The confirmation names what the check opens today, and nothing else.
     expect(await clerk.locator('.govuk-notification-banner').textContent()).toContain(
@@ -208,6 +210,18 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     const staffUser = (await server.db('users').whereRaw(`roles <> '{}'`).first('id')) as {
       id: number;
     };
+    // A colleague to be asked about disabling (one's own account cannot be).
+    const [colleague] = (await server
+      .db('users')
+      .insert({
+        username: 'office.colleague',
+        full_name: 'Συνάδελφος',
+        email: 'colleague@example.gov.gr',
+        password_hash: 'x',
+        status: 'active',
+        roles: ['editor'],
+      })
+      .returning('id')) as { id: number }[];
     const pages = [
       '/staff',
       '/staff/decisions',
@@ -221,6 +235,7 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
       '/staff/benefits/new',
       `/staff/benefits/${benefit.id}`,
       `/staff/benefits/${benefit.id}/history`,
+      `/staff/benefits/${benefit.id}/unpublish`,
       '/staff/health',
       '/staff/health/new',
       `/staff/health/${health.id}`,
@@ -229,6 +244,7 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
       '/staff/users',
       '/staff/users/new',
       `/staff/users/${staffUser.id}`,
+      `/staff/users/${colleague!.id}/disable`,
       '/staff/audit',
     ];
     for (const lang of ['el', 'en']) {
@@ -248,6 +264,6 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator('.app-markdown-preview').count()).toBe(1);
     await expectAccessible(page);
     await context.close();
-    // 42 pages with axe each: longer than one journey.
+    // 46 pages with axe each: longer than one journey.
   }, 180_000);
 });

@@ -62,7 +62,6 @@ beforeAll(async () => {
     renders += 1;
     render(...args);
   }) as typeof ctx.app.render;
-  await untilListening(ctx.deps.contentCache);
   decisionId = await createDecision(ctx.db, {
     subject: 'Ανάπλαση της πλατείας',
     summary: 'Η πλατεία αλλάζει.',
@@ -93,6 +92,7 @@ beforeAll(async () => {
     phone: '28410 22222',
     status: 'published',
   });
+  await untilListening(ctx.deps.contentCache);
 });
 afterAll(() => ctx.close());
 

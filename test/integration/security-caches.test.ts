@@ -72,7 +72,6 @@ describe('CACHE_MAX_BYTES: every in-process cache together', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext({ CACHE_MAX_BYTES: String(LIMIT) });
-    await untilListening(ctx.deps.contentCache);
     for (let n = 1; n <= 60; n += 1)
       ids.push(
         await createDecision(ctx.db, {
@@ -81,6 +80,7 @@ describe('CACHE_MAX_BYTES: every in-process cache together', () => {
           summary: longSummary(n),
         }),
       );
+    await untilListening(ctx.deps.contentCache);
   });
   afterAll(() => ctx.close());
 
