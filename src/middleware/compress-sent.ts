@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { chooseEncoding } from './kept-page.ts';
+import { brotliWindowFor, chooseEncoding } from './kept-page.ts';
 
 /** Below this a compressed body saves less than its headers cost (compression's own threshold). */
 const THRESHOLD = 1024;
@@ -32,6 +32,7 @@ export const compressSentPages: RequestHandler = (req, res, next) => {
         ? brotliCompressSync(plain, {
             params: {
               [constants.BROTLI_PARAM_QUALITY]: 4,
+              [constants.BROTLI_PARAM_LGWIN]: brotliWindowFor(plain.length),
               [constants.BROTLI_PARAM_SIZE_HINT]: plain.length,
             },
           })
