@@ -19,4 +19,7 @@ COPY locales ./locales
 USER node
 EXPOSE 3000
 HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# glibc's allocator keeps freed memory (page compression, query results) unless told to give large
+# blocks back at once; with these the process stays within ~200 MB (docs/PERFORMANCE.md).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "dist/src/server.js"]

@@ -68,7 +68,7 @@ await database.stop();
 
 sections.setup = `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cores} cores (${os.cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}.
 The app runs compiled (\`npm run build\`), \`NODE_ENV=production\`, one process started as \`npm run start:prod\` does
-(\`node --max-old-space-size=128 --max-semi-space-size=4\`), one JSON log line per request (to a file), against PostgreSQL 17 (embedded) holding
+(\`node --max-old-space-size=128 --max-semi-space-size=4\`, glibc told to return large blocks at once), one JSON log line per request (to a file), against PostgreSQL 17 (embedded) holding
 ${DECISIONS.toLocaleString('en')} decisions plus 2,000 with 3,000-character summaries. autocannon, the app and PostgreSQL
 share the ${cores} cores. Every request says \`Accept-Encoding: gzip, br\`, as browsers do.
 \`npm run bench -- <scenario>\` runs one of ${SCENARIOS.join(', ')}; each section below says when it was last run.`;
@@ -115,6 +115,9 @@ async function benchApp(): Promise<void> {
       env: {
         ...process.env,
         NODE_ENV: 'production',
+        // As `npm run start:prod` sets them (see package.json).
+        MALLOC_ARENA_MAX: '2',
+        MALLOC_MMAP_THRESHOLD_: '131072',
         PORT: String(appPort),
         DATABASE_URL: database.url,
         SESSION_SECRET: 'bench-'.repeat(8),
