@@ -14,6 +14,7 @@ import * as credentialVersion from './20261201110000_users_credential_version.ts
 import * as resetTokensEnd from './20261201110100_reset_tokens_end_with_password.ts';
 import * as registrationCancel from './20261201120000_registration_cancel.ts';
 import * as identityDocumentHash from './20261201130000_identity_document_hash.ts';
+import * as sessionsNotify from './20261201140000_sessions_notify.ts';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '20261201110100_reset_tokens_end_with_password': resetTokensEnd,
   '20261201120000_registration_cancel': registrationCancel,
   '20261201130000_identity_document_hash': identityDocumentHash,
+  '20261201140000_sessions_notify': sessionsNotify,
 };

@@ -32,7 +32,8 @@ import { requestLogger } from './middleware/request-logger.ts';
 import { refuseNul } from './middleware/refuse-nul.ts';
 import { createAssets } from './middleware/assets.ts';
 import { compressSentPages } from './middleware/compress-sent.ts';
-import { answerKeptPagesFirst, pageCache } from './middleware/page-cache.ts';
+import { answerKeptPagesFirst, isPublicPageRequest, pageCache } from './middleware/page-cache.ts';
+import { personalPages } from './middleware/personal-pages.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
 
@@ -84,10 +85,20 @@ export function createApp(
   // Anonymous public pages are kept rendered; once kept, they are answered before Express,
   // with the headers and log line of the two handlers above.
   app.use(pageCache(deps.contentCache));
-  answerKeptPagesFirst(app, deps.contentCache, [logRequest, headers]);
+  // The same pages as a signed-in citizen sees them, kept per session (personal-pages.ts).
+  const personal = personalPages({
+    pages: deps.contentCache,
+    sessions: deps.sessionCache,
+    users: deps.userCache,
+    secret: config.SESSION_SECRET,
+    now: () => deps.clock.now(),
+    isPublicPage: isPublicPageRequest,
+  });
+  answerKeptPagesFirst(app, deps.contentCache, [logRequest, headers], personal);
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(refuseNul);
+  app.use(personal.capture);
   const csrf = csrfProtection(STAFF_UPLOAD_PATHS, {
     secret: config.SESSION_SECRET,
     production: config.isProduction,
@@ -98,6 +109,7 @@ export function createApp(
         pool: deps.sessionPool,
         secret: config.SESSION_SECRET,
         secure: config.isProduction,
+        cache: deps.sessionCache,
       }),
       ...createAuthenticator((id) =>
         deps.userCache.get(String(id), () => findUserById(deps.db, id)),
@@ -111,6 +123,7 @@ export function createApp(
       flashNotice,
     ]),
   );
+  app.use(personal.keep);
   app.use(csrf.protect);
   const onceOnly = onceOnlySubmission({
     db: deps.db,

@@ -28,6 +28,7 @@ export interface Deps {
   cacheBudget: CacheBudget;
   contentCache: ContentCache;
   userCache: ContentCache;
+  sessionCache: ContentCache;
   boss: PgBoss;
   /** A small pg pool for the session store. */
   sessionPool: pg.Pool;
@@ -53,12 +54,13 @@ export function createDeps(
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const db = overrides.db ?? createDb(databaseUrl, config.DATABASE_POOL_MAX, { logger });
   const clock = overrides.clock ?? systemClock;
-  const { cacheBudget, contentCache, userCache } =
-    overrides.cacheBudget && overrides.contentCache && overrides.userCache
+  const { cacheBudget, contentCache, userCache, sessionCache } =
+    overrides.cacheBudget && overrides.contentCache && overrides.userCache && overrides.sessionCache
       ? {
           cacheBudget: overrides.cacheBudget,
           contentCache: overrides.contentCache,
           userCache: overrides.userCache,
+          sessionCache: overrides.sessionCache,
         }
       : createCaches({
           listenUrl: databaseUrl,
@@ -96,6 +98,7 @@ export function createDeps(
     cacheBudget,
     contentCache,
     userCache,
+    sessionCache,
     boss,
     sessionPool,
     mail: overrides.mail ?? createMailQueue(boss),
@@ -108,6 +111,7 @@ export function createDeps(
       if (started) await boss.stop({ graceful: true, wait: true, timeout: 5000 });
       await contentCache.close();
       await userCache.close();
+      await sessionCache.close();
       await sessionPool.end();
       await db.destroy();
     },

@@ -10,6 +10,8 @@ export interface Caches {
   contentCache: ContentCache;
   /** Signed-in accounts, by id: a page view does not re-read its account unless it changed. */
   userCache: ContentCache;
+  /** Sessions, by id: a page view does not re-read its session unless it changed (NOTIFY sessions_changed). */
+  sessionCache: ContentCache;
 }
 
 /** The process's caches, under one byte budget, each listening on `listenUrl` for changes. */
@@ -24,7 +26,12 @@ export function createCaches(options: {
 }): Caches {
   const cacheBudget = new CacheBudget(options.maxBytes);
   if (options.enabled === false)
-    return { cacheBudget, contentCache: createNoContentCache(), userCache: createNoContentCache() };
+    return {
+      cacheBudget,
+      contentCache: createNoContentCache(),
+      userCache: createNoContentCache(),
+      sessionCache: createNoContentCache(),
+    };
   const common = {
     budget: cacheBudget,
     maxAgeMs: options.maxAgeSeconds * 1000,
@@ -39,6 +46,11 @@ export function createCaches(options: {
       ...common,
       channel: 'users_changed',
       keyOf: (id) => id,
+    }),
+    sessionCache: createNotifiedCache(options.listenUrl, {
+      ...common,
+      channel: 'sessions_changed',
+      keyOf: (sid) => sid,
     }),
   };
 }

@@ -97,13 +97,15 @@ export function sendKeptPage(
   res: ServerResponse,
   page: KeptPage,
   write: (body: Buffer) => void,
+  options: { personal?: boolean } = {},
 ): void {
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Security-Policy', page.csp);
-  res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('ETag', page.etag);
   res.setHeader('Vary', 'Accept-Encoding, Cookie');
-  if (notModified(req, page.etag)) {
+  // A page made for one session is never kept by a browser or proxy (as noStoreWithSession says).
+  res.setHeader('Cache-Control', options.personal ? 'no-store' : 'no-cache');
+  if (!options.personal) res.setHeader('ETag', page.etag);
+  if (!options.personal && notModified(req, page.etag)) {
     res.statusCode = 304;
     res.end();
     return;

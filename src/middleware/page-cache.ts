@@ -4,6 +4,7 @@ import { parse as parseQuery } from 'node:querystring';
 import type { ContentCache } from '../lib/content-cache.ts';
 import { keepPage, keptPageBytes, sendKeptPage, type KeptPage } from './kept-page.ts';
 import { chooseLanguage } from './language.ts';
+import { sendPersonalPage, type PersonalPage, type PersonalPages } from './personal-pages.ts';
 import { SESSION_COOKIE } from './session.ts';
 
 /**
@@ -22,10 +23,10 @@ interface PageRequest {
   headers: IncomingMessage['headers'];
 }
 
-function isKeptKind(req: PageRequest): boolean {
+/** A public page (as anyone may see it, or as a signed-in citizen sees it), nothing odd asked. */
+export function isPublicPageRequest(req: PageRequest): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (req.headers.authorization) return false;
-  if (req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return false;
   if (!PUBLIC_PAGE.test(req.path)) return false;
   for (const [name, value] of Object.entries(req.query)) {
     if (name === 'lang' && (value === 'el' || value === 'en')) continue;
@@ -34,6 +35,13 @@ function isKeptKind(req: PageRequest): boolean {
     return false;
   }
   return true;
+}
+
+const hasSessionCookie = (req: PageRequest) =>
+  req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;
+
+function isKeptKind(req: PageRequest): boolean {
+  return !hasSessionCookie(req) && isPublicPageRequest(req);
 }
 
 type Handle = (req: IncomingMessage, res: ServerResponse, next?: unknown) => void;
@@ -105,6 +113,7 @@ export function answerKeptPagesFirst(
   app: Express,
   cache: ContentCache,
   before: RequestHandler[],
+  personal?: PersonalPages,
 ): void {
   // Express calls app.handle for every request (express.js: `app(req, res) => app.handle(…)`).
   const withHandle = app as unknown as { handle: Handle };
@@ -114,10 +123,17 @@ export function answerKeptPagesFirst(
     const mark = url.indexOf('?');
     const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
     const path = mark < 0 ? url : url.slice(0, mark);
-    if (!isKeptKind({ method: req.method, path, query, headers: req.headers })) return false;
+    const pageRequest = { method: req.method, path, query, headers: req.headers };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    if (!isPublicPageRequest(pageRequest)) return false;
     const { lang, remember } = chooseLanguage(query.lang, req.headers.cookie);
     if (remember) return false;
-    const page = cache.peek<KeptPage>(keyOf(lang, url));
+    const signedIn = hasSessionCookie(pageRequest);
+    const page = signedIn
+      ? req.method === 'GET'
+        ? personal?.find(req, lang, url)
+        : undefined
+      : cache.peek<KeptPage>(keyOf(lang, url));
     if (!page) return false;
     const expressReq = req as unknown as Request;
     const expressRes = res as unknown as Response;
@@ -135,7 +151,8 @@ export function answerKeptPagesFirst(
       res.end();
       return true;
     }
-    sendKeptPage(req, res, page, (body) => res.end(body));
+    if (signedIn) sendPersonalPage(req, res, page as PersonalPage, (body) => res.end(body));
+    else sendKeptPage(req, res, page, (body) => res.end(body));
     return true;
   };
   withHandle.handle = (req, res, next) => {

@@ -2,6 +2,7 @@ import connectPgSimple from 'connect-pg-simple';
 import type { RequestHandler } from 'express';
 import session from 'express-session';
 import type pg from 'pg';
+import type { ContentCache } from '../lib/content-cache.ts';
 
 export const SESSION_COOKIE = 'sid';
 export const CITIZEN_IDLE_MS = 30 * 60 * 1000;
@@ -42,7 +43,7 @@ export const noStoreWithSession: RequestHandler = (req, res, next) => {
   next();
 };
 
-const KEEP_ALIVE_EVERY_MS = 60 * 1000;
+export const KEEP_ALIVE_EVERY_MS = 60 * 1000;
 
 /**
  * Extends a signed-in session's idle timeout: marking the session changed makes express-session
@@ -69,13 +70,61 @@ export function sessionMiddleware(options: {
   pool: pg.Pool;
   secret: string;
   secure: boolean;
+  /** Sessions kept in memory between requests (emptied by NOTIFY sessions_changed). */
+  cache: ContentCache;
 }): RequestHandler {
   const PgStore = connectPgSimple(session);
+  type Callback = (error?: unknown, value?: session.SessionData | null) => void;
+  /**
+   * The PostgreSQL store, read through the session cache: a signed-in page view costs no query.
+   * Every write goes to the database first and drops the entry here; the row's trigger tells the
+   * other processes (see content-cache.ts for what happens while that connection is down). An
+   * unknown id is never kept, and a kept session past its expiry is not served (by the
+   * system time, as the store's own query judges it).
+   */
+  class CachedPgStore extends PgStore {
+    override get(sid: string, done: Callback): void {
+      const load = () =>
+        new Promise<session.SessionData | null>((resolve, reject) => {
+          super.get(sid, (error: unknown, value) => {
+            if (error)
+              reject(error instanceof Error ? error : new Error('session store', { cause: error }));
+            else resolve(value ?? null);
+          });
+        });
+      options.cache.get(sid, load).then(
+        (value) => {
+          if (!value) options.cache.invalidate(sid);
+          const expires = value?.cookie.expires;
+          if (expires && new Date(expires).getTime() <= Date.now()) {
+            options.cache.invalidate(sid);
+            done(null, null);
+            return;
+          }
+          // express-session changes the object it is given: each request gets its own copy.
+          done(null, value ? (structuredClone(value) as session.SessionData) : null);
+        },
+        (error: unknown) => done(error),
+      );
+    }
+    override set(sid: string, value: session.SessionData, done?: (error?: unknown) => void): void {
+      super.set(sid, value, (error?: unknown) => {
+        options.cache.invalidate(sid);
+        done?.(error);
+      });
+    }
+    override destroy(sid: string, done?: (error?: unknown) => void): void {
+      super.destroy(sid, (error?: unknown) => {
+        options.cache.invalidate(sid);
+        done?.(error);
+      });
+    }
+  }
   return session({
     name: SESSION_COOKIE,
     secret: options.secret,
     // No write per request: the idle timeout is extended by `keepAlive` at most once a minute.
-    store: new PgStore({
+    store: new CachedPgStore({
       pool: options.pool,
       tableName: 'session',
       pruneSessionInterval: 15 * 60,
