@@ -315,7 +315,7 @@ Anonymous public pages are rendered once per language and kept, compressed, in m
 change (NOTIFY content_changed), with a CSP that allows their inline script and style by hash and an ETag (304 on
 revalidation). The same pages as a signed-in citizen sees them (the hub row) are kept per session, language and URL,
 made again when the session or the account changes (sessions and accounts are read through caches that NOTIFY
-sessions_changed and users_changed empty) and sent `no-store`. The search row asks a different question each time (a made-up word added), so nothing comes from a
+sessions_changed and users_changed empty) and sent \`no-store\`. The search row asks a different question each time (a made-up word added), so nothing comes from a
 cache: it is reported, not held to the page bar (its bar is the server-side one below).
 Peak RSS of the app process through all the page runs, sampled every 250 ms: **${peakMb.toFixed(0)} MB**: ${ok(peakMb < RSS_BAR_MB)} (bar: < ${RSS_BAR_MB} MB).`;
 }
