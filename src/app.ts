@@ -3,18 +3,12 @@ import ejs from 'ejs';
 import express, { type Express, type RequestHandler } from 'express';
 import path from 'node:path';
 import type { Deps } from './deps.ts';
-import { createBenefitsFeature } from './features/benefits/benefits.routes.ts';
-import { createDecisionsFeature } from './features/decisions/decisions.routes.ts';
 import { createHealthCheckRouter } from './features/health-check/health-check.routes.ts';
-import { createHealthFeature } from './features/health/health.routes.ts';
-import { createHomeRouter } from './features/home/home.routes.ts';
 import type { Feature, HubEntry } from './features/hub/hub-entry.ts';
-import { createPagesRouter } from './features/pages/pages.routes.ts';
-import { createAccountsRouter } from './features/accounts/accounts.feature.ts';
 import { findUserById } from './features/accounts/users.repository.ts';
-import { createDevMailboxRouter } from './features/mail/dev-mailbox.routes.ts';
-import { createStaffArea, STAFF_UPLOAD_PATHS } from './features/staff/staff.area.ts';
-import { createInviteRouter } from './features/staff/admin/admin.routes.ts';
+import { createStaffArea } from './features/staff/staff.area.ts';
+import type { Module, ModuleContext } from './features/module.ts';
+import { cspOf, sessionPathPattern, uploadPathTest } from './features/registry.ts';
 import { createAuthenticator, endOutdatedSignIn, sessionLimits } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { inSequence, onceOnlySubmission } from './middleware/once-only-submission.ts';
@@ -60,14 +54,17 @@ export function createApp(
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
 
-  const features: Feature[] = [
-    createDecisionsFeature(deps),
-    createBenefitsFeature(deps),
-    createHealthFeature(deps),
-    ...(options.extraFeatures ?? []),
+  // Features a test plugs in without a manifest of their own.
+  const modules: Module[] = [
+    ...deps.modules,
+    ...(options.extraFeatures ?? []).map((feature, n) => ({
+      name: `extra-${n}`,
+      routes: () => feature.router,
+      ...(feature.hubEntry ? { hubEntry: feature.hubEntry } : {}),
+    })),
   ];
-  const hubEntries: HubEntry[] = features.flatMap((feature) =>
-    feature.hubEntry ? [feature.hubEntry] : [],
+  const hubEntries: HubEntry[] = modules.flatMap((module) =>
+    module.hubEntry ? [module.hubEntry] : [],
   );
 
   for (const handler of options.first ?? []) app.use(handler);
@@ -78,7 +75,7 @@ export function createApp(
   app.locals.asset = assets.url;
   app.use('/assets', assets.serve);
   const logRequest = requestLogger(deps.logger);
-  const headers = securityHeaders({ production: config.isProduction });
+  const headers = securityHeaders({ production: config.isProduction, hosts: cspOf(modules) });
   app.use(logRequest);
   app.use(headers);
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
@@ -99,29 +96,32 @@ export function createApp(
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(refuseNul);
   app.use(personal.capture);
-  const csrf = csrfProtection(STAFF_UPLOAD_PATHS, {
+  const csrf = csrfProtection(uploadPathTest(modules), {
     secret: config.SESSION_SECRET,
     production: config.isProduction,
   });
   app.use(
-    sessionWhenNeeded([
-      sessionMiddleware({
-        pool: deps.sessionPool,
-        secret: config.SESSION_SECRET,
-        secure: config.isProduction,
-        cache: deps.sessionCache,
-      }),
-      ...createAuthenticator((id) =>
-        deps.userCache.get(String(id), () => findUserById(deps.db, id)),
-      ),
-      endOutdatedSignIn,
-      sessionLimits(() => deps.clock.now()),
-      noStoreWithSession,
-      keepAlive(() => deps.clock.now()),
-      saveBeforeRedirect((id) => deps.userCache.invalidate(String(id))),
-      csrf.expose,
-      flashNotice,
-    ]),
+    sessionWhenNeeded(
+      [
+        sessionMiddleware({
+          pool: deps.sessionPool,
+          secret: config.SESSION_SECRET,
+          secure: config.isProduction,
+          cache: deps.sessionCache,
+        }),
+        ...createAuthenticator((id) =>
+          deps.userCache.get(String(id), () => findUserById(deps.db, id)),
+        ),
+        endOutdatedSignIn,
+        sessionLimits(() => deps.clock.now()),
+        noStoreWithSession,
+        keepAlive(() => deps.clock.now()),
+        saveBeforeRedirect((id) => deps.userCache.invalidate(String(id))),
+        csrf.expose,
+        flashNotice,
+      ],
+      sessionPathPattern(modules, ['staff']),
+    ),
   );
   app.use(personal.keep);
   app.use(csrf.protect);
@@ -132,18 +132,20 @@ export function createApp(
   });
   app.use(onceOnly);
 
-  app.use(createHomeRouter(deps, hubEntries));
-  app.use(createAccountsRouter(deps, hubEntries));
-  if (!config.isProduction) app.use(createDevMailboxRouter(deps));
-  const staff = createStaffArea(deps, {
-    protectUpload: inSequence(csrf.protectUpload, onceOnly),
+  const ctx: ModuleContext = {
+    deps,
     hubEntries,
-  });
+    protectUpload: inSequence(csrf.protectUpload, onceOnly),
+  };
+  const staff = createStaffArea(ctx, modules);
   app.set('staff sections', staff.sections);
   app.use('/staff', staff.router);
-  app.use(createInviteRouter(deps));
-  app.use(createPagesRouter());
-  for (const feature of features) app.use(feature.router);
+  // Listed so a test can walk every module's routes, as it walks the staff sections.
+  const routers = modules.flatMap((module) =>
+    module.routes ? [{ module: module.name, router: module.routes(ctx) }] : [],
+  );
+  app.set('module routers', routers);
+  for (const { router } of routers) app.use(router);
 
   app.use(notFound);
   app.use(errorHandler({ production: config.isProduction }));

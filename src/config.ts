@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { MODULES } from './features/index.ts';
+import type { Module } from './features/module.ts';
 import { z } from 'zod';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-please';
@@ -92,9 +94,6 @@ const schema = z.object({
   OFFICE_ADDRESS_EN: z.string().default('1 Town Hall Square, 72100 Agios Nikolaos'),
   OFFICE_HOURS_EL: z.string().default('Δευτέρα έως Παρασκευή, 08:00–14:30'),
   OFFICE_HOURS_EN: z.string().default('Monday to Friday, 08:00–14:30'),
-
-  DIAVGEIA_BASE_URL: z.url().default('https://diavgeia.gov.gr'),
-  DIAVGEIA_ORG_ID: z.string().default(''),
 });
 
 type Env = z.infer<typeof schema>;
@@ -106,16 +105,35 @@ export interface Config extends Env {
 
 export class ConfigError extends Error {}
 
+/** A module's own settings, typed by its schema (they were checked by loadConfig). */
+export function moduleConfig<S extends z.ZodObject>(
+  config: Readonly<Config>,
+  section: S,
+): z.infer<S> {
+  const values = config as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(section.shape).map((key) => [key, values[key]]),
+  ) as z.infer<S>;
+}
+
 /** Parses the environment; throws a ConfigError whose message is one line naming the setting. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  modules: readonly Module[] = MODULES,
+): Readonly<Config> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  // Each module's own settings (its manifest's `config`) are checked with the shared ones.
+  const full = modules.reduce<z.ZodObject>(
+    (merged, module) => (module.config ? merged.extend(module.config.shape) : merged),
+    schema,
+  );
+  const parsed = full.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = issue?.path.join('.') ?? 'environment';
     throw new ConfigError(`Invalid setting ${name}: ${issue?.message ?? 'invalid'}`);
   }
-  const values = parsed.data;
+  const values = parsed.data as Env & Record<string, unknown>;
   const isProduction = values.NODE_ENV === 'production';
   if (isProduction && values.SESSION_SECRET === DEV_SESSION_SECRET) {
     throw new ConfigError(

@@ -5,6 +5,9 @@ import { ACQUIRE_TIMEOUT_MS, createDb, type Db } from './db/knex.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { CacheBudget } from './lib/cache-budget.ts';
 import { createCaches } from './lib/caches.ts';
+import { MODULES } from './features/index.ts';
+import type { Module } from './features/module.ts';
+import { localesOf } from './features/registry.ts';
 import type { ContentCache } from './lib/content-cache.ts';
 import { createDocumentStore, type DocumentStore } from './lib/document-store.ts';
 import { createI18n } from './lib/i18n.ts';
@@ -19,6 +22,8 @@ import {
 
 export interface Deps {
   config: Readonly<Config>;
+  /** Every capability's manifest (src/features/index.ts), plus any a test plugs in. */
+  modules: readonly Module[];
   db: Db;
   logger: Logger;
   clock: Clock;
@@ -54,6 +59,7 @@ export function createDeps(
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const db = overrides.db ?? createDb(databaseUrl, config.DATABASE_POOL_MAX, { logger });
   const clock = overrides.clock ?? systemClock;
+  const modules = overrides.modules ?? MODULES;
   const { cacheBudget, contentCache, userCache, sessionCache } =
     overrides.cacheBudget && overrides.contentCache && overrides.userCache && overrides.sessionCache
       ? {
@@ -90,10 +96,11 @@ export function createDeps(
   });
   return {
     config,
+    modules,
     db,
     logger,
     clock,
-    i18n: overrides.i18n ?? createI18n(),
+    i18n: overrides.i18n ?? createI18n(localesOf(modules)),
     documents: overrides.documents ?? createDocumentStore(config.UPLOAD_DIR),
     cacheBudget,
     contentCache,

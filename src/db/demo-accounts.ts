@@ -4,8 +4,8 @@ import { comparableDocumentNumber, maskDocumentNumber } from '../lib/afm.ts';
 import { hashSecret } from '../lib/passwords.ts';
 
 export interface DemoAccount {
-  /** As the README's table names it. */
-  role: 'citizen' | 'verified citizen' | Role;
+  /** As the README's table names it: 'citizen', 'verified citizen' or a staff role. */
+  role: string;
   username: string;
   password: string;
   fullName: string;

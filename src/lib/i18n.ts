@@ -1,25 +1,18 @@
 import i18next, { type TFunction } from 'i18next';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import type { LocaleTree } from '../features/module.ts';
 import type { Lang } from './localized.ts';
 
 export type { TFunction };
 
-const load = (lang: Lang) =>
-  JSON.parse(readFileSync(path.resolve('locales', `${lang}.json`), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-
-/** One i18next instance for the process; every visible string comes from locales/<lang>.json. */
-export function createI18n(): { t: (lang: Lang) => TFunction } {
+/** One i18next instance for the process, with every module's strings (merged by the registry). */
+export function createI18n(resources: Record<Lang, LocaleTree>): { t: (lang: Lang) => TFunction } {
   const instance = i18next.createInstance();
   void instance.init({
     initAsync: false,
     lng: 'el',
     fallbackLng: 'el',
     supportedLngs: ['el', 'en'],
-    resources: { el: { translation: load('el') }, en: { translation: load('en') } },
+    resources: { el: { translation: resources.el }, en: { translation: resources.en } },
     interpolation: { escapeValue: false },
     returnNull: false,
   });

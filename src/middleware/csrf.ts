@@ -40,7 +40,7 @@ function tokenFrom(req: Request): string | undefined {
  * routes listed in `uploadPaths`; a multipart request anywhere else finds no token and is refused.
  */
 export function csrfProtection(
-  uploadPaths: RegExp,
+  isUploadPath: (path: string) => boolean,
   options: { secret: string; production: boolean },
 ): {
   protect: RequestHandler;
@@ -70,7 +70,7 @@ export function csrfProtection(
   };
 
   const protect: RequestHandler = (req, res, next: NextFunction) => {
-    if (SAFE_METHODS.has(req.method) || (isMultipart(req) && uploadPaths.test(req.path))) {
+    if (SAFE_METHODS.has(req.method) || (isMultipart(req) && isUploadPath(req.path))) {
       next();
       return;
     }

@@ -43,6 +43,13 @@ export function permissionsPolicy(
 export function securityHeaders(options: {
   production: boolean;
   permissions?: Readonly<Record<string, readonly string[]>>;
+  /** Hosts the modules' pages need (a map's tiles, a video call's frame), from their manifests. */
+  hosts?: {
+    frameSrc?: readonly string[];
+    scriptSrc?: readonly string[];
+    connectSrc?: readonly string[];
+    imgSrc?: readonly string[];
+  };
 }): RequestHandler {
   const staticHeaders = recordHelmetHeaders(
     helmet({
@@ -52,10 +59,16 @@ export function securityHeaders(options: {
     }),
   );
   staticHeaders.push(['Permissions-Policy', permissionsPolicy(options.permissions ?? PERMISSIONS)]);
-  const before = "default-src 'self';script-src 'self' 'nonce-";
+  const extra = (hosts: readonly string[] | undefined) =>
+    hosts?.length ? ` ${hosts.join(' ')}` : '';
+  const { hosts = {} } = options;
+  const before = `default-src 'self';script-src 'self'${extra(hosts.scriptSrc)} 'nonce-`;
   const middle = "';style-src 'self' 'nonce-";
   const after =
-    "';img-src 'self' data:;font-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'self';object-src 'none'" +
+    `';img-src 'self' data:${extra(hosts.imgSrc)};font-src 'self'` +
+    (hosts.connectSrc?.length ? `;connect-src 'self'${extra(hosts.connectSrc)}` : '') +
+    (hosts.frameSrc?.length ? `;frame-src 'self'${extra(hosts.frameSrc)}` : '') +
+    ";form-action 'self';frame-ancestors 'none';base-uri 'self';object-src 'none'" +
     (options.production ? ';upgrade-insecure-requests' : '');
   return (_req, res, next) => {
     for (const [name, value] of staticHeaders) res.setHeader(name, value);

@@ -2,22 +2,23 @@ import type { RequestHandler } from 'express';
 import { SESSION_COOKIE } from './session.ts';
 
 /**
- * Paths whose pages hold a form or need to know who is signed in. An anonymous visitor's form
- * carries a cookie-bound token (csrf.ts), so showing it loads an empty session but stores no row.
- */
-const NEEDS_SESSION =
-  /^\/(login|logout|register|activate|password-reset|account|staff|invite|dev)(\/|$)/;
-
-/**
  * Runs the session chain (session, passport, limits) only when there can be a session: the
  * browser sent our cookie, the request changes something, or the page has a form. Public pages
  * read anonymously skip it entirely: no session id is generated, no row is written.
  */
-export function sessionWhenNeeded(chain: RequestHandler[]): RequestHandler {
+export function sessionWhenNeeded(
+  chain: RequestHandler[],
+  /**
+   * Paths whose pages hold a form or need to know who is signed in (the modules' `sessionPaths`
+   * and /staff). An anonymous visitor's form carries a cookie-bound token (csrf.ts), so showing it
+   * loads an empty session but stores no row.
+   */
+  needsSession: RegExp,
+): RequestHandler {
   return (req, res, next) => {
     const hasCookie = req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;
     const needed =
-      hasCookie || (req.method !== 'GET' && req.method !== 'HEAD') || NEEDS_SESSION.test(req.path);
+      hasCookie || (req.method !== 'GET' && req.method !== 'HEAD') || needsSession.test(req.path);
     if (!needed) {
       res.locals.user = null;
       next();

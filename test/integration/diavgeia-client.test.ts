@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   createDiavgeiaClient,
   DiavgeiaError,
-} from '../../src/features/staff/diavgeia/diavgeia.client.ts';
+} from '../../src/features/decisions/staff/diavgeia.client.ts';
 import {
   startDiavgeiaStandIn,
   type DiavgeiaStandIn,

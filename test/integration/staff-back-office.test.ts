@@ -4,7 +4,10 @@ import path from 'node:path';
 import { Router } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS } from '../../src/features/audit/audit.repository.ts';
+import { MODULES } from '../../src/features/index.ts';
+import { auditActionsOf } from '../../src/features/registry.ts';
+
+const AUDIT_ACTIONS = auditActionsOf(MODULES);
 import { csrfFrom, createActiveUser, type Agent } from '../helpers/accounts.ts';
 import { afmFrom, signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';

@@ -8,6 +8,7 @@ import { auditContext } from '../audit/audit.repository.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
 import { serviceStates } from '../hub/service-states.ts';
 import { emailSchema, phoneSchema, validate, type FieldError } from './accounts.schemas.ts';
+import type { UserRow } from './users.repository.ts';
 import type { createProfileService } from './profile.service.ts';
 
 type ProfileService = ReturnType<typeof createProfileService>;
@@ -23,8 +24,15 @@ declare module 'express-session' {
 export function createAccountRouter(
   profile: ProfileService,
   hubEntries: readonly HubEntry[],
+  /** What each module has to say on the page ("my requests: 2 open"), from the manifests. */
+  itemsFor: (user: UserRow, req: Request) => Promise<{ text: string; href: string }[]> = () =>
+    Promise.resolve([]),
 ): Router {
   const router = Router();
+  router.use('/account', async (req, res, next) => {
+    res.locals.accountItems = req.user ? await itemsFor(req.user, req) : [];
+    next();
+  });
 
   const renderAccount = (
     req: Request,

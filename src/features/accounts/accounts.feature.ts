@@ -11,7 +11,11 @@ import { createRegistrationRouter } from './registration.routes.ts';
 import { createSignInRouter } from './sign-in.routes.ts';
 
 /** Registration, activation, sign-in and out, password reset and the account page. */
-export function createAccountsRouter(deps: Deps, hubEntries: readonly HubEntry[]): Router {
+export function createAccountsRouter(
+  deps: Deps,
+  hubEntries: readonly HubEntry[],
+  itemsFor?: Parameters<typeof createAccountRouter>[2],
+): Router {
   const accounts = createAccountsService(deps);
   const profile = createProfileService(deps, accounts);
   const router = Router();
@@ -19,6 +23,6 @@ export function createAccountsRouter(deps: Deps, hubEntries: readonly HubEntry[]
   router.use(createPendingAccountsRouter(createPendingAccounts(deps)));
   router.use(createSignInRouter(accounts, deps.db, () => deps.clock.now()));
   router.use(createPasswordResetRouter(accounts));
-  router.use(createAccountRouter(profile, hubEntries));
+  router.use(createAccountRouter(profile, hubEntries, itemsFor));
   return router;
 }

@@ -2,10 +2,11 @@ import type { Db } from '../../db/knex.ts';
 import { hashSecret, MIN_STAFF_PASSWORD_LENGTH, passwordProblem } from '../../lib/passwords.ts';
 import { toE164 } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { MODULES } from '../index.ts';
+import { rolesOf } from '../registry.ts';
 import {
   emailTaken,
   insertUser,
-  ROLES,
   usernameTaken,
   type Role,
   type UserRow,
@@ -26,8 +27,9 @@ export async function createStaffAccount(
   },
 ): Promise<UserRow> {
   const roles = [...new Set(input.roles)];
-  if (!roles.length || roles.some((role) => !ROLES.includes(role as Role)))
-    throw new StaffAccountError(`--role must be one or more of: ${ROLES.join(', ')}`);
+  const known = rolesOf(MODULES).map((role) => role.name);
+  if (!roles.length || roles.some((role) => !known.includes(role)))
+    throw new StaffAccountError(`--role must be one or more of: ${known.join(', ')}`);
   if (!/^[A-Za-z0-9._-]{3,32}$/.test(input.username))
     throw new StaffAccountError('--username must be 3 to 32 of letters, digits, ".", "_", "-"');
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))

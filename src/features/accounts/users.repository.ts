@@ -1,7 +1,7 @@
 import type { Conn } from '../../db/knex.ts';
 
-export type Role = 'clerk' | 'editor' | 'admin';
-export const ROLES: readonly Role[] = ['clerk', 'editor', 'admin'];
+/** A staff role: a name from the `roles` table, declared by the module that introduces it. */
+export type Role = string;
 
 export interface UserRow {
   id: number;

@@ -3,10 +3,19 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { pick } from '../../lib/localized.ts';
 import { renderMarkdown } from '../../lib/markdown.ts';
-import type { Feature } from '../hub/hub-entry.ts';
+import type { Feature, HubEntry } from '../hub/hub-entry.ts';
 import { findPublishedBenefit, listPublishedBenefits } from './benefits.repository.ts';
 
 const SLUG = /^[a-z0-9-]{1,100}$/;
+
+export const BENEFITS_HUB_ENTRY: HubEntry = {
+  id: 'benefits',
+  href: '/benefits',
+  titleKey: 'services.benefits.title',
+  descriptionKey: 'services.benefits.description',
+  access: 'public',
+  navKey: 'nav.benefits',
+};
 
 export function createBenefitsFeature(deps: Deps): Feature {
   const router = Router();
@@ -70,14 +79,7 @@ export function createBenefitsFeature(deps: Deps): Feature {
 
   return {
     router,
-    hubEntry: {
-      id: 'benefits',
-      href: '/benefits',
-      titleKey: 'services.benefits.title',
-      descriptionKey: 'services.benefits.description',
-      access: 'public',
-      navKey: 'nav.benefits',
-    },
+    hubEntry: BENEFITS_HUB_ENTRY,
   };
 }
 

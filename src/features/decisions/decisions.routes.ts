@@ -4,7 +4,7 @@ import { NotFoundError } from '../../lib/errors.ts';
 import { isEmptyDate } from '../../lib/dates.ts';
 import { escapeHtml, formatDate, highlight, markCuts, truncate } from '../../lib/format.ts';
 import { idParam } from '../../lib/params.ts';
-import type { Feature } from '../hub/hub-entry.ts';
+import type { Feature, HubEntry } from '../hub/hub-entry.ts';
 import { renderDecisionsFeed } from './decisions.feed.ts';
 import {
   FRAGMENT_DELIMITER,
@@ -36,6 +36,15 @@ const unmarked = (text: string) => text.split(MARK_START).join('').split(MARK_EN
 function backQuery(params: [string, string][], page: number): string {
   return queryString(params, page).slice(1);
 }
+
+export const DECISIONS_HUB_ENTRY: HubEntry = {
+  id: 'decisions',
+  href: '/decisions',
+  titleKey: 'services.decisions.title',
+  descriptionKey: 'services.decisions.description',
+  access: 'public',
+  navKey: 'nav.decisions',
+};
 
 /** The feed in the reader's language: a feed reader has no language cookie. */
 const feedPath = (lang: string) => `/decisions/feed.atom${lang === 'en' ? '?lang=en' : ''}`;
@@ -219,13 +228,6 @@ export function createDecisionsFeature(deps: Deps): Feature {
 
   return {
     router,
-    hubEntry: {
-      id: 'decisions',
-      href: '/decisions',
-      titleKey: 'services.decisions.title',
-      descriptionKey: 'services.decisions.description',
-      access: 'public',
-      navKey: 'nav.decisions',
-    },
+    hubEntry: DECISIONS_HUB_ENTRY,
   };
 }

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { pick } from '../../lib/localized.ts';
 import { renderMarkdown } from '../../lib/markdown.ts';
-import type { Feature } from '../hub/hub-entry.ts';
+import type { Feature, HubEntry } from '../hub/hub-entry.ts';
 import {
   findPublishedHealthService,
   HEALTH_KINDS,
@@ -11,6 +11,15 @@ import {
 } from './health.repository.ts';
 
 const SLUG = /^[a-z0-9-]{1,100}$/;
+
+export const HEALTH_HUB_ENTRY: HubEntry = {
+  id: 'health',
+  href: '/health',
+  titleKey: 'services.health.title',
+  descriptionKey: 'services.health.description',
+  access: 'public',
+  navKey: 'nav.health',
+};
 
 export function createHealthFeature(deps: Deps): Feature {
   const router = Router();
@@ -59,13 +68,6 @@ export function createHealthFeature(deps: Deps): Feature {
 
   return {
     router,
-    hubEntry: {
-      id: 'health',
-      href: '/health',
-      titleKey: 'services.health.title',
-      descriptionKey: 'services.health.description',
-      access: 'public',
-      navKey: 'nav.health',
-    },
+    hubEntry: HEALTH_HUB_ENTRY,
   };
 }

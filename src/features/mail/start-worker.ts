@@ -1,7 +1,6 @@
 import type { Deps } from '../../deps.ts';
-import { startAccountMailRequestsWorker } from '../accounts/account-mail-requests.ts';
 import { startLinkValidity } from '../accounts/tokens.repository.ts';
-import { startMaintenance } from './maintenance.ts';
+import { startModuleJobs } from '../module-jobs.ts';
 import { startMailWorker } from './mail-worker.ts';
 import { devMailboxTransport, smtpTransport, type MailTransport } from './transports.ts';
 
@@ -17,8 +16,9 @@ export async function startConfiguredMailWorker(deps: Deps): Promise<MailTranspo
       if (mail.linkValidity) await startLinkValidity(deps.db, mail.linkValidity, deps.clock.now());
     },
   });
-  await startAccountMailRequestsWorker(deps);
-  await startMaintenance(deps.boss, deps);
+  // Housekeeping used to run as one 'maintenance' schedule; each module schedules its own now.
+  await deps.boss.unschedule('maintenance').catch(() => undefined);
+  await startModuleJobs(deps);
   deps.logger.info({ transport: config.SMTP_URL ? 'smtp' : 'dev-mailbox' }, 'mail worker started');
   return transport;
 }

@@ -1,70 +1,25 @@
-import { Router, type RequestHandler } from 'express';
-import type { Deps } from '../../deps.ts';
-import { createStaffUsersRouter } from './admin/admin.routes.ts';
-import { createAuditLogRouter } from './admin/audit-log.routes.ts';
-import { createCounterRouter } from './citizens/counter.routes.ts';
-import { createContentEditorRouter } from './content/content-editor.routes.ts';
-import { BENEFITS, HEALTH } from './content/content-types.ts';
-import { createDecisionsEditorRouter } from './decisions/decisions-editor.routes.ts';
+import { Router } from 'express';
 import { hasRole, requireStaff } from '../../middleware/auth.ts';
-import type { HubEntry } from '../hub/hub-entry.ts';
+import type { Module, ModuleContext } from '../module.ts';
 import type { StaffSection } from './staff-access.ts';
-
-/** Upload routes: the only places a multipart form is accepted (CSRF is checked after parsing). */
-export const STAFF_UPLOAD_PATHS = /^\/staff\/decisions\/(new|\d+)$/;
 
 /**
  * The back office under /staff. Everything needs a staff role (requireStaff at the mount), and
- * each section needs its own role; the sections are listed so a test can walk every route.
+ * each section (declared by its module) needs its own role; the sections are returned so a test
+ * can walk every route.
  */
 export function createStaffArea(
-  deps: Deps,
-  options: {
-    protectUpload: RequestHandler;
-    /** The e-services offered, so the clerk is told which ones an identity check opens. */
-    hubEntries?: readonly HubEntry[];
-    extraSections?: StaffSection[];
-  },
+  ctx: ModuleContext,
+  modules: readonly Module[],
 ): { router: Router; sections: StaffSection[] } {
-  const sections: StaffSection[] = [
-    {
-      prefix: '/decisions',
-      role: 'editor',
-      navKey: 'staff.nav.decisions',
-      router: createDecisionsEditorRouter(deps, options.protectUpload),
-    },
-    {
-      prefix: '/benefits',
-      role: 'editor',
-      navKey: 'staff.nav.benefits',
-      router: createContentEditorRouter(deps, BENEFITS),
-    },
-    {
-      prefix: '/health',
-      role: 'editor',
-      navKey: 'staff.nav.health',
-      router: createContentEditorRouter(deps, HEALTH),
-    },
-    {
-      prefix: '/citizens',
-      role: 'clerk',
-      navKey: 'staff.nav.citizens',
-      router: createCounterRouter(deps, options.hubEntries ?? []),
-    },
-    {
-      prefix: '/users',
-      role: 'admin',
-      navKey: 'staff.nav.users',
-      router: createStaffUsersRouter(deps),
-    },
-    {
-      prefix: '/audit',
-      role: 'admin',
-      navKey: 'staff.nav.audit',
-      router: createAuditLogRouter(deps),
-    },
-    ...(options.extraSections ?? []),
-  ];
+  const sections: StaffSection[] = modules.flatMap((module) =>
+    (module.staff ?? []).map((section) => ({
+      prefix: section.prefix,
+      role: section.role,
+      navKey: section.navKey,
+      router: section.router(ctx),
+    })),
+  );
   const router = Router();
   router.use(...requireStaff);
   router.use((req, res, next) => {

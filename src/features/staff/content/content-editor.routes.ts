@@ -5,7 +5,7 @@ import { presentErrors } from '../../../lib/form.ts';
 import { pick } from '../../../lib/localized.ts';
 import { renderMarkdown } from '../../../lib/markdown.ts';
 import { auditContext, historyOf } from '../../audit/audit.repository.ts';
-import type { FormError } from '../decisions/decision-form.ts';
+import type { FormError } from '../../decisions/staff/decision-form.ts';
 import { createContentEditor, type FormValues } from './content-editor.service.ts';
 import type { ContentType } from './content-types.ts';
 

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../../lib/errors.ts';
 import { changes, recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import { isUniqueViolation } from '../../accounts/users.repository.ts';
 import { HEALTH_KINDS } from '../../health/health.repository.ts';
-import type { FormError } from '../decisions/decision-form.ts';
+import type { FormError } from '../../decisions/staff/decision-form.ts';
 import type { ContentType } from './content-types.ts';
 
 export type ContentRow = Record<string, unknown> & {

@@ -1,0 +1,74 @@
+import { localesBeside, type Module } from '../module.ts';
+import { ACCOUNT_MAIL_REQUESTS_QUEUE } from '../mail/mail-queue.ts';
+import { startAccountMailRequestsWorker } from './account-mail-requests.ts';
+import { createAccountsRouter } from './accounts.feature.ts';
+import { deleteStalePendingAccounts } from './pending-accounts.ts';
+import * as users from './migrations/20261121110000_users.ts';
+import * as usersNotify from './migrations/20261121120100_users_notify.ts';
+import * as signInFailures from './migrations/20261122090000_sign_in_failures.ts';
+import * as dropLockColumns from './migrations/20261122090100_users_drop_lock_columns.ts';
+import * as credentialVersion from './migrations/20261201110000_users_credential_version.ts';
+import * as resetTokensEnd from './migrations/20261201110100_reset_tokens_end_with_password.ts';
+import * as registrationCancel from './migrations/20261201120000_registration_cancel.ts';
+import * as rolesFromTable from './migrations/20261201150100_users_roles_from_table.ts';
+
+/** Citizens' accounts: registration, activation, sign-in and out, password reset, the account page. */
+export const accountsModule: Module = {
+  name: 'accounts',
+  routes: (ctx) =>
+    createAccountsRouter(ctx.deps, ctx.hubEntries, async (user, req) => {
+      const items = [];
+      for (const module of ctx.deps.modules) {
+        const item = await module.accountSummary?.(ctx, user, req);
+        if (item) items.push({ text: req.t(item.textKey, item.params), href: item.href });
+      }
+      return items;
+    }),
+  sessionPaths: ['login', 'logout', 'register', 'activate', 'password-reset', 'account'],
+  jobs: [
+    { name: ACCOUNT_MAIL_REQUESTS_QUEUE, start: startAccountMailRequestsWorker },
+    {
+      name: 'accounts.pending-cleanup',
+      schedule: '23 * * * *',
+      run: async (deps) => {
+        const deleted = await deleteStalePendingAccounts(
+          deps.db,
+          deps.clock,
+          deps.config.PENDING_ACCOUNT_DAYS,
+        );
+        if (deleted) deps.logger.info({ deleted }, 'pending accounts deleted');
+      },
+    },
+  ],
+  auditActions: [
+    'account.registered',
+    'account.registration_attempted',
+    'account.registration_cancelled',
+    'account.pending_deleted',
+    'account.activated',
+    'account.activation_resent',
+    'auth.signed_in',
+    'auth.signed_out',
+    'auth.failed',
+    'auth.locked',
+    'account.password_changed',
+    'account.password_reset_requested',
+    'account.password_reset',
+    'account.pin_changed',
+    'account.phone_changed',
+    'account.email_change_requested',
+    'account.email_change_refused',
+    'account.email_changed',
+  ],
+  migrations: {
+    '20261121110000_users': users,
+    '20261121120100_users_notify': usersNotify,
+    '20261122090000_sign_in_failures': signInFailures,
+    '20261122090100_users_drop_lock_columns': dropLockColumns,
+    '20261201110000_users_credential_version': credentialVersion,
+    '20261201110100_reset_tokens_end_with_password': resetTokensEnd,
+    '20261201120000_registration_cancel': registrationCancel,
+    '20261201150100_users_roles_from_table': rolesFromTable,
+  },
+  locales: localesBeside(import.meta.url),
+};

@@ -1,0 +1,36 @@
+import { localesBeside, type Module } from '../module.ts';
+import { createInviteRouter, createStaffUsersRouter } from './staff/admin.routes.ts';
+import { createAuditLogRouter } from './staff/audit-log.routes.ts';
+import * as adminRole from './migrations/20261201150400_role_admin.ts';
+
+/** Staff accounts (invitations, roles, disabling) and the audit log. */
+export const adminModule: Module = {
+  name: 'admin',
+  routes: (ctx) => createInviteRouter(ctx.deps),
+  sessionPaths: ['invite'],
+  staff: [
+    {
+      prefix: '/users',
+      role: 'admin',
+      navKey: 'staff.nav.users',
+      router: (ctx) => createStaffUsersRouter(ctx.deps),
+    },
+    {
+      prefix: '/audit',
+      role: 'admin',
+      navKey: 'staff.nav.audit',
+      router: (ctx) => createAuditLogRouter(ctx.deps),
+    },
+  ],
+  roles: [{ name: 'admin', labelKey: 'staff.roles.admin' }],
+  auditActions: [
+    'staff.created',
+    'staff.invited',
+    'staff.activated',
+    'staff.roles_changed',
+    'staff.disabled',
+    'staff.enabled',
+  ],
+  migrations: { '20261201150400_role_admin': adminRole },
+  locales: localesBeside(import.meta.url),
+};

@@ -1,0 +1,36 @@
+import { localesBeside, type Module } from '../module.ts';
+import { decisionsConfig } from './decisions.config.ts';
+import { createDecisionsFeature, DECISIONS_HUB_ENTRY } from './decisions.routes.ts';
+import { createDecisionsEditorRouter } from './staff/decisions-editor.routes.ts';
+import * as decisions from './migrations/20261121090200_decisions.ts';
+import * as editorRole from './migrations/20261201150200_role_editor.ts';
+
+/** Council decisions: the public register, search and feed; the editors' screens and the Diavgeia import. */
+export const decisionsModule: Module = {
+  name: 'decisions',
+  routes: (ctx) => createDecisionsFeature(ctx.deps).router,
+  hubEntry: DECISIONS_HUB_ENTRY,
+  staff: [
+    {
+      prefix: '/decisions',
+      role: 'editor',
+      navKey: 'staff.nav.decisions',
+      router: (ctx) => createDecisionsEditorRouter(ctx.deps, ctx.protectUpload),
+    },
+  ],
+  uploadPaths: [/^\/staff\/decisions\/(new|\d+)$/],
+  roles: [{ name: 'editor', labelKey: 'staff.roles.editor' }],
+  auditActions: [
+    'decision.created',
+    'decision.updated',
+    'decision.published',
+    'decision.unpublished',
+    'decision.imported',
+  ],
+  migrations: {
+    '20261121090200_decisions': decisions,
+    '20261201150200_role_editor': editorRole,
+  },
+  config: decisionsConfig,
+  locales: localesBeside(import.meta.url),
+};

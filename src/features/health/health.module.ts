@@ -1,0 +1,27 @@
+import { localesBeside, type Module } from '../module.ts';
+import { createContentEditorRouter } from '../staff/content/content-editor.routes.ts';
+import { HEALTH } from '../staff/content/content-types.ts';
+import { createHealthFeature, HEALTH_HUB_ENTRY } from './health.routes.ts';
+
+/** Municipal health services: the public pages and the editors' screens (its table is made with the benefits'). */
+export const healthModule: Module = {
+  name: 'health',
+  routes: (ctx) => createHealthFeature(ctx.deps).router,
+  hubEntry: HEALTH_HUB_ENTRY,
+  staff: [
+    {
+      prefix: '/health',
+      role: 'editor',
+      navKey: 'staff.nav.health',
+      router: (ctx) => createContentEditorRouter(ctx.deps, HEALTH),
+    },
+  ],
+  auditActions: [
+    'health_service.created',
+    'health_service.updated',
+    'health_service.published',
+    'health_service.unpublished',
+    'health_service.reordered',
+  ],
+  locales: localesBeside(import.meta.url),
+};

@@ -1,0 +1,32 @@
+import { localesBeside, type Module } from '../module.ts';
+import { createCounterRouter } from './staff/counter.routes.ts';
+import * as backOffice from './migrations/20261121130000_back_office.ts';
+import * as documentHash from './migrations/20261201130000_identity_document_hash.ts';
+import * as clerkRole from './migrations/20261201150300_role_clerk.ts';
+
+/** The in-person identity check at the counter, which opens the services that need it. */
+export const identityModule: Module = {
+  name: 'identity',
+  staff: [
+    {
+      prefix: '/citizens',
+      role: 'clerk',
+      navKey: 'staff.nav.citizens',
+      router: (ctx) => createCounterRouter(ctx.deps, ctx.hubEntries),
+    },
+  ],
+  roles: [{ name: 'clerk', labelKey: 'staff.roles.clerk' }],
+  auditActions: [
+    'identity.verified',
+    'identity.revoked',
+    'citizen.activation_resent',
+    'citizen.phone_corrected',
+    'citizen.email_corrected',
+  ],
+  migrations: {
+    '20261121130000_back_office': backOffice,
+    '20261201130000_identity_document_hash': documentHash,
+    '20261201150300_role_clerk': clerkRole,
+  },
+  locales: localesBeside(import.meta.url),
+};

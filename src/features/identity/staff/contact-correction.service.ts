@@ -1,0 +1,163 @@
+import type { Conn } from '../../../db/knex.ts';
+import type { Deps } from '../../../deps.ts';
+import {
+  comparableDocumentNumber,
+  maskDocumentNumber,
+  normaliseDocumentNumber,
+} from '../../../lib/afm.ts';
+import { verifySecret } from '../../../lib/passwords.ts';
+import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
+import type { AccountsService } from '../../accounts/accounts.service.ts';
+import {
+  emailTaken,
+  isUniqueViolation,
+  phoneTakenByActive,
+  updateUser,
+  type UserRow,
+} from '../../accounts/users.repository.ts';
+import { renderEmail } from '../../mail/emails.ts';
+import type { FormError } from '../../decisions/staff/decision-form.ts';
+import { DOCUMENT_TYPES } from './counter.service.ts';
+
+/** The identity document the clerk checks at the counter before correcting contact details. */
+export interface PresentedDocument {
+  type: string;
+  number: string;
+}
+
+interface CheckOnFile {
+  document_type: string;
+  document_number_masked: string;
+  document_number_hash: string | null;
+}
+
+/**
+ * Is the presented document the one of the citizen's identity check? By its hash when the check
+ * has one; older checks kept only the masked number (first and last two characters), which is
+ * then what is compared.
+ */
+async function matchesCheck(check: CheckOnFile, document: PresentedDocument): Promise<boolean> {
+  if (check.document_type !== document.type) return false;
+  const comparable = comparableDocumentNumber(document.number);
+  if (check.document_number_hash) return verifySecret(check.document_number_hash, comparable);
+  return (
+    comparableDocumentNumber(check.document_number_masked) ===
+    comparableDocumentNumber(maskDocumentNumber(normaliseDocumentNumber(document.number)))
+  );
+}
+
+/** The document's type and number as the form must give them (which document: see below). */
+export function presentedDocumentErrors(document: PresentedDocument): FormError[] {
+  const errors: FormError[] = [];
+  if (!(DOCUMENT_TYPES as readonly string[]).includes(document.type))
+    errors.push({ field: 'contactDocumentType', key: 'staff.counter.errors.documentType' });
+  if (!/^[A-ZΑ-Ω0-9-]{4,20}$/.test(normaliseDocumentNumber(document.number)))
+    errors.push({ field: 'contactDocumentNumber', key: 'staff.counter.errors.documentNumber' });
+  return errors;
+}
+
+/**
+ * The clerk corrects a citizen's phone or email (no confirmation link: the citizen is at the
+ * counter). Whoever holds the email holds the account (a password reset goes there), so a
+ * correction needs the identity document seen now, for a verified citizen the one of the check
+ * on file; it is audited with the document (masked), and the old address is told.
+ */
+export function createContactCorrection(deps: Deps, accounts: AccountsService) {
+  const { db } = deps;
+
+  const checkDocument = async (
+    user: UserRow,
+    document: PresentedDocument,
+  ): Promise<FormError[]> => {
+    const errors = presentedDocumentErrors(document);
+    if (errors.length || !user.identity_verified_at) return errors;
+    const check = (await db('identity_checks')
+      .where({ user_id: user.id })
+      .whereNull('revoked_at')
+      .orderBy('id', 'desc')
+      .first('document_type', 'document_number_masked', 'document_number_hash')) as
+      CheckOnFile | undefined;
+    if (check && (await matchesCheck(check, document))) return [];
+    return [{ field: 'contactDocumentNumber', key: 'staff.counter.errors.documentMismatch' }];
+  };
+
+  const tellOldAddress = async (
+    user: UserRow,
+    changed: { email: boolean; phone: boolean },
+    conn: Conn,
+  ) => {
+    await deps.mail.enqueue(
+      await renderEmail('contact-corrected', user.email, accounts.emailContext(user.lang), {
+        fullName: user.full_name,
+        what: changed.email && changed.phone ? 'both' : changed.email ? 'email' : 'phone',
+      }),
+      conn,
+    );
+  };
+
+  return async function correctContact(
+    user: UserRow,
+    change: { phone?: string; email?: string },
+    document: PresentedDocument,
+    clerkId: number,
+    context: AuditContext,
+  ): Promise<FormError[]> {
+    const documentErrors = await checkDocument(user, document);
+    if (documentErrors.length) return documentErrors;
+    const id = user.id;
+    const phone = change.phone && change.phone !== user.phone_e164 ? change.phone : undefined;
+    const email =
+      change.email && change.email.toLowerCase() !== user.email.toLowerCase()
+        ? change.email
+        : undefined;
+    if (phone && (await phoneTakenByActive(db, phone, id)))
+      return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
+    if (email && (await emailTaken(db, email, id)))
+      return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
+    if (!phone && !email) return [];
+    const shown = {
+      documentType: document.type,
+      documentNumber: maskDocumentNumber(normaliseDocumentNumber(document.number)),
+      ...(user.identity_verified_at ? { documentMatchesCheck: true } : { citizenVerified: false }),
+    };
+    try {
+      await db.transaction(async (trx) => {
+        if (phone) {
+          await updateUser(trx, id, { phone_e164: phone });
+          await recordAudit(
+            trx,
+            {
+              action: 'citizen.phone_corrected',
+              userId: id,
+              actorId: clerkId,
+              details: { from: user.phone_e164, to: phone, ...shown },
+            },
+            context,
+          );
+        }
+        if (email) {
+          await updateUser(trx, id, { email });
+          await recordAudit(
+            trx,
+            {
+              action: 'citizen.email_corrected',
+              userId: id,
+              actorId: clerkId,
+              details: { from: user.email, to: email, ...shown },
+            },
+            context,
+          );
+        }
+        // `user` is the account as it was: the message goes to the address it had.
+        await tellOldAddress(user, { email: Boolean(email), phone: Boolean(phone) }, trx);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_active_phone_key'))
+        return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
+      if (isUniqueViolation(error, 'users_email_key'))
+        return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
+      throw error;
+    }
+    return [];
+  };
+}

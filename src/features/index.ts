@@ -1,0 +1,24 @@
+import { accountsModule } from './accounts/accounts.module.ts';
+import { adminModule } from './admin/admin.module.ts';
+import { benefitsModule } from './benefits/benefits.module.ts';
+import { decisionsModule } from './decisions/decisions.module.ts';
+import { healthModule } from './health/health.module.ts';
+import { identityModule } from './identity/identity.module.ts';
+import { mailModule } from './mail/mail.module.ts';
+import type { Module } from './module.ts';
+import { siteModule } from './site/site.module.ts';
+
+/**
+ * Every capability of the portal, once. The order is the order of the hub's cards, the staff
+ * navigation and the routes. A new capability is a folder with its `<name>.module.ts` and a line here.
+ */
+export const MODULES: readonly Module[] = [
+  siteModule,
+  accountsModule,
+  decisionsModule,
+  benefitsModule,
+  healthModule,
+  identityModule,
+  adminModule,
+  mailModule,
+];

@@ -1,0 +1,12 @@
+import { Router } from 'express';
+import { localesBeside, type Module } from '../module.ts';
+import { createDevMailboxRouter } from './dev-mailbox.routes.ts';
+
+/** Outgoing mail: the queue and worker (shared by every module), and the development mailbox. */
+export const mailModule: Module = {
+  name: 'mail',
+  // The development mailbox is a stand-in: production never mounts it.
+  routes: (ctx) => (ctx.deps.config.isProduction ? Router() : createDevMailboxRouter(ctx.deps)),
+  sessionPaths: ['dev'],
+  locales: localesBeside(import.meta.url),
+};

@@ -1,0 +1,23 @@
+import type { Deps } from '../deps.ts';
+import { jobsOf } from './registry.ts';
+
+/**
+ * Starts every module's jobs in this process (the worker): each gets its queue, a scheduled one
+ * its schedule (pg-boss runs it once for all processes), then a handler per job, or the module's
+ * own worker for the queue.
+ */
+export async function startModuleJobs(deps: Deps): Promise<void> {
+  for (const job of jobsOf(deps.modules)) {
+    if (!(await deps.boss.getQueue(job.name)))
+      await deps.boss.createQueue(job.name, { name: job.name, retryLimit: 3, retryDelay: 30 });
+    if (job.schedule)
+      await deps.boss.schedule(job.name, job.schedule, undefined, { tz: 'Europe/Athens' });
+    if (job.start) await job.start(deps);
+    else if (job.run) {
+      const run = job.run;
+      await deps.boss.work(job.name, async (jobs) => {
+        for (const one of jobs) await run(deps, one.data);
+      });
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import type { Request, RequestHandler, Router } from 'express';
+import type { Knex } from 'knex';
+import type { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import type { UserRow } from './accounts/users.repository.ts';
+import type { HubEntry } from './hub/hub-entry.ts';
+
+/**
+ * The module contract: a capability (decisions, accounts, requests, …) is one folder whose
+ * `<name>.module.ts` exports one `Module`, and `src/features/index.ts` lists the modules once.
+ * The app, the back office, the session and CSRF rules, the worker, the audit log, the config,
+ * the strings and the migration list are all built from these manifests, so adding a
+ * capability touches its own folder and that list, nothing else.
+ *
+ * House rules for a module:
+ * - Everything it plugs in is declared here; nothing in `app.ts`, `staff.area.ts`, the
+ *   middleware or the worker names a module.
+ * - Routers are built from a `ModuleContext` (the shared deps); services take the narrow deps
+ *   they use.
+ * - Strings live in the folder (`locales/el.json`, `locales/en.json`), under keys of its own;
+ *   both languages have the same keys (tested), and every audit action it declares has a label
+ *   at `staff.audit.actions.<action>`.
+ * - Migrations live in the folder (`migrations/`), one change each, named
+ *   `<timestamp>_<what>`; all modules' migrations run in the order of their names. A migration
+ *   keeps its name when its file moves (knex_migrations records names, not paths).
+ * - Roles: a module that introduces a role declares it and inserts it into the `roles` table in
+ *   one of its migrations.
+ */
+export interface Module {
+  /** The folder's name; unique. */
+  name: string;
+  /** Pages and forms for citizens, mounted at the site root after the shared pipeline. */
+  routes?: (ctx: ModuleContext) => Router;
+  /** Parts of the back office, each behind its role, under /staff<prefix>. */
+  staff?: readonly StaffSectionDefinition[];
+  /** Its card on the e-services hub (and in the header navigation, if it says so). */
+  hubEntry?: HubEntry;
+  /** What it adds to the citizen's account page ("my requests: 2 open"); undefined: nothing. */
+  accountSummary?: (
+    ctx: ModuleContext,
+    user: UserRow,
+    req: Request,
+  ) => Promise<AccountItem | undefined>;
+  /** Paths whose GET pages hold a form or need to know who is signed in (first path segment). */
+  sessionPaths?: readonly string[];
+  /** Routes that take a multipart upload (CSRF is checked after parsing): full paths. */
+  uploadPaths?: readonly RegExp[];
+  /** JSON and form endpoints under /api/v1 (API keys, no session or CSRF). */
+  api?: (ctx: ModuleContext) => Router;
+  /** Calls from outside services (signed, raw body kept), mounted at `prefix`, no session or CSRF. */
+  webhooks?: { prefix: string; router: (ctx: ModuleContext) => Router };
+  /** Jobs the worker runs: on demand (queued by the module) or on a schedule. */
+  jobs?: readonly JobDefinition[];
+  /** Every action it writes to the audit log. */
+  auditActions?: readonly string[];
+  /** Roles it introduces (its migration inserts them into `roles`). */
+  roles?: readonly RoleDefinition[];
+  /** Hosts its pages need beyond our own origin. */
+  csp?: CspNeeds;
+  /** Its settings from the environment (secrets, endpoints), merged into the one config. */
+  config?: z.ZodObject;
+  /** Its migrations, by name. */
+  migrations?: Readonly<Record<string, Migration>>;
+  /** Its strings, both languages. */
+  locales?: { el: LocaleTree; en: LocaleTree };
+  /** Demo data for development (`npm run seed`, first start): never in production. */
+  demo?: { seed?: (deps: Deps) => Promise<void>; accounts?: readonly DemoAccount[] };
+  /** What it keeps about a person and why: a section of the privacy notice (Markdown). */
+  privacyNotice?: { el: string; en: string };
+  /** Everything it holds about the person, for the citizen's download. */
+  exportFor?: (person: Person, conn: Knex) => Promise<Record<string, unknown>>;
+  /** Erases or anonymises what it holds about the person (in the caller's transaction). */
+  eraseFor?: (person: Person, conn: Knex.Transaction) => Promise<void>;
+}
+
+export interface ModuleContext {
+  deps: Deps;
+  /** Every module's hub entry: the services a page may list. */
+  hubEntries: readonly HubEntry[];
+  /** For upload routes: CSRF checked after parsing, then the once-only submission check. */
+  protectUpload: RequestHandler;
+}
+
+export interface StaffSectionDefinition {
+  /** Under /staff: '/decisions'. */
+  prefix: string;
+  role: string;
+  navKey: string;
+  router: (ctx: ModuleContext) => Router;
+}
+
+export interface AccountItem {
+  /** A string key of the module, with `count` etc. as its values. */
+  textKey: string;
+  params?: Record<string, string | number>;
+  href: string;
+}
+
+export interface JobDefinition {
+  /** The pg-boss queue; new ones are named after their module: 'accounts.pending-cleanup'. */
+  name: string;
+  /** A cron schedule (Europe/Athens); none: queued by the module when needed. */
+  schedule?: string;
+  /** Handles one job (a scheduled one has no data); a throw fails it and pg-boss retries. */
+  run?: (deps: Deps, data: unknown) => Promise<void>;
+  /** Or: registers its own worker on the queue (batches, its own failure handling). */
+  start?: (deps: Deps) => Promise<void>;
+}
+
+export interface RoleDefinition {
+  name: string;
+  /** The string key that names it to people: `staff.roles.<name>`. */
+  labelKey: string;
+}
+
+export interface CspNeeds {
+  frameSrc?: readonly string[];
+  scriptSrc?: readonly string[];
+  connectSrc?: readonly string[];
+  imgSrc?: readonly string[];
+}
+
+export interface Migration {
+  up: (knex: Knex) => Promise<void>;
+  down?: (knex: Knex) => Promise<void>;
+  config?: { transaction?: boolean };
+}
+
+export type LocaleTree = { [key: string]: string | LocaleTree };
+
+export interface DemoAccount {
+  username: string;
+  password: string;
+  fullName: string;
+  email: string;
+  roles?: readonly string[];
+  verified?: boolean;
+}
+
+/** Whose data: an account, and the AFM a clerk recorded for it, if any. */
+export interface Person {
+  userId: number;
+  afm: string | null;
+}
+
+/** A module's strings: `locales/el.json` and `locales/en.json` beside its manifest (`import.meta.url`). */
+export function localesBeside(moduleUrl: string): { el: LocaleTree; en: LocaleTree } {
+  const read = (lang: string) =>
+    JSON.parse(readFileSync(new URL(`./locales/${lang}.json`, moduleUrl), 'utf8')) as LocaleTree;
+  return { el: read('el'), en: read('en') };
+}

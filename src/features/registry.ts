@@ -1,0 +1,139 @@
+import type {
+  CspNeeds,
+  JobDefinition,
+  LocaleTree,
+  Migration,
+  Module,
+  RoleDefinition,
+} from './module.ts';
+
+/**
+ * What the shared parts of the portal learn from the modules' manifests: each function reads the
+ * list once and refuses a clash (two modules claiming one name) with a message naming both.
+ */
+
+/** Every migration of every module, in the order of their names. */
+export function migrationsOf(modules: readonly Module[]): Record<string, Migration> {
+  const owner = new Map<string, string>();
+  const all: [string, Migration][] = [];
+  for (const module of modules)
+    for (const [name, migration] of Object.entries(module.migrations ?? {})) {
+      const other = owner.get(name);
+      if (other) throw new Error(`Migration ${name} is declared by ${other} and ${module.name}`);
+      owner.set(name, module.name);
+      all.push([name, migration]);
+    }
+  all.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(all);
+}
+
+/** The first path segments whose pages need a session (a form, or who is signed in). */
+export function sessionPathPattern(
+  modules: readonly Module[],
+  shared: readonly string[] = [],
+): RegExp {
+  const segments = [...shared, ...modules.flatMap((module) => module.sessionPaths ?? [])];
+  for (const segment of segments)
+    if (!/^[a-z0-9-]+$/.test(segment))
+      throw new Error(`Session path "${segment}" is not a path segment`);
+  if (!segments.length) return /^$/;
+  return new RegExp(`^/(${[...new Set(segments)].join('|')})(/|$)`);
+}
+
+/** Whether a path is one of the modules' upload routes. */
+export function uploadPathTest(modules: readonly Module[]): (path: string) => boolean {
+  const patterns = modules.flatMap((module) => module.uploadPaths ?? []);
+  return (path) => patterns.some((pattern) => pattern.test(path));
+}
+
+export function auditActionsOf(modules: readonly Module[]): readonly string[] {
+  return unique(
+    modules.flatMap((module) => (module.auditActions ?? []).map((name) => ({ name, module }))),
+    'Audit action',
+  );
+}
+
+export function rolesOf(modules: readonly Module[]): readonly RoleDefinition[] {
+  const seen = new Map<string, RoleDefinition>();
+  for (const module of modules)
+    for (const role of module.roles ?? []) if (!seen.has(role.name)) seen.set(role.name, role);
+  return [...seen.values()];
+}
+
+export function jobsOf(modules: readonly Module[]): readonly JobDefinition[] {
+  const jobs = modules.flatMap((module) => (module.jobs ?? []).map((job) => ({ job, module })));
+  unique(
+    jobs.map(({ job, module }) => ({ name: job.name, module })),
+    'Job',
+  );
+  return jobs.map(({ job }) => job);
+}
+
+/** Hosts every module's pages need, merged per directive. */
+export function cspOf(modules: readonly Module[]): Required<{ [K in keyof CspNeeds]: string[] }> {
+  const merged = { frameSrc: [], scriptSrc: [], connectSrc: [], imgSrc: [] } as Required<{
+    [K in keyof CspNeeds]: string[];
+  }>;
+  for (const module of modules)
+    for (const key of Object.keys(merged) as (keyof CspNeeds)[])
+      for (const host of module.csp?.[key] ?? [])
+        if (!merged[key].includes(host)) merged[key].push(host);
+  return merged;
+}
+
+/** Every module's strings in one tree per language; a key defined by two modules is refused. */
+export function localesOf(modules: readonly Module[]): { el: LocaleTree; en: LocaleTree } {
+  const el: LocaleTree = {};
+  const en: LocaleTree = {};
+  const owners = new Map<string, string>();
+  for (const module of modules) {
+    if (!module.locales) continue;
+    merge(el, module.locales.el, '', module.name, owners, 'el');
+    merge(en, module.locales.en, '', module.name, owners, 'en');
+  }
+  return { el, en };
+}
+
+function merge(
+  into: LocaleTree,
+  from: LocaleTree,
+  prefix: string,
+  module: string,
+  owners: Map<string, string>,
+  lang: string,
+): void {
+  for (const [key, value] of Object.entries(from)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const existing = into[key];
+    if (typeof value === 'string' || typeof existing === 'string') {
+      if (existing !== undefined)
+        throw new Error(
+          `String ${path} (${lang}) is defined by ${owners.get(`${lang}:${path}`) ?? 'another module'} and ${module}`,
+        );
+      into[key] = value;
+      owners.set(`${lang}:${path}`, module);
+      continue;
+    }
+    const branch: LocaleTree = existing ?? {};
+    into[key] = branch;
+    merge(branch, value, path, module, owners, lang);
+  }
+}
+
+function unique(items: { name: string; module: Module }[], what: string): string[] {
+  const owner = new Map<string, string>();
+  for (const { name, module } of items) {
+    const other = owner.get(name);
+    if (other) throw new Error(`${what} ${name} is declared by ${other} and ${module.name}`);
+    owner.set(name, module.name);
+  }
+  return [...owner.keys()];
+}
+
+/** Every key of a tree, dotted ('site.title'). */
+export function keysOf(tree: LocaleTree, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return typeof value === 'string' ? [path] : keysOf(value, path);
+  });
+}

@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import { createHomeRouter } from '../home/home.routes.ts';
+import { createPagesRouter } from '../pages/pages.routes.ts';
+import { localesBeside, type Module } from '../module.ts';
+import { pruneRateLimits } from '../../lib/rate-limit.ts';
+import { pruneFormSubmissions } from '../../middleware/once-only-submission.ts';
+import * as extensions from './migrations/20261121090000_extensions_and_search.ts';
+import * as sessions from './migrations/20261121090100_sessions.ts';
+import * as contentNotify from './migrations/20261121100000_content_notify.ts';
+import * as formSubmissions from './migrations/20261122090200_form_submissions.ts';
+import * as sessionsNotify from './migrations/20261201140000_sessions_notify.ts';
+import * as roles from './migrations/20261201150000_roles.ts';
+
+/** What every page shares: the layout's strings, the home page (the e-services hub), the footer's pages, housekeeping. */
+export const siteModule: Module = {
+  name: 'site',
+  routes: (ctx) => {
+    const router = Router();
+    router.use(createHomeRouter(ctx.deps, ctx.hubEntries));
+    router.use(createPagesRouter());
+    return router;
+  },
+  jobs: [
+    {
+      name: 'site.prune',
+      schedule: '17 * * * *',
+      run: async (deps) => {
+        await pruneRateLimits(deps.db, deps.clock);
+        await pruneFormSubmissions(deps.db, deps.clock);
+      },
+    },
+  ],
+  migrations: {
+    '20261121090000_extensions_and_search': extensions,
+    '20261121090100_sessions': sessions,
+    '20261121100000_content_notify': contentNotify,
+    '20261122090200_form_submissions': formSubmissions,
+    '20261201140000_sessions_notify': sessionsNotify,
+    '20261201150000_roles': roles,
+  },
+  locales: localesBeside(import.meta.url),
+};

@@ -1,0 +1,237 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateLatest } from '../../src/db/migrate.ts';
+import { MODULES } from '../../src/features/index.ts';
+import { startModuleJobs } from '../../src/features/module-jobs.ts';
+import {
+  auditActionsOf,
+  keysOf,
+  localesOf,
+  migrationsOf,
+  rolesOf,
+} from '../../src/features/registry.ts';
+import { sampleModule } from '../fixtures/sample-module/sample.module.ts';
+import { createActiveUser, newAgent, signIn } from '../helpers/accounts.ts';
+import { signedInStaff } from '../helpers/staff.ts';
+import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+
+/** The migrations as they were named before they moved into the modules' folders. */
+const NAMES_BEFORE_MODULES = [
+  '20261121090000_extensions_and_search',
+  '20261121090100_sessions',
+  '20261121090200_decisions',
+  '20261121090300_benefits_and_health',
+  '20261121100000_content_notify',
+  '20261121110000_users',
+  '20261121120100_users_notify',
+  '20261121130000_back_office',
+  '20261122090000_sign_in_failures',
+  '20261122090100_users_drop_lock_columns',
+  '20261122090200_form_submissions',
+  '20261201110000_users_credential_version',
+  '20261201110100_reset_tokens_end_with_password',
+  '20261201120000_registration_cancel',
+  '20261201130000_identity_document_hash',
+  '20261201140000_sessions_notify',
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+describe('the modules’ manifests', () => {
+  it('give every module the same string keys in Greek and English', () => {
+    for (const module of MODULES) {
+      if (!module.locales) continue;
+      const el = keysOf(module.locales.el).sort();
+      const en = keysOf(module.locales.en).sort();
+      expect(
+        el.filter((key) => !en.includes(key)),
+        `${module.name}: only in Greek`,
+      ).toEqual([]);
+      expect(
+        en.filter((key) => !el.includes(key)),
+        `${module.name}: only in English`,
+      ).toEqual([]);
+    }
+  });
+
+  it('name every audit action and role in both languages, and declare every action the code writes', () => {
+    const strings = localesOf(MODULES);
+    const lookup = (tree: unknown, key: string[]) =>
+      key.reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], tree);
+    const actions = auditActionsOf(MODULES);
+    for (const action of actions)
+      for (const lang of ['el', 'en'] as const)
+        expect(lookup(strings[lang], ['staff', 'actions', action]), `${action} ${lang}`).toEqual(
+          expect.any(String),
+        );
+    for (const role of rolesOf(MODULES))
+      for (const lang of ['el', 'en'] as const)
+        expect(lookup(strings[lang], role.labelKey.split('.')), `${role.name} ${lang}`).toEqual(
+          expect.any(String),
+        );
+    const written = new Set<string>();
+    for (const file of sourceFiles(path.resolve('src')))
+      for (const match of readFileSync(file, 'utf8').matchAll(/action: '([a-z_]+\.[a-z_]+)'/g))
+        written.add(match[1]!);
+    expect(written.size).toBeGreaterThan(20);
+    expect([...written].filter((action) => !actions.includes(action))).toEqual([]);
+  });
+
+  it('keep the migrations’ names, so a database migrated before the move starts on this code', () => {
+    const names = Object.keys(migrationsOf(MODULES));
+    for (const name of NAMES_BEFORE_MODULES) expect(names).toContain(name);
+    expect(names).toEqual([...names].sort());
+  });
+
+  it('refuse two modules that claim one migration, string or audit action', () => {
+    const twin = { ...sampleModule, name: 'twin' };
+    expect(() => migrationsOf([sampleModule, twin])).toThrow(/declared by sample and twin/);
+    expect(() => localesOf([sampleModule, twin])).toThrow(/defined by sample and twin/);
+    expect(() => auditActionsOf([sampleModule, twin])).toThrow(/declared by sample and twin/);
+  });
+});
+
+describe('a database migrated before the modules', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('migrates forward from the old list of names alone', async () => {
+    // An empty schema, migrated with the migrations as the previous code named them …
+    await ctx.db.raw('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    const before = migrationsOf(MODULES);
+    const old = [
+      {
+        name: 'before',
+        migrations: Object.fromEntries(
+          NAMES_BEFORE_MODULES.map((name) => [name, before[name]!] as const),
+        ),
+      },
+    ];
+    expect(await migrateLatest(ctx.db, old)).toEqual(NAMES_BEFORE_MODULES);
+    await ctx.db('users').insert({
+      username: 'old.admin',
+      full_name: 'Παλιός Διαχειριστής',
+      email: 'old.admin@example.gr',
+      password_hash: 'x',
+      status: 'active',
+      roles: ['admin', 'editor'],
+    });
+    // … then started on this code: only the new ones run, the accounts keep their roles.
+    const applied = await migrateLatest(ctx.db);
+    expect(applied.length).toBeGreaterThan(0);
+    for (const name of applied) expect(NAMES_BEFORE_MODULES).not.toContain(name);
+    expect(await migrateLatest(ctx.db)).toEqual([]);
+    const roles = (await ctx.db('roles').pluck('name')) as string[];
+    expect(roles.sort()).toEqual(['admin', 'clerk', 'editor']);
+  });
+});
+
+describe('module settings', () => {
+  it('are checked with the shared ones, one line naming the setting', () => {
+    const modules = [...MODULES, sampleModule];
+    expect(loadConfig({}, modules)).toMatchObject({ SAMPLE_GREETING: 'Καλημέρα' });
+    const wrong = { ...sampleModule, config: z.object({ SAMPLE_PORT: z.coerce.number().int() }) };
+    expect(() => loadConfig({ SAMPLE_PORT: 'many' }, [...MODULES, wrong])).toThrow(
+      /^Invalid setting SAMPLE_PORT: /,
+    );
+    expect(loadConfig({ DIAVGEIA_ORG_ID: '6105' })).toMatchObject({ DIAVGEIA_ORG_ID: '6105' });
+  });
+});
+
+describe('roles', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('are the rows of the roles table: an unknown one is refused, a held one cannot be deleted', async () => {
+    expect(((await ctx.db('roles').pluck('name')) as string[]).sort()).toEqual(
+      rolesOf(MODULES)
+        .map((role) => role.name)
+        .sort(),
+    );
+    const insert = (roles: string[]) =>
+      ctx.db('users').insert({
+        username: `r.${roles.join('.') || 'none'}`,
+        full_name: 'Ρόλοι',
+        email: `r.${roles.join('.') || 'none'}@example.gr`,
+        password_hash: 'x',
+        status: 'active',
+        roles,
+      });
+    await expect(insert(['treasurer'])).rejects.toMatchObject({ code: '23514' });
+    await insert(['clerk']);
+    await expect(ctx.db('roles').where({ name: 'clerk' }).delete()).rejects.toMatchObject({
+      code: '23503',
+    });
+  });
+});
+
+describe('a module plugged in through its manifest alone', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    const modules = [...MODULES, sampleModule];
+    ctx = await createTestContext({}, { deps: () => ({ modules }) });
+    await migrateLatest(ctx.db, modules);
+  });
+  afterAll(() => ctx.close());
+
+  it('adds its page, its hub card, its session path, its staff section and its job', async () => {
+    const page = await request(ctx.app).get('/sample?lang=en');
+    expect(page.status).toBe(200);
+    expect(page.text).toBe('Sample service');
+    expect(page.headers['content-security-policy']).toContain(
+      "frame-src 'self' https://meet.sample.example",
+    );
+    const hub = await request(ctx.app).get('/');
+    expect(hub.text).toContain('href="/sample"');
+    expect(hub.text).toContain('Δοκιμαστική υπηρεσία');
+    // Its form page gets a session (and a form token) as the modules' session paths say.
+    const form = await request(ctx.app).get('/sample/form');
+    expect(form.text).toBe('token:yes');
+
+    const reviewer = await signedInStaff(ctx.app, ctx.db, ['sample_reviewer']);
+    const section = await reviewer.agent.get('/staff/sample');
+    expect(section.status).toBe(200);
+    expect(section.text).toBe('Δοκιμαστική ενότητα');
+    const staffHome = await reviewer.agent.get('/staff');
+    expect(staffHome.text).toContain('href="/staff/sample"');
+    const editor = await signedInStaff(ctx.app, ctx.db, ['editor']);
+    expect((await editor.agent.get('/staff/sample')).status).toBe(403);
+    const citizen = newAgent(ctx.app);
+    await signIn(citizen, 'nobody', 'nothing');
+    expect((await citizen.get('/staff/sample')).status).toBe(303);
+
+    await startModuleJobs(ctx.deps);
+    await ctx.deps.boss.send('sample.note', { text: 'από την ουρά' });
+    await expect
+      .poll(async () => (await ctx.db('sample_notes').pluck('text')) as string[], {
+        timeout: 10_000,
+      })
+      .toEqual(['από την ουρά']);
+    const logged = await ctx.db('audit_log').where({ action: 'sample.noted' }).count({ n: '*' });
+    expect(Number((logged[0] as { n: string }).n)).toBe(1);
+    // The citizen's account page says what the module has to say.
+    const user = await createActiveUser(ctx.db, 'sample-owner');
+    const owner = newAgent(ctx.app);
+    await signIn(owner, user.username, user.password);
+    expect((await owner.get('/account')).text).toContain('Οι σημειώσεις μου: 1');
+    // The audit log's filter offers the new action.
+    const admin = await signedInStaff(ctx.app, ctx.db, ['admin']);
+    expect((await admin.agent.get('/staff/audit')).text).toContain('value="sample.noted"');
+  });
+});
