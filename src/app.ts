@@ -7,6 +7,7 @@ import { createHealthCheckRouter } from './features/health-check/health-check.ro
 import type { Feature, HubEntry } from './features/hub/hub-entry.ts';
 import { findUserById } from './features/accounts/users.repository.ts';
 import { createStaffArea } from './features/staff/staff.area.ts';
+import { createApiArea } from './features/api/api-area.ts';
 import type { Module, ModuleContext } from './features/module.ts';
 import { cspOf, sessionPathPattern, uploadPathTest } from './features/registry.ts';
 import { createAuthenticator, endOutdatedSignIn, sessionLimits } from './middleware/auth.ts';
@@ -92,6 +93,11 @@ export function createApp(
     isPublicPage: isPublicPageRequest,
   });
   answerKeptPagesFirst(app, deps.contentCache, [logRequest, headers], personal);
+  // The machine area: no session, no CSRF, its own parsers and JSON errors (api-area.ts).
+  app.use(
+    '/api/v1',
+    createApiArea({ deps, hubEntries, protectUpload: (_req, _res, next) => next() }, modules),
+  );
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(refuseNul);

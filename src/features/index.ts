@@ -1,5 +1,6 @@
 import { accountsModule } from './accounts/accounts.module.ts';
 import { adminModule } from './admin/admin.module.ts';
+import { apiModule } from './api/api.module.ts';
 import { benefitsModule } from './benefits/benefits.module.ts';
 import { decisionsModule } from './decisions/decisions.module.ts';
 import { healthModule } from './health/health.module.ts';
@@ -20,5 +21,6 @@ export const MODULES: readonly Module[] = [
   healthModule,
   identityModule,
   adminModule,
+  apiModule,
   mailModule,
 ];

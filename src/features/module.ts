@@ -46,8 +46,10 @@ export interface Module {
   sessionPaths?: readonly string[];
   /** Routes that take a multipart upload (CSRF is checked after parsing): full paths. */
   uploadPaths?: readonly RegExp[];
-  /** JSON and form endpoints under /api/v1 (API keys, no session or CSRF). */
+  /** JSON and form endpoints under /api/v1 (API keys, no session or CSRF; see api/api-area.ts). */
   api?: (ctx: ModuleContext) => Router;
+  /** The scopes its API routes ask of a key ('open311:write'), offered on /staff/api-keys. */
+  apiScopes?: readonly string[];
   /** Calls from outside services (signed, raw body kept), mounted at `prefix`, no session or CSRF. */
   webhooks?: { prefix: string; router: (ctx: ModuleContext) => Router };
   /** Jobs the worker runs: on demand (queued by the module) or on a schedule. */

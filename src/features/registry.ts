@@ -137,3 +137,8 @@ export function keysOf(tree: LocaleTree, prefix = ''): string[] {
     return typeof value === 'string' ? [path] : keysOf(value, path);
   });
 }
+
+/** Every scope an API key may be given. */
+export function apiScopesOf(modules: readonly Module[]): string[] {
+  return [...new Set(modules.flatMap((module) => module.apiScopes ?? []))];
+}

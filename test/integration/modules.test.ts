@@ -79,6 +79,13 @@ describe('the modules’ manifests', () => {
         expect(lookup(strings[lang], role.labelKey.split('.')), `${role.name} ${lang}`).toEqual(
           expect.any(String),
         );
+    for (const module of MODULES)
+      for (const section of module.staff ?? [])
+        for (const key of [section.navKey, section.navKey.replace('.nav.', '.navHelp.')])
+          for (const lang of ['el', 'en'] as const)
+            expect(lookup(strings[lang], key.split('.')), `${key} ${lang}`).toEqual(
+              expect.any(String),
+            );
     const written = new Set<string>();
     for (const file of sourceFiles(path.resolve('src')))
       for (const match of readFileSync(file, 'utf8').matchAll(/action: '([a-z_]+\.[a-z_]+)'/g))

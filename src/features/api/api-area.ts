@@ -1,0 +1,134 @@
+import express, {
+  Router,
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+} from 'express';
+import type { Deps } from '../../deps.ts';
+import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit.ts';
+import { HttpError } from '../../lib/errors.ts';
+import type { Module, ModuleContext } from '../module.ts';
+import { findActiveKey, touchApiKey, type ApiKeyRow } from './api-keys.repository.ts';
+
+/** Calls per key per minute, and failed key checks per client address per minute. */
+export const API_LIMITS = {
+  perKey: { name: 'api:key', limit: 600, windowSeconds: 60 },
+  badKeyPerIp: { name: 'api:bad-key:ip', limit: 20, windowSeconds: 60 },
+} satisfies Record<string, RateLimitRule>;
+
+/** An error answered in the API's format: `{ "error": { "code", "message" } }` with its status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The API key a machine-area request proved (requireApiKey). */
+    apiKey?: ApiKeyRow;
+  }
+}
+
+/** Where a request carries its key: a header, or `api_key` as Open311 clients send it. */
+function keyOf(req: Request): string {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string') return header.trim();
+  const fromBody = (req.body as Record<string, unknown> | undefined)?.api_key;
+  const fromQuery = (req.query as Record<string, unknown>).api_key;
+  const given = typeof fromBody === 'string' ? fromBody : fromQuery;
+  return typeof given === 'string' ? given.trim() : '';
+}
+
+/** A machine-area route that needs a key with `scope`: 401 without a valid key, 403 without the scope, 429 over the limits. */
+export function requireApiKey(deps: Pick<Deps, 'db' | 'clock'>, scope: string): RequestHandler {
+  return async (req, _res, next) => {
+    const key = keyOf(req);
+    const found = key ? await findActiveKey(deps.db, key) : undefined;
+    if (!found) {
+      const within = await hitRateLimit(deps.db, deps.clock, API_LIMITS.badKeyPerIp, req.ip ?? '');
+      if (!within)
+        throw new ApiError(429, 'rate_limited', 'Too many failed key checks; wait a minute.');
+      throw new ApiError(
+        401,
+        'invalid_api_key',
+        'A valid API key is required (Authorization: Bearer <key>).',
+      );
+    }
+    if (!found.scopes.includes(scope))
+      throw new ApiError(403, 'insufficient_scope', `This key lacks the scope ${scope}.`);
+    if (!(await hitRateLimit(deps.db, deps.clock, API_LIMITS.perKey, String(found.id))))
+      throw new ApiError(429, 'rate_limited', 'Too many requests for this key; wait a minute.');
+    await touchApiKey(deps.db, found.id, deps.clock.now());
+    req.apiKey = found;
+    next();
+  };
+}
+
+const hasNul = (value: unknown): boolean =>
+  typeof value === 'string'
+    ? value.includes('\u0000')
+    : Array.isArray(value)
+      ? value.some(hasNul)
+      : value !== null && typeof value === 'object'
+        ? Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v))
+        : false;
+
+/**
+ * The machine area at /api/v1: its own body parsers (form-encoded and JSON, 100 kB), no session,
+ * no CSRF (a key proves the caller), every answer JSON, errors included. Each module's `api`
+ * router is mounted here.
+ */
+export function createApiArea(ctx: ModuleContext, modules: readonly Module[]): Router {
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  router.use(express.json({ limit: '100kb' }));
+  router.use((req, _res, next) => {
+    if (hasNul(req.body) || hasNul(req.query) || req.path.includes('\u0000'))
+      throw new ApiError(400, 'invalid_characters', 'Text may not contain NUL characters.');
+    next();
+  });
+  for (const module of modules) if (module.api) router.use(module.api(ctx));
+  router.use(() => {
+    throw new ApiError(404, 'not_found', 'No such endpoint.');
+  });
+  router.use(apiErrors(ctx.deps));
+  return router;
+}
+
+/** Every failure in the machine area as JSON: the API's own errors, the parsers', and anything else as 500. */
+function apiErrors(deps: Pick<Deps, 'logger'>): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    void _next;
+    let status = 500;
+    let code = 'server_error';
+    let message = 'Something went wrong on our side; try again later.';
+    if (error instanceof ApiError) ({ status, code, message } = error);
+    else if (error instanceof HttpError) {
+      status = error.status;
+      code = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : 'error';
+      message = req.t(error.messageKey);
+    } else {
+      const parser = error as { type?: string; status?: number };
+      if (parser.type === 'entity.parse.failed')
+        [status, code, message] = [400, 'invalid_body', 'The body is not valid JSON.'];
+      else if (parser.type === 'entity.too.large')
+        [status, code, message] = [413, 'too_large', 'The body is larger than 100 kB.'];
+      else if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500)
+        [status, code, message] = [parser.status, 'bad_request', 'The request could not be read.'];
+    }
+    if (status >= 500) deps.logger.error({ err: error, reqId: req.id }, 'api request failed');
+    if (status === 429) res.setHeader('Retry-After', '60');
+    res.status(status).json({ error: { code, message } });
+  };
+}
