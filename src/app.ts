@@ -8,6 +8,7 @@ import type { Feature, HubEntry } from './features/hub/hub-entry.ts';
 import { findUserById } from './features/accounts/users.repository.ts';
 import { createStaffArea } from './features/staff/staff.area.ts';
 import { createApiArea } from './features/api/api-area.ts';
+import { createWebhooksArea } from './features/webhooks-area.ts';
 import type { Module, ModuleContext } from './features/module.ts';
 import { cspOf, sessionPathPattern, uploadPathTest } from './features/registry.ts';
 import { createAuthenticator, endOutdatedSignIn, sessionLimits } from './middleware/auth.ts';
@@ -97,6 +98,10 @@ export function createApp(
   app.use(
     '/api/v1',
     createApiArea({ deps, hubEntries, protectUpload: (_req, _res, next) => next() }, modules),
+  );
+  // Outside services' calls: no session, no CSRF, the raw body kept (webhooks-area.ts).
+  app.use(
+    createWebhooksArea({ deps, hubEntries, protectUpload: (_req, _res, next) => next() }, modules),
   );
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest } from '../../src/db/migrate.ts';
@@ -42,6 +43,32 @@ async function newKey(appName: string, scopes: string[]): Promise<string> {
   expect(res.headers['cache-control']).toBe('no-store');
   return cheerio.load(res.text)('#api-key').text();
 }
+
+describe('the webhooks area', () => {
+  it('hands a module the raw body to check a signature, with no session and no CSRF', async () => {
+    const body = 'text=%CE%BA%CE%BB%CE%AE%CF%83%CE%B7&From=%2B302841000000';
+    const sign = (raw: string) => createHmac('sha256', 'sample-secret').update(raw).digest('hex');
+    const signed = await request(ctx.app)
+      .post('/sample-hook/event')
+      .type('form')
+      .set('X-Sample-Signature', sign(body))
+      .send(body);
+    expect(signed.status).toBe(200);
+    expect(signed.text).toBe('<Response/>');
+    expect(signed.headers['set-cookie']).toBeUndefined();
+    const forged = await request(ctx.app)
+      .post('/sample-hook/event')
+      .type('form')
+      .set('X-Sample-Signature', sign(body))
+      .send(body.replace('From', 'To'));
+    expect(forged.status).toBe(403);
+    expect((await ctx.db('sample_notes').where({ text: 'κλήση' }).pluck('text')).length).toBe(1);
+    await ctx.db('sample_notes').delete();
+    const nowhere = await request(ctx.app).post('/sample-hook/none').type('form').send('a=1');
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.headers['content-type']).toMatch(/^text\/plain/);
+  });
+});
 
 describe('the API area (/api/v1)', () => {
   it('lets a key with the right scope in, and no one else, answering in JSON', async () => {
