@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { classifyDatabaseError, type DatabaseErrorInfo } from '../db/database-errors.ts';
-import { HttpError, NotFoundError } from '../lib/errors.ts';
+import { HttpError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { createLogThrottle } from '../lib/throttled-log.ts';
 
 const SUCCESS_ONLY_HEADERS = [
@@ -74,6 +74,8 @@ export function errorHandler(options: { production: boolean }): ErrorRequestHand
     for (const header of SUCCESS_ONLY_HEADERS) res.removeHeader(header);
     res.setHeader('Cache-Control', 'no-store');
     if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (err instanceof RateLimitedError)
+      res.setHeader('Retry-After', String(err.retryAfterSeconds));
     const t = req.t ?? ((key: string) => key);
     res.status(status).render(
       'errors/error',

@@ -44,6 +44,39 @@ async function newKey(appName: string, scopes: string[]): Promise<string> {
   return cheerio.load(res.text)('#api-key').text();
 }
 
+describe('typed errors', () => {
+  const kinds = [
+    ['validation', 400, 'invalid_input', 'Κάποια τιμή της φόρμας'],
+    ['conflict', 409, 'conflict', 'συγκρούεται'],
+    ['rate', 429, 'rate_limited', 'Πάρα πολλές προσπάθειες'],
+    ['link', 410, 'gone', 'δεν ισχύει πια'],
+    ['forbidden', 403, 'forbidden', ''],
+    ['missing', 404, 'not_found', ''],
+  ] as const;
+
+  it('become the same status as a page and as the API’s JSON', async () => {
+    const key = await newKey('Σφάλματα', ['sample:read']);
+    for (const [kind, status, code, text] of kinds) {
+      const page = await request(ctx.app).get(`/sample/fail/${kind}`);
+      expect(page.status, kind).toBe(status);
+      expect(page.headers['content-type'], kind).toMatch(/^text\/html/);
+      if (text) expect(page.text, kind).toContain(text);
+      const api = await request(ctx.app)
+        .get(`/api/v1/sample/fail/${kind}`)
+        .set('Authorization', `Bearer ${key}`);
+      expect(api.status, kind).toBe(status);
+      expect(errorOf(api).code, kind).toBe(code);
+    }
+    expect((await request(ctx.app).get('/sample/fail/rate')).headers['retry-after']).toBe('120');
+    const fields = await request(ctx.app)
+      .get('/api/v1/sample/fail/validation')
+      .set('Authorization', `Bearer ${key}`);
+    expect((fields.body as { error: { fields: unknown } }).error.fields).toEqual([
+      { field: 'afm', message: 'Ο ΑΦΜ πρέπει να έχει 9 ψηφία και σωστό ψηφίο ελέγχου' },
+    ]);
+  });
+});
+
 describe('the webhooks area', () => {
   it('hands a module the raw body to check a signature, with no session and no CSRF', async () => {
     const body = 'text=%CE%BA%CE%BB%CE%AE%CF%83%CE%B7&From=%2B302841000000';

@@ -6,7 +6,7 @@ import express, {
 } from 'express';
 import type { Deps } from '../../deps.ts';
 import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit.ts';
-import { HttpError } from '../../lib/errors.ts';
+import { HttpError, RateLimitedError, ValidationError } from '../../lib/errors.ts';
 import type { Module, ModuleContext } from '../module.ts';
 import { findActiveKey, touchApiKey, type ApiKeyRow } from './api-keys.repository.ts';
 
@@ -106,6 +106,15 @@ export function createApiArea(ctx: ModuleContext, modules: readonly Module[]): R
   return router;
 }
 
+const HTTP_CODES: Record<number, string> = {
+  400: 'invalid_input',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  410: 'gone',
+  429: 'rate_limited',
+};
+
 /** Every failure in the machine area as JSON: the API's own errors, the parsers', and anything else as 500. */
 function apiErrors(deps: Pick<Deps, 'logger'>): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -113,11 +122,16 @@ function apiErrors(deps: Pick<Deps, 'logger'>): ErrorRequestHandler {
     let status = 500;
     let code = 'server_error';
     let message = 'Something went wrong on our side; try again later.';
+    let fields: { field: string; message: string }[] | undefined;
     if (error instanceof ApiError) ({ status, code, message } = error);
     else if (error instanceof HttpError) {
       status = error.status;
-      code = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : 'error';
+      code = HTTP_CODES[status] ?? 'error';
       message = req.t(error.messageKey);
+      if (error instanceof ValidationError)
+        fields = error.errors.map((e) => ({ field: e.field, message: req.t(e.key, e.params) }));
+      if (error instanceof RateLimitedError)
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
     } else {
       const parser = error as { type?: string; status?: number };
       if (parser.type === 'entity.parse.failed')
@@ -128,7 +142,7 @@ function apiErrors(deps: Pick<Deps, 'logger'>): ErrorRequestHandler {
         [status, code, message] = [parser.status, 'bad_request', 'The request could not be read.'];
     }
     if (status >= 500) deps.logger.error({ err: error, reqId: req.id }, 'api request failed');
-    if (status === 429) res.setHeader('Retry-After', '60');
-    res.status(status).json({ error: { code, message } });
+    if (status === 429 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '60');
+    res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
   };
 }
