@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Request, RequestHandler, Router } from 'express';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
+import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import type { UserRow } from './accounts/users.repository.ts';
 import type { HubEntry } from './hub/hub-entry.ts';
@@ -60,6 +61,11 @@ export interface Module {
   roles?: readonly RoleDefinition[];
   /** Hosts its pages need beyond our own origin. */
   csp?: CspNeeds;
+  /**
+   * Policy staff may change in the back office (deadlines, retention days), kept in the
+   * `settings` table, audited, with defaults from the config. Secrets and endpoints are `config`.
+   */
+  settings?: readonly SettingDefinition[];
   /** Its settings from the environment (secrets, endpoints), merged into the one config. */
   config?: z.ZodObject;
   /** Its migrations, by name. */
@@ -108,6 +114,18 @@ export interface JobDefinition {
   run?: (deps: Deps, data: unknown) => Promise<void>;
   /** Or: registers its own worker on the queue (batches, its own failure handling). */
   start?: (deps: Deps) => Promise<void>;
+}
+
+export interface SettingDefinition {
+  /** '<module>.<name>': 'accounts.pendingAccountDays'. */
+  key: string;
+  labelKey: string;
+  hintKey?: string;
+  /** A whole number between min and max (days, minutes, counts). */
+  min: number;
+  max: number;
+  /** Used until staff change it. */
+  default: (config: Readonly<Config>) => number;
 }
 
 export interface RoleDefinition {

@@ -5,6 +5,7 @@ import type {
   Migration,
   Module,
   RoleDefinition,
+  SettingDefinition,
 } from './module.ts';
 
 /**
@@ -141,4 +142,21 @@ export function keysOf(tree: LocaleTree, prefix = ''): string[] {
 /** Every scope an API key may be given. */
 export function apiScopesOf(modules: readonly Module[]): string[] {
   return [...new Set(modules.flatMap((module) => module.apiScopes ?? []))];
+}
+
+/** Every setting staff may change, with the module that declares it. */
+export function settingsOf(
+  modules: readonly Module[],
+): { module: string; setting: SettingDefinition }[] {
+  const all = modules.flatMap((module) =>
+    (module.settings ?? []).map((setting) => ({ module: module.name, setting })),
+  );
+  unique(
+    all.map(({ module, setting }) => ({
+      name: setting.key,
+      module: modules.find((m) => m.name === module)!,
+    })),
+    'Setting',
+  );
+  return all;
 }

@@ -3,6 +3,7 @@ import { ACCOUNT_MAIL_REQUESTS_QUEUE } from '../mail/mail-queue.ts';
 import { startAccountMailRequestsWorker } from './account-mail-requests.ts';
 import { createAccountsRouter } from './accounts.feature.ts';
 import { deleteStalePendingAccounts } from './pending-accounts.ts';
+import { readSetting } from '../settings/settings.ts';
 import * as users from './migrations/20261121110000_users.ts';
 import * as usersNotify from './migrations/20261121120100_users_notify.ts';
 import * as signInFailures from './migrations/20261122090000_sign_in_failures.ts';
@@ -34,10 +35,20 @@ export const accountsModule: Module = {
         const deleted = await deleteStalePendingAccounts(
           deps.db,
           deps.clock,
-          deps.config.PENDING_ACCOUNT_DAYS,
+          await readSetting(deps, 'accounts.pendingAccountDays'),
         );
         if (deleted) deps.logger.info({ deleted }, 'pending accounts deleted');
       },
+    },
+  ],
+  settings: [
+    {
+      key: 'accounts.pendingAccountDays',
+      labelKey: 'accounts.settings.pendingAccountDays.label',
+      hintKey: 'accounts.settings.pendingAccountDays.hint',
+      min: 1,
+      max: 365,
+      default: (config) => config.PENDING_ACCOUNT_DAYS,
     },
   ],
   auditActions: [

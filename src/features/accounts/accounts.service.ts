@@ -20,6 +20,7 @@ import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import { renderEmail } from '../mail/emails.ts';
 import { ACCOUNT_MAIL_REQUESTS_QUEUE, type MailQueue } from '../mail/mail-queue.ts';
 import type { FieldError, RegistrationInput } from './accounts.schemas.ts';
+import { readSetting } from '../settings/settings.ts';
 import {
   findToken,
   issueToken,
@@ -93,10 +94,11 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       expiresAt: inFuture(ACTIVATION_TTL_MS),
     });
     // For whoever owns the address and did not register: delete the account (pending-accounts.ts).
+    const pendingDays = await readSetting(deps, 'accounts.pendingAccountDays');
     const cancelToken = await issueToken(conn, {
       userId: user.id,
       purpose: 'registration_cancel',
-      expiresAt: inFuture(config.PENDING_ACCOUNT_DAYS * DAY),
+      expiresAt: inFuture(pendingDays * DAY),
     });
     const mail = await renderEmail('activation', user.email, emailContext(user.lang), {
       fullName: user.full_name,
@@ -104,7 +106,7 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       pin,
       link: `${config.baseUrl}/activate/${token}`,
       cancelLink: `${config.baseUrl}/register/cancel/${cancelToken}`,
-      pendingDays: config.PENDING_ACCOUNT_DAYS,
+      pendingDays,
     });
     await deps.mail.enqueue(
       { ...mail, linkValidity: linkValidity(token, ACTIVATION_TTL_MS) },

@@ -1,6 +1,7 @@
 import { localesBeside, type Module } from '../module.ts';
 import { createInviteRouter, createStaffUsersRouter } from './staff/admin.routes.ts';
 import { createAuditLogRouter } from './staff/audit-log.routes.ts';
+import { createSettingsRouter } from '../settings/staff/settings.routes.ts';
 import * as adminRole from './migrations/20261201150400_role_admin.ts';
 
 /** Staff accounts (invitations, roles, disabling) and the audit log. */
@@ -14,6 +15,12 @@ export const adminModule: Module = {
       role: 'admin',
       navKey: 'staff.nav.users',
       router: (ctx) => createStaffUsersRouter(ctx.deps),
+    },
+    {
+      prefix: '/settings',
+      role: 'admin',
+      navKey: 'staff.nav.settings',
+      router: (ctx) => createSettingsRouter(ctx.deps),
     },
     {
       prefix: '/audit',
@@ -30,6 +37,7 @@ export const adminModule: Module = {
     'staff.roles_changed',
     'staff.disabled',
     'staff.enabled',
+    'setting.changed',
   ],
   migrations: { '20261201150400_role_admin': adminRole },
   locales: localesBeside(import.meta.url),

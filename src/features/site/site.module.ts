@@ -10,6 +10,7 @@ import * as contentNotify from './migrations/20261121100000_content_notify.ts';
 import * as formSubmissions from './migrations/20261122090200_form_submissions.ts';
 import * as sessionsNotify from './migrations/20261201140000_sessions_notify.ts';
 import * as roles from './migrations/20261201150000_roles.ts';
+import * as settings from './migrations/20261201180000_settings.ts';
 
 /** What every page shares: the layout's strings, the home page (the e-services hub), the footer's pages, housekeeping. */
 export const siteModule: Module = {
@@ -37,6 +38,7 @@ export const siteModule: Module = {
     '20261122090200_form_submissions': formSubmissions,
     '20261201140000_sessions_notify': sessionsNotify,
     '20261201150000_roles': roles,
+    '20261201180000_settings': settings,
   },
   locales: localesBeside(import.meta.url),
 };
