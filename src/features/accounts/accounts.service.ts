@@ -34,13 +34,13 @@ import {
   findUserById,
   findUserByLogin,
   insertUser,
-  isUniqueViolation,
   normaliseLogin,
   phoneTakenByActive,
   updateUser,
   usernameTaken,
   type UserRow,
 } from './users.repository.ts';
+import { isUniqueViolation } from '../../db/constraints.ts';
 
 const HOUR = 3600 * 1000;
 export const ACTIVATION_TTL_MS = 48 * HOUR;

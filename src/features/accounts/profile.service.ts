@@ -17,11 +17,11 @@ import {
 import {
   deleteSessionsOf,
   emailTaken,
-  isUniqueViolation,
   phoneTakenByActive,
   updateUser,
   type UserRow,
 } from './users.repository.ts';
+import { isUniqueViolation } from '../../db/constraints.ts';
 
 /** What a signed-in citizen changes on the account page. */
 export function createProfileService(deps: Deps & { mail: MailQueue }, accounts: AccountsService) {

@@ -105,8 +105,3 @@ export async function deleteSessionsOf(
   if (exceptSid) query.whereNot('sid', exceptSid);
   await query.delete();
 }
-
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as { code?: string; constraint?: string } | null;
-  return e?.code === '23505' && (!constraint || e.constraint === constraint);
-}

@@ -19,11 +19,11 @@ import {
   emailTaken,
   findUserById,
   insertUser,
-  isUniqueViolation,
   updateUser,
   usernameTaken,
   type Role,
 } from '../../accounts/users.repository.ts';
+import { isUniqueViolation } from '../../../db/constraints.ts';
 import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
 

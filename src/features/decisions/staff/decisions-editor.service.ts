@@ -2,7 +2,7 @@ import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { changes, recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
-import { isUniqueViolation } from '../../accounts/users.repository.ts';
+import { isUniqueViolation } from '../../../db/constraints.ts';
 import type { DiavgeiaClient } from './diavgeia.client.ts';
 import type { DecisionInput, FormError } from './decision-form.ts';
 import { categoryIdBySlug, findForEditors } from './decisions-editor.repository.ts';

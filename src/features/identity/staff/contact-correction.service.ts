@@ -10,11 +10,11 @@ import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts'
 import type { AccountsService } from '../../accounts/accounts.service.ts';
 import {
   emailTaken,
-  isUniqueViolation,
   phoneTakenByActive,
   updateUser,
   type UserRow,
 } from '../../accounts/users.repository.ts';
+import { isUniqueViolation } from '../../../db/constraints.ts';
 import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
 import { DOCUMENT_TYPES } from './counter.service.ts';

@@ -10,7 +10,8 @@ import { hashSecret } from '../../../lib/passwords.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import type { AccountsService } from '../../accounts/accounts.service.ts';
-import { findUserById, isUniqueViolation, updateUser } from '../../accounts/users.repository.ts';
+import { findUserById, updateUser } from '../../accounts/users.repository.ts';
+import { isUniqueViolation } from '../../../db/constraints.ts';
 import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
 

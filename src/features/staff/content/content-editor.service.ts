@@ -1,7 +1,7 @@
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { changes, recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
-import { isUniqueViolation } from '../../accounts/users.repository.ts';
+import { isUniqueViolation } from '../../../db/constraints.ts';
 import { HEALTH_KINDS } from '../../health/health.repository.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
 import type { ContentType } from './content-types.ts';
