@@ -9,6 +9,13 @@ import type { HubEntry } from '../hub/hub-entry.ts';
 import { serviceStates } from '../hub/service-states.ts';
 import { emailSchema, phoneSchema, validate, type FieldError } from './accounts.schemas.ts';
 import type { UserRow } from './users.repository.ts';
+import type { Db } from '../../db/knex.ts';
+import {
+  changePostalAddress,
+  formatPostalAddress,
+  postalAddressOf,
+  readPostalAddress,
+} from './postal-address.ts';
 import type { createProfileService } from './profile.service.ts';
 
 type ProfileService = ReturnType<typeof createProfileService>;
@@ -22,6 +29,7 @@ declare module 'express-session' {
 
 /** /account: the citizen's details, what they can use, and the forms to change PIN, phone, email and password. */
 export function createAccountRouter(
+  db: Db,
   profile: ProfileService,
   hubEntries: readonly HubEntry[],
   /** What each module has to say on the page ("my requests: 2 open"), from the manifests. */
@@ -50,6 +58,7 @@ export function createAccountRouter(
     // Every form here is sent to its own address and answered with this page.
     languageSwitchFrom(res, '/account');
     const checkedAt = user.identity_verified_at ? new Date(user.identity_verified_at) : null;
+    const address = postalAddressOf(user);
     res.status(status).render('accounts/account', {
       pageTitle: req.t('accounts.account.title'),
       account: {
@@ -58,6 +67,7 @@ export function createAccountRouter(
         email: user.email,
         phone: user.phone_e164 ? formatPhone(user.phone_e164) : '',
         verified: Boolean(user.identity_verified_at),
+        address: address ? formatPostalAddress(address) : '',
         roles: user.roles,
         staff,
       },
@@ -71,7 +81,12 @@ export function createAccountRouter(
           .map((entry) => req.t(entry.titleKey)),
       },
       services: serviceStates(req, hubEntries, user),
-      values: extra.values ?? {},
+      values: extra.values ?? {
+        street: address?.street ?? '',
+        number: address?.number ?? '',
+        postcode: address?.postcode ?? '',
+        city: address?.city ?? '',
+      },
       newPin: extra.newPin,
       ...presentErrors(req, extra.errors ?? []),
     });
@@ -115,6 +130,21 @@ export function createAccountRouter(
       : [{ field: 'phone', key: parsed.errors[0]?.key ?? 'accounts.errors.phoneFormat' }];
     if (errors.length) renderAccount(req, res, { errors, values: { phone } }, 400);
     else done(req, res, 'accounts.account.phoneChanged');
+  });
+
+  router.post('/account/address', requireCitizen, async (req, res) => {
+    const read = readPostalAddress(req.body);
+    if (!read.ok) {
+      const values = formFields(req.body, ['street', 'number', 'postcode', 'city']);
+      renderAccount(req, res, { errors: read.errors, values }, 400);
+      return;
+    }
+    await changePostalAddress(db, req.user!, read.address, auditContext(req));
+    done(
+      req,
+      res,
+      read.address ? 'accounts.account.addressChanged' : 'accounts.account.addressRemoved',
+    );
   });
 
   router.post('/account/email', requireCitizen, async (req, res) => {

@@ -14,7 +14,7 @@ import { createSignInRouter } from './sign-in.routes.ts';
 export function createAccountsRouter(
   deps: Deps,
   hubEntries: readonly HubEntry[],
-  itemsFor?: Parameters<typeof createAccountRouter>[2],
+  itemsFor?: Parameters<typeof createAccountRouter>[3],
 ): Router {
   const accounts = createAccountsService(deps);
   const profile = createProfileService(deps, accounts);
@@ -23,6 +23,6 @@ export function createAccountsRouter(
   router.use(createPendingAccountsRouter(createPendingAccounts(deps)));
   router.use(createSignInRouter(accounts, deps.db, () => deps.clock.now()));
   router.use(createPasswordResetRouter(accounts));
-  router.use(createAccountRouter(profile, hubEntries, itemsFor));
+  router.use(createAccountRouter(deps.db, profile, hubEntries, itemsFor));
   return router;
 }

@@ -12,6 +12,7 @@ import * as credentialVersion from './migrations/20261201110000_users_credential
 import * as resetTokensEnd from './migrations/20261201110100_reset_tokens_end_with_password.ts';
 import * as registrationCancel from './migrations/20261201120000_registration_cancel.ts';
 import * as rolesFromTable from './migrations/20261201150100_users_roles_from_table.ts';
+import * as postalAddress from './migrations/20261201190000_users_postal_address.ts';
 
 /** Citizens' accounts: registration, activation, sign-in and out, password reset, the account page. */
 export const accountsModule: Module = {
@@ -70,6 +71,7 @@ export const accountsModule: Module = {
     'account.email_change_requested',
     'account.email_change_refused',
     'account.email_changed',
+    'account.address_changed',
   ],
   migrations: {
     '20261121110000_users': users,
@@ -80,6 +82,7 @@ export const accountsModule: Module = {
     '20261201110100_reset_tokens_end_with_password': resetTokensEnd,
     '20261201120000_registration_cancel': registrationCancel,
     '20261201150100_users_roles_from_table': rolesFromTable,
+    '20261201190000_users_postal_address': postalAddress,
   },
   locales: localesBeside(import.meta.url),
 };

@@ -20,6 +20,11 @@ export interface UserRow {
   created_at: Date;
   /** Bumped by the database when the password changes or the account is disabled (see auth.ts). */
   credential_version: number;
+  /** The optional postal address (postal-address.ts): street, postcode and city, or none. */
+  address_street: string | null;
+  address_number: string | null;
+  address_postcode: string | null;
+  address_city: string | null;
 }
 
 export type NewUser = Pick<
