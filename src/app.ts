@@ -8,6 +8,7 @@ import type { Feature, HubEntry } from './features/hub/hub-entry.ts';
 import { findUserById } from './features/accounts/users.repository.ts';
 import { createStaffArea } from './features/staff/staff.area.ts';
 import { createApiArea } from './features/api/api-area.ts';
+import { createServices, type Services } from './services.ts';
 import { createWebhooksArea } from './features/webhooks-area.ts';
 import type { Module, ModuleContext } from './features/module.ts';
 import { cspOf, sessionPathPattern, uploadPathTest } from './features/registry.ts';
@@ -38,6 +39,8 @@ export function createApp(
   deps: Deps,
   options: {
     extraFeatures?: Feature[];
+    /** Services built by the test (with a stand-in for an outside client). */
+    services?: Services;
     /** Instrumentation that sees every request first (the tests' HTML validator). */
     first?: RequestHandler[];
   } = {},
@@ -65,6 +68,8 @@ export function createApp(
       ...(feature.hubEntry ? { hubEntry: feature.hubEntry } : {}),
     })),
   ];
+  // Every service once; outside clients as the test gave them, or built from the config.
+  const services = options.services ?? createServices(deps);
   const hubEntries: HubEntry[] = modules.flatMap((module) =>
     module.hubEntry ? [module.hubEntry] : [],
   );
@@ -97,11 +102,17 @@ export function createApp(
   // The machine area: no session, no CSRF, its own parsers and JSON errors (api-area.ts).
   app.use(
     '/api/v1',
-    createApiArea({ deps, hubEntries, protectUpload: (_req, _res, next) => next() }, modules),
+    createApiArea(
+      { deps, services, hubEntries, protectUpload: (_req, _res, next) => next() },
+      modules,
+    ),
   );
   // Outside services' calls: no session, no CSRF, the raw body kept (webhooks-area.ts).
   app.use(
-    createWebhooksArea({ deps, hubEntries, protectUpload: (_req, _res, next) => next() }, modules),
+    createWebhooksArea(
+      { deps, services, hubEntries, protectUpload: (_req, _res, next) => next() },
+      modules,
+    ),
   );
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
@@ -145,6 +156,7 @@ export function createApp(
 
   const ctx: ModuleContext = {
     deps,
+    services,
     hubEntries,
     protectUpload: inSequence(csrf.protectUpload, onceOnly),
   };

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
+import type { Services } from '../services.ts';
 import type { UserRow } from './accounts/users.repository.ts';
 import type { HubEntry } from './hub/hub-entry.ts';
 
@@ -84,6 +85,8 @@ export interface Module {
 
 export interface ModuleContext {
   deps: Deps;
+  /** Every service, built once (src/services.ts). */
+  services: Services;
   /** Every module's hub entry: the services a page may list. */
   hubEntries: readonly HubEntry[];
   /** For upload routes: CSRF checked after parsing, then the once-only submission check. */

@@ -1,12 +1,11 @@
 import { Router } from 'express';
+import type { Services } from '../../services.ts';
 import type { Deps } from '../../deps.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
 import { createAccountRouter } from './account.routes.ts';
-import { createAccountsService } from './accounts.service.ts';
 import { createPasswordResetRouter } from './password-reset.routes.ts';
 import { createPendingAccounts } from './pending-accounts.ts';
 import { createPendingAccountsRouter } from './pending-accounts.routes.ts';
-import { createProfileService } from './profile.service.ts';
 import { createRegistrationRouter } from './registration.routes.ts';
 import { createSignInRouter } from './sign-in.routes.ts';
 
@@ -14,10 +13,10 @@ import { createSignInRouter } from './sign-in.routes.ts';
 export function createAccountsRouter(
   deps: Deps,
   hubEntries: readonly HubEntry[],
+  services: Pick<Services, 'accounts' | 'profile'>,
   itemsFor?: Parameters<typeof createAccountRouter>[3],
 ): Router {
-  const accounts = createAccountsService(deps);
-  const profile = createProfileService(deps, accounts);
+  const { accounts, profile } = services;
   const router = Router();
   router.use(createRegistrationRouter(accounts, hubEntries));
   router.use(createPendingAccountsRouter(createPendingAccounts(deps)));

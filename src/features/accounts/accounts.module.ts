@@ -18,7 +18,7 @@ import * as postalAddress from './migrations/20261201190000_users_postal_address
 export const accountsModule: Module = {
   name: 'accounts',
   routes: (ctx) =>
-    createAccountsRouter(ctx.deps, ctx.hubEntries, async (user, req) => {
+    createAccountsRouter(ctx.deps, ctx.hubEntries, ctx.services, async (user, req) => {
       const items = [];
       for (const module of ctx.deps.modules) {
         const item = await module.accountSummary?.(ctx, user, req);

@@ -7,14 +7,14 @@ import * as adminRole from './migrations/20261201150400_role_admin.ts';
 /** Staff accounts (invitations, roles, disabling) and the audit log. */
 export const adminModule: Module = {
   name: 'admin',
-  routes: (ctx) => createInviteRouter(ctx.deps),
+  routes: (ctx) => createInviteRouter(ctx.deps, ctx.services.staffUsers),
   sessionPaths: ['invite'],
   staff: [
     {
       prefix: '/users',
       role: 'admin',
       navKey: 'staff.nav.users',
-      router: (ctx) => createStaffUsersRouter(ctx.deps),
+      router: (ctx) => createStaffUsersRouter(ctx.deps, ctx.services.staffUsers),
     },
     {
       prefix: '/settings',

@@ -8,14 +8,15 @@ import * as editorRole from './migrations/20261201150200_role_editor.ts';
 /** Council decisions: the public register, search and feed; the editors' screens and the Diavgeia import. */
 export const decisionsModule: Module = {
   name: 'decisions',
-  routes: (ctx) => createDecisionsFeature(ctx.deps).router,
+  routes: (ctx) => createDecisionsFeature(ctx.deps, ctx.services.decisions).router,
   hubEntry: DECISIONS_HUB_ENTRY,
   staff: [
     {
       prefix: '/decisions',
       role: 'editor',
       navKey: 'staff.nav.decisions',
-      router: (ctx) => createDecisionsEditorRouter(ctx.deps, ctx.protectUpload),
+      router: (ctx) =>
+        createDecisionsEditorRouter(ctx.deps, ctx.protectUpload, ctx.services.decisionsEditor),
     },
   ],
   uploadPaths: [/^\/staff\/decisions\/(new|\d+)$/],

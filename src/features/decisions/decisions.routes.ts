@@ -1,4 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Services } from '../../services.ts';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { isEmptyDate } from '../../lib/dates.ts';
@@ -14,7 +15,7 @@ import {
   type DecisionRow,
 } from './decisions.repository.ts';
 import { filterParams, parseDecisionQuery } from './decisions.schemas.ts';
-import { createDecisionsService, PAGE_SIZE } from './decisions.service.ts';
+import { PAGE_SIZE } from './decisions.service.ts';
 
 const FEED_SIZE = 50;
 
@@ -49,8 +50,7 @@ export const DECISIONS_HUB_ENTRY: HubEntry = {
 /** The feed in the reader's language: a feed reader has no language cookie. */
 const feedPath = (lang: string) => `/decisions/feed.atom${lang === 'en' ? '?lang=en' : ''}`;
 
-export function createDecisionsFeature(deps: Deps): Feature {
-  const service = createDecisionsService(deps.db, deps.contentCache);
+export function createDecisionsFeature(deps: Deps, service: Services['decisions']): Feature {
   const router = Router();
 
   const present = (row: DecisionRow | DecisionListRow, req: Request) => {

@@ -1,16 +1,17 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps.ts';
+import type { Services } from '../../services.ts';
 import { formatDate } from '../../lib/format.ts';
-import { createDecisionsService } from '../decisions/decisions.service.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
 import { serviceStates } from '../hub/service-states.ts';
 
 const LATEST_DECISIONS = 5;
 
 /** The home page is the e-services hub: every feature's card, from the features themselves. */
-export function createHomeRouter(deps: Deps, hubEntries: readonly HubEntry[]): Router {
+export function createHomeRouter(
+  hubEntries: readonly HubEntry[],
+  decisions: Services['decisions'],
+): Router {
   const router = Router();
-  const decisions = createDecisionsService(deps.db, deps.contentCache);
   router.get('/', async (req: Request, res: Response) => {
     const latest = await decisions.current().latest(LATEST_DECISIONS);
     res.render('home/index', {

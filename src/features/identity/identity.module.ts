@@ -12,7 +12,7 @@ export const identityModule: Module = {
       prefix: '/citizens',
       role: 'clerk',
       navKey: 'staff.nav.citizens',
-      router: (ctx) => createCounterRouter(ctx.deps, ctx.hubEntries),
+      router: (ctx) => createCounterRouter(ctx.deps, ctx.hubEntries, ctx.services),
     },
   ],
   roles: [{ name: 'clerk', labelKey: 'staff.roles.clerk' }],

@@ -17,7 +17,7 @@ export const siteModule: Module = {
   name: 'site',
   routes: (ctx) => {
     const router = Router();
-    router.use(createHomeRouter(ctx.deps, ctx.hubEntries));
+    router.use(createHomeRouter(ctx.hubEntries, ctx.services.decisions));
     router.use(createPagesRouter());
     return router;
   },

@@ -5,10 +5,9 @@ import { idParam } from '../../../lib/params.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
 import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
-import { createAccountsService } from '../../accounts/accounts.service.ts';
 import { findUserById, type UserRow } from '../../accounts/users.repository.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
-import { createStaffUsersService } from './staff-users.service.ts';
+import type { StaffUsersService } from './staff-users.service.ts';
 import { rolesOf } from '../../registry.ts';
 
 const rolesFrom = (body: unknown): string[] => {
@@ -17,8 +16,7 @@ const rolesFrom = (body: unknown): string[] => {
 };
 
 /** /staff/users: staff accounts (admins only). */
-export function createStaffUsersRouter(deps: Deps): Router {
-  const service = createStaffUsersService(deps, createAccountsService(deps));
+export function createStaffUsersRouter(deps: Deps, service: StaffUsersService): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -146,8 +144,7 @@ export function createStaffUsersRouter(deps: Deps): Router {
 }
 
 /** /invite/<token>: a new staff member sets a password (outside /staff: they have no session yet). */
-export function createInviteRouter(deps: Deps): Router {
-  const service = createStaffUsersService(deps, createAccountsService(deps));
+export function createInviteRouter(deps: Deps, service: StaffUsersService): Router {
   const router = Router();
   router.get('/invite/:token', async (req, res) => {
     const state = await service.checkInvite(String(req.params.token));

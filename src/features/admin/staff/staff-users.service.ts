@@ -224,3 +224,4 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
     },
   };
 }
+export type StaffUsersService = ReturnType<typeof createStaffUsersService>;

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Services } from '../../../services.ts';
 import { moduleConfig } from '../../../config.ts';
 import { decisionsConfig } from '../decisions.config.ts';
 import type { Deps } from '../../../deps.ts';
@@ -14,7 +15,7 @@ import {
 import { formFields } from '../../../lib/form.ts';
 import { auditContext, historyOf } from '../../audit/audit.repository.ts';
 import { listDecisionCategories } from '../decisions.repository.ts';
-import { createDiavgeiaClient, DiavgeiaError } from './diavgeia.client.ts';
+import { DiavgeiaError } from './diavgeia.client.ts';
 import { presentFormErrors } from '../../staff/form-errors.ts';
 import { MAX_PDF_BYTES, pdfUpload, type UploadResult } from '../../staff/pdf-upload.ts';
 import {
@@ -28,17 +29,18 @@ import {
   listForEditors,
   type EditorDecisionRow,
 } from './decisions-editor.repository.ts';
-import { createDecisionsEditor } from './decisions-editor.service.ts';
 
 const PAGE_SIZE = 50;
 
 const toValues = decisionFormValues;
 
 /** /staff/decisions: the editors' list, the form (with the PDF), publishing, history, and the Diavgeia import. */
-export function createDecisionsEditorRouter(deps: Deps, protectUpload: RequestHandler): Router {
+export function createDecisionsEditorRouter(
+  deps: Deps,
+  protectUpload: RequestHandler,
+  editor: Services['decisionsEditor'],
+): Router {
   const settings = moduleConfig(deps.config, decisionsConfig);
-  const diavgeia = createDiavgeiaClient({ baseUrl: settings.DIAVGEIA_BASE_URL });
-  const editor = createDecisionsEditor(deps, diavgeia);
   const router = Router();
   const upload = [pdfUpload(), protectUpload];
 

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { Services } from '../../../services.ts';
 import type { Deps } from '../../../deps.ts';
 import { idParam } from '../../../lib/params.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
@@ -6,18 +7,19 @@ import { formatPhone } from '../../../lib/phone.ts';
 import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import { emailSchema, phoneSchema, validate } from '../../accounts/accounts.schemas.ts';
-import { createAccountsService } from '../../accounts/accounts.service.ts';
 import type { HubEntry } from '../../hub/hub-entry.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
 import { identityChecksOf, searchCitizens } from './citizens.repository.ts';
-import { createContactCorrection, presentedDocumentErrors } from './contact-correction.service.ts';
-import { createCounterService, DOCUMENT_TYPES } from './counter.service.ts';
+import { presentedDocumentErrors } from './contact-correction.service.ts';
+import { DOCUMENT_TYPES } from './counter.service.ts';
 
 /** /staff/citizens: find a citizen, check identity in person, revoke, resend activation, correct contact details. */
-export function createCounterRouter(deps: Deps, hubEntries: readonly HubEntry[]): Router {
-  const accounts = createAccountsService(deps);
-  const counter = createCounterService(deps, accounts);
-  const correctContact = createContactCorrection(deps, accounts);
+export function createCounterRouter(
+  deps: Deps,
+  hubEntries: readonly HubEntry[],
+  services: Pick<Services, 'counter' | 'contactCorrection'>,
+): Router {
+  const { counter, contactCorrection: correctContact } = services;
   const router = Router();
 
   router.get('/', async (req, res) => {
