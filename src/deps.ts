@@ -8,6 +8,7 @@ import { createCaches } from './lib/caches.ts';
 import { MODULES } from './features/index.ts';
 import type { Module } from './features/module.ts';
 import { localesOf } from './features/registry.ts';
+import { createMailer, type Mailer } from './features/mail/mailer.ts';
 import type { ContentCache } from './lib/content-cache.ts';
 import { createDocumentStore, type DocumentStore } from './lib/document-store.ts';
 import { createI18n } from './lib/i18n.ts';
@@ -38,6 +39,8 @@ export interface Deps {
   /** A small pg pool for the session store. */
   sessionPool: pg.Pool;
   mail: MailQueue;
+  /** Renders a mail in its recipient's language and queues it (mail/mailer.ts). */
+  mailer: Mailer;
   /** Starts what needs starting (the job queue). */
   start: () => Promise<void>;
   close: () => Promise<void>;
@@ -60,6 +63,8 @@ export function createDeps(
   const db = overrides.db ?? createDb(databaseUrl, config.DATABASE_POOL_MAX, { logger });
   const clock = overrides.clock ?? systemClock;
   const modules = overrides.modules ?? MODULES;
+  const i18n = overrides.i18n ?? createI18n(localesOf(modules));
+  const mail = overrides.mail ?? createMailQueue(boss);
   const { cacheBudget, contentCache, userCache, sessionCache } =
     overrides.cacheBudget && overrides.contentCache && overrides.userCache && overrides.sessionCache
       ? {
@@ -100,7 +105,7 @@ export function createDeps(
     db,
     logger,
     clock,
-    i18n: overrides.i18n ?? createI18n(localesOf(modules)),
+    i18n,
     documents: overrides.documents ?? createDocumentStore(config.UPLOAD_DIR),
     cacheBudget,
     contentCache,
@@ -108,7 +113,8 @@ export function createDeps(
     sessionCache,
     boss,
     sessionPool,
-    mail: overrides.mail ?? createMailQueue(boss),
+    mail,
+    mailer: overrides.mailer ?? createMailer({ config, i18n, mail }),
     start: async () => {
       await boss.start();
       await ensureMailQueue(boss, queueOptions);

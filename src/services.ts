@@ -31,9 +31,9 @@ export function createServices(deps: Deps, clients: Partial<Clients> = {}) {
   return {
     accounts,
     profile: createProfileService(deps, accounts),
-    staffUsers: createStaffUsersService(deps, accounts),
+    staffUsers: createStaffUsersService(deps),
     counter: createCounterService(deps, accounts),
-    contactCorrection: createContactCorrection(deps, accounts),
+    contactCorrection: createContactCorrection(deps),
     decisions: createDecisionsService(deps.db, deps.contentCache),
     decisionsEditor: createDecisionsEditor(deps, diavgeia),
     diavgeia,

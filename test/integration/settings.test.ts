@@ -61,6 +61,12 @@ describe('settings staff change in the back office', () => {
     expect(await readSetting(ctx.deps, 'accounts.pendingAccountDays')).toBe(2);
   });
 
+  it('(API keys) offer no key form while no module offers an API, and say why', async () => {
+    const page = cheerio.load((await admin.get('/staff/api-keys/new')).text);
+    expect(page('form[action="/staff/api-keys/new"]').length).toBe(0);
+    expect(page('main').text()).toContain('Καμία υπηρεσία δεν προσφέρει ακόμη API');
+  });
+
   it('are for admins only', async () => {
     const clerk = (await signedInStaff(ctx.app, ctx.db, ['clerk'])).agent;
     expect((await clerk.get('/staff/settings')).status).toBe(403);

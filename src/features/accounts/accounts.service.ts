@@ -73,13 +73,7 @@ export class RateLimitedError extends Error {}
 export function createAccountsService(deps: Deps & { mail: MailQueue }) {
   const { db, clock, config } = deps;
 
-  const emailContext = (lang: Lang) => ({
-    lang,
-    t: deps.i18n.t(lang),
-    municipality: lang === 'en' ? config.MUNICIPALITY_NAME_EN : config.MUNICIPALITY_NAME_EL,
-    baseUrl: config.baseUrl,
-    contactPhone: config.CONTACT_PHONE,
-  });
+  const emailContext = (lang: Lang) => deps.mailer.context(lang);
   const inFuture = (ms: number) => new Date(clock.now().getTime() + ms);
   const queueAccountMailRequest = async (request: AccountMailRequest) => {
     await deps.boss.send(ACCOUNT_MAIL_REQUESTS_QUEUE, request);
@@ -400,7 +394,6 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
     },
 
     findUser: (id: number) => findUserById(db, id),
-    emailContext,
     inFuture,
   };
 }

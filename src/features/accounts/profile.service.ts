@@ -2,18 +2,11 @@ import type { Deps } from '../../deps.ts';
 import { hashSecret, passwordProblem, verifySecret } from '../../lib/passwords.ts';
 import { newPin } from '../../lib/tokens.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
-import { renderEmail } from '../mail/emails.ts';
 import type { MailQueue } from '../mail/mail-queue.ts';
 import type { FieldError } from './accounts.schemas.ts';
 import { EMAIL_CHANGE_TTL_MS, type AccountsService } from './accounts.service.ts';
 import { mayMailAccount } from './account-mail-limit.ts';
-import {
-  findToken,
-  issueToken,
-  linkValidity,
-  markTokenUsed,
-  type TokenState,
-} from './tokens.repository.ts';
+import { findToken, issueToken, markTokenUsed, type TokenState } from './tokens.repository.ts';
 import {
   deleteSessionsOf,
   emailTaken,
@@ -41,11 +34,13 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
       const sent = await db.transaction(async (trx) => {
         if (!(await mayMailAccount(trx, user.id))) return false;
         await updateUser(trx, user.id, { ivr_pin_hash: hash });
-        await deps.mail.enqueue(
-          await renderEmail('new-pin', user.email, accounts.emailContext(user.lang), {
+        await deps.mailer.send(
+          'new-pin',
+          user,
+          {
             fullName: user.full_name,
             pin,
-          }),
+          },
           trx,
         );
         await recordAudit(trx, { action: 'account.pin_changed', userId: user.id }, context);
@@ -107,14 +102,12 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
           expiresAt: accounts.inFuture(EMAIL_CHANGE_TTL_MS),
           data: { email },
         });
-        const mail = await renderEmail('email-change', email, accounts.emailContext(user.lang), {
-          fullName: user.full_name,
-          link: `${config.baseUrl}/account/email/${token}`,
-        });
-        await deps.mail.enqueue(
-          { ...mail, linkValidity: linkValidity(token, EMAIL_CHANGE_TTL_MS) },
+        await deps.mailer.send(
+          'email-change',
+          { email, lang: user.lang },
+          { fullName: user.full_name, link: `${config.baseUrl}/account/email/${token}` },
           trx,
-          { priority: 'link' },
+          { priority: 'link', link: { token, ttlMs: EMAIL_CHANGE_TTL_MS } },
         );
         await recordAudit(
           trx,
@@ -145,11 +138,13 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
           await updateUser(trx, user.id, { email });
           await recordAudit(trx, { action: 'account.email_changed', userId: user.id }, context);
           // The old address hears about it too, in case it was not the owner's doing.
-          await deps.mail.enqueue(
-            await renderEmail('security-notice', user.email, accounts.emailContext(user.lang), {
+          await deps.mailer.send(
+            'security-notice',
+            user,
+            {
               fullName: user.full_name,
               what: 'emailChanged',
-            }),
+            },
             trx,
           );
           return 'changed';
@@ -182,11 +177,13 @@ export function createProfileService(deps: Deps & { mail: MailQueue }, accounts:
         await updateUser(trx, user.id, { password_hash: hash });
         await deleteSessionsOf(trx, user.id, sid);
         await recordAudit(trx, { action: 'account.password_changed', userId: user.id }, context);
-        await deps.mail.enqueue(
-          await renderEmail('security-notice', user.email, accounts.emailContext(user.lang), {
+        await deps.mailer.send(
+          'security-notice',
+          user,
+          {
             fullName: user.full_name,
             what: 'passwordChanged',
-          }),
+          },
           trx,
         );
         const row = (await trx('users').where({ id: user.id }).first('credential_version')) as {

@@ -6,11 +6,9 @@ import { NotFoundError } from '../../../lib/errors.ts';
 import type { Lang } from '../../../lib/localized.ts';
 import { hashSecret, MIN_STAFF_PASSWORD_LENGTH, passwordProblem } from '../../../lib/passwords.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
-import type { AccountsService } from '../../accounts/accounts.service.ts';
 import {
   findToken,
   issueToken,
-  linkValidity,
   markTokenUsed,
   type TokenState,
 } from '../../accounts/tokens.repository.ts';
@@ -24,7 +22,6 @@ import {
   type Role,
 } from '../../accounts/users.repository.ts';
 import { isUniqueViolation } from '../../../db/constraints.ts';
-import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
 
 const INVITE_TTL_MS = 72 * 3600 * 1000;
@@ -42,7 +39,7 @@ export interface InviteInput {
 }
 
 /** Admins manage staff: invitations, roles, disabling. There is always at least one active admin. */
-export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
+export function createStaffUsersService(deps: Deps) {
   const known = rolesOf(deps.modules).map((role) => role.name);
   const validRoles = (roles: string[]): Role[] =>
     [...new Set(roles)].filter((r) => known.includes(r));
@@ -100,20 +97,19 @@ export function createStaffUsersService(deps: Deps, accounts: AccountsService) {
             purpose: 'staff_invite',
             expiresAt: new Date(deps.clock.now().getTime() + INVITE_TTL_MS),
           });
-          const mailContext = accounts.emailContext(input.lang);
-          const mail = await renderEmail('staff-invite', user.email, mailContext, {
-            fullName: user.full_name,
-            username: user.username,
-            roles: roles.map((role) => mailContext.t(`staff.roles.${role}`)).join(', '),
-            link: `${deps.config.baseUrl}/invite/${token}`,
-          });
+          const t = deps.mailer.context(input.lang).t;
           // The 72 hours count from when the invitation is sent (OutgoingMail.linkValidity).
-          await deps.mail.enqueue(
-            { ...mail, linkValidity: linkValidity(token, INVITE_TTL_MS) },
-            trx,
+          await deps.mailer.send(
+            'staff-invite',
+            { email: user.email, lang: input.lang },
             {
-              priority: 'link',
+              fullName: user.full_name,
+              username: user.username,
+              roles: roles.map((role) => t(`staff.roles.${role}`)).join(', '),
+              link: `${deps.config.baseUrl}/invite/${token}`,
             },
+            trx,
+            { priority: 'link', link: { token, ttlMs: INVITE_TTL_MS } },
           );
           await recordAudit(
             trx,

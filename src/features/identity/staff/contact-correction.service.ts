@@ -7,7 +7,6 @@ import {
 } from '../../../lib/afm.ts';
 import { verifySecret } from '../../../lib/passwords.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
-import type { AccountsService } from '../../accounts/accounts.service.ts';
 import {
   emailTaken,
   phoneTakenByActive,
@@ -15,7 +14,6 @@ import {
   type UserRow,
 } from '../../accounts/users.repository.ts';
 import { isUniqueViolation } from '../../../db/constraints.ts';
-import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
 import { DOCUMENT_TYPES } from './counter.service.ts';
 
@@ -62,7 +60,7 @@ export function presentedDocumentErrors(document: PresentedDocument): FormError[
  * correction needs the identity document seen now, for a verified citizen the one of the check
  * on file; it is audited with the document (masked), and the old address is told.
  */
-export function createContactCorrection(deps: Deps, accounts: AccountsService) {
+export function createContactCorrection(deps: Deps) {
   const { db } = deps;
 
   const checkDocument = async (
@@ -86,11 +84,13 @@ export function createContactCorrection(deps: Deps, accounts: AccountsService) {
     changed: { email: boolean; phone: boolean },
     conn: Conn,
   ) => {
-    await deps.mail.enqueue(
-      await renderEmail('contact-corrected', user.email, accounts.emailContext(user.lang), {
+    await deps.mailer.send(
+      'contact-corrected',
+      user,
+      {
         fullName: user.full_name,
         what: changed.email && changed.phone ? 'both' : changed.email ? 'email' : 'phone',
-      }),
+      },
       conn,
     );
   };

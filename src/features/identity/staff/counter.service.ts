@@ -12,7 +12,6 @@ import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts'
 import type { AccountsService } from '../../accounts/accounts.service.ts';
 import { findUserById, updateUser } from '../../accounts/users.repository.ts';
 import { isUniqueViolation } from '../../../db/constraints.ts';
-import { renderEmail } from '../../mail/emails.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
 
 export const DOCUMENT_TYPES = ['identity_card', 'passport', 'residence_permit'] as const;
@@ -42,13 +41,10 @@ export function createCounterService(deps: Deps, accounts: AccountsService) {
   ) => {
     const user = await findUserById(conn, userId);
     if (!user) return;
-    const context = accounts.emailContext(user.lang);
-    await deps.mail.enqueue(
-      await renderEmail('identity-notice', user.email, context, {
-        fullName: user.full_name,
-        what,
-        reason: reason ?? '',
-      }),
+    await deps.mailer.send(
+      'identity-notice',
+      user,
+      { fullName: user.full_name, what, reason: reason ?? '' },
       conn,
     );
   };

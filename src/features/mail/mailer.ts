@@ -1,0 +1,65 @@
+import type { Config } from '../../config.ts';
+import type { Conn } from '../../db/knex.ts';
+import type { TFunction } from '../../lib/i18n.ts';
+import type { Lang } from '../../lib/localized.ts';
+import { hashToken } from '../../lib/tokens.ts';
+import { renderEmail, type EmailContext } from './emails.ts';
+import type { EnqueueOptions, MailQueue } from './mail-queue.ts';
+
+/** Whom a mail goes to, and in which language it is written. */
+export interface Recipient {
+  email: string;
+  lang: Lang;
+}
+
+export interface Mailer {
+  /**
+   * Renders `views/emails/<template>` (HTML and text) in the recipient's language and queues it,
+   * inside `conn`'s transaction when there is one (the mail leaves only if the change commits).
+   * `link`: the mail carries a one-time link whose time counts from when the mail is sent.
+   */
+  send(
+    template: string,
+    to: Recipient,
+    data: Record<string, unknown>,
+    conn?: Conn,
+    options?: EnqueueOptions & { link?: { token: string; ttlMs: number } },
+  ): Promise<void>;
+  /** The strings and the municipality's details a mail in `lang` is written with. */
+  context(lang: Lang): EmailContext;
+}
+
+export function createMailer(deps: {
+  config: Readonly<Config>;
+  i18n: { t: (lang: Lang) => TFunction };
+  mail: MailQueue;
+}): Mailer {
+  const { config } = deps;
+  const context = (lang: Lang): EmailContext => ({
+    lang,
+    t: deps.i18n.t(lang),
+    municipality: lang === 'en' ? config.MUNICIPALITY_NAME_EN : config.MUNICIPALITY_NAME_EL,
+    baseUrl: config.baseUrl,
+    contactPhone: config.CONTACT_PHONE,
+  });
+  return {
+    context,
+    async send(template, to, data, conn, options = {}) {
+      const { link, ...enqueue } = options;
+      const mail = await renderEmail(template, to.email, context(to.lang), data);
+      await deps.mail.enqueue(
+        link
+          ? {
+              ...mail,
+              linkValidity: {
+                tokenHash: hashToken(link.token),
+                seconds: Math.round(link.ttlMs / 1000),
+              },
+            }
+          : mail,
+        conn,
+        enqueue,
+      );
+    },
+  };
+}
