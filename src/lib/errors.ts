@@ -52,9 +52,13 @@ export class RateLimitedError extends HttpError {
   }
 }
 
-/** A one-time link that was used, expired or never existed: 410, "ask for a new one". */
+/** A one-time link that was used, expired or never existed: 410, with the way to get a new one. */
 export class LinkInvalidError extends HttpError {
-  constructor(messageKey = 'errors.linkInvalid.title') {
-    super(410, messageKey);
+  constructor(
+    readonly reason: 'used' | 'expired' | 'unknown' = 'unknown',
+    /** Where a new link is asked for ('/password-reset'), and the string key that says so. */
+    readonly next?: { href: string; textKey: string },
+  ) {
+    super(410, 'errors.linkInvalid.title');
   }
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { classifyDatabaseError, type DatabaseErrorInfo } from '../db/database-errors.ts';
-import { HttpError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
+import { HttpError, LinkInvalidError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { createLogThrottle } from '../lib/throttled-log.ts';
 
 const SUCCESS_ONLY_HEADERS = [
@@ -23,6 +23,8 @@ interface ErrorPage {
   status: number;
   titleKey: string;
   bodyKey?: string;
+  /** A way on from here (a one-time link's "ask for a new one"). */
+  next?: { href: string; textKey: string };
 }
 
 /** A database error as the page the visitor gets; undefined for anything else. */
@@ -47,7 +49,14 @@ export function errorHandler(options: { production: boolean }): ErrorRequestHand
     }
     let page: ErrorPage = { status: 500, titleKey: 'errors.server.title' };
     const database = err instanceof HttpError ? undefined : classifyDatabaseError(err);
-    if (err instanceof HttpError) {
+    if (err instanceof LinkInvalidError) {
+      page = {
+        status: err.status,
+        titleKey: err.messageKey,
+        bodyKey: `errors.linkInvalid.${err.reason}`,
+        next: err.next,
+      };
+    } else if (err instanceof HttpError) {
       page = { status: err.status, titleKey: err.messageKey };
     } else if ((err as { code?: string } | null)?.code === 'EBADCSRFTOKEN') {
       page = { status: 403, titleKey: 'errors.csrf.title' };
@@ -84,6 +93,7 @@ export function errorHandler(options: { production: boolean }): ErrorRequestHand
         titleKey,
         bodyKey,
         status,
+        next: page.next,
         requestId: req.id,
         stack:
           !options.production && status >= 500 && !database && err instanceof Error

@@ -49,7 +49,7 @@ describe('typed errors', () => {
     ['validation', 400, 'invalid_input', 'Κάποια τιμή της φόρμας'],
     ['conflict', 409, 'conflict', 'συγκρούεται'],
     ['rate', 429, 'rate_limited', 'Πάρα πολλές προσπάθειες'],
-    ['link', 410, 'gone', 'δεν ισχύει πια'],
+    ['link', 410, 'gone', 'Ο σύνδεσμος δεν είναι σωστός'],
     ['forbidden', 403, 'forbidden', ''],
     ['missing', 404, 'not_found', ''],
   ] as const;

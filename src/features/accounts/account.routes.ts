@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { LinkInvalidError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { athensDate, formatDate } from '../../lib/format.ts';
 import { formatPhone } from '../../lib/phone.ts';
@@ -161,11 +162,7 @@ export function createAccountRouter(
   router.get('/account/email/:token', async (req, res) => {
     const state = await profile.checkEmailChange(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: state.state,
-      });
-      return;
+      throw new LinkInvalidError(state.state);
     }
     res.render('accounts/confirm-email', {
       pageTitle: req.t('accounts.confirmEmail.title'),
@@ -176,13 +173,14 @@ export function createAccountRouter(
 
   router.post('/account/email/:token', async (req, res) => {
     const outcome = await profile.confirmEmailChange(String(req.params.token), auditContext(req));
-    if (outcome !== 'changed') {
-      res.status(outcome === 'taken' ? 409 : 410).render('accounts/link-invalid', {
+    if (outcome === 'taken') {
+      res.status(409).render('accounts/link-invalid', {
         pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: outcome === 'taken' ? 'emailTaken' : 'used',
+        reason: 'emailTaken',
       });
       return;
     }
+    if (outcome !== 'changed') throw new LinkInvalidError('used');
     req.session.flash = { key: 'accounts.account.emailChanged' };
     res.redirect(303, req.user ? '/account' : '/login');
   });

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { LinkInvalidError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import { emailSchema, validate, type FieldError } from './accounts.schemas.ts';
@@ -68,12 +69,10 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
   router.get('/password-reset/:token', async (req, res) => {
     const state = await accounts.checkPasswordReset(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: state.state,
-        reset: true,
+      throw new LinkInvalidError(state.state, {
+        href: '/password-reset',
+        textKey: 'accounts.reset.again',
       });
-      return;
     }
     renderNewPassword(req, res, String(req.params.token), []);
   });
@@ -88,12 +87,10 @@ export function createPasswordResetRouter(accounts: AccountsService): Router {
       auditContext(req),
     );
     if (result.invalid) {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: 'used',
-        reset: true,
+      throw new LinkInvalidError('used', {
+        href: '/password-reset',
+        textKey: 'accounts.reset.again',
       });
-      return;
     }
     if (result.errors.length) {
       renderNewPassword(req, res, token, result.errors, 400);

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { LinkInvalidError } from '../../lib/errors.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import type { createPendingAccounts } from './pending-accounts.ts';
 
@@ -14,11 +15,7 @@ export function createPendingAccountsRouter(pending: PendingAccounts): Router {
   router.get('/register/cancel/:token', async (req, res) => {
     const state = await pending.checkCancelLink(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: state.state,
-      });
-      return;
+      throw new LinkInvalidError(state.state);
     }
     res.render('accounts/cancel-registration', {
       pageTitle: req.t('accounts.cancelRegistration.title'),
@@ -30,11 +27,7 @@ export function createPendingAccountsRouter(pending: PendingAccounts): Router {
   router.post('/register/cancel/:token', async (req, res) => {
     const outcome = await pending.cancelRegistration(String(req.params.token), auditContext(req));
     if (outcome !== 'deleted') {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: 'used',
-      });
-      return;
+      throw new LinkInvalidError('used');
     }
     res.redirect(303, '/register/cancelled');
   });

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { LinkInvalidError } from '../../lib/errors.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { registrationSchema, validate, emailSchema } from './accounts.schemas.ts';
@@ -146,12 +147,10 @@ export function createRegistrationRouter(
   router.get('/activate/:token', async (req, res) => {
     const state = await accounts.checkActivation(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: state.state,
-        resend: true,
+      throw new LinkInvalidError(state.state, {
+        href: '/activate/resend',
+        textKey: 'accounts.resend.link',
       });
-      return;
     }
     res.render('accounts/activate', {
       pageTitle: req.t('accounts.activate.title'),
@@ -162,12 +161,10 @@ export function createRegistrationRouter(
   router.post('/activate/:token', async (req, res) => {
     const outcome = await accounts.activate(String(req.params.token), auditContext(req));
     if (outcome === 'invalid') {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: 'used',
-        resend: true,
+      throw new LinkInvalidError('used', {
+        href: '/activate/resend',
+        textKey: 'accounts.resend.link',
       });
-      return;
     }
     if (outcome === 'phoneTaken') {
       res.status(409).render('accounts/link-invalid', {

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { LinkInvalidError } from '../../../lib/errors.ts';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { idParam } from '../../../lib/params.ts';
@@ -149,11 +150,7 @@ export function createInviteRouter(deps: Deps, service: StaffUsersService): Rout
   router.get('/invite/:token', async (req, res) => {
     const state = await service.checkInvite(String(req.params.token));
     if (state.state !== 'valid') {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: state.state,
-      });
-      return;
+      throw new LinkInvalidError(state.state);
     }
     res.render('staff/admin/invite', {
       pageTitle: req.t('staff.invite.title'),
@@ -167,11 +164,7 @@ export function createInviteRouter(deps: Deps, service: StaffUsersService): Rout
     const { password, passwordConfirm } = formFields(req.body, ['password', 'passwordConfirm']);
     const result = await service.acceptInvite(token, password, passwordConfirm, auditContext(req));
     if (result.invalid) {
-      res.status(410).render('accounts/link-invalid', {
-        pageTitle: req.t('accounts.linkInvalid.title'),
-        reason: 'used',
-      });
-      return;
+      throw new LinkInvalidError('used');
     }
     if (result.errors.length) {
       res.status(400).render('staff/admin/invite', {
