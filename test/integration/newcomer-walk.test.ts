@@ -167,6 +167,8 @@ describe('a filter with an error (6)', () => {
 
 describe('times shown to staff are Athens times (8)', () => {
   it('in the audit log, the identity checks and a decision’s history, across the change to summer time', async () => {
+    // The process runs in UTC (vitest.config.ts): what the pages say in Athens time is the code's doing.
+    expect(new Date('2026-07-01T12:00:00Z').getHours()).toBe(12);
     const citizen = await createActiveUser(ctx.db, 'time1', {
       identity_verified_at: new Date('2026-03-29T01:30:00Z'),
       afm: afmFrom('20000001'),
