@@ -99,29 +99,30 @@ export function createApp(
     isPublicPage: isPublicPageRequest,
   });
   answerKeptPagesFirst(app, deps.contentCache, [logRequest, headers], personal);
-  // The machine area: no session, no CSRF, its own parsers and JSON errors (api-area.ts).
-  app.use(
-    '/api/v1',
-    createApiArea(
-      { deps, services, hubEntries, protectUpload: (_req, _res, next) => next() },
-      modules,
-    ),
-  );
-  // Outside services' calls: no session, no CSRF, the raw body kept (webhooks-area.ts).
-  app.use(
-    createWebhooksArea(
-      { deps, services, hubEntries, protectUpload: (_req, _res, next) => next() },
-      modules,
-    ),
-  );
-  app.use(siteLocals(config, hubEntries));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(refuseNul);
-  app.use(personal.capture);
+  // Made here, mounted below where forms begin.
   const csrf = csrfProtection(uploadPathTest(modules), {
     secret: config.SESSION_SECRET,
     production: config.isProduction,
   });
+  const onceOnly = onceOnlySubmission({
+    db: deps.db,
+    logger: deps.logger,
+    except: /^\/(login|logout)$/,
+  });
+  const ctx: ModuleContext = {
+    deps,
+    services,
+    hubEntries,
+    protectUpload: inSequence(csrf.protectUpload, onceOnly),
+  };
+  // The machine area: no session, no CSRF, its own parsers and JSON errors (api-area.ts).
+  app.use('/api/v1', createApiArea(ctx, modules));
+  // Outside services' calls: no session, no CSRF, the raw body kept (webhooks-area.ts).
+  app.use(createWebhooksArea(ctx, modules));
+  app.use(siteLocals(config, hubEntries));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(refuseNul);
+  app.use(personal.capture);
   app.use(
     sessionWhenNeeded(
       [
@@ -147,19 +148,8 @@ export function createApp(
   );
   app.use(personal.keep);
   app.use(csrf.protect);
-  const onceOnly = onceOnlySubmission({
-    db: deps.db,
-    logger: deps.logger,
-    except: /^\/(login|logout)$/,
-  });
   app.use(onceOnly);
 
-  const ctx: ModuleContext = {
-    deps,
-    services,
-    hubEntries,
-    protectUpload: inSequence(csrf.protectUpload, onceOnly),
-  };
   const staff = createStaffArea(ctx, modules);
   app.set('staff sections', staff.sections);
   app.use('/staff', staff.router);

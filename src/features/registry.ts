@@ -149,14 +149,11 @@ export function settingsOf(
   modules: readonly Module[],
 ): { module: string; setting: SettingDefinition }[] {
   const all = modules.flatMap((module) =>
-    (module.settings ?? []).map((setting) => ({ module: module.name, setting })),
+    (module.settings ?? []).map((setting) => ({ module, setting })),
   );
   unique(
-    all.map(({ module, setting }) => ({
-      name: setting.key,
-      module: modules.find((m) => m.name === module)!,
-    })),
+    all.map(({ module, setting }) => ({ name: setting.key, module })),
     'Setting',
   );
-  return all;
+  return all.map(({ module, setting }) => ({ module: module.name, setting }));
 }

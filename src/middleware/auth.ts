@@ -2,7 +2,8 @@ import type { RequestHandler } from 'express';
 import passport from 'passport';
 import type { Role, UserRow } from '../features/accounts/users.repository.ts';
 import { ForbiddenError } from '../lib/errors.ts';
-import { ABSOLUTE_MS, SESSION_COOKIE } from './session.ts';
+import type { SessionData } from 'express-session';
+import { pastAbsoluteLimit, SESSION_COOKIE } from './session.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- declaration merging with Express's own types
@@ -44,9 +45,17 @@ declare module 'express-session' {
  * account's `credential_version` on each such change; a session holding another value (or none)
  * is destroyed and the request goes on anonymously.
  */
+/** The session signed in with the account's present credentials. */
+export function credentialsCurrent(
+  user: Pick<UserRow, 'credential_version'>,
+  session: Partial<Pick<SessionData, 'credentialVersion'>>,
+): boolean {
+  return session.credentialVersion === user.credential_version;
+}
+
 export const endOutdatedSignIn: RequestHandler = (req, res, next) => {
   const user = req.user;
-  if (!user || !req.session || req.session.credentialVersion === user.credential_version) {
+  if (!user || !req.session || credentialsCurrent(user, req.session)) {
     next();
     return;
   }
@@ -69,8 +78,7 @@ export function sessionLimits(now: () => Date): RequestHandler {
   return (req, res, next) => {
     const user = req.user;
     if (user && req.session) {
-      const signedInAt = req.session.signedInAt ?? 0;
-      if (now().getTime() - signedInAt > ABSOLUTE_MS) {
+      if (pastAbsoluteLimit(req.session, now().getTime())) {
         req.session.destroy(() => {
           res.clearCookie('sid');
           res.redirect(303, `/login?expired=1`);

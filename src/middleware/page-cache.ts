@@ -124,16 +124,16 @@ export function answerKeptPagesFirst(
     const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
     const path = mark < 0 ? url : url.slice(0, mark);
     const pageRequest = { method: req.method, path, query, headers: req.headers };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (!isPublicPageRequest(pageRequest)) return false;
     const { lang, remember } = chooseLanguage(query.lang, req.headers.cookie);
     if (remember) return false;
+    // A signed-in page is kept for GET only (personal-pages.ts keeps what GET renders).
     const signedIn = hasSessionCookie(pageRequest);
-    const page = signedIn
-      ? req.method === 'GET'
+    const page = !signedIn
+      ? cache.peek<KeptPage>(keyOf(lang, url))
+      : req.method === 'GET'
         ? personal?.find(req, lang, url)
-        : undefined
-      : cache.peek<KeptPage>(keyOf(lang, url));
+        : undefined;
     if (!page) return false;
     const expressReq = req as unknown as Request;
     const expressRes = res as unknown as Response;

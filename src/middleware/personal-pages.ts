@@ -5,7 +5,8 @@ import type { SessionData } from 'express-session';
 import type { ContentCache } from '../lib/content-cache.ts';
 import type { UserRow } from '../features/accounts/users.repository.ts';
 import { keepPage, keptPageBytes, sendKeptPage, type KeptPage } from './kept-page.ts';
-import { ABSOLUTE_MS, KEEP_ALIVE_EVERY_MS, SESSION_COOKIE } from './session.ts';
+import { credentialsCurrent } from './auth.ts';
+import { keepAliveDue, pastAbsoluteLimit, SESSION_COOKIE, sessionExpired } from './session.ts';
 
 /**
  * The public pages (home, decisions, benefits, …) as a signed-in citizen sees them: their name in
@@ -71,14 +72,11 @@ export function personalPages(options: {
     const id = session?.passport?.user;
     if (!session || id === undefined) return undefined;
     const user = users.peek<UserRow>(String(id));
-    if (!user || user.status !== 'active' || user.credential_version !== session.credentialVersion)
-      return undefined;
-    const time = now().getTime();
-    const expires = session.cookie.expires ? new Date(session.cookie.expires).getTime() : 0;
+    if (!user || user.status !== 'active' || !credentialsCurrent(user, session)) return undefined;
     // What the session chain would change or refuse is left to it (see session.ts and auth.ts).
-    if (session.flash || expires <= Date.now()) return undefined;
-    if (time - (session.signedInAt ?? 0) > ABSOLUTE_MS) return undefined;
-    if (!session.lastSeen || time - session.lastSeen >= KEEP_ALIVE_EVERY_MS) return undefined;
+    const time = now().getTime();
+    if (session.flash || sessionExpired(session)) return undefined;
+    if (pastAbsoluteLimit(session, time) || keepAliveDue(session, time)) return undefined;
     return { session, user };
   };
 

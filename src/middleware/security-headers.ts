@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { CspNeeds } from '../features/module.ts';
 
 /**
  * Browser features the portal may use, and from which origins ('self' or a quoted origin). An
@@ -44,12 +45,7 @@ export function securityHeaders(options: {
   production: boolean;
   permissions?: Readonly<Record<string, readonly string[]>>;
   /** Hosts the modules' pages need (a map's tiles, a video call's frame), from their manifests. */
-  hosts?: {
-    frameSrc?: readonly string[];
-    scriptSrc?: readonly string[];
-    connectSrc?: readonly string[];
-    imgSrc?: readonly string[];
-  };
+  hosts?: CspNeeds;
 }): RequestHandler {
   const staticHeaders = recordHelmetHeaders(
     helmet({

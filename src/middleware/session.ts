@@ -1,6 +1,6 @@
 import connectPgSimple from 'connect-pg-simple';
 import type { RequestHandler } from 'express';
-import session from 'express-session';
+import session, { type SessionData } from 'express-session';
 import type pg from 'pg';
 import type { ContentCache } from '../lib/content-cache.ts';
 
@@ -45,6 +45,28 @@ export const noStoreWithSession: RequestHandler = (req, res, next) => {
 
 export const KEEP_ALIVE_EVERY_MS = 60 * 1000;
 
+/** The session's idle timeout is due to be extended (at most once a minute). */
+export function keepAliveDue(
+  session: Partial<Pick<SessionData, 'lastSeen'>>,
+  time: number,
+): boolean {
+  return !session.lastSeen || time - session.lastSeen >= KEEP_ALIVE_EVERY_MS;
+}
+
+/** Past the absolute limit: 12 hours since sign-in. */
+export function pastAbsoluteLimit(
+  session: Partial<Pick<SessionData, 'signedInAt'>>,
+  time: number,
+): boolean {
+  return time - (session.signedInAt ?? 0) > ABSOLUTE_MS;
+}
+
+/** Past its cookie's expiry, by the system time, as the store's own query judges it. */
+export function sessionExpired(session: SessionData): boolean {
+  const expires = session.cookie.expires;
+  return Boolean(expires) && new Date(expires!).getTime() <= Date.now();
+}
+
 /**
  * Extends a signed-in session's idle timeout: marking the session changed makes express-session
  * save it (new expiry in the store) and send the cookie again (new expiry in the browser). Done at
@@ -54,8 +76,7 @@ export function keepAlive(now: () => Date): RequestHandler {
   return (req, _res, next) => {
     if (req.session && req.user) {
       const time = now().getTime();
-      if (!req.session.lastSeen || time - req.session.lastSeen >= KEEP_ALIVE_EVERY_MS)
-        req.session.lastSeen = time;
+      if (keepAliveDue(req.session, time)) req.session.lastSeen = time;
     }
     next();
   };
@@ -79,8 +100,7 @@ export function sessionMiddleware(options: {
    * The PostgreSQL store, read through the session cache: a signed-in page view costs no query.
    * Every write goes to the database first and drops the entry here; the row's trigger tells the
    * other processes (see content-cache.ts for what happens while that connection is down). An
-   * unknown id is never kept, and a kept session past its expiry is not served (by the
-   * system time, as the store's own query judges it).
+   * unknown id is never kept, and a kept session past its expiry is not served.
    */
   class CachedPgStore extends PgStore {
     override get(sid: string, done: Callback): void {
@@ -95,8 +115,7 @@ export function sessionMiddleware(options: {
       options.cache.get(sid, load).then(
         (value) => {
           if (!value) options.cache.invalidate(sid);
-          const expires = value?.cookie.expires;
-          if (expires && new Date(expires).getTime() <= Date.now()) {
+          if (value && sessionExpired(value)) {
             options.cache.invalidate(sid);
             done(null, null);
             return;

@@ -7,7 +7,7 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { runMaintenance } from '../../src/features/mail/maintenance.ts';
+import { runMaintenance } from '../../src/features/module-jobs.ts';
 import {
   createActiveUser,
   drainMail,

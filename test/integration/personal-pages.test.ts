@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser, formTokens, newAgent, signIn, type Agent } from '../helpers/accounts.ts';
 import { createDecision } from '../helpers/factories.ts';
+import { untilListening } from '../helpers/caches.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 /**
@@ -12,13 +13,6 @@ import { createTestContext, type TestContext } from '../helpers/test-app.ts';
  */
 let ctx: TestContext;
 let renders = 0;
-
-async function untilListening(cache: { isListening: () => boolean }): Promise<void> {
-  for (let waited = 0; !cache.isListening(); waited += 50) {
-    if (waited > 5000) throw new Error('the cache never started listening');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   ctx = await createTestContext();

@@ -9,26 +9,8 @@ import type { Clock } from '../../src/lib/clock.ts';
 import { createActiveUser, newAgent, signIn } from '../helpers/accounts.ts';
 import { createDecision } from '../helpers/factories.ts';
 import { signedInStaff } from '../helpers/staff.ts';
+import { untilListening } from '../helpers/caches.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
-
-/**
- * The caches serve from memory only once their LISTEN connection is up (a few milliseconds), and
- * the notifications of the test's own setup writes arrive a moment later: wait for both.
- */
-async function untilListening(cache: {
-  isListening: () => boolean;
-  generation: () => number;
-}): Promise<void> {
-  const sleep = () => new Promise((resolve) => setTimeout(resolve, 50));
-  for (let waited = 0; !cache.isListening(); waited += 50) {
-    if (waited > 5000) throw new Error('the cache never started listening');
-    await sleep();
-  }
-  for (let quiet = 0, seen = cache.generation(); quiet < 4; quiet += 1) {
-    await sleep();
-    if (cache.generation() !== seen) [quiet, seen] = [0, cache.generation()];
-  }
-}
 
 /** A summary of `length` characters, Greek words, with a few words every search below finds. */
 function longSummary(n: number, length = 3000): string {

@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSetting } from '../../src/features/settings/settings.ts';
-import { runMaintenance } from '../../src/features/mail/maintenance.ts';
+import { runMaintenance } from '../../src/features/module-jobs.ts';
 import { createActiveUser, formTokens, type Agent } from '../helpers/accounts.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';

@@ -17,17 +17,10 @@ import {
 } from '../../lib/rate-limit.ts';
 import { newPin } from '../../lib/tokens.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
-import { renderEmail } from '../mail/emails.ts';
 import { ACCOUNT_MAIL_REQUESTS_QUEUE, type MailQueue } from '../mail/mail-queue.ts';
 import type { FieldError, RegistrationInput } from './accounts.schemas.ts';
 import { readSetting } from '../settings/settings.ts';
-import {
-  findToken,
-  issueToken,
-  linkValidity,
-  markTokenUsed,
-  type TokenState,
-} from './tokens.repository.ts';
+import { findToken, issueToken, markTokenUsed, type TokenState } from './tokens.repository.ts';
 import {
   deleteSessionsOf,
   findUserByEmail,
@@ -73,7 +66,6 @@ export class RateLimitedError extends Error {}
 export function createAccountsService(deps: Deps & { mail: MailQueue }) {
   const { db, clock, config } = deps;
 
-  const emailContext = (lang: Lang) => deps.mailer.context(lang);
   const inFuture = (ms: number) => new Date(clock.now().getTime() + ms);
   const queueAccountMailRequest = async (request: AccountMailRequest) => {
     await deps.boss.send(ACCOUNT_MAIL_REQUESTS_QUEUE, request);
@@ -94,20 +86,19 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
       purpose: 'registration_cancel',
       expiresAt: inFuture(pendingDays * DAY),
     });
-    const mail = await renderEmail('activation', user.email, emailContext(user.lang), {
-      fullName: user.full_name,
-      username: user.username,
-      pin,
-      link: `${config.baseUrl}/activate/${token}`,
-      cancelLink: `${config.baseUrl}/register/cancel/${cancelToken}`,
-      pendingDays,
-    });
-    await deps.mail.enqueue(
-      { ...mail, linkValidity: linkValidity(token, ACTIVATION_TTL_MS) },
-      conn,
+    await deps.mailer.send(
+      'activation',
+      user,
       {
-        priority: 'link',
+        fullName: user.full_name,
+        username: user.username,
+        pin,
+        link: `${config.baseUrl}/activate/${token}`,
+        cancelLink: `${config.baseUrl}/register/cancel/${cancelToken}`,
+        pendingDays,
       },
+      conn,
+      { priority: 'link', link: { token, ttlMs: ACTIVATION_TTL_MS } },
     );
   }
 
@@ -119,17 +110,16 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
     if (!(await hitRateLimit(db, clock, RATE_LIMITS.registerNoticePerAccount, String(owner.id))))
       return;
     await db.transaction(async (trx) => {
-      const mail = await renderEmail(
+      await deps.mailer.send(
         'registration-attempt',
-        owner.email,
-        emailContext(owner.lang),
+        owner,
         {
           fullName: owner.full_name,
           username: owner.username,
           pending: owner.status === 'pending',
         },
+        trx,
       );
-      await deps.mail.enqueue(mail, trx);
       await recordAudit(
         trx,
         { action: 'account.registration_attempted', userId: owner.id },
@@ -316,13 +306,13 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
           purpose: 'password_reset',
           expiresAt: inFuture(RESET_TTL_MS),
         });
-        const mail = await renderEmail('password-reset', user.email, emailContext(user.lang), {
-          fullName: user.full_name,
-          link: `${config.baseUrl}/password-reset/${token}`,
-        });
-        await deps.mail.enqueue({ ...mail, linkValidity: linkValidity(token, RESET_TTL_MS) }, trx, {
-          priority: 'link',
-        });
+        await deps.mailer.send(
+          'password-reset',
+          user,
+          { fullName: user.full_name, link: `${config.baseUrl}/password-reset/${token}` },
+          trx,
+          { priority: 'link', link: { token, ttlMs: RESET_TTL_MS } },
+        );
         await recordAudit(
           trx,
           { action: 'account.password_reset_requested', userId: user.id },
@@ -363,11 +353,10 @@ export function createAccountsService(deps: Deps & { mail: MailQueue }) {
         await clearFailures(trx, signInKeys(user.username, user).concat(signInKeys(user.email)));
         await deleteSessionsOf(trx, user.id);
         await recordAudit(trx, { action: 'account.password_reset', userId: user.id }, context);
-        await deps.mail.enqueue(
-          await renderEmail('security-notice', user.email, emailContext(user.lang), {
-            fullName: user.full_name,
-            what: 'passwordChanged',
-          }),
+        await deps.mailer.send(
+          'security-notice',
+          user,
+          { fullName: user.full_name, what: 'passwordChanged' },
           trx,
         );
         return true;

@@ -65,14 +65,6 @@ export async function markTokenUsed(conn: Conn, id: number): Promise<void> {
   await conn('user_tokens').where({ id }).update({ used_at: conn.fn.now() });
 }
 
-/**
- * What a mail carrying `token` needs so that the link's `ttlMs` count from when the mail is sent
- * (OutgoingMail.linkValidity): a mail delayed by an SMTP outage still gives its reader the time.
- */
-export function linkValidity(token: string, ttlMs: number): { tokenHash: string; seconds: number } {
-  return { tokenHash: hashToken(token), seconds: Math.round(ttlMs / 1000) };
-}
-
 /** The mail worker, once the mail with the link is sent: the link is valid for `seconds` from now. */
 export async function startLinkValidity(
   conn: Conn,

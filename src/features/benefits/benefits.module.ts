@@ -1,13 +1,13 @@
 import { localesBeside, type Module } from '../module.ts';
 import { createContentEditorRouter } from '../staff/content/content-editor.routes.ts';
 import { BENEFITS } from '../staff/content/content-types.ts';
-import { BENEFITS_HUB_ENTRY, createBenefitsFeature } from './benefits.routes.ts';
+import { BENEFITS_HUB_ENTRY, createBenefitsRouter } from './benefits.routes.ts';
 import * as benefitsAndHealth from './migrations/20261121090300_benefits_and_health.ts';
 
 /** Municipal benefits: the public pages and the editors' screens. */
 export const benefitsModule: Module = {
   name: 'benefits',
-  routes: (ctx) => createBenefitsFeature(ctx.deps).router,
+  routes: (ctx) => createBenefitsRouter(ctx.deps),
   hubEntry: BENEFITS_HUB_ENTRY,
   staff: [
     {

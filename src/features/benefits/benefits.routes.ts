@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { pick } from '../../lib/localized.ts';
 import { renderMarkdown } from '../../lib/markdown.ts';
-import type { Feature, HubEntry } from '../hub/hub-entry.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
 import { findPublishedBenefit, listPublishedBenefits } from './benefits.repository.ts';
 
 const SLUG = /^[a-z0-9-]{1,100}$/;
@@ -17,7 +17,7 @@ export const BENEFITS_HUB_ENTRY: HubEntry = {
   navKey: 'nav.benefits',
 };
 
-export function createBenefitsFeature(deps: Deps): Feature {
+export function createBenefitsRouter(deps: Deps): Router {
   const router = Router();
 
   const cached = <T>(key: string, load: () => Promise<T>) =>
@@ -77,10 +77,7 @@ export function createBenefitsFeature(deps: Deps): Feature {
     });
   });
 
-  return {
-    router,
-    hubEntry: BENEFITS_HUB_ENTRY,
-  };
+  return router;
 }
 
 type BenefitRowField =

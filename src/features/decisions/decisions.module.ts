@@ -1,6 +1,6 @@
 import { localesBeside, type Module } from '../module.ts';
 import { decisionsConfig } from './decisions.config.ts';
-import { createDecisionsFeature, DECISIONS_HUB_ENTRY } from './decisions.routes.ts';
+import { createDecisionsRouter, DECISIONS_HUB_ENTRY } from './decisions.routes.ts';
 import { createDecisionsEditorRouter } from './staff/decisions-editor.routes.ts';
 import * as decisions from './migrations/20261121090200_decisions.ts';
 import * as editorRole from './migrations/20261201150200_role_editor.ts';
@@ -8,7 +8,7 @@ import * as editorRole from './migrations/20261201150200_role_editor.ts';
 /** Council decisions: the public register, search and feed; the editors' screens and the Diavgeia import. */
 export const decisionsModule: Module = {
   name: 'decisions',
-  routes: (ctx) => createDecisionsFeature(ctx.deps, ctx.services.decisions).router,
+  routes: (ctx) => createDecisionsRouter(ctx.deps, ctx.services.decisions),
   hubEntry: DECISIONS_HUB_ENTRY,
   staff: [
     {

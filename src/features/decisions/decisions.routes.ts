@@ -5,7 +5,7 @@ import { NotFoundError } from '../../lib/errors.ts';
 import { isEmptyDate } from '../../lib/dates.ts';
 import { escapeHtml, formatDate, highlight, markCuts, truncate } from '../../lib/format.ts';
 import { idParam } from '../../lib/params.ts';
-import type { Feature, HubEntry } from '../hub/hub-entry.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
 import { renderDecisionsFeed } from './decisions.feed.ts';
 import {
   FRAGMENT_DELIMITER,
@@ -50,7 +50,7 @@ export const DECISIONS_HUB_ENTRY: HubEntry = {
 /** The feed in the reader's language: a feed reader has no language cookie. */
 const feedPath = (lang: string) => `/decisions/feed.atom${lang === 'en' ? '?lang=en' : ''}`;
 
-export function createDecisionsFeature(deps: Deps, service: Services['decisions']): Feature {
+export function createDecisionsRouter(deps: Deps, service: Services['decisions']): Router {
   const router = Router();
 
   const present = (row: DecisionRow | DecisionListRow, req: Request) => {
@@ -226,8 +226,5 @@ export function createDecisionsFeature(deps: Deps, service: Services['decisions'
     );
   });
 
-  return {
-    router,
-    hubEntry: DECISIONS_HUB_ENTRY,
-  };
+  return router;
 }

@@ -1,12 +1,12 @@
 import { localesBeside, type Module } from '../module.ts';
 import { createContentEditorRouter } from '../staff/content/content-editor.routes.ts';
 import { HEALTH } from '../staff/content/content-types.ts';
-import { createHealthFeature, HEALTH_HUB_ENTRY } from './health.routes.ts';
+import { createHealthRouter, HEALTH_HUB_ENTRY } from './health.routes.ts';
 
 /** Municipal health services: the public pages and the editors' screens (its table is made with the benefits'). */
 export const healthModule: Module = {
   name: 'health',
-  routes: (ctx) => createHealthFeature(ctx.deps).router,
+  routes: (ctx) => createHealthRouter(ctx.deps),
   hubEntry: HEALTH_HUB_ENTRY,
   staff: [
     {

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { pick } from '../../lib/localized.ts';
 import { renderMarkdown } from '../../lib/markdown.ts';
-import type { Feature, HubEntry } from '../hub/hub-entry.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
 import {
   findPublishedHealthService,
   HEALTH_KINDS,
@@ -21,7 +21,7 @@ export const HEALTH_HUB_ENTRY: HubEntry = {
   navKey: 'nav.health',
 };
 
-export function createHealthFeature(deps: Deps): Feature {
+export function createHealthRouter(deps: Deps): Router {
   const router = Router();
 
   const cached = <T>(key: string, load: () => Promise<T>) =>
@@ -66,8 +66,5 @@ export function createHealthFeature(deps: Deps): Feature {
     });
   });
 
-  return {
-    router,
-    hubEntry: HEALTH_HUB_ENTRY,
-  };
+  return router;
 }

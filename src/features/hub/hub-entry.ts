@@ -14,7 +14,7 @@ export interface HubEntry {
   navKey?: string;
 }
 
-/** What every feature folder hands to the composition root. */
+/** A router and its hub card, as a test plugs one in without a manifest (createApp's extraFeatures). */
 export interface Feature {
   router: Router;
   hubEntry?: HubEntry;

@@ -47,19 +47,12 @@ export function createMailer(deps: {
     async send(template, to, data, conn, options = {}) {
       const { link, ...enqueue } = options;
       const mail = await renderEmail(template, to.email, context(to.lang), data);
-      await deps.mail.enqueue(
-        link
-          ? {
-              ...mail,
-              linkValidity: {
-                tokenHash: hashToken(link.token),
-                seconds: Math.round(link.ttlMs / 1000),
-              },
-            }
-          : mail,
-        conn,
-        enqueue,
-      );
+      if (link)
+        mail.linkValidity = {
+          tokenHash: hashToken(link.token),
+          seconds: Math.round(link.ttlMs / 1000),
+        };
+      await deps.mail.enqueue(mail, conn, enqueue);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
+import { formFields } from '../../../lib/form.ts';
 import { athensDateTime } from '../../../lib/format.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
 import { auditContext, recordAudit } from '../../audit/audit.repository.ts';
@@ -12,8 +13,6 @@ import {
   revokeApiKey,
   type ApiKeyRow,
 } from '../api-keys.repository.ts';
-
-const field = (body: unknown, name: string): unknown => (body as Record<string, unknown>)[name];
 
 /** /staff/api-keys (admins): the keys of the applications that use the API, new ones, revoking. */
 export function createApiKeysRouter(deps: Deps): Router {
@@ -54,9 +53,8 @@ export function createApiKeysRouter(deps: Deps): Router {
   };
   router.get('/new', (req, res) => renderNew(req, res, { appName: '', scopes: [] }, []));
   router.post('/new', async (req, res) => {
-    const given = field(req.body, 'appName');
-    const appName = typeof given === 'string' ? given.trim() : '';
-    const asked = ([] as unknown[]).concat(field(req.body, 'scopes') ?? []);
+    const appName = formFields(req.body, ['appName']).appName.trim();
+    const asked = ([] as unknown[]).concat((req.body as Record<string, unknown>).scopes ?? []);
     const chosen = scopes().filter((scope) => asked.includes(scope));
     const errors = [];
     if (appName.length < 2 || appName.length > 100)
@@ -110,7 +108,7 @@ export function createApiKeysRouter(deps: Deps): Router {
   });
   router.post('/:id/revoke', async (req, res) => {
     const key = await keyFor(req);
-    if (field(req.body, 'confirm') !== 'yes')
+    if (formFields(req.body, ['confirm']).confirm !== 'yes')
       return res.redirect(303, `/staff/api-keys/${key.id}/revoke`);
     await deps.db.transaction(async (trx) => {
       if (await revokeApiKey(trx, key.id, deps.clock.now()))
