@@ -11,7 +11,7 @@ import { createApiArea } from './features/api/api-area.ts';
 import { createServices, type Services } from './services.ts';
 import { createWebhooksArea } from './features/webhooks-area.ts';
 import type { Module, ModuleContext } from './features/module.ts';
-import { cspOf, sessionPathPattern, uploadPathTest } from './features/registry.ts';
+import { cspOf, publicPagesOf, sessionPathPattern, uploadPathTest } from './features/registry.ts';
 import { createAuthenticator, endOutdatedSignIn, sessionLimits } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { inSequence, onceOnlySubmission } from './middleware/once-only-submission.ts';
@@ -29,7 +29,7 @@ import { requestLogger } from './middleware/request-logger.ts';
 import { refuseNul } from './middleware/refuse-nul.ts';
 import { createAssets } from './middleware/assets.ts';
 import { compressSentPages } from './middleware/compress-sent.ts';
-import { answerKeptPagesFirst, isPublicPageRequest, pageCache } from './middleware/page-cache.ts';
+import { answerKeptPagesFirst, pageCache, publicPageTest } from './middleware/page-cache.ts';
 import { personalPages } from './middleware/personal-pages.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
@@ -88,7 +88,8 @@ export function createApp(
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
   // Anonymous public pages are kept rendered; once kept, they are answered before Express,
   // with the headers and log line of the two handlers above.
-  app.use(pageCache(deps.contentCache));
+  const isPublicPage = publicPageTest(publicPagesOf(modules));
+  app.use(pageCache(deps.contentCache, isPublicPage));
   // The same pages as a signed-in citizen sees them, kept per session (personal-pages.ts).
   const personal = personalPages({
     pages: deps.contentCache,
@@ -96,9 +97,9 @@ export function createApp(
     users: deps.userCache,
     secret: config.SESSION_SECRET,
     now: () => deps.clock.now(),
-    isPublicPage: isPublicPageRequest,
+    isPublicPage,
   });
-  answerKeptPagesFirst(app, deps.contentCache, [logRequest, headers], personal);
+  answerKeptPagesFirst(app, deps.contentCache, isPublicPage, [logRequest, headers], personal);
   // Made here, mounted below where forms begin.
   const csrf = csrfProtection(uploadPathTest(modules), {
     secret: config.SESSION_SECRET,

@@ -40,7 +40,7 @@ if (seedDemo) {
     municipality: config.MUNICIPALITY_NAME_EL,
     today,
   });
-  if (seeded) logger.info('demo data loaded');
+  if (seeded.length) logger.info({ modules: seeded }, 'demo data loaded');
   const { seedDemoAccounts } = await import('./db/demo-accounts.ts');
   const accounts = await seedDemoAccounts(deps.db, { production: false, now: today });
   if (accounts.length) logger.info({ accounts }, 'demo accounts created');

@@ -1,74 +1,19 @@
 import type { Knex } from 'knex';
-import type { Role } from '../features/accounts/users.repository.ts';
+import { MODULES } from '../features/index.ts';
+import type { DemoAccount, Module } from '../features/module.ts';
 import { comparableDocumentNumber, maskDocumentNumber } from '../lib/afm.ts';
 import { hashSecret } from '../lib/passwords.ts';
 
-export interface DemoAccount {
-  /** As the README's table names it: 'citizen', 'verified citizen' or a staff role. */
-  role: string;
-  username: string;
-  password: string;
-  fullName: string;
-  email: string;
-  phone: string | null;
-  roles: Role[];
-  /** The in-person identity check a clerk recorded (AFM with a valid check digit). */
-  identityCheck?: { afm: string; documentNumber: string };
+/**
+ * One account per kind of person, so that a newcomer can try every role at once: each module
+ * declares those of its roles (`demo.accounts` in its manifest). Development only: listed in the
+ * README, never created in production.
+ */
+export function demoAccountsOf(modules: readonly Module[]): DemoAccount[] {
+  return modules.flatMap((module) => module.demo?.accounts ?? []);
 }
 
-/**
- * One account per kind of person, so that a newcomer can try every role at once. Development
- * only: listed in the README, never created in production. Passphrases meet the password policy
- * (citizens 10+, staff 14+ characters, without the username or a repeated word).
- */
-export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  {
-    role: 'citizen',
-    username: 'demo.citizen',
-    password: 'Olive-Harbour-Breeze-26',
-    fullName: 'Μαρία Παπαδάκη',
-    email: 'demo.citizen@example.gr',
-    phone: '+306900000101',
-    roles: [],
-  },
-  {
-    role: 'verified citizen',
-    username: 'demo.verified',
-    password: 'Cretan-Sun-Lighthouse-26',
-    fullName: 'Γιώργος Μανωλάκης',
-    email: 'demo.verified@example.gr',
-    phone: '+306900000102',
-    roles: [],
-    identityCheck: { afm: '102938470', documentNumber: 'ΑΚ123456' },
-  },
-  {
-    role: 'editor',
-    username: 'demo.editor',
-    password: 'Quiet-Library-Paper-Lamp-2026',
-    fullName: 'Ελένη Καλογεράκη',
-    email: 'demo.editor@example.gov.gr',
-    phone: null,
-    roles: ['editor'],
-  },
-  {
-    role: 'clerk',
-    username: 'demo.clerk',
-    password: 'Counter-Window-Stamp-Ink-2026',
-    fullName: 'Κώστας Δασκαλάκης',
-    email: 'demo.clerk@example.gov.gr',
-    phone: null,
-    roles: ['clerk'],
-  },
-  {
-    role: 'admin',
-    username: 'demo.admin',
-    password: 'Harbour-Keys-Lantern-Gate-2026',
-    fullName: 'Άννα Ξενάκη',
-    email: 'demo.admin@example.gov.gr',
-    phone: null,
-    roles: ['admin'],
-  },
-];
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = demoAccountsOf(MODULES);
 
 export class DemoDataInProductionError extends Error {
   constructor() {
@@ -83,17 +28,18 @@ export class DemoDataInProductionError extends Error {
 export async function seedDemoAccounts(
   db: Knex,
   options: { production: boolean; now: Date },
+  accounts: readonly DemoAccount[] = DEMO_ACCOUNTS,
 ): Promise<string[]> {
   if (options.production) throw new DemoDataInProductionError();
   const existing = new Set(
     (
       (await db('users')
-        .whereRaw('lower(username) = ANY(?)', [DEMO_ACCOUNTS.map((a) => a.username)])
+        .whereRaw('lower(username) = ANY(?)', [accounts.map((a) => a.username)])
         .pluck('username')) as string[]
     ).map((u) => u.toLowerCase()),
   );
   // Staff first: the verified citizen's identity check names the demo clerk.
-  const ordered = [...DEMO_ACCOUNTS].sort((a, b) => b.roles.length - a.roles.length);
+  const ordered = [...accounts].sort((a, b) => b.roles.length - a.roles.length);
   const created: string[] = [];
   for (const account of ordered) {
     if (existing.has(account.username)) continue;
@@ -122,7 +68,7 @@ async function insertAccount(
         ivr_pin_hash: null,
         lang: 'el',
         status: 'active',
-        roles: account.roles,
+        roles: [...account.roles],
         activated_at: now,
         identity_verified_at: check ? now : null,
         afm: check?.afm ?? null,

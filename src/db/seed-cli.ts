@@ -19,9 +19,9 @@ await runCli('seed', async ({ config, db }) => {
   });
   const accounts = await seedDemoAccounts(db, { production: false, now: today });
   return [
-    content
-      ? 'Demo content loaded (decisions with their PDFs, benefits, health services).'
-      : 'Demo content left as it is: the database already has decisions.',
+    content.length
+      ? `Demo content loaded: ${content.join(', ')}.`
+      : 'Demo content left as it is: the database already has it.',
     accounts.length
       ? `Demo accounts created: ${accounts.join(', ')} (passwords in README.md).`
       : 'Demo accounts already there (passwords in README.md).',

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Router } from 'express';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
+import type { DocumentStore } from '../lib/document-store.ts';
 import type { Deps } from '../deps.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from './accounts/users.repository.ts';
@@ -73,10 +74,27 @@ export interface Module {
   migrations?: Readonly<Record<string, Migration>>;
   /** Its strings, both languages. */
   locales?: { el: LocaleTree; en: LocaleTree };
-  /** Demo data for development (`npm run seed`, first start): never in production. */
-  demo?: { seed?: (deps: Deps) => Promise<void>; accounts?: readonly DemoAccount[] };
-  /** What it keeps about a person and why: a section of the privacy notice (Markdown). */
-  privacyNotice?: { el: string; en: string };
+  /**
+   * Its pages every anonymous visitor sees alike (no form, no search), kept rendered by the page
+   * cache: a path pattern without anchors (`/decisions/[1-9]\d{0,9}`); `paged`: also with `?page=N`.
+   */
+  publicPages?: readonly { path: RegExp; paged?: boolean }[];
+  /** Data every installation needs (its categories): run at each start and safe to run again. */
+  referenceData?: (db: Knex) => Promise<void>;
+  /**
+   * Demo data for development (`npm run seed`, the first start), never in production: `seed`
+   * fills its tables only while they are empty (returns whether it did); `accounts` are the demo
+   * accounts for its roles, listed in the README.
+   */
+  demo?: {
+    seed?: (db: Knex, context: DemoContext) => Promise<boolean>;
+    accounts?: readonly DemoAccount[];
+  };
+  /**
+   * What it keeps about a person, why and for how long: a section of the privacy notice (/privacy),
+   * as two of its string keys (a heading and a paragraph).
+   */
+  privacyNotice?: { headingKey: string; bodyKey: string };
   /** Everything it holds about the person, for the citizen's download. */
   exportFor?: (person: Person, conn: Knex) => Promise<Record<string, unknown>>;
   /** Erases or anonymises what it holds about the person (in the caller's transaction). */
@@ -152,13 +170,26 @@ export interface Migration {
 
 export type LocaleTree = { [key: string]: string | LocaleTree };
 
+export interface DemoContext {
+  documents: DocumentStore;
+  /** The municipality's name, as its documents print it. */
+  municipality: string;
+  today: Date;
+}
+
+/** A demo account (development only; the README lists them). */
 export interface DemoAccount {
+  /** As the README's table names it: 'citizen', 'verified citizen' or a staff role. */
+  role: string;
   username: string;
+  /** Meets the password policy (citizens 10+, staff 14+ characters). */
   password: string;
   fullName: string;
   email: string;
-  roles?: readonly string[];
-  verified?: boolean;
+  phone: string | null;
+  roles: readonly string[];
+  /** The in-person identity check a clerk recorded (AFM with a valid check digit). */
+  identityCheck?: { afm: string; documentNumber: string };
 }
 
 /** Whose data: an account, and the AFM a clerk recorded for it, if any. */

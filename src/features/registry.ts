@@ -157,3 +157,26 @@ export function settingsOf(
   );
   return all.map(({ module, setting }) => ({ module: module.name, setting }));
 }
+
+/** The paths of the pages every anonymous visitor sees alike (kept rendered), and those also kept with `?page=N`. */
+export interface PublicPagePatterns {
+  page: RegExp;
+  paged: RegExp;
+}
+
+export function publicPagesOf(modules: readonly Module[]): PublicPagePatterns {
+  const all = modules.flatMap((module) =>
+    (module.publicPages ?? []).map((page) => ({ ...page, module: module.name })),
+  );
+  for (const { path, module } of all)
+    if (path.source.startsWith('^') || path.source.endsWith('$') || path.flags)
+      throw new Error(
+        `Public page ${path.source} of ${module}: a pattern without anchors or flags`,
+      );
+  const join = (paths: RegExp[]) =>
+    paths.length ? new RegExp(`^(?:${paths.map((p) => p.source).join('|')})$`) : /(?!)/;
+  return {
+    page: join(all.map((page) => page.path)),
+    paged: join(all.filter((page) => page.paged).map((page) => page.path)),
+  };
+}

@@ -1,19 +1,13 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import type { PublicPagePatterns } from '../features/registry.ts';
 import type { ContentCache } from '../lib/content-cache.ts';
 import { keepPage, keptPageBytes, sendKeptPage, type KeptPage } from './kept-page.ts';
 import { chooseLanguage } from './language.ts';
 import { sendPersonalPage, type PersonalPage, type PersonalPages } from './personal-pages.ts';
 import { SESSION_COOKIE } from './session.ts';
 
-/**
- * The public pages every anonymous visitor sees alike: home, decisions (the list, its pages, each
- * decision), benefits, health services, the footer's pages. Not a search (`q` and the filters
- * make countless pages, each seen once), nor a page with a form.
- */
-const PUBLIC_PAGE =
-  /^\/(?:decisions(?:\/[1-9]\d{0,9})?|benefits(?:\/[a-z0-9-]{1,100})?|health(?:\/[a-z0-9-]{1,100})?|accessibility|privacy|contact)?$/;
 const PAGE_NUMBER = /^[1-9]\d{0,3}$/;
 
 interface PageRequest {
@@ -23,26 +17,31 @@ interface PageRequest {
   headers: IncomingMessage['headers'];
 }
 
-/** A public page (as anyone may see it, or as a signed-in citizen sees it), nothing odd asked. */
-export function isPublicPageRequest(req: PageRequest): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  if (req.headers.authorization) return false;
-  if (!PUBLIC_PAGE.test(req.path)) return false;
-  for (const [name, value] of Object.entries(req.query)) {
-    if (name === 'lang' && (value === 'el' || value === 'en')) continue;
-    if (name === 'page' && req.path === '/decisions' && typeof value === 'string')
-      if (PAGE_NUMBER.test(value)) continue;
-    return false;
-  }
-  return true;
+/** Whether a request asks for a public page (as anyone sees it, or as a signed-in citizen sees it). */
+export type PublicPageTest = (req: PageRequest) => boolean;
+
+/**
+ * The public pages every anonymous visitor sees alike, as the modules declare them
+ * (`publicPages`: home, the decisions, benefits, health services, the footer's pages). Not a
+ * search (`q` and the filters make countless pages, each seen once), nor a page with a form.
+ */
+export function publicPageTest(pages: PublicPagePatterns): PublicPageTest {
+  return (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    if (req.headers.authorization) return false;
+    if (!pages.page.test(req.path)) return false;
+    for (const [name, value] of Object.entries(req.query)) {
+      if (name === 'lang' && (value === 'el' || value === 'en')) continue;
+      if (name === 'page' && typeof value === 'string' && pages.paged.test(req.path))
+        if (PAGE_NUMBER.test(value)) continue;
+      return false;
+    }
+    return true;
+  };
 }
 
 const hasSessionCookie = (req: PageRequest) =>
   req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;
-
-function isKeptKind(req: PageRequest): boolean {
-  return !hasSessionCookie(req) && isPublicPageRequest(req);
-}
 
 type Handle = (req: IncomingMessage, res: ServerResponse, next?: unknown) => void;
 
@@ -55,10 +54,10 @@ const keyOf = (lang: string, url: string) => `page:${lang}:${url}`;
  * goes out with the same headers and log line as a fresh one. A page that comes out with a
  * session, a user, a new cookie or a status other than 200 is sent as it is and not kept.
  */
-export function pageCache(cache: ContentCache): RequestHandler {
+export function pageCache(cache: ContentCache, isPublicPage: PublicPageTest): RequestHandler {
   return (req, res, next) => {
     // Nothing is kept while the cache is off or not listening: pages go out as rendered.
-    if (!cache.isListening() || !isKeptKind(req)) {
+    if (!cache.isListening() || hasSessionCookie(req) || !isPublicPage(req)) {
       next();
       return;
     }
@@ -112,6 +111,7 @@ function keepable(
 export function answerKeptPagesFirst(
   app: Express,
   cache: ContentCache,
+  isPublicPage: PublicPageTest,
   before: RequestHandler[],
   personal?: PersonalPages,
 ): void {
@@ -124,7 +124,7 @@ export function answerKeptPagesFirst(
     const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
     const path = mark < 0 ? url : url.slice(0, mark);
     const pageRequest = { method: req.method, path, query, headers: req.headers };
-    if (!isPublicPageRequest(pageRequest)) return false;
+    if (!isPublicPage(pageRequest)) return false;
     const { lang, remember } = chooseLanguage(query.lang, req.headers.cookie);
     if (remember) return false;
     // A signed-in page is kept for GET only (personal-pages.ts keeps what GET renders).

@@ -19,7 +19,10 @@ import {
   migrationsOf,
   rolesOf,
 } from '../../src/features/registry.ts';
-import { sampleModule } from '../fixtures/sample-module/sample.module.ts';
+import { aboutRenders, sampleModule } from '../fixtures/sample-module/sample.module.ts';
+import { demoAccountsOf, seedDemoAccounts } from '../../src/db/demo-accounts.ts';
+import { seedDemoData } from '../../src/db/seed.ts';
+import { untilListening } from '../helpers/caches.ts';
 import { createActiveUser, newAgent, signIn } from '../helpers/accounts.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
@@ -69,7 +72,7 @@ describe('the modules’ manifests', () => {
     }
   });
 
-  it('name every audit action and role in both languages, and declare every action the code writes', () => {
+  it('name every audit action, role, staff section, privacy section and setting in both languages, and declare every action the code writes', () => {
     const strings = localesOf(MODULES);
     const lookup = (tree: unknown, key: string[]) =>
       key.reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], tree);
@@ -85,12 +88,23 @@ describe('the modules’ manifests', () => {
           expect.any(String),
         );
     for (const module of MODULES)
-      for (const section of module.staff ?? [])
-        for (const key of [section.navKey, section.navKey.replace('.nav.', '.navHelp.')])
-          for (const lang of ['el', 'en'] as const)
-            expect(lookup(strings[lang], key.split('.')), `${key} ${lang}`).toEqual(
-              expect.any(String),
-            );
+      for (const key of [
+        ...(module.staff ?? []).flatMap((section) => [
+          section.navKey,
+          section.navKey.replace('.nav.', '.navHelp.'),
+        ]),
+        ...(module.privacyNotice
+          ? [module.privacyNotice.headingKey, module.privacyNotice.bodyKey]
+          : []),
+        ...(module.settings ?? []).flatMap((setting) => [
+          setting.labelKey,
+          setting.hintKey ?? setting.labelKey,
+        ]),
+      ])
+        for (const lang of ['el', 'en'] as const)
+          expect(lookup(strings[lang], key.split('.')), `${key} ${lang}`).toEqual(
+            expect.any(String),
+          );
     const written = new Set<string>();
     for (const file of sourceFiles(path.resolve('src')))
       for (const match of readFileSync(file, 'utf8').matchAll(/action: '([a-z_]+\.[a-z_]+)'/g))
@@ -251,5 +265,61 @@ describe('a module plugged in through its manifest alone', () => {
     // The audit log's filter offers the new action.
     const admin = await signedInStaff(ctx.app, ctx.db, ['admin']);
     expect((await admin.agent.get('/staff/audit')).text).toContain('value="sample.noted"');
+  });
+
+  it('adds its public page to the kept pages, its section to the privacy notice, its demo data and demo account', async () => {
+    await untilListening(ctx.deps.contentCache);
+    const before = aboutRenders.count;
+    for (let i = 0; i < 3; i += 1)
+      expect((await request(ctx.app).get('/sample-about?lang=en')).text).toBe(
+        '<p>Sample service</p>',
+      );
+    expect(aboutRenders.count - before).toBe(1);
+
+    const privacy = await request(ctx.app).get('/privacy?lang=en');
+    for (const heading of ['The sample notes', 'Your account', 'The identity check at the counter'])
+      expect(privacy.text).toContain(heading);
+    expect((await request(ctx.app).get('/privacy?lang=el')).text).toContain(
+      'Οι δοκιμαστικές σημειώσεις',
+    );
+
+    const modules = [...MODULES, sampleModule];
+    await ctx.db('sample_notes').delete();
+    const loaded = await seedDemoData(
+      ctx.db,
+      ctx.deps.documents,
+      { municipality: 'Δήμος', today: new Date('2026-11-21T10:00:00Z') },
+      [sampleModule],
+    );
+    expect(loaded).toEqual(['sample']);
+    expect(await ctx.db('sample_notes').pluck('text')).toEqual(['δοκιμαστική σημείωση']);
+    // Run again, it leaves the module's data alone.
+    expect(
+      await seedDemoData(ctx.db, ctx.deps.documents, { municipality: 'Δήμος', today: new Date() }, [
+        sampleModule,
+      ]),
+    ).toEqual([]);
+
+    const accounts = demoAccountsOf(modules);
+    expect(accounts.map((a) => a.username)).toContain('demo.sample');
+    const created = await seedDemoAccounts(ctx.db, { production: false, now: new Date() }, [
+      accounts.find((a) => a.username === 'demo.sample')!,
+    ]);
+    expect(created).toEqual(['demo.sample']);
+    const reviewer = newAgent(ctx.app);
+    await signIn(reviewer, 'demo.sample', 'Sample-Reviewer-Notebook-2026');
+    expect((await reviewer.get('/staff/sample')).status).toBe(200);
+  });
+
+  it('gives every staff role a demo account, from the module that introduces the role', () => {
+    const accounts = demoAccountsOf([...MODULES, sampleModule]);
+    for (const role of rolesOf([...MODULES, sampleModule]))
+      expect(
+        accounts.some((account) => account.roles.includes(role.name)),
+        role.name,
+      ).toBe(true);
+    const roles = new Set(rolesOf([...MODULES, sampleModule]).map((role) => role.name));
+    for (const account of accounts)
+      for (const role of account.roles) expect(roles, account.username).toContain(role);
   });
 });

@@ -1,5 +1,6 @@
 import { localesBeside, type Module } from '../module.ts';
 import { ACCOUNT_MAIL_REQUESTS_QUEUE } from '../mail/mail-queue.ts';
+import { DEMO_CITIZENS } from './accounts.demo.ts';
 import { startAccountMailRequestsWorker } from './account-mail-requests.ts';
 import { createAccountsRouter } from './accounts.feature.ts';
 import { deleteStalePendingAccounts } from './pending-accounts.ts';
@@ -73,6 +74,8 @@ export const accountsModule: Module = {
     'account.email_changed',
     'account.address_changed',
   ],
+  demo: { accounts: DEMO_CITIZENS },
+  privacyNotice: { headingKey: 'accounts.privacy.heading', bodyKey: 'accounts.privacy.body' },
   migrations: {
     '20261121110000_users': users,
     '20261121120100_users_notify': usersNotify,

@@ -1,4 +1,5 @@
 import { localesBeside, type Module } from '../module.ts';
+import { DEMO_ADMIN } from './admin.demo.ts';
 import { createInviteRouter, createStaffUsersRouter } from './staff/admin.routes.ts';
 import { createAuditLogRouter } from './staff/audit-log.routes.ts';
 import { createSettingsRouter } from '../settings/staff/settings.routes.ts';
@@ -39,6 +40,8 @@ export const adminModule: Module = {
     'staff.enabled',
     'setting.changed',
   ],
+  demo: { accounts: [DEMO_ADMIN] },
+  privacyNotice: { headingKey: 'admin.privacy.heading', bodyKey: 'admin.privacy.body' },
   migrations: { '20261201150400_role_admin': adminRole },
   locales: localesBeside(import.meta.url),
 };

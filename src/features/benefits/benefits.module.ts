@@ -2,6 +2,7 @@ import { localesBeside, type Module } from '../module.ts';
 import { createContentEditorRouter } from '../staff/content/content-editor.routes.ts';
 import { BENEFITS } from '../staff/content/content-types.ts';
 import { BENEFITS_HUB_ENTRY, createBenefitsRouter } from './benefits.routes.ts';
+import { seedDemoBenefits } from './benefits.demo.ts';
 import * as benefitsAndHealth from './migrations/20261121090300_benefits_and_health.ts';
 
 /** Municipal benefits: the public pages and the editors' screens. */
@@ -24,6 +25,8 @@ export const benefitsModule: Module = {
     'benefit.unpublished',
     'benefit.reordered',
   ],
+  publicPages: [{ path: /\/benefits(?:\/[a-z0-9-]{1,100})?/ }],
+  demo: { seed: seedDemoBenefits },
   migrations: { '20261121090300_benefits_and_health': benefitsAndHealth },
   locales: localesBeside(import.meta.url),
 };

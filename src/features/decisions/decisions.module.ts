@@ -1,5 +1,6 @@
 import { localesBeside, type Module } from '../module.ts';
 import { decisionsConfig } from './decisions.config.ts';
+import { DEMO_EDITOR, seedDecisionCategories, seedDemoDecisions } from './decisions.demo.ts';
 import { createDecisionsRouter, DECISIONS_HUB_ENTRY } from './decisions.routes.ts';
 import { createDecisionsEditorRouter } from './staff/decisions-editor.routes.ts';
 import * as decisions from './migrations/20261121090200_decisions.ts';
@@ -32,6 +33,9 @@ export const decisionsModule: Module = {
     '20261121090200_decisions': decisions,
     '20261201150200_role_editor': editorRole,
   },
+  publicPages: [{ path: /\/decisions/, paged: true }, { path: /\/decisions\/[1-9]\d{0,9}/ }],
+  referenceData: seedDecisionCategories,
+  demo: { seed: seedDemoDecisions, accounts: [DEMO_EDITOR] },
   config: decisionsConfig,
   locales: localesBeside(import.meta.url),
 };

@@ -1,6 +1,7 @@
 import { localesBeside, type Module } from '../module.ts';
 import { createContentEditorRouter } from '../staff/content/content-editor.routes.ts';
 import { HEALTH } from '../staff/content/content-types.ts';
+import { seedDemoHealthServices } from './health.demo.ts';
 import { createHealthRouter, HEALTH_HUB_ENTRY } from './health.routes.ts';
 
 /** Municipal health services: the public pages and the editors' screens (its table is made with the benefits'). */
@@ -23,5 +24,7 @@ export const healthModule: Module = {
     'health_service.unpublished',
     'health_service.reordered',
   ],
+  publicPages: [{ path: /\/health(?:\/[a-z0-9-]{1,100})?/ }],
+  demo: { seed: seedDemoHealthServices },
   locales: localesBeside(import.meta.url),
 };

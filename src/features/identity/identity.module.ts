@@ -1,4 +1,5 @@
 import { localesBeside, type Module } from '../module.ts';
+import { DEMO_CLERK } from './identity.demo.ts';
 import { createCounterRouter } from './staff/counter.routes.ts';
 import * as backOffice from './migrations/20261121130000_back_office.ts';
 import * as documentHash from './migrations/20261201130000_identity_document_hash.ts';
@@ -23,6 +24,8 @@ export const identityModule: Module = {
     'citizen.phone_corrected',
     'citizen.email_corrected',
   ],
+  demo: { accounts: [DEMO_CLERK] },
+  privacyNotice: { headingKey: 'identity.privacy.heading', bodyKey: 'identity.privacy.body' },
   migrations: {
     '20261121130000_back_office': backOffice,
     '20261201130000_identity_document_hash': documentHash,

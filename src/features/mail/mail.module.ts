@@ -8,5 +8,6 @@ export const mailModule: Module = {
   // The development mailbox is a stand-in: production never mounts it.
   routes: (ctx) => (ctx.deps.config.isProduction ? Router() : createDevMailboxRouter(ctx.deps)),
   sessionPaths: ['dev'],
+  privacyNotice: { headingKey: 'mail.privacy.heading', bodyKey: 'mail.privacy.body' },
   locales: localesBeside(import.meta.url),
 };

@@ -18,9 +18,10 @@ export const siteModule: Module = {
   routes: (ctx) => {
     const router = Router();
     router.use(createHomeRouter(ctx.hubEntries, ctx.services.decisions));
-    router.use(createPagesRouter());
+    router.use(createPagesRouter(ctx.deps.modules));
     return router;
   },
+  publicPages: [{ path: /(?:\/|\/accessibility|\/privacy|\/contact)/ }],
   jobs: [
     {
       name: 'site.prune',
