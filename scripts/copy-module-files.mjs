@@ -1,13 +1,16 @@
-// After `tsc`: the modules' strings (src/features/<name>/locales/*.json) go beside their compiled manifests.
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+// After `tsc`: what the modules keep beside their code (strings, page and mail templates) goes
+// beside their compiled manifests, as the source tree has it.
+import { cpSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const features = path.resolve('src/features');
+const compiled = path.resolve('dist/src/features');
+const kept = (name) => name.endsWith('.json') || name.endsWith('.ejs');
 let copied = 0;
-for (const name of readdirSync(features)) {
-  const from = path.join(features, name, 'locales');
-  if (!existsSync(from)) continue;
-  cpSync(from, path.resolve('dist/src/features', name, 'locales'), { recursive: true });
+for (const entry of readdirSync(features, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !kept(entry.name)) continue;
+  const from = path.join(entry.parentPath, entry.name);
+  cpSync(from, path.join(compiled, path.relative(features, from)));
   copied += 1;
 }
-console.log(`module strings copied: ${copied} modules`);
+console.log(`module files copied: ${copied} (strings and templates)`);

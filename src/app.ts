@@ -2,6 +2,7 @@ import compression from 'compression';
 import ejs from 'ejs';
 import express, { type Express, type RequestHandler } from 'express';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Deps } from './deps.ts';
 import { createHealthCheckRouter } from './features/health-check/health-check.routes.ts';
 import type { Feature, HubEntry } from './features/hub/hub-entry.ts';
@@ -47,13 +48,17 @@ export function createApp(
 ): Express {
   const { config } = deps;
   const app = express();
+  // Shared templates (layouts, partials, the error page, the back office's frame) are in views/;
+  // a module's own are in its folder and named from src/features ('decisions/views/list',
+  // 'decisions/staff/views/form'). Includes are written from the views root ('/layouts/top'),
+  // which spares EJS a file-system check per include.
   const views = path.resolve('views');
-  // Includes are written from the views root ('/layouts/top'), which spares EJS a file-system check per include.
+  const moduleViews = fileURLToPath(new URL('./features/', import.meta.url));
   app.engine('ejs', (file, data, done) => {
     ejs.renderFile(file, data, { root: views, cache: config.isProduction }, done);
   });
   app.set('view engine', 'ejs');
-  app.set('views', views);
+  app.set('views', [views, moduleViews]);
   app.set('view cache', config.isProduction);
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');

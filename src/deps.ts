@@ -7,7 +7,7 @@ import type { CacheBudget } from './lib/cache-budget.ts';
 import { createCaches } from './lib/caches.ts';
 import { MODULES } from './features/index.ts';
 import type { Module } from './features/module.ts';
-import { localesOf } from './features/registry.ts';
+import { emailTemplatesOf, localesOf } from './features/registry.ts';
 import { createMailer, type Mailer } from './features/mail/mailer.ts';
 import type { ContentCache } from './lib/content-cache.ts';
 import { createDocumentStore, type DocumentStore } from './lib/document-store.ts';
@@ -114,7 +114,9 @@ export function createDeps(
     boss,
     sessionPool,
     mail,
-    mailer: overrides.mailer ?? createMailer({ config, i18n, mail }),
+    mailer:
+      overrides.mailer ??
+      createMailer({ config, i18n, mail, templates: emailTemplatesOf(modules) }),
     start: async () => {
       await boss.start();
       await ensureMailQueue(boss, queueOptions);

@@ -8,6 +8,7 @@ import { migrateLatest } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
 import { createHttpServer } from './http-server.ts';
 import { startConfiguredMailWorker } from './features/mail/start-worker.ts';
+import { createServices } from './services.ts';
 
 function readConfig(): Readonly<Config> {
   try {
@@ -49,10 +50,12 @@ if (seedDemo) {
 }
 
 await deps.start();
+// Every service once, for the worker's jobs and the app alike.
+const services = createServices(deps);
 // The mail worker runs inside the web process unless RUN_WORKER=false (then run `npm run worker`).
-const transport = config.RUN_WORKER ? await startConfiguredMailWorker(deps) : undefined;
+const transport = config.RUN_WORKER ? await startConfiguredMailWorker(deps, services) : undefined;
 
-const app = createApp(deps);
+const app = createApp(deps, { services });
 const server = createHttpServer(app).listen(config.PORT, () => {
   const port = (server.address() as AddressInfo).port;
   const url = config.BASE_URL ? config.baseUrl : `http://localhost:${port}`;

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { migrateLatest } from './db/migrate.ts';
 import { createDeps } from './deps.ts';
 import { startConfiguredMailWorker } from './features/mail/start-worker.ts';
+import { createServices } from './services.ts';
 
 let config;
 try {
@@ -23,7 +24,7 @@ if (!config.DATABASE_URL) {
 const deps = createDeps(config, config.DATABASE_URL, {}, { worker: true });
 await migrateLatest(deps.db);
 await deps.start();
-const transport = await startConfiguredMailWorker(deps);
+const transport = await startConfiguredMailWorker(deps, createServices(deps));
 
 /** The queue first (the job in hand finishes), then the transport, then the pools. */
 let stopping = false;

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import type { Services } from '../services.ts';
 import { jobsOf } from './registry.ts';
 
 /**
@@ -6,13 +7,13 @@ import { jobsOf } from './registry.ts';
  * its schedule (pg-boss runs it once for all processes), then a handler per job, or the module's
  * own worker for the queue.
  */
-export async function startModuleJobs(deps: Deps): Promise<void> {
+export async function startModuleJobs(deps: Deps, services: Services): Promise<void> {
   for (const job of jobsOf(deps.modules)) {
     if (!(await deps.boss.getQueue(job.name)))
       await deps.boss.createQueue(job.name, { name: job.name, retryLimit: 3, retryDelay: 30 });
     if (job.schedule)
       await deps.boss.schedule(job.name, job.schedule, undefined, { tz: 'Europe/Athens' });
-    if (job.start) await job.start(deps);
+    if (job.start) await job.start(deps, services);
     else if (job.run) {
       const run = job.run;
       await deps.boss.work(job.name, async (jobs) => {

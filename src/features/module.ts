@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Request, RequestHandler, Router } from 'express';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
@@ -72,6 +73,13 @@ export interface Module {
   config?: z.ZodObject;
   /** Its migrations, by name. */
   migrations?: Readonly<Record<string, Migration>>;
+  /**
+   * The folder of its mail templates (`emailsBeside(import.meta.url)`): `<name>.html.ejs` and
+   * `<name>.txt.ejs`, sent with `deps.mailer.send('<name>', …)`, subject at `emails.<name>.subject`.
+   * Its pages' templates are in its folder too (`views/`, `staff/views/`), rendered by their path
+   * under src/features: `res.render('decisions/views/list')`.
+   */
+  emails?: string;
   /** Its strings, both languages. */
   locales?: { el: LocaleTree; en: LocaleTree };
   /**
@@ -133,8 +141,11 @@ export interface JobDefinition {
   schedule?: string;
   /** Handles one job (a scheduled one has no data); a throw fails it and pg-boss retries. */
   run?: (deps: Deps, data: unknown) => Promise<void>;
-  /** Or: registers its own worker on the queue (batches, its own failure handling). */
-  start?: (deps: Deps) => Promise<void>;
+  /**
+   * Or: registers its own worker on the queue (batches, its own failure handling), with the
+   * services the worker process built once.
+   */
+  start?: (deps: Deps, services: Services) => Promise<void>;
 }
 
 export interface SettingDefinition {
@@ -203,4 +214,9 @@ export function localesBeside(moduleUrl: string): { el: LocaleTree; en: LocaleTr
   const read = (lang: string) =>
     JSON.parse(readFileSync(new URL(`./locales/${lang}.json`, moduleUrl), 'utf8')) as LocaleTree;
   return { el: read('el'), en: read('en') };
+}
+
+/** A module's mail templates: the `emails/` folder beside its manifest. */
+export function emailsBeside(moduleUrl: string): string {
+  return fileURLToPath(new URL('./emails/', moduleUrl));
 }

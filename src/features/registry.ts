@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import type {
   CspNeeds,
   JobDefinition,
@@ -179,4 +181,28 @@ export function publicPagesOf(modules: readonly Module[]): PublicPagePatterns {
     page: join(all.map((page) => page.path)),
     paged: join(all.filter((page) => page.paged).map((page) => page.path)),
   };
+}
+
+/** Every mail template (its name, without `.html.ejs`) and the folder that holds it; each has a text part. */
+export function emailTemplatesOf(modules: readonly Module[]): ReadonlyMap<string, string> {
+  const templates = new Map<string, string>();
+  const owner = new Map<string, string>();
+  for (const module of modules) {
+    if (!module.emails) continue;
+    const files = readdirSync(module.emails);
+    for (const file of files) {
+      if (!file.endsWith('.html.ejs')) continue;
+      const name = file.slice(0, -'.html.ejs'.length);
+      const other = owner.get(name);
+      if (other)
+        throw new Error(`Mail template ${name} is declared by ${other} and ${module.name}`);
+      if (!files.includes(`${name}.txt.ejs`))
+        throw new Error(
+          `Mail template ${name} of ${module.name} has no text part (${name}.txt.ejs)`,
+        );
+      owner.set(name, module.name);
+      templates.set(name, path.resolve(module.emails));
+    }
+  }
+  return templates;
 }

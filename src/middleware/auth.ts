@@ -112,7 +112,7 @@ export const requireVerifiedCitizen: RequestHandler[] = [
       next();
       return;
     }
-    res.status(403).render('accounts/verification-needed', {
+    res.status(403).render('errors/verification-needed', {
       pageTitle: req.t('accounts.verificationNeeded.title'),
     });
   },

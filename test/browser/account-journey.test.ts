@@ -13,7 +13,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startLiveServer(async (ctx) => {
-    await startConfiguredMailWorker(ctx.deps);
+    await startConfiguredMailWorker(ctx.deps, ctx.services);
   });
   browser = await launchBrowser();
 });

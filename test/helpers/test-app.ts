@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDb, type Db } from '../../src/db/knex.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
+import { createServices, type Services } from '../../src/services.ts';
 import { createHtmlCollector, validatePages, type RenderedPage } from './html-validation.ts';
 import { TEMPLATE_DB, testDatabaseName, withDatabase } from './database-url.ts';
 import type { Feature } from '../../src/features/hub/hub-entry.ts';
@@ -15,6 +16,8 @@ import type { Clock } from '../../src/lib/clock.ts';
 export interface TestContext {
   app: ReturnType<typeof createApp>;
   deps: Deps;
+  /** The services the app was built with (for a worker a test starts). */
+  services: Services;
   db: Db;
   databaseUrl: string;
   /** Every distinct HTML page the app sent; `close()` validates them all. */
@@ -55,10 +58,16 @@ export async function createTestContext(
   });
   await deps.start();
   const html = createHtmlCollector();
-  const app = createApp(deps, { extraFeatures: options.extraFeatures, first: [html.middleware] });
+  const services = createServices(deps);
+  const app = createApp(deps, {
+    extraFeatures: options.extraFeatures,
+    services,
+    first: [html.middleware],
+  });
   return {
     app,
     deps,
+    services,
     db: deps.db,
     databaseUrl,
     renderedPages: html.pages,

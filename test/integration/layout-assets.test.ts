@@ -172,7 +172,7 @@ describe('the document head', () => {
   beforeAll(async () => {
     const router = Router();
     router.get('/described', (req, res) => {
-      res.render('pages/privacy', {
+      res.render('pages/views/privacy', {
         pageTitle: req.t('pages.privacy.title'),
         metaDescription: 'Τηλέφωνα και ώρες του Δήμου',
       });

@@ -50,7 +50,7 @@ async function contextWithSmtp(port: number) {
     MAIL_RETRY_DELAY_SECONDS: '1',
   });
   contexts.push(ctx);
-  await startConfiguredMailWorker(ctx.deps);
+  await startConfiguredMailWorker(ctx.deps, ctx.services);
   return ctx;
 }
 

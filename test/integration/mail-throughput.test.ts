@@ -88,7 +88,7 @@ describe('the mail worker', () => {
     for (let i = 0; i < 200; i += 1)
       await ctx.deps.mail.enqueue(bulk(i), undefined, { priority: 'bulk' });
     const started = Date.now();
-    await startConfiguredMailWorker(ctx.deps);
+    await startConfiguredMailWorker(ctx.deps, ctx.services);
     await waitFor(() => (inbox.length >= 200 ? true : undefined), 20_000);
     const perSecond = 200 / ((Date.now() - started) / 1000);
     console.log(`mail worker: ${perSecond.toFixed(1)} mails/s`);
@@ -107,7 +107,7 @@ describe('the mail worker', () => {
       expect(res.status).toBe(303);
       // The worker finds 200 bulk mails queued before the activation.
       const started = Date.now();
-      await startConfiguredMailWorker(ctx.deps);
+      await startConfiguredMailWorker(ctx.deps, ctx.services);
       const activation = await waitFor(
         () => inbox.find((m) => m.to === 'maria.1@example.gr'),
         20_000,
@@ -130,13 +130,13 @@ describe('the mail worker', () => {
       await postForm(newAgent(ctx.app), '/register', '/register', validRegistration(2));
       // The mail waits five hours (an SMTP outage) before the worker sends it.
       offset = 5 * 3600_000;
-      await startConfiguredMailWorker(ctx.deps);
+      await startConfiguredMailWorker(ctx.deps, ctx.services);
       await waitFor(() => inbox.find((m) => m.to === 'maria.2@example.gr'), 20_000);
       // The worker starts the link's clock once the SMTP server has the message.
       const expected = queuedAt + offset + 48 * 3600_000;
       const expiresAt = async () => {
         const row = (await ctx
-          .db('user_tokens as t')
+          .db('one_time_links as t')
           .join('users as u', 'u.id', 't.user_id')
           .where({ 'u.username': 'maria.2', 't.purpose': 'activation' })
           .first('t.expires_at')) as { expires_at: Date };

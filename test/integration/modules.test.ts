@@ -14,6 +14,7 @@ import { MODULES } from '../../src/features/index.ts';
 import { startModuleJobs } from '../../src/features/module-jobs.ts';
 import {
   auditActionsOf,
+  emailTemplatesOf,
   keysOf,
   localesOf,
   migrationsOf,
@@ -23,7 +24,7 @@ import { aboutRenders, sampleModule } from '../fixtures/sample-module/sample.mod
 import { demoAccountsOf, seedDemoAccounts } from '../../src/db/demo-accounts.ts';
 import { seedDemoData } from '../../src/db/seed.ts';
 import { untilListening } from '../helpers/caches.ts';
-import { createActiveUser, newAgent, signIn } from '../helpers/accounts.ts';
+import { createActiveUser, drainMail, newAgent, signIn } from '../helpers/accounts.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -248,7 +249,7 @@ describe('a module plugged in through its manifest alone', () => {
     await signIn(citizen, 'nobody', 'nothing');
     expect((await citizen.get('/staff/sample')).status).toBe(303);
 
-    await startModuleJobs(ctx.deps);
+    await startModuleJobs(ctx.deps, ctx.services);
     await ctx.deps.boss.send('sample.note', { text: 'από την ουρά' });
     await expect
       .poll(async () => (await ctx.db('sample_notes').pluck('text')) as string[], {
@@ -309,6 +310,22 @@ describe('a module plugged in through its manifest alone', () => {
     const reviewer = newAgent(ctx.app);
     await signIn(reviewer, 'demo.sample', 'Sample-Reviewer-Notebook-2026');
     expect((await reviewer.get('/staff/sample')).status).toBe(200);
+  });
+
+  it('sends its mail from the templates in its folder, in the recipient’s language', async () => {
+    await ctx.deps.mailer.send(
+      'sample-note',
+      { email: 'reader@example.gr', lang: 'en' },
+      { fullName: 'Reader' },
+    );
+    const sent = await drainMail(ctx.deps);
+    const mail = sent.find((m) => m.to === 'reader@example.gr');
+    expect(mail?.subject).toBe('A new note');
+    expect(mail?.text).toContain('A note was written.');
+    expect(mail?.html).toContain('Dear Reader,');
+    expect(() => emailTemplatesOf([sampleModule, { ...sampleModule, name: 'copy' }])).toThrow(
+      /sample-note is declared by sample and copy/,
+    );
   });
 
   it('gives every staff role a demo account, from the module that introduces the role', () => {

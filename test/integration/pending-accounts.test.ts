@@ -102,7 +102,7 @@ describe('pending accounts left alone', () => {
       .where({ id: user.id })
       .update({ created_at: daysAgo(days) });
     await ctx
-      .db('user_tokens')
+      .db('one_time_links')
       .where({ user_id: user.id })
       .update({ created_at: daysAgo(days) });
     return user.id;
@@ -117,7 +117,7 @@ describe('pending accounts left alone', () => {
     // An activation email sent again a day ago gives the account its days again.
     const resent = await age('maria.13', 4);
     await ctx
-      .db('user_tokens')
+      .db('one_time_links')
       .where({ user_id: resent, purpose: 'activation' })
       .update({ created_at: daysAgo(1) });
     await ctx.db('users').where({ username: 'maria.12' }).update({ status: 'active' });

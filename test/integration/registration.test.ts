@@ -52,7 +52,7 @@ describe('registration', () => {
     // The token and the PIN are stored only as hashes.
     const token = linkIn(mail!, '/activate').split('/').pop()!;
     const tokens = (await ctx
-      .db('user_tokens')
+      .db('one_time_links')
       .where({ user_id: user.id, purpose: 'activation' })
       .select('token_hash')) as { token_hash: string }[];
     expect(tokens).toHaveLength(1);
@@ -304,7 +304,7 @@ describe('activation', () => {
   it('refuses an expired link and offers a new email, which is rate-limited', async () => {
     await register(validRegistration(21));
     const [mail] = await drainMail(ctx.deps);
-    await ctx.db('user_tokens').update({ expires_at: new Date(Date.now() - 1000) });
+    await ctx.db('one_time_links').update({ expires_at: new Date(Date.now() - 1000) });
     const agent = newAgent(ctx.app);
     const res = await agent.get(linkIn(mail!, '/activate'));
     expect(res.status).toBe(410);

@@ -114,6 +114,7 @@ describe('input types (the partial takes inputType: a page local named `type` ca
       }
     };
     await walk(path.resolve('views'));
+    await walk(path.resolve('src/features'));
     expect(offenders).toEqual([]);
   });
 });

@@ -9,25 +9,31 @@ import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 interface RouteLayer {
   route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: RouteLayer[] };
+}
+
+/** The routes of a router and of the routers it uses (mounted at its root). */
+function routesOf(stack: RouteLayer[]): { path: string; methods: Record<string, boolean> }[] {
+  return stack.flatMap((layer) =>
+    layer.route ? [layer.route] : layer.handle?.stack ? routesOf(layer.handle.stack) : [],
+  );
 }
 
 /** Every route of every back-office section, read off the routers the app really mounted. */
 function staffRoutes(app: Express): { method: 'get' | 'post'; path: string; role: Role }[] {
   const sections = app.get('staff sections') as StaffSection[];
   return sections.flatMap((section) =>
-    (section.router.stack as RouteLayer[]).flatMap((layer) =>
-      layer.route
-        ? Object.keys(layer.route.methods)
-            .filter((m): m is 'get' | 'post' => m === 'get' || m === 'post')
-            .map((method) => ({
-              method,
-              path: `/staff${section.prefix}${layer.route!.path === '/' ? '' : layer.route!.path}`.replace(
-                /:\w+/g,
-                '1',
-              ),
-              role: section.role,
-            }))
-        : [],
+    routesOf(section.router.stack as RouteLayer[]).flatMap((route) =>
+      Object.keys(route.methods)
+        .filter((m): m is 'get' | 'post' => m === 'get' || m === 'post')
+        .map((method) => ({
+          method,
+          path: `/staff${section.prefix}${route.path === '/' ? '' : route.path}`.replace(
+            /:\w+/g,
+            '1',
+          ),
+          role: section.role,
+        })),
     ),
   );
 }

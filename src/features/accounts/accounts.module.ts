@@ -1,4 +1,4 @@
-import { localesBeside, type Module } from '../module.ts';
+import { emailsBeside, localesBeside, type Module } from '../module.ts';
 import { ACCOUNT_MAIL_REQUESTS_QUEUE } from '../mail/mail-queue.ts';
 import { DEMO_CITIZENS } from './accounts.demo.ts';
 import { startAccountMailRequestsWorker } from './account-mail-requests.ts';
@@ -14,6 +14,9 @@ import * as resetTokensEnd from './migrations/20261201110100_reset_tokens_end_wi
 import * as registrationCancel from './migrations/20261201120000_registration_cancel.ts';
 import * as rolesFromTable from './migrations/20261201150100_users_roles_from_table.ts';
 import * as postalAddress from './migrations/20261201190000_users_postal_address.ts';
+import * as oneTimeLinks from './migrations/20261202100000_one_time_links.ts';
+import * as linksWithoutAccount from './migrations/20261202100100_one_time_links_without_account.ts';
+import * as openPurposes from './migrations/20261202100200_one_time_links_open_purposes.ts';
 
 /** Citizens' accounts: registration, activation, sign-in and out, password reset, the account page. */
 export const accountsModule: Module = {
@@ -86,6 +89,10 @@ export const accountsModule: Module = {
     '20261201120000_registration_cancel': registrationCancel,
     '20261201150100_users_roles_from_table': rolesFromTable,
     '20261201190000_users_postal_address': postalAddress,
+    '20261202100000_one_time_links': oneTimeLinks,
+    '20261202100100_one_time_links_without_account': linksWithoutAccount,
+    '20261202100200_one_time_links_open_purposes': openPurposes,
   },
+  emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),
 };

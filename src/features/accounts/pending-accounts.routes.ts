@@ -1,39 +1,32 @@
 import { Router } from 'express';
-import { LinkInvalidError } from '../../lib/errors.ts';
+import type { Services } from '../../services.ts';
 import { auditContext } from '../audit/audit.repository.ts';
-import type { createPendingAccounts } from './pending-accounts.ts';
-
-type PendingAccounts = ReturnType<typeof createPendingAccounts>;
 
 /**
  * /register/cancel/<token>: the activation email's "this was not me" link. GET shows what would
  * be deleted and a button (a mail scanner following links deletes nothing); POST deletes.
  */
-export function createPendingAccountsRouter(pending: PendingAccounts): Router {
+export function createPendingAccountsRouter({
+  pendingAccounts,
+}: Pick<Services, 'pendingAccounts'>): Router {
   const router = Router();
 
   router.get('/register/cancel/:token', async (req, res) => {
-    const state = await pending.checkCancelLink(String(req.params.token));
-    if (state.state !== 'valid') {
-      throw new LinkInvalidError(state.state);
-    }
-    res.render('accounts/cancel-registration', {
+    const username = await pendingAccounts.checkCancelLink(String(req.params.token));
+    res.render('accounts/views/cancel-registration', {
       pageTitle: req.t('accounts.cancelRegistration.title'),
       token: req.params.token,
-      username: state.username,
+      username,
     });
   });
 
   router.post('/register/cancel/:token', async (req, res) => {
-    const outcome = await pending.cancelRegistration(String(req.params.token), auditContext(req));
-    if (outcome !== 'deleted') {
-      throw new LinkInvalidError('used');
-    }
+    await pendingAccounts.cancelRegistration(String(req.params.token), auditContext(req));
     res.redirect(303, '/register/cancelled');
   });
 
   router.get('/register/cancelled', (req, res) => {
-    res.render('accounts/registration-cancelled', {
+    res.render('accounts/views/registration-cancelled', {
       pageTitle: req.t('accounts.cancelRegistration.doneTitle'),
     });
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../db/knex.ts';
+import type { Deps } from '../../deps.ts';
 import type { FieldError } from '../../lib/errors.ts';
 import { parseForm } from '../../lib/forms.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
@@ -78,12 +78,12 @@ export function formatPostalAddress(address: PostalAddress): string {
 }
 
 export async function changePostalAddress(
-  db: Db,
+  deps: Pick<Deps, 'db'>,
   user: UserRow,
   address: PostalAddress | null,
   context: AuditContext,
 ): Promise<void> {
-  await db.transaction(async (trx) => {
+  await deps.db.transaction(async (trx) => {
     await updateUser(trx, user.id, {
       address_street: address?.street ?? null,
       address_number: address?.number ?? null,

@@ -3,9 +3,9 @@ import { promisify } from 'node:util';
 import { formFields, presentErrors, safeReturnPath, type FieldErrorLike } from '../../lib/form.ts';
 import { languageSwitchFrom } from '../../middleware/language.ts';
 import { SESSION_COOKIE, STAFF_IDLE_MS } from '../../middleware/session.ts';
-import { auditContext, recordAudit } from '../audit/audit.repository.ts';
-import type { Db } from '../../db/knex.ts';
-import type { AccountsService } from './accounts.service.ts';
+import type { Services } from '../../services.ts';
+import { auditContext } from '../audit/audit.repository.ts';
+import type { SignInResult } from './sign-in.service.ts';
 import type { UserRow } from './users.repository.ts';
 
 /** Where a sign-in lands without a return path: staff at the back office, citizens at the hub. */
@@ -23,31 +23,62 @@ export function athensTime(date: Date): string {
   return ATHENS_TIME.format(new Date(Math.ceil(date.getTime() / 60_000) * 60_000));
 }
 
-/** /login and /logout. Sessions are regenerated at sign-in (passport) and destroyed at sign-out. */
-export function createSignInRouter(accounts: AccountsService, db: Db, now: () => Date): Router {
-  const router = Router();
+interface LoginValues {
+  login: string;
+  next?: string;
+}
 
-  // The way back after sign-in rides in the form (a hidden field), not in a session: showing the
-  // form writes nothing.
-  const renderLogin = (
-    req: Request,
-    res: Response,
-    values: { login: string; next?: string },
-    error?: Omit<FieldErrorLike, 'field'>,
-    status = 200,
-  ) => {
-    // After a failed sign-in the switch keeps the way back, as the form does.
-    languageSwitchFrom(
-      res,
-      values.next ? `/login?next=${encodeURIComponent(values.next)}` : '/login',
-    );
-    res.status(status).render('accounts/login', {
-      pageTitle: req.t('accounts.login.title'),
-      values,
-      expired: req.query.expired === '1',
-      ...presentErrors(req, error ? [{ field: 'login', ...error }] : []),
-    });
-  };
+/**
+ * The sign-in form. The way back after sign-in rides in the form (a hidden field), not in a
+ * session: showing the form writes nothing.
+ */
+function renderLogin(
+  req: Request,
+  res: Response,
+  values: LoginValues,
+  error?: Omit<FieldErrorLike, 'field'>,
+  status = 200,
+): void {
+  // After a failed sign-in the switch keeps the way back, as the form does.
+  languageSwitchFrom(
+    res,
+    values.next ? `/login?next=${encodeURIComponent(values.next)}` : '/login',
+  );
+  res.status(status).render('accounts/views/login', {
+    pageTitle: req.t('accounts.login.title'),
+    values,
+    expired: req.query.expired === '1',
+    ...presentErrors(req, error ? [{ field: 'login', ...error }] : []),
+  });
+}
+
+/** The form's answer to a refused sign-in: what it says, and the status. */
+function refusal(
+  result: Exclude<SignInResult, { outcome: 'ok' | 'pending' }>,
+): [Omit<FieldErrorLike, 'field'>, number] {
+  if (result.outcome === 'locked')
+    return [
+      { key: 'accounts.errors.loginLocked', params: { time: athensTime(result.until) } },
+      429,
+    ];
+  if (result.outcome === 'throttled') return [{ key: 'accounts.errors.tooMany' }, 429];
+  return [{ key: 'accounts.errors.loginFailed' }, 401];
+}
+
+/** passport's login regenerates the session: a session id known before sign-in is worthless after it. */
+async function startSession(req: Request, user: UserRow, now: () => Date): Promise<void> {
+  await promisify(req.login.bind(req))(user);
+  req.session.signedInAt = now().getTime();
+  // Checked on every request (auth.ts): a later password change or reset ends this session.
+  req.session.credentialVersion = user.credential_version;
+  // Staff sessions are kept for 15 idle minutes, citizens' for 30.
+  if (user.roles.length) req.session.cookie.maxAge = STAFF_IDLE_MS;
+  req.session.flash = { key: 'accounts.login.welcome', params: { name: user.full_name } };
+}
+
+/** /login and /logout. Sessions are regenerated at sign-in (passport) and destroyed at sign-out. */
+export function createSignInRouter({ signIn }: Pick<Services, 'signIn'>, now: () => Date): Router {
+  const router = Router();
 
   router.get('/login', (req, res) => {
     if (req.user) {
@@ -67,38 +98,19 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
       renderLogin(req, res, values, { key: 'accounts.errors.loginRequired' }, 400);
       return;
     }
-    const result = await accounts.signIn(login, password, auditContext(req));
-    if (result.outcome === 'failed') {
-      renderLogin(req, res, values, { key: 'accounts.errors.loginFailed' }, 401);
-      return;
-    }
-    if (result.outcome === 'locked') {
-      const time = athensTime(result.until);
-      renderLogin(req, res, values, { key: 'accounts.errors.loginLocked', params: { time } }, 429);
-      return;
-    }
-    if (result.outcome === 'throttled') {
-      renderLogin(req, res, values, { key: 'accounts.errors.tooMany' }, 429);
-      return;
-    }
+    const result = await signIn.signIn(login, password, auditContext(req));
     if (result.outcome === 'pending') {
-      res.status(403).render('accounts/pending', {
+      res.status(403).render('accounts/views/pending', {
         pageTitle: req.t('accounts.pending.title'),
         email: result.user.email,
       });
       return;
     }
-    // passport's login regenerates the session: a session id known before sign-in is worthless after it.
-    await promisify(req.login.bind(req))(result.user);
-    req.session.signedInAt = now().getTime();
-    // Checked on every request (auth.ts): a later password change or reset ends this session.
-    req.session.credentialVersion = result.user.credential_version;
-    // Staff sessions are kept for 15 idle minutes, citizens' for 30.
-    if (result.user.roles.length) req.session.cookie.maxAge = STAFF_IDLE_MS;
-    req.session.flash = {
-      key: 'accounts.login.welcome',
-      params: { name: result.user.full_name },
-    };
+    if (result.outcome !== 'ok') {
+      renderLogin(req, res, values, ...refusal(result));
+      return;
+    }
+    await startSession(req, result.user, now);
     res.redirect(303, values.next ?? homeOf(result.user));
   });
 
@@ -106,7 +118,7 @@ export function createSignInRouter(accounts: AccountsService, db: Db, now: () =>
     const userId = req.user?.id;
     await promisify(req.logout.bind(req))();
     await promisify(req.session.destroy.bind(req.session))();
-    if (userId) await recordAudit(db, { action: 'auth.signed_out', userId }, auditContext(req));
+    if (userId) await signIn.signOut(userId, auditContext(req));
     res.clearCookie(SESSION_COOKIE);
     res.redirect(303, '/');
   });

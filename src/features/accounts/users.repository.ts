@@ -110,3 +110,38 @@ export async function deleteSessionsOf(
   if (exceptSid) query.whereNot('sid', exceptSid);
   await query.delete();
 }
+
+/** The account's credential version as the database has it now (bumped by its trigger). */
+export async function credentialVersionOf(conn: Conn, id: number): Promise<number> {
+  const row = (await conn('users').where({ id }).first('credential_version')) as {
+    credential_version: number;
+  };
+  return row.credential_version;
+}
+
+/** The account, its row locked for the rest of the transaction. */
+export async function lockUser(conn: Conn, id: number): Promise<UserRow | undefined> {
+  return (await conn('users').where({ id }).forUpdate().first()) as UserRow | undefined;
+}
+
+export async function deleteUser(conn: Conn, id: number): Promise<void> {
+  await conn('users').where({ id }).delete();
+}
+
+/**
+ * Deletes the citizens' accounts still pending whose registration, and latest activation link,
+ * are older than `cutoff` (never staff, nor an account a clerk has checked). Returns their ids.
+ */
+export async function deletePendingCitizensOlderThan(conn: Conn, cutoff: Date): Promise<number[]> {
+  const result = (await conn.raw(
+    `DELETE FROM users u
+      WHERE u.status = 'pending' AND u.roles = '{}' AND u.activated_at IS NULL
+        AND u.identity_verified_at IS NULL AND u.created_at < :cutoff
+        AND NOT EXISTS (SELECT 1 FROM one_time_links t
+                         WHERE t.user_id = u.id AND t.purpose = 'activation'
+                           AND t.created_at >= :cutoff)
+     RETURNING u.id`,
+    { cutoff },
+  )) as { rows: { id: number }[] };
+  return result.rows.map((row) => row.id);
+}

@@ -1,6 +1,7 @@
-import { localesBeside, type Module } from '../module.ts';
+import { emailsBeside, localesBeside, type Module } from '../module.ts';
 import { DEMO_ADMIN } from './admin.demo.ts';
-import { createInviteRouter, createStaffUsersRouter } from './staff/admin.routes.ts';
+import { createInviteRouter } from './staff/invite.routes.ts';
+import { createStaffUsersRouter } from './staff/staff-users.routes.ts';
 import { createAuditLogRouter } from './staff/audit-log.routes.ts';
 import { createSettingsRouter } from '../settings/staff/settings.routes.ts';
 import * as adminRole from './migrations/20261201150400_role_admin.ts';
@@ -43,5 +44,6 @@ export const adminModule: Module = {
   demo: { accounts: [DEMO_ADMIN] },
   privacyNotice: { headingKey: 'admin.privacy.heading', bodyKey: 'admin.privacy.body' },
   migrations: { '20261201150400_role_admin': adminRole },
+  emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),
 };

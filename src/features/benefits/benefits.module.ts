@@ -1,6 +1,6 @@
 import { localesBeside, type Module } from '../module.ts';
 import { createContentEditorRouter } from '../staff/content/content-editor.routes.ts';
-import { BENEFITS } from '../staff/content/content-types.ts';
+import { BENEFITS } from './staff/benefits.content.ts';
 import { BENEFITS_HUB_ENTRY, createBenefitsRouter } from './benefits.routes.ts';
 import { seedDemoBenefits } from './benefits.demo.ts';
 import * as benefitsAndHealth from './migrations/20261121090300_benefits_and_health.ts';

@@ -44,3 +44,13 @@ export async function findPublishedBenefit(
     .select('b.*', 'c.slug as category_slug', 'c.name as category_name')
     .first()) as BenefitRow | undefined;
 }
+
+/** The categories a benefit may belong to, in their order (for the editors' form). */
+export async function listBenefitCategories(
+  conn: Conn,
+): Promise<{ id: number; name: Localized }[]> {
+  return (await conn('benefit_categories').select('id', 'name').orderBy(['position', 'id'])) as {
+    id: number;
+    name: Localized;
+  }[];
+}

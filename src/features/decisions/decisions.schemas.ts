@@ -60,6 +60,34 @@ function readDate(query: Record<string, unknown>, field: DateField): DateParts |
   return parseIsoDate(legacy) ? isoToDateParts(legacy) : 'bad-iso';
 }
 
+/** The meeting-date range: each date checked on its own, then their order. */
+function readDateFilters(
+  query: Record<string, unknown>,
+  values: DecisionQueryValues,
+  filters: DecisionFilters,
+  errors: FieldError[],
+): void {
+  for (const field of DATE_FIELDS) {
+    const parts = readDate(query, field);
+    const dateError = (key: string) =>
+      errors.push({ field, href: `#${field}-day`, key, labelKey: DATE_LABEL_KEYS[field] });
+    if (parts === 'bad-iso') {
+      dateError(dateProblemKey('invalid'));
+      continue;
+    }
+    values[field] = parts;
+    // Both dates are optional: only a date that was started has to be whole and real.
+    if (isEmptyDate(parts)) continue;
+    const date = datePartsToIso(parts);
+    if (date.problem === undefined) filters[field] = date.iso;
+    else dateError(dateProblemKey(date.problem));
+  }
+  if (filters.from && filters.to && filters.from > filters.to) {
+    errors.push({ field: 'to', href: '#to-day', key: 'decisions.errors.dateOrder' });
+    delete filters.to;
+  }
+}
+
 /**
  * Reads the list's query string. Each bad field gets a message and is left out of the search;
  * the good ones still apply, so a typo never costs the user their other filters.
@@ -104,25 +132,7 @@ export function parseDecisionQuery(
     else errors.push({ field: 'category', href: '#category', key: 'decisions.errors.category' });
   }
 
-  for (const field of DATE_FIELDS) {
-    const parts = readDate(query, field);
-    const dateError = (key: string) =>
-      errors.push({ field, href: `#${field}-day`, key, labelKey: DATE_LABEL_KEYS[field] });
-    if (parts === 'bad-iso') {
-      dateError(dateProblemKey('invalid'));
-      continue;
-    }
-    values[field] = parts;
-    // Both dates are optional: only a date that was started has to be whole and real.
-    if (isEmptyDate(parts)) continue;
-    const date = datePartsToIso(parts);
-    if (date.problem === undefined) filters[field] = date.iso;
-    else dateError(dateProblemKey(date.problem));
-  }
-  if (filters.from && filters.to && filters.from > filters.to) {
-    errors.push({ field: 'to', href: '#to-day', key: 'decisions.errors.dateOrder' });
-    delete filters.to;
-  }
+  readDateFilters(query, values, filters, errors);
 
   const pageText = single(query.page);
   const page = /^\d{1,6}$/.test(pageText) && Number(pageText) >= 1 ? Number(pageText) : 1;

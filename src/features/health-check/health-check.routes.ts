@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Db } from '../../db/knex.ts';
+import { pingDatabase } from './health-check.repository.ts';
 
 /** /healthz: the process answers. /readyz: and it can reach the database (for load balancers). */
 export function createHealthCheckRouter(db: Db): Router {
@@ -9,7 +10,7 @@ export function createHealthCheckRouter(db: Db): Router {
   });
   router.get('/readyz', async (_req, res) => {
     try {
-      await db.raw('select 1');
+      await pingDatabase(db);
       res.set('Cache-Control', 'no-store').json({ status: 'ok', database: 'ok' });
     } catch {
       res

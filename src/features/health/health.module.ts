@@ -1,6 +1,6 @@
 import { localesBeside, type Module } from '../module.ts';
 import { createContentEditorRouter } from '../staff/content/content-editor.routes.ts';
-import { HEALTH } from '../staff/content/content-types.ts';
+import { HEALTH } from './staff/health.content.ts';
 import { seedDemoHealthServices } from './health.demo.ts';
 import { createHealthRouter, HEALTH_HUB_ENTRY } from './health.routes.ts';
 

@@ -40,7 +40,7 @@ export function createHealthRouter(deps: Deps): Router {
           summary: pick(row.summary, req.lang),
         })),
     })).filter((group) => group.items.length > 0);
-    res.render('health/list', { pageTitle: req.t('health.title'), groups });
+    res.render('health/views/list', { pageTitle: req.t('health.title'), groups });
   });
 
   router.get('/health/:slug', async (req: Request, res: Response) => {
@@ -50,7 +50,7 @@ export function createHealthRouter(deps: Deps): Router {
       : undefined;
     if (!row) throw new NotFoundError();
     const whatToBring = pick(row.what_to_bring_md, req.lang);
-    res.render('health/detail', {
+    res.render('health/views/detail', {
       pageTitle: pick(row.title, req.lang),
       service: {
         title: pick(row.title, req.lang),

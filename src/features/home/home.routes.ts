@@ -14,7 +14,7 @@ export function createHomeRouter(
   const router = Router();
   router.get('/', async (req: Request, res: Response) => {
     const latest = await decisions.current().latest(LATEST_DECISIONS);
-    res.render('home/index', {
+    res.render('home/views/index', {
       pageTitle: req.t('home.title'),
       services: serviceStates(req, hubEntries, req.user),
       latest: latest.map((row) => ({

@@ -1,4 +1,4 @@
-import { localesBeside, type Module } from '../module.ts';
+import { emailsBeside, localesBeside, type Module } from '../module.ts';
 import { DEMO_CLERK } from './identity.demo.ts';
 import { createCounterRouter } from './staff/counter.routes.ts';
 import * as backOffice from './migrations/20261121130000_back_office.ts';
@@ -31,5 +31,6 @@ export const identityModule: Module = {
     '20261201130000_identity_document_hash': documentHash,
     '20261201150300_role_clerk': clerkRole,
   },
+  emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),
 };

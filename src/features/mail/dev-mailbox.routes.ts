@@ -42,13 +42,13 @@ export function createDevMailboxRouter(deps: Pick<Deps, 'db' | 'config'>): Route
 
   router.get('/dev/mailbox', async (req, res) => {
     const [messages, queued] = await Promise.all([listDevMessages(db), listQueuedMail(db)]);
-    res.render('dev/mailbox', { pageTitle: req.t('devMailbox.title'), messages, queued });
+    res.render('mail/views/mailbox', { pageTitle: req.t('devMailbox.title'), messages, queued });
   });
 
   router.get('/dev/mailbox/:id', async (req, res) => {
     const message = await messageOf(req);
     const links = [...message.text.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
-    res.render('dev/message', { pageTitle: message.subject, message, links });
+    res.render('mail/views/message', { pageTitle: message.subject, message, links });
   });
 
   router.get('/dev/mailbox/:id/html', async (req, res) => {

@@ -4,7 +4,8 @@ import type { TFunction } from '../../lib/i18n.ts';
 import type { Lang } from '../../lib/localized.ts';
 import type { OutgoingMail } from './mail-queue.ts';
 
-const EMAIL_VIEWS = path.resolve('views', 'emails');
+/** The HTML frame every mail is written in. */
+const LAYOUT = path.resolve('views', 'emails', 'layout.html.ejs');
 
 export interface EmailContext {
   lang: Lang;
@@ -15,10 +16,11 @@ export interface EmailContext {
 }
 
 /**
- * Renders one email in the recipient's language: views/emails/<name>.html.ejs inside the HTML
+ * Renders one email in the recipient's language: <folder>/<name>.html.ejs inside the HTML
  * layout, and <name>.txt.ejs as the plain-text part.
  */
 export async function renderEmail(
+  folder: string,
   name: string,
   to: string,
   context: EmailContext,
@@ -33,15 +35,11 @@ export async function renderEmail(
     contactPhone: context.contactPhone,
   };
   const subject = context.t(`emails.${name}.subject`, { municipality: context.municipality });
-  const body = await ejs.renderFile(path.join(EMAIL_VIEWS, `${name}.html.ejs`), locals, {
+  const body = await ejs.renderFile(path.join(folder, `${name}.html.ejs`), locals, {
     cache: true,
   });
-  const html = await ejs.renderFile(
-    path.join(EMAIL_VIEWS, 'layout.html.ejs'),
-    { ...locals, subject, body },
-    { cache: true },
-  );
-  const text = await ejs.renderFile(path.join(EMAIL_VIEWS, `${name}.txt.ejs`), locals, {
+  const html = await ejs.renderFile(LAYOUT, { ...locals, subject, body }, { cache: true });
+  const text = await ejs.renderFile(path.join(folder, `${name}.txt.ejs`), locals, {
     cache: true,
     escape: (s: unknown) => String(s),
   });

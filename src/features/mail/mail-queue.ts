@@ -26,7 +26,7 @@ export interface OutgoingMail {
   /**
    * The message carries a link whose validity counts from when the message is sent (not from when
    * it was queued, which an SMTP outage may make hours earlier): the worker sets the token's
-   * expiry to `seconds` after sending. See startLinkValidity in tokens.repository.ts.
+   * expiry to `seconds` after sending. See startLinkValidity in src/lib/one-time-links.ts.
    */
   linkValidity?: { tokenHash: string; seconds: number };
 }

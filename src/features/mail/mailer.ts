@@ -14,7 +14,7 @@ export interface Recipient {
 
 export interface Mailer {
   /**
-   * Renders `views/emails/<template>` (HTML and text) in the recipient's language and queues it,
+   * Renders a module's mail template (`<template>.html.ejs` and `.txt.ejs`) in the recipient's language and queues it,
    * inside `conn`'s transaction when there is one (the mail leaves only if the change commits).
    * `link`: the mail carries a one-time link whose time counts from when the mail is sent.
    */
@@ -33,6 +33,8 @@ export function createMailer(deps: {
   config: Readonly<Config>;
   i18n: { t: (lang: Lang) => TFunction };
   mail: MailQueue;
+  /** Every mail template and its folder (registry.ts: emailTemplatesOf). */
+  templates: ReadonlyMap<string, string>;
 }): Mailer {
   const { config } = deps;
   const context = (lang: Lang): EmailContext => ({
@@ -46,7 +48,9 @@ export function createMailer(deps: {
     context,
     async send(template, to, data, conn, options = {}) {
       const { link, ...enqueue } = options;
-      const mail = await renderEmail(template, to.email, context(to.lang), data);
+      const folder = deps.templates.get(template);
+      if (!folder) throw new Error(`No module has the mail template ${template}`);
+      const mail = await renderEmail(folder, template, to.email, context(to.lang), data);
       if (link)
         mail.linkValidity = {
           tokenHash: hashToken(link.token),

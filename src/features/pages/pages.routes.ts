@@ -12,7 +12,10 @@ export function createPagesRouter(modules: readonly Module[]): Router {
   );
   for (const page of ['accessibility', 'privacy', 'contact'] as const) {
     router.get(`/${page}`, (req: Request, res: Response) => {
-      res.render(`pages/${page}`, { pageTitle: req.t(`pages.${page}.title`), privacySections });
+      res.render(`pages/views/${page}`, {
+        pageTitle: req.t(`pages.${page}.title`),
+        privacySections,
+      });
     });
   }
   return router;

@@ -61,3 +61,13 @@ export async function saveSettings(
   if (changed.length) deps.contentCache.invalidate();
   return changed;
 }
+
+/** `saveSettings` in a transaction of its own: the changed keys. */
+export async function changeSettings(
+  deps: Pick<Deps, 'modules' | 'db' | 'config' | 'contentCache'>,
+  values: Record<string, number>,
+  actorId: number,
+  context: AuditContext,
+): Promise<string[]> {
+  return deps.db.transaction((trx) => saveSettings(deps, trx, values, actorId, context));
+}

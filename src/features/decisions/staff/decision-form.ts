@@ -95,17 +95,18 @@ export function parseDecisionForm(
   if (values.ada && !ADA_PATTERN.test(values.ada))
     errors.push({ field: 'ada', key: 'staff.decisions.errors.adaFormat' });
   if (errors.length || !meetingDate.iso) return { values, errors };
+  return { values, errors, input: toInput(values, meetingDate.iso) };
+}
+
+/** Checked values as the decision's fields: empty optional ones become null. */
+function toInput(values: DecisionFormValues, meetingDate: string): DecisionInput {
   return {
-    values,
-    errors,
-    input: {
-      number: values.number ? Number(values.number) : null,
-      year: Number(values.year),
-      meeting_date: meetingDate.iso,
-      category_slug: values.category || null,
-      subject: values.subject,
-      summary: values.summary,
-      ada: values.ada || null,
-    },
+    number: values.number ? Number(values.number) : null,
+    year: Number(values.year),
+    meeting_date: meetingDate,
+    category_slug: values.category || null,
+    subject: values.subject,
+    summary: values.summary,
+    ada: values.ada || null,
   };
 }

@@ -106,3 +106,68 @@ export async function categoryIdBySlug(conn: Conn, slug: string | null): Promise
     { id: number } | undefined;
   return row?.id ?? null;
 }
+
+/** The columns an editor writes (the category by its id). */
+export interface DecisionColumns {
+  number: number | null;
+  year: number;
+  meeting_date: string;
+  category_id: number | null;
+  subject: string;
+  summary: string;
+  ada: string | null;
+  document_file: string | null;
+}
+
+export async function insertDecision(
+  conn: Conn,
+  row: DecisionColumns & { status: 'draft' },
+): Promise<number> {
+  const [created] = (await conn('decisions').insert(row).returning('id')) as { id: number }[];
+  return created!.id;
+}
+
+export async function updateDecisionColumns(
+  conn: Conn,
+  id: number,
+  columns: DecisionColumns,
+): Promise<void> {
+  await conn('decisions')
+    .where({ id })
+    .update({ ...columns, updated_at: conn.fn.now() });
+}
+
+/** Publishing stamps `published_at`; taking it back to draft keeps the first publication's. */
+export async function updateDecisionStatus(
+  conn: Conn,
+  id: number,
+  status: 'draft' | 'published',
+  publishedBefore: Date | null,
+): Promise<void> {
+  await conn('decisions')
+    .where({ id })
+    .update({
+      status,
+      published_at: status === 'published' ? conn.fn.now() : publishedBefore,
+      updated_at: conn.fn.now(),
+    });
+}
+
+/** A draft from Diavgeia; undefined when a decision with its ADA is already here. */
+export async function insertImportedDraft(
+  conn: Conn,
+  draft: {
+    year: number;
+    meeting_date: string;
+    subject: string;
+    ada: string;
+    source_url: string | null;
+  },
+): Promise<number | undefined> {
+  const inserted = (await conn('decisions')
+    .insert({ ...draft, status: 'draft' })
+    .onConflict('ada')
+    .ignore()
+    .returning('id')) as { id: number }[];
+  return inserted[0]?.id;
+}

@@ -84,77 +84,100 @@ function dateWindows(from: string, to: string): Array<[string, string]> {
   return windows;
 }
 
+/** Where and how the client asks: the server, the page size, the time it waits. */
+interface ClientSettings {
+  baseUrl: string;
+  pageSize: number;
+  timeoutMs: number;
+  fetchImpl: typeof fetch;
+}
+
+/** The failure as one line an operator can act on (undici hides ECONNREFUSED etc. in `cause`). */
+function requestFailure(err: unknown, url: string, timeoutMs: number): DiavgeiaError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const detail = e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message;
+  const reason =
+    e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : `network error (${detail})`;
+  return new DiavgeiaError(`Diavgeia search failed: ${reason} for ${url}`, { cause: err });
+}
+
+async function getPage(
+  settings: ClientSettings,
+  params: URLSearchParams,
+): Promise<z.infer<typeof pageSchema>> {
+  const url = `${settings.baseUrl}/opendata/search.json?${params.toString()}`;
+  let res: Response;
+  let text: string;
+  try {
+    const signal = AbortSignal.timeout(settings.timeoutMs);
+    res = await settings.fetchImpl(url, { headers: { Accept: 'application/json' }, signal });
+    text = await res.text();
+  } catch (err) {
+    throw requestFailure(err, url, settings.timeoutMs);
+  }
+  if (!res.ok) throw new DiavgeiaError(`Diavgeia search failed: HTTP ${res.status} for ${url}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new DiavgeiaError(`Diavgeia search returned malformed JSON for ${url}`, { cause: err });
+  }
+  const parsed = pageSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new DiavgeiaError(`Diavgeia search returned no decisions/info.total for ${url}`);
+}
+
+/** An entry as the import uses it; undefined for a malformed or revoked one. */
+function toDecision(raw: unknown, baseUrl: string): DiavgeiaDecision | undefined {
+  const entry = entrySchema.safeParse(raw);
+  if (!entry.success || entry.data.status === 'REVOKED') return undefined;
+  const d = entry.data;
+  return {
+    ada: d.ada,
+    subject: d.subject,
+    issueDate: athensDate(d.issueDate),
+    // `||`, not `??`: an empty link is as useless as a missing one.
+    documentUrl: d.documentUrl || `${baseUrl}/doc/${d.ada}`,
+    protocolNumber: d.protocolNumber ?? null,
+    decisionTypeId: d.decisionTypeId ?? null,
+  };
+}
+
+async function searchDecisions(
+  settings: ClientSettings,
+  { org, from, to, type }: Parameters<DiavgeiaClient['searchDecisions']>[0],
+): Promise<DiavgeiaDecision[]> {
+  const { pageSize } = settings;
+  const byAda = new Map<string, DiavgeiaDecision>();
+  for (const [fromDay, toDay] of dateWindows(from, to)) {
+    const filter = { org, from_issue_date: fromDay, to_issue_date: toDay, type: type ?? '' };
+    // Counts raw entries, so skipped malformed ones still move pagination forward.
+    for (let page = 0, seen = 0; ; page += 1) {
+      const params = new URLSearchParams({ ...filter, page: `${page}`, size: `${pageSize}` });
+      if (!type) params.delete('type');
+      const { decisions, info } = await getPage(settings, params);
+      seen += decisions.length;
+      for (const raw of decisions) {
+        const decision = toDecision(raw, settings.baseUrl);
+        // The same act can appear twice when new publications shift pages under us.
+        if (decision && !byAda.has(decision.ada)) byAda.set(decision.ada, decision);
+      }
+      if (decisions.length < pageSize || seen >= info.total) break;
+    }
+  }
+  return [...byAda.values()];
+}
+
 export function createDiavgeiaClient(options: {
   baseUrl: string;
   pageSize?: number;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
 }): DiavgeiaClient {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const { pageSize = 100, timeoutMs = 15_000, fetchImpl = fetch } = options;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {
     throw new RangeError(`pageSize must be an integer from 1 to 500`);
   }
-
-  async function getPage(params: URLSearchParams): Promise<z.infer<typeof pageSchema>> {
-    const url = `${baseUrl}/opendata/search.json?${params.toString()}`;
-    let res: Response;
-    let text: string;
-    try {
-      const signal = AbortSignal.timeout(timeoutMs);
-      res = await fetchImpl(url, { headers: { Accept: 'application/json' }, signal });
-      text = await res.text();
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      // undici hides the useful part (ECONNREFUSED, ENOTFOUND, ...) in `cause`.
-      const detail = e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message;
-      const reason =
-        e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : `network error (${detail})`;
-      throw new DiavgeiaError(`Diavgeia search failed: ${reason} for ${url}`, { cause: err });
-    }
-    if (!res.ok) throw new DiavgeiaError(`Diavgeia search failed: HTTP ${res.status} for ${url}`);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw new DiavgeiaError(`Diavgeia search returned malformed JSON for ${url}`, { cause: err });
-    }
-    const parsed = pageSchema.safeParse(body);
-    if (parsed.success) return parsed.data;
-    throw new DiavgeiaError(`Diavgeia search returned no decisions/info.total for ${url}`);
-  }
-
-  return {
-    async searchDecisions({ org, from, to, type }) {
-      const byAda = new Map<string, DiavgeiaDecision>();
-      for (const [fromDay, toDay] of dateWindows(from, to)) {
-        const filter = { org, from_issue_date: fromDay, to_issue_date: toDay, type: type ?? '' };
-        // Counts raw entries, so skipped malformed ones still move pagination forward.
-        for (let page = 0, seen = 0; ; page += 1) {
-          const params = new URLSearchParams({ ...filter, page: `${page}`, size: `${pageSize}` });
-          if (!type) params.delete('type');
-          const { decisions, info } = await getPage(params);
-          seen += decisions.length;
-          for (const raw of decisions) {
-            const entry = entrySchema.safeParse(raw);
-            if (!entry.success || entry.data.status === 'REVOKED') continue;
-            const d = entry.data;
-            // The same act can appear twice when new publications shift pages under us.
-            if (byAda.has(d.ada)) continue;
-            byAda.set(d.ada, {
-              ada: d.ada,
-              subject: d.subject,
-              issueDate: athensDate(d.issueDate),
-              // `||`, not `??`: an empty link is as useless as a missing one.
-              documentUrl: d.documentUrl || `${baseUrl}/doc/${d.ada}`,
-              protocolNumber: d.protocolNumber ?? null,
-              decisionTypeId: d.decisionTypeId ?? null,
-            });
-          }
-          if (decisions.length < pageSize || seen >= info.total) break;
-        }
-      }
-      return [...byAda.values()];
-    },
-  };
+  const settings = { baseUrl: options.baseUrl.replace(/\/+$/, ''), pageSize, timeoutMs, fetchImpl };
+  return { searchDecisions: (query) => searchDecisions(settings, query) };
 }

@@ -59,3 +59,61 @@ export async function identityChecksOf(conn: Conn, userId: number): Promise<Iden
     )
     .orderBy('i.id', 'desc')) as IdentityCheckRow[];
 }
+
+/** The check on file (not revoked) that a correction of contact details is compared with. */
+export interface CheckOnFile {
+  document_type: string;
+  document_number_masked: string;
+  document_number_hash: string | null;
+}
+
+export async function currentCheckOf(conn: Conn, userId: number): Promise<CheckOnFile | undefined> {
+  return (await conn('identity_checks')
+    .where({ user_id: userId })
+    .whereNull('revoked_at')
+    .orderBy('id', 'desc')
+    .first('document_type', 'document_number_masked', 'document_number_hash')) as
+    CheckOnFile | undefined;
+}
+
+export interface NewIdentityCheck {
+  user_id: number;
+  clerk_id: number;
+  document_type: string;
+  document_number_masked: string;
+  document_number_hash: string;
+  afm: string;
+}
+
+export async function insertIdentityCheck(conn: Conn, check: NewIdentityCheck): Promise<void> {
+  await conn('identity_checks').insert(check);
+}
+
+/** Revokes the citizen's checks still in force. */
+export async function revokeChecksOf(
+  conn: Conn,
+  userId: number,
+  revoke: { clerkId: number; reason: string },
+): Promise<void> {
+  await conn('identity_checks').where({ user_id: userId }).whereNull('revoked_at').update({
+    revoked_at: conn.fn.now(),
+    revoked_by: revoke.clerkId,
+    revoke_reason: revoke.reason,
+  });
+}
+
+/** What the identity check needs of the account. */
+export interface AccountForCheck {
+  id: number;
+  roles: string[];
+  status: string;
+  identity_verified_at: Date | null;
+}
+
+/** The account's row, locked for the rest of the transaction. */
+export async function lockAccountForCheck(
+  conn: Conn,
+  id: number,
+): Promise<AccountForCheck | undefined> {
+  return (await conn('users').where({ id }).forUpdate().first()) as AccountForCheck | undefined;
+}

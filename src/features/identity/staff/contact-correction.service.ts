@@ -15,18 +15,13 @@ import {
 } from '../../accounts/users.repository.ts';
 import { isUniqueViolation } from '../../../db/constraints.ts';
 import type { FormError } from '../../decisions/staff/decision-form.ts';
+import { currentCheckOf, type CheckOnFile } from './citizens.repository.ts';
 import { DOCUMENT_TYPES } from './counter.service.ts';
 
 /** The identity document the clerk checks at the counter before correcting contact details. */
 export interface PresentedDocument {
   type: string;
   number: string;
-}
-
-interface CheckOnFile {
-  document_type: string;
-  document_number_masked: string;
-  document_number_hash: string | null;
 }
 
 /**
@@ -60,104 +55,94 @@ export function presentedDocumentErrors(document: PresentedDocument): FormError[
  * correction needs the identity document seen now, for a verified citizen the one of the check
  * on file; it is audited with the document (masked), and the old address is told.
  */
-export function createContactCorrection(deps: Deps) {
+export async function correctContact(
+  deps: Pick<Deps, 'db' | 'mailer'>,
+  user: UserRow,
+  change: { phone?: string; email?: string },
+  document: PresentedDocument,
+  clerkId: number,
+  context: AuditContext,
+): Promise<FormError[]> {
+  const documentErrors = await checkDocument(deps, user, document);
+  if (documentErrors.length) return documentErrors;
   const { db } = deps;
-
-  const checkDocument = async (
-    user: UserRow,
-    document: PresentedDocument,
-  ): Promise<FormError[]> => {
-    const errors = presentedDocumentErrors(document);
-    if (errors.length || !user.identity_verified_at) return errors;
-    const check = (await db('identity_checks')
-      .where({ user_id: user.id })
-      .whereNull('revoked_at')
-      .orderBy('id', 'desc')
-      .first('document_type', 'document_number_masked', 'document_number_hash')) as
-      CheckOnFile | undefined;
-    if (check && (await matchesCheck(check, document))) return [];
-    return [{ field: 'contactDocumentNumber', key: 'staff.counter.errors.documentMismatch' }];
+  const id = user.id;
+  const { phone, email } = realChanges(user, change);
+  if (phone && (await phoneTakenByActive(db, phone, id)))
+    return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
+  if (email && (await emailTaken(db, email, id)))
+    return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
+  if (!phone && !email) return [];
+  const shown = {
+    documentType: document.type,
+    documentNumber: maskDocumentNumber(normaliseDocumentNumber(document.number)),
+    ...(user.identity_verified_at ? { documentMatchesCheck: true } : { citizenVerified: false }),
   };
-
-  const tellOldAddress = async (
-    user: UserRow,
-    changed: { email: boolean; phone: boolean },
-    conn: Conn,
-  ) => {
-    await deps.mailer.send(
-      'contact-corrected',
-      user,
-      {
-        fullName: user.full_name,
-        what: changed.email && changed.phone ? 'both' : changed.email ? 'email' : 'phone',
-      },
-      conn,
-    );
-  };
-
-  return async function correctContact(
-    user: UserRow,
-    change: { phone?: string; email?: string },
-    document: PresentedDocument,
-    clerkId: number,
-    context: AuditContext,
-  ): Promise<FormError[]> {
-    const documentErrors = await checkDocument(user, document);
-    if (documentErrors.length) return documentErrors;
-    const id = user.id;
-    const phone = change.phone && change.phone !== user.phone_e164 ? change.phone : undefined;
-    const email =
-      change.email && change.email.toLowerCase() !== user.email.toLowerCase()
-        ? change.email
-        : undefined;
-    if (phone && (await phoneTakenByActive(db, phone, id)))
+  try {
+    await db.transaction(async (trx) => {
+      const audit = (action: string, details: Record<string, unknown>) =>
+        recordAudit(
+          trx,
+          { action, userId: id, actorId: clerkId, details: { ...details, ...shown } },
+          context,
+        );
+      if (phone) {
+        await updateUser(trx, id, { phone_e164: phone });
+        await audit('citizen.phone_corrected', { from: user.phone_e164, to: phone });
+      }
+      if (email) {
+        await updateUser(trx, id, { email });
+        await audit('citizen.email_corrected', { from: user.email, to: email });
+      }
+      // `user` is the account as it was: the message goes to the address it had.
+      await tellOldAddress(deps, user, { email: Boolean(email), phone: Boolean(phone) }, trx);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_active_phone_key'))
       return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
-    if (email && (await emailTaken(db, email, id)))
+    if (isUniqueViolation(error, 'users_email_key'))
       return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
-    if (!phone && !email) return [];
-    const shown = {
-      documentType: document.type,
-      documentNumber: maskDocumentNumber(normaliseDocumentNumber(document.number)),
-      ...(user.identity_verified_at ? { documentMatchesCheck: true } : { citizenVerified: false }),
-    };
-    try {
-      await db.transaction(async (trx) => {
-        if (phone) {
-          await updateUser(trx, id, { phone_e164: phone });
-          await recordAudit(
-            trx,
-            {
-              action: 'citizen.phone_corrected',
-              userId: id,
-              actorId: clerkId,
-              details: { from: user.phone_e164, to: phone, ...shown },
-            },
-            context,
-          );
-        }
-        if (email) {
-          await updateUser(trx, id, { email });
-          await recordAudit(
-            trx,
-            {
-              action: 'citizen.email_corrected',
-              userId: id,
-              actorId: clerkId,
-              details: { from: user.email, to: email, ...shown },
-            },
-            context,
-          );
-        }
-        // `user` is the account as it was: the message goes to the address it had.
-        await tellOldAddress(user, { email: Boolean(email), phone: Boolean(phone) }, trx);
-      });
-    } catch (error) {
-      if (isUniqueViolation(error, 'users_active_phone_key'))
-        return [{ field: 'phone', key: 'accounts.errors.phoneTaken' }];
-      if (isUniqueViolation(error, 'users_email_key'))
-        return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
-      throw error;
-    }
-    return [];
-  };
+    throw error;
+  }
+  return [];
+}
+
+/** What the correction would change: a phone or an email the account has now is no change. */
+function realChanges(user: UserRow, change: { phone?: string; email?: string }) {
+  const phone = change.phone && change.phone !== user.phone_e164 ? change.phone : undefined;
+  const email =
+    change.email && change.email.toLowerCase() !== user.email.toLowerCase()
+      ? change.email
+      : undefined;
+  return { phone, email };
+}
+
+/** For a verified citizen, the presented document must be the one of the check on file. */
+async function checkDocument(
+  deps: Pick<Deps, 'db'>,
+  user: UserRow,
+  document: PresentedDocument,
+): Promise<FormError[]> {
+  const errors = presentedDocumentErrors(document);
+  if (errors.length || !user.identity_verified_at) return errors;
+  const check = await currentCheckOf(deps.db, user.id);
+  if (check && (await matchesCheck(check, document))) return [];
+  return [{ field: 'contactDocumentNumber', key: 'staff.counter.errors.documentMismatch' }];
+}
+
+async function tellOldAddress(
+  deps: Pick<Deps, 'mailer'>,
+  user: UserRow,
+  changed: { email: boolean; phone: boolean },
+  conn: Conn,
+): Promise<void> {
+  await deps.mailer.send(
+    'contact-corrected',
+    user,
+    {
+      fullName: user.full_name,
+      what: changed.email && changed.phone ? 'both' : changed.email ? 'email' : 'phone',
+    },
+    conn,
+  );
 }

@@ -1,4 +1,7 @@
-/** The pages editors write in Markdown: what each has, so one editor serves both. */
+import type { Conn } from '../../../db/knex.ts';
+import type { Localized } from '../../../lib/localized.ts';
+
+/** The pages editors write in Markdown: what each has, so one editor serves them all. */
 export interface ContentField {
   name: string;
   kind: 'text' | 'textarea' | 'markdown';
@@ -8,57 +11,31 @@ export interface ContentField {
   inputType?: 'tel' | 'email' | 'url';
 }
 
+/** One choice of the grouping field: a category named in the database, or a kind named by a string. */
+export type ContentGroup =
+  { value: string; label: Localized } | { value: string; labelKey: string };
+
+/** A kind of page (a module's: benefits, health services), declared in its module's folder. */
 export interface ContentType {
-  key: 'benefits' | 'health';
-  entity: 'benefit' | 'health_service';
-  table: 'benefits' | 'health_services';
+  /** Its back-office path (/staff/<key>) and strings (`staff.content.<key>.*`). */
+  key: string;
+  /** The audit log's entity type, and the prefix of its actions (`<entity>.published`). */
+  entity: string;
+  table: string;
   publicPrefix: string;
   fields: ContentField[];
-  /** A benefit belongs to a category; a health service has a kind. */
-  grouping: { column: 'category_id' | 'kind'; field: 'category' | 'kind' };
+  /** A benefit belongs to a category (a row's id); a health service has a kind (a name). */
+  grouping: { column: string; field: string; byId: boolean };
+  /** The grouping field's choices, in order. */
+  groups: (conn: Conn) => Promise<ContentGroup[]>;
   hasLinks: boolean;
 }
 
-const f = (
+/** A field: required and in both languages unless it says otherwise. */
+export const contentField = (
   name: string,
   kind: ContentField['kind'],
   required = true,
   localized = true,
   inputType?: ContentField['inputType'],
 ): ContentField => ({ name, kind, localized, required, ...(inputType ? { inputType } : {}) });
-
-export const BENEFITS: ContentType = {
-  key: 'benefits',
-  entity: 'benefit',
-  table: 'benefits',
-  publicPrefix: '/benefits',
-  fields: [
-    f('title', 'text'),
-    f('summary', 'textarea'),
-    f('eligibility_md', 'markdown'),
-    f('documents_md', 'markdown'),
-    f('how_to_apply_md', 'markdown'),
-    f('deadlines_md', 'markdown', false),
-    f('contact_md', 'markdown', false),
-  ],
-  grouping: { column: 'category_id', field: 'category' },
-  hasLinks: true,
-};
-
-export const HEALTH: ContentType = {
-  key: 'health',
-  entity: 'health_service',
-  table: 'health_services',
-  publicPrefix: '/health',
-  fields: [
-    f('title', 'text'),
-    f('summary', 'textarea'),
-    f('body_md', 'markdown'),
-    f('address', 'text'),
-    f('hours', 'text'),
-    f('phone', 'text', true, false, 'tel'),
-    f('what_to_bring_md', 'markdown', false),
-  ],
-  grouping: { column: 'kind', field: 'kind' },
-  hasLinks: false,
-};
