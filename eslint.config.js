@@ -20,6 +20,11 @@ export default tseslint.config(
         'error',
         { checksVoidReturn: { arguments: false } },
       ],
+      // A module adds its services to `Services` as `interface Services extends ReturnType<…> {}`.
+      '@typescript-eslint/no-empty-object-type': [
+        'error',
+        { allowInterfaces: 'with-single-extends' },
+      ],
     },
   },
   { files: ['eslint.config.js', 'vitest.config.ts'], ...tseslint.configs.disableTypeChecked },

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { DocumentStore } from '../lib/document-store.ts';
 import type { Deps } from '../deps.ts';
-import type { Services } from '../services.ts';
+import type { Clients, Services } from '../services.ts';
 import type { UserRow } from './accounts/users.repository.ts';
 import type { HubEntry } from './hub/hub-entry.ts';
 
@@ -34,6 +34,11 @@ import type { HubEntry } from './hub/hub-entry.ts';
 export interface Module {
   /** The folder's name; unique. */
   name: string;
+  /**
+   * Its services, built once by `createServices` (src/services.ts) and given to every router and
+   * job as `ctx.services`; its `<name>.services.ts` adds their names and types to `Services`.
+   */
+  services?: (deps: Deps, clients: Partial<Clients>) => object;
   /** Pages and forms for citizens, mounted at the site root after the shared pipeline. */
   routes?: (ctx: ModuleContext) => Router;
   /** Parts of the back office, each behind its role, under /staff<prefix>. */

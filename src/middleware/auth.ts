@@ -8,7 +8,6 @@ import { pastAbsoluteLimit, SESSION_COOKIE } from './session.ts';
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- declaration merging with Express's own types
   namespace Express {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends UserRow {}
   }
 }

@@ -1,4 +1,5 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
+import { accountsServices } from './accounts.services.ts';
 import { ACCOUNT_MAIL_REQUESTS_QUEUE } from '../mail/mail-queue.ts';
 import { DEMO_CITIZENS } from './accounts.demo.ts';
 import { startAccountMailRequestsWorker } from './account-mail-requests.ts';
@@ -21,6 +22,7 @@ import * as openPurposes from './migrations/20261202100200_one_time_links_open_p
 /** Citizens' accounts: registration, activation, sign-in and out, password reset, the account page. */
 export const accountsModule: Module = {
   name: 'accounts',
+  services: accountsServices,
   routes: (ctx) =>
     createAccountsRouter(ctx.deps, ctx.hubEntries, ctx.services, async (user, req) => {
       const items = [];

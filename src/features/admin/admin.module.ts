@@ -1,4 +1,5 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
+import { adminServices } from './admin.services.ts';
 import { DEMO_ADMIN } from './admin.demo.ts';
 import { createInviteRouter } from './staff/invite.routes.ts';
 import { createStaffUsersRouter } from './staff/staff-users.routes.ts';
@@ -9,6 +10,7 @@ import * as adminRole from './migrations/20261201150400_role_admin.ts';
 /** Staff accounts (invitations, roles, disabling) and the audit log. */
 export const adminModule: Module = {
   name: 'admin',
+  services: adminServices,
   routes: (ctx) => createInviteRouter(ctx.deps, ctx.services.staffUsers),
   sessionPaths: ['invite'],
   staff: [

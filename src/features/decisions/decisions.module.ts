@@ -1,4 +1,5 @@
 import { localesBeside, type Module } from '../module.ts';
+import { decisionsServices } from './decisions.services.ts';
 import { decisionsConfig } from './decisions.config.ts';
 import { DEMO_EDITOR, seedDecisionCategories, seedDemoDecisions } from './decisions.demo.ts';
 import { createDecisionsRouter, DECISIONS_HUB_ENTRY } from './decisions.routes.ts';
@@ -9,6 +10,7 @@ import * as editorRole from './migrations/20261201150200_role_editor.ts';
 /** Council decisions: the public register, search and feed; the editors' screens and the Diavgeia import. */
 export const decisionsModule: Module = {
   name: 'decisions',
+  services: decisionsServices,
   routes: (ctx) => createDecisionsRouter(ctx.deps, ctx.services.decisions),
   hubEntry: DECISIONS_HUB_ENTRY,
   staff: [

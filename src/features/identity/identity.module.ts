@@ -1,4 +1,5 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
+import { identityServices } from './identity.services.ts';
 import { DEMO_CLERK } from './identity.demo.ts';
 import { createCounterRouter } from './staff/counter.routes.ts';
 import * as backOffice from './migrations/20261121130000_back_office.ts';
@@ -8,6 +9,7 @@ import * as clerkRole from './migrations/20261201150300_role_clerk.ts';
 /** The in-person identity check at the counter, which opens the services that need it. */
 export const identityModule: Module = {
   name: 'identity',
+  services: identityServices,
   staff: [
     {
       prefix: '/citizens',
