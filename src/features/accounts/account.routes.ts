@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { formFields } from '../../lib/form.ts';
 import { requireCitizen } from '../../middleware/auth.ts';
 import type { Services } from '../../services.ts';
@@ -15,6 +15,16 @@ declare module 'express-session' {
   }
 }
 
+type Profile = Services['profile'];
+
+/** The account page, with what a form answered (errors, values, a new PIN). */
+type RenderAccount = (
+  req: Request,
+  res: Response,
+  extra?: AccountPageExtra,
+  status?: number,
+) => void;
+
 /**
  * /account: the citizen's details, what they can use, and the forms to change PIN, phone, postal
  * address and password (the email address: email-change.routes.ts).
@@ -24,24 +34,36 @@ export function createAccountRouter(
   hubEntries: readonly HubEntry[],
 ): Router {
   const router = Router();
-  const renderAccount = (req: Request, res: Response, extra?: AccountPageExtra, status?: number) =>
+  const render: RenderAccount = (req, res, extra, status) =>
     renderAccountPage(req, res, hubEntries, extra, status);
 
-  router.get('/account', requireCitizen, (req, res) => renderAccount(req, res));
+  router.get('/account', requireCitizen, (req, res) => render(req, res));
+  router.post('/account/pin', requireCitizen, newPin(profile, render));
+  router.get('/account/pin', requireCitizen, showNewPin(render));
+  router.post('/account/phone', requireCitizen, changePhone(profile, render));
+  router.post('/account/address', requireCitizen, changeAddress(profile, render));
+  router.post('/account/password', requireCitizen, changePassword(profile, render));
 
-  // Post/redirect/get, so that a form sent twice makes one PIN: the session holds the new PIN
-  // only until the page after the redirect shows it, once.
-  router.post('/account/pin', requireCitizen, async (req, res) => {
+  return router;
+}
+
+// Post/redirect/get, so that a form sent twice makes one PIN: the session holds the new PIN
+// only until the page after the redirect shows it, once.
+function newPin(profile: Profile, render: RenderAccount): RequestHandler {
+  return async (req, res) => {
     const result = await profile.newPin(req.user!, auditContext(req));
     if ('errors' in result) {
-      renderAccount(req, res, { errors: result.errors }, 429);
+      render(req, res, { errors: result.errors }, 429);
       return;
     }
     req.session.newPin = result.pin;
     res.redirect(303, '/account/pin');
-  });
+  };
+}
 
-  router.get('/account/pin', requireCitizen, (req, res) => {
+/** The page after the redirect: shows the new PIN once. */
+function showNewPin(render: RenderAccount): RequestHandler {
+  return (req, res) => {
     const pin = req.session.newPin;
     if (!pin) {
       res.redirect(303, '/account');
@@ -49,24 +71,28 @@ export function createAccountRouter(
     }
     delete req.session.newPin;
     res.set('Cache-Control', 'no-store');
-    renderAccount(req, res, { newPin: pin });
-  });
+    render(req, res, { newPin: pin });
+  };
+}
 
-  router.post('/account/phone', requireCitizen, async (req, res) => {
+function changePhone(profile: Profile, render: RenderAccount): RequestHandler {
+  return async (req, res) => {
     const { phone } = formFields(req.body, ['phone']);
     const parsed = validate(phoneSchema, phone);
     const errors = parsed.data
       ? await profile.changePhone(req.user!, parsed.data, auditContext(req))
       : [{ field: 'phone', key: parsed.errors[0]?.key ?? 'accounts.errors.phoneFormat' }];
-    if (errors.length) renderAccount(req, res, { errors, values: { phone } }, 400);
+    if (errors.length) render(req, res, { errors, values: { phone } }, 400);
     else backToAccount(req, res, 'accounts.account.phoneChanged');
-  });
+  };
+}
 
-  router.post('/account/address', requireCitizen, async (req, res) => {
+function changeAddress(profile: Profile, render: RenderAccount): RequestHandler {
+  return async (req, res) => {
     const read = readPostalAddress(req.body);
     if (!read.ok) {
       const values = formFields(req.body, ['street', 'number', 'postcode', 'city']);
-      renderAccount(req, res, { errors: read.errors, values }, 400);
+      render(req, res, { errors: read.errors, values }, 400);
       return;
     }
     await profile.changePostalAddress(req.user!, read.address, auditContext(req));
@@ -74,9 +100,11 @@ export function createAccountRouter(
       ? 'accounts.account.addressChanged'
       : 'accounts.account.addressRemoved';
     backToAccount(req, res, key);
-  });
+  };
+}
 
-  router.post('/account/password', requireCitizen, async (req, res) => {
+function changePassword(profile: Profile, render: RenderAccount): RequestHandler {
+  return async (req, res) => {
     const fields = formFields(req.body, ['currentPassword', 'password', 'passwordConfirm']);
     const { errors, credentialVersion } = await profile.changePassword(
       req.user!,
@@ -89,13 +117,11 @@ export function createAccountRouter(
       auditContext(req),
     );
     if (errors.length) {
-      renderAccount(req, res, { errors }, 400);
+      render(req, res, { errors }, 400);
       return;
     }
     // This session made the change and stays signed in; every other one is refused from now on.
     req.session.credentialVersion = credentialVersion;
     backToAccount(req, res, 'accounts.account.passwordChanged');
-  });
-
-  return router;
+  };
 }

@@ -1,9 +1,11 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { RateLimitedError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import type { Services } from '../../services.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import { emailSchema, validate, type FieldError } from './accounts.schemas.ts';
+
+type Activation = Services['activation'];
 
 /** The form that asks for a new activation email. */
 function renderResend(
@@ -25,8 +27,16 @@ export function createActivationRouter({ activation }: Pick<Services, 'activatio
   const router = Router();
 
   router.get('/activate/resend', (req, res) => renderResend(req, res, {}, []));
+  router.post('/activate/resend', resendActivation(activation));
+  router.get('/activate/resend/sent', resendSent);
+  router.get('/activate/:token', showActivation(activation));
+  router.post('/activate/:token', activate(activation));
 
-  router.post('/activate/resend', async (req, res) => {
+  return router;
+}
+
+function resendActivation(activation: Activation): RequestHandler {
+  return async (req, res) => {
     const { email } = formFields(req.body, ['email']);
     const parsed = validate(emailSchema, email);
     if (!parsed.data) {
@@ -43,25 +53,29 @@ export function createActivationRouter({ activation }: Pick<Services, 'activatio
     }
     // Post/redirect/get: the same form sent twice sends one email (see once-only-submission.ts).
     res.redirect(303, '/activate/resend/sent');
-  });
+  };
+}
 
-  router.get('/activate/resend/sent', (req, res) => {
-    res.render('accounts/views/check-email', {
-      pageTitle: req.t('accounts.register.checkEmailTitle'),
-      email: '',
-      resent: true,
-    });
+function resendSent(req: Request, res: Response): void {
+  res.render('accounts/views/check-email', {
+    pageTitle: req.t('accounts.register.checkEmailTitle'),
+    email: '',
+    resent: true,
   });
+}
 
-  router.get('/activate/:token', async (req, res) => {
+function showActivation(activation: Activation): RequestHandler {
+  return async (req, res) => {
     await activation.checkActivation(String(req.params.token));
     res.render('accounts/views/activate', {
       pageTitle: req.t('accounts.activate.title'),
       token: req.params.token,
     });
-  });
+  };
+}
 
-  router.post('/activate/:token', async (req, res) => {
+function activate(activation: Activation): RequestHandler {
+  return async (req, res) => {
     const outcome = await activation.activate(String(req.params.token), auditContext(req));
     if (outcome === 'phoneTaken') {
       res.status(409).render('accounts/views/link-invalid', {
@@ -73,7 +87,5 @@ export function createActivationRouter({ activation }: Pick<Services, 'activatio
     }
     req.session.flash = { key: 'accounts.activate.done' };
     res.redirect(303, '/login');
-  });
-
-  return router;
+  };
 }

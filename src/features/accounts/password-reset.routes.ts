@@ -1,9 +1,11 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { RateLimitedError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import type { Services } from '../../services.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import { emailSchema, validate, type FieldError } from './accounts.schemas.ts';
+
+type PasswordReset = Services['passwordReset'];
 
 /** The form that asks for a link. */
 function renderRequest(
@@ -42,8 +44,17 @@ export function createPasswordResetRouter({
   const router = Router();
 
   router.get('/password-reset', (req, res) => renderRequest(req, res, '', []));
+  router.post('/password-reset', requestLink(passwordReset));
+  // Before '/password-reset/:token': 'sent' is not a token.
+  router.get('/password-reset/sent', linkSent);
+  router.get('/password-reset/:token', showNewPassword(passwordReset));
+  router.post('/password-reset/:token', setNewPassword(passwordReset));
 
-  router.post('/password-reset', async (req, res) => {
+  return router;
+}
+
+function requestLink(passwordReset: PasswordReset): RequestHandler {
+  return async (req, res) => {
     const { email } = formFields(req.body, ['email']);
     const parsed = validate(emailSchema, email);
     if (!parsed.data) {
@@ -60,21 +71,24 @@ export function createPasswordResetRouter({
     }
     // Post/redirect/get: the same form sent twice sends one email (see once-only-submission.ts).
     res.redirect(303, '/password-reset/sent');
-  });
+  };
+}
 
-  // Before '/password-reset/:token': 'sent' is not a token.
-  router.get('/password-reset/sent', (req, res) => {
-    res.render('accounts/views/password-reset-sent', {
-      pageTitle: req.t('accounts.reset.sentTitle'),
-    });
+function linkSent(req: Request, res: Response): void {
+  res.render('accounts/views/password-reset-sent', {
+    pageTitle: req.t('accounts.reset.sentTitle'),
   });
+}
 
-  router.get('/password-reset/:token', async (req, res) => {
+function showNewPassword(passwordReset: PasswordReset): RequestHandler {
+  return async (req, res) => {
     await passwordReset.checkPasswordReset(String(req.params.token));
     renderNewPassword(req, res, String(req.params.token), []);
-  });
+  };
+}
 
-  router.post('/password-reset/:token', async (req, res) => {
+function setNewPassword(passwordReset: PasswordReset): RequestHandler {
+  return async (req, res) => {
     const token = String(req.params.token);
     const { password, passwordConfirm } = formFields(req.body, ['password', 'passwordConfirm']);
     const context = auditContext(req);
@@ -85,7 +99,5 @@ export function createPasswordResetRouter({
     }
     req.session.flash = { key: 'accounts.reset.done' };
     res.redirect(303, '/login');
-  });
-
-  return router;
+  };
 }

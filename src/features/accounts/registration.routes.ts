@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { RateLimitedError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import type { Services } from '../../services.ts';
@@ -7,6 +7,8 @@ import type { HubEntry } from '../hub/hub-entry.ts';
 import { serviceStates } from '../hub/service-states.ts';
 import { registrationSchema, validate, type FieldError } from './accounts.schemas.ts';
 import { registrationPasswordErrors } from './registration.service.ts';
+
+type Registration = Services['registration'];
 
 /** In the order the form shows them (the error summary follows it). */
 const FIELDS = [
@@ -53,15 +55,26 @@ export function createRegistrationRouter(
 ): Router {
   const router = Router();
 
-  router.get('/register', (req, res) => {
+  router.get('/register', showForm(hubEntries));
+  router.post('/register', register(registration, hubEntries));
+  router.get('/register/check-email', checkEmail);
+
+  return router;
+}
+
+/** The form; a citizen already signed in has an account. */
+function showForm(hubEntries: readonly HubEntry[]): RequestHandler {
+  return (req, res) => {
     if (req.user) {
       res.redirect(303, '/account');
       return;
     }
     renderForm(req, res, hubEntries, { values: {}, errors: [] });
-  });
+  };
+}
 
-  router.post('/register', async (req, res) => {
+function register(registration: Registration, hubEntries: readonly HubEntry[]): RequestHandler {
+  return async (req, res) => {
     const values = formFields(req.body, FIELDS);
     const parsed = validate(registrationSchema, values);
     if (!parsed.data) {
@@ -82,16 +95,14 @@ export function createRegistrationRouter(
     }
     req.session.pendingEmail = parsed.data.email;
     res.redirect(303, '/register/check-email');
-  });
+  };
+}
 
-  router.get('/register/check-email', (req, res) => {
-    const email = req.session.pendingEmail ?? '';
-    delete req.session.pendingEmail;
-    res.render('accounts/views/check-email', {
-      pageTitle: req.t('accounts.register.checkEmailTitle'),
-      email,
-    });
+function checkEmail(req: Request, res: Response): void {
+  const email = req.session.pendingEmail ?? '';
+  delete req.session.pendingEmail;
+  res.render('accounts/views/check-email', {
+    pageTitle: req.t('accounts.register.checkEmailTitle'),
+    email,
   });
-
-  return router;
 }

@@ -47,8 +47,19 @@ export async function register(
     await tellOwnerOfAttempt(deps, owner, context);
     return { errors: [] };
   }
+  return createAccount(deps, input, passwordHash, lang, context);
+}
+
+/** The pending account, its activation email and its audit entry, in one transaction. */
+async function createAccount(
+  deps: ActivationMailDeps,
+  input: RegistrationInput,
+  passwordHash: string,
+  lang: Lang,
+  context: AuditContext,
+): Promise<{ errors: FieldError[] }> {
   try {
-    await db.transaction(async (trx) => {
+    await deps.db.transaction(async (trx) => {
       const user = await insertUser(trx, {
         username: input.username,
         full_name: input.fullName,

@@ -1,6 +1,13 @@
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
+  await createUsers(knex);
+  await createUserTokens(knex);
+  await createAuditLog(knex);
+  await createRateLimitsAndMailbox(knex);
+}
+
+async function createUsers(knex: Knex): Promise<void> {
   await knex.raw(`CREATE TABLE users (
     id serial PRIMARY KEY,
     username text NOT NULL CHECK (username ~ '^[A-Za-z0-9._-]{3,32}$'),
@@ -25,7 +32,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     `CREATE UNIQUE INDEX users_active_phone_key ON users (phone_e164) WHERE status = 'active'`,
   );
+}
 
+async function createUserTokens(knex: Knex): Promise<void> {
   await knex.raw(`CREATE TABLE user_tokens (
     id serial PRIMARY KEY,
     user_id int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -37,7 +46,9 @@ export async function up(knex: Knex): Promise<void> {
     created_at timestamptz NOT NULL DEFAULT now()
   )`);
   await knex.raw('CREATE INDEX user_tokens_user_idx ON user_tokens (user_id, purpose)');
+}
 
+async function createAuditLog(knex: Knex): Promise<void> {
   await knex.raw(`CREATE TABLE audit_log (
     id bigserial PRIMARY KEY,
     at timestamptz NOT NULL DEFAULT now(),
@@ -50,7 +61,9 @@ export async function up(knex: Knex): Promise<void> {
   )`);
   await knex.raw('CREATE INDEX audit_log_user_idx ON audit_log (user_id, at DESC)');
   await knex.raw('CREATE INDEX audit_log_at_idx ON audit_log (at DESC)');
+}
 
+async function createRateLimitsAndMailbox(knex: Knex): Promise<void> {
   // Fixed-window counters shared by every process: rate limits hold however many processes run.
   await knex.raw(`CREATE UNLOGGED TABLE rate_limits (
     key text NOT NULL,

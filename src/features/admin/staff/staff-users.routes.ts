@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { idParam } from '../../../lib/params.ts';
 import { formFields, presentErrors } from '../../../lib/form.ts';
@@ -77,18 +77,31 @@ function renderDisableConfirm(req: Request, res: Response, user: UserRow): void 
 export function createStaffUsersRouter(deps: Deps, staffUsers: StaffUsers): Router {
   const router = Router();
 
-  router.get('/', async (req, res) => {
+  router.get('/', listStaff(staffUsers));
+  router.get('/new', (req, res) =>
+    renderNew(deps, req, res, { values: {}, roles: [], errors: [] }),
+  );
+  router.post('/new', invite(deps, staffUsers));
+  router.get('/:id', async (req, res) => renderUser(deps, staffUsers, req, res, idParam(req)));
+  router.post('/:id/roles', setRoles(deps, staffUsers));
+  router.get('/:id/disable', confirmDisable(staffUsers));
+  router.post('/:id/disable', setDisabled(deps, staffUsers, true));
+  router.post('/:id/enable', setDisabled(deps, staffUsers, false));
+
+  return router;
+}
+
+function listStaff(staffUsers: StaffUsers): RequestHandler {
+  return async (req, res) => {
     res.render('admin/staff/views/users', {
       pageTitle: req.t('staff.users.title'),
       staff: await staffUsers.listStaff(),
     });
-  });
+  };
+}
 
-  router.get('/new', (req, res) =>
-    renderNew(deps, req, res, { values: {}, roles: [], errors: [] }),
-  );
-
-  router.post('/new', async (req, res) => {
+function invite(deps: Pick<Deps, 'modules'>, staffUsers: StaffUsers): RequestHandler {
+  return async (req, res) => {
     const values = formFields(req.body, ['username', 'fullName', 'email']);
     const roles = rolesFrom(req.body);
     const errors = await staffUsers.invite(
@@ -105,39 +118,43 @@ export function createStaffUsersRouter(deps: Deps, staffUsers: StaffUsers): Rout
     if (errors.length) return renderNew(deps, req, res, { values, roles, errors }, 400);
     req.session.flash = { key: 'staff.users.invited', params: { email: values.email.trim() } };
     res.redirect(303, '/staff/users');
-  });
+  };
+}
 
-  router.get('/:id', async (req, res) => renderUser(deps, staffUsers, req, res, idParam(req)));
-
-  router.post('/:id/roles', async (req, res) => {
+function setRoles(deps: Pick<Deps, 'modules'>, staffUsers: StaffUsers): RequestHandler {
+  return async (req, res) => {
     const id = idParam(req);
     const roles = rolesFrom(req.body);
     const errors = await staffUsers.setRoles(id, roles, req.user!.id, auditContext(req));
     if (errors.length) return renderUser(deps, staffUsers, req, res, id, errors, 400);
     req.session.flash = { key: 'staff.users.rolesSaved' };
     res.redirect(303, `/staff/users/${id}`);
-  });
+  };
+}
 
-  router.get('/:id/disable', async (req, res) => {
+/** The confirmation page; nothing to confirm for an account disabled already, or one's own. */
+function confirmDisable(staffUsers: StaffUsers): RequestHandler {
+  return async (req, res) => {
     const user = await staffUsers.findStaffUser(idParam(req));
     if (user.status === 'disabled' || user.id === req.user!.id)
       return res.redirect(303, `/staff/users/${user.id}`);
     renderDisableConfirm(req, res, user);
-  });
+  };
+}
 
-  for (const [action, disabled] of [
-    ['disable', true],
-    ['enable', false],
-  ] as const) {
-    router.post(`/:id/${action}`, async (req, res) => {
-      const id = idParam(req);
-      const confirmed = (req.body as Record<string, unknown> | undefined)?.confirm === 'yes';
-      if (disabled && !confirmed) return res.redirect(303, `/staff/users/${id}/disable`);
-      const errors = await staffUsers.setDisabled(id, disabled, req.user!.id, auditContext(req));
-      if (errors.length) return renderUser(deps, staffUsers, req, res, id, errors, 400);
-      req.session.flash = { key: disabled ? 'staff.users.disabled' : 'staff.users.enabled' };
-      res.redirect(303, `/staff/users/${id}`);
-    });
-  }
-  return router;
+/** Disable (once confirmed) or enable an account. */
+function setDisabled(
+  deps: Pick<Deps, 'modules'>,
+  staffUsers: StaffUsers,
+  disabled: boolean,
+): RequestHandler {
+  return async (req, res) => {
+    const id = idParam(req);
+    const confirmed = (req.body as Record<string, unknown> | undefined)?.confirm === 'yes';
+    if (disabled && !confirmed) return res.redirect(303, `/staff/users/${id}/disable`);
+    const errors = await staffUsers.setDisabled(id, disabled, req.user!.id, auditContext(req));
+    if (errors.length) return renderUser(deps, staffUsers, req, res, id, errors, 400);
+    req.session.flash = { key: disabled ? 'staff.users.disabled' : 'staff.users.enabled' };
+    res.redirect(303, `/staff/users/${id}`);
+  };
 }

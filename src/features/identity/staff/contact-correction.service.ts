@@ -73,13 +73,29 @@ export async function correctContact(
   if (email && (await emailTaken(db, email, id)))
     return [{ field: 'email', key: 'accounts.errors.emailTaken' }];
   if (!phone && !email) return [];
+  return applyCorrection(deps, user, { phone, email }, document, clerkId, context);
+}
+
+/**
+ * The changes, their audit entries (with the document, masked) and the message to the old address,
+ * in one transaction; a number or address taken meanwhile is reported on its field.
+ */
+async function applyCorrection(
+  deps: Pick<Deps, 'db' | 'mailer'>,
+  user: UserRow,
+  { phone, email }: { phone?: string; email?: string },
+  document: PresentedDocument,
+  clerkId: number,
+  context: AuditContext,
+): Promise<FormError[]> {
+  const id = user.id;
   const shown = {
     documentType: document.type,
     documentNumber: maskDocumentNumber(normaliseDocumentNumber(document.number)),
     ...(user.identity_verified_at ? { documentMatchesCheck: true } : { citizenVerified: false }),
   };
   try {
-    await db.transaction(async (trx) => {
+    await deps.db.transaction(async (trx) => {
       const audit = (action: string, details: Record<string, unknown>) =>
         recordAudit(
           trx,

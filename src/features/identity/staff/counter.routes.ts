@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Services } from '../../../services.ts';
 import type { Deps } from '../../../deps.ts';
 import { idParam } from '../../../lib/params.ts';
@@ -59,7 +59,18 @@ export function createCounterRouter(
 ): Router {
   const router = Router();
 
-  router.get('/', async (req, res) => {
+  router.get('/', search(counter));
+  router.get('/:id', async (req, res) => renderRecord(counter, req, res, idParam(req)));
+  router.post('/:id/verify', verify(counter, hubEntries));
+  router.post('/:id/revoke', revoke(counter));
+  router.post('/:id/resend-activation', resendActivation(counter));
+  router.post('/:id/contact', correctContact(counter));
+
+  return router;
+}
+
+function search(counter: Counter): RequestHandler {
+  return async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
     const results = q.length >= 2 ? await counter.findCitizens(q) : [];
     res.render('identity/staff/views/search', {
@@ -69,35 +80,41 @@ export function createCounterRouter(
       results: results.map((r) => ({ ...r, phone: r.phone_e164 ? formatPhone(r.phone_e164) : '' })),
       tooShort: q.length === 1,
     });
-  });
+  };
+}
 
-  router.get('/:id', async (req, res) => renderRecord(counter, req, res, idParam(req)));
-
-  router.post('/:id/verify', async (req, res) => {
+function verify(counter: Counter, hubEntries: readonly HubEntry[]): RequestHandler {
+  return async (req, res) => {
     const id = idParam(req);
     const values = formFields(req.body, ['documentType', 'documentNumber', 'afm', 'present']);
     const errors = await counter.verifyIdentity(id, values, req.user!.id, auditContext(req));
     if (errors.length) return renderRecord(counter, req, res, id, { errors, values }, 400);
     req.session.flash = openedByCheck(req, hubEntries);
     res.redirect(303, `/staff/citizens/${id}`);
-  });
+  };
+}
 
-  router.post('/:id/revoke', async (req, res) => {
+function revoke(counter: Counter): RequestHandler {
+  return async (req, res) => {
     const id = idParam(req);
     const { reason } = formFields(req.body, ['reason']);
     const errors = await counter.revokeIdentity(id, reason, req.user!.id, auditContext(req));
     if (errors.length)
       return renderRecord(counter, req, res, id, { errors, values: { reason } }, 400);
     done(req, res, id, 'staff.counter.revoked');
-  });
+  };
+}
 
-  router.post('/:id/resend-activation', async (req, res) => {
+function resendActivation(counter: Counter): RequestHandler {
+  return async (req, res) => {
     const id = idParam(req);
     const sent = await counter.resendActivation(id, req.user!.id, auditContext(req));
     done(req, res, id, sent ? 'staff.counter.activationSent' : 'staff.counter.alreadyActive');
-  });
+  };
+}
 
-  router.post('/:id/contact', async (req, res) => {
+function correctContact(counter: Counter): RequestHandler {
+  return async (req, res) => {
     const id = idParam(req);
     const { values, change, document, errors } = readContactForm(req.body);
     if (!errors.length) {
@@ -109,7 +126,5 @@ export function createCounterRouter(
     }
     if (errors.length) return renderRecord(counter, req, res, id, { errors, values }, 400);
     done(req, res, id, 'staff.counter.contactCorrected');
-  });
-
-  return router;
+  };
 }
