@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Each worker loads the app once for all its files (the tests share no module state they change).
+    isolate: false,
     maxWorkers: 2,
     reporters: ['default', './test/helpers/count-reporter.ts'],
   },
