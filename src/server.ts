@@ -37,14 +37,15 @@ const seedDemo = config.SEED_DEMO_DATA && !config.isProduction;
 const { seedDemoData, seedReferenceData } = await import('./db/seed.ts');
 if (seedDemo) {
   const today = deps.clock.now();
+  // Accounts first: a module's demo data may belong to a demo account (a citizen's requests).
+  const { seedDemoAccounts } = await import('./db/demo-accounts.ts');
+  const accounts = await seedDemoAccounts(deps.db, { production: false, now: today });
+  if (accounts.length) logger.info({ accounts }, 'demo accounts created');
   const seeded = await seedDemoData(deps.db, deps.documents, {
     municipality: config.MUNICIPALITY_NAME_EL,
     today,
   });
   if (seeded.length) logger.info({ modules: seeded }, 'demo data loaded');
-  const { seedDemoAccounts } = await import('./db/demo-accounts.ts');
-  const accounts = await seedDemoAccounts(deps.db, { production: false, now: today });
-  if (accounts.length) logger.info({ accounts }, 'demo accounts created');
 } else {
   await seedReferenceData(deps.db);
 }

@@ -13,11 +13,12 @@ await runCli('seed', async ({ config, db }) => {
     throw new CliError('refused: demo data and demo accounts are never loaded in production');
   await migrateLatest(db);
   const today = new Date();
+  // Accounts first: a module's demo data may belong to a demo account (a citizen's requests).
+  const accounts = await seedDemoAccounts(db, { production: false, now: today });
   const content = await seedDemoData(db, createDocumentStore(config.UPLOAD_DIR), {
     municipality: config.MUNICIPALITY_NAME_EL,
     today,
   });
-  const accounts = await seedDemoAccounts(db, { production: false, now: today });
   return [
     content.length
       ? `Demo content loaded: ${content.join(', ')}.`

@@ -7,6 +7,7 @@ import { healthModule } from './health/health.module.ts';
 import { identityModule } from './identity/identity.module.ts';
 import { mailModule } from './mail/mail.module.ts';
 import type { Module } from './module.ts';
+import { requestsModule } from './requests/requests.module.ts';
 import { siteModule } from './site/site.module.ts';
 
 /**
@@ -18,6 +19,7 @@ export const MODULES: readonly Module[] = [
   accountsModule,
   decisionsModule,
   benefitsModule,
+  requestsModule,
   healthModule,
   identityModule,
   adminModule,

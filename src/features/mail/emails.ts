@@ -34,7 +34,10 @@ export async function renderEmail(
     baseUrl: context.baseUrl,
     contactPhone: context.contactPhone,
   };
-  const subject = context.t(`emails.${name}.subject`, { municipality: context.municipality });
+  const subject = context.t(`emails.${name}.subject`, {
+    ...data,
+    municipality: context.municipality,
+  });
   const body = await ejs.renderFile(path.join(folder, `${name}.html.ejs`), locals, {
     cache: true,
   });

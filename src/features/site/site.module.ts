@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import { createHomeRouter } from '../home/home.routes.ts';
 import { createPagesRouter } from '../pages/pages.routes.ts';
 import { localesBeside, type Module } from '../module.ts';
@@ -22,6 +23,31 @@ export const siteModule: Module = {
     return router;
   },
   publicPages: [{ path: /(?:\/|\/accessibility|\/privacy|\/contact)/ }],
+  config: z.object({
+    // The patron saint's day, 'MM-DD' ('' for none): Άγιος Νικόλαος, 6 December.
+    LOCAL_FEAST: z
+      .string()
+      .regex(/^((0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$/)
+      .default('12-06'),
+  }),
+  settings: [
+    {
+      key: 'site.localFeastMonth',
+      labelKey: 'site.settings.localFeastMonth.label',
+      hintKey: 'site.settings.localFeastMonth.hint',
+      min: 0,
+      max: 12,
+      default: (config) => feastPart(config, 0),
+    },
+    {
+      key: 'site.localFeastDay',
+      labelKey: 'site.settings.localFeastDay.label',
+      hintKey: 'site.settings.localFeastDay.hint',
+      min: 0,
+      max: 31,
+      default: (config) => feastPart(config, 1),
+    },
+  ],
   jobs: [
     {
       name: 'site.prune',
@@ -43,3 +69,9 @@ export const siteModule: Module = {
   },
   locales: localesBeside(import.meta.url),
 };
+
+/** The month (0) or day (1) of the configured local feast; 0 when there is none. */
+function feastPart(config: object, part: 0 | 1): number {
+  const value = (config as { LOCAL_FEAST?: string }).LOCAL_FEAST ?? '';
+  return value ? Number(value.split('-')[part]) : 0;
+}

@@ -1,0 +1,50 @@
+import { emailsBeside, localesBeside, type Module } from '../module.ts';
+import { countOpenForUser } from './requests.repository.ts';
+import { requestsConfig } from './requests.config.ts';
+import { DEMO_HANDLER, seedDemoRequests, seedRequestCategories } from './requests.demo.ts';
+import { createRequestsRouter, REQUESTS_HUB_ENTRY } from './requests.routes.ts';
+import { requestsServices } from './requests.services.ts';
+import * as earthdistance from './migrations/20261203090000_earthdistance.ts';
+import * as departments from './migrations/20261203090100_departments.ts';
+import * as categories from './migrations/20261203090200_request_categories.ts';
+import * as handlerRole from './migrations/20261203090300_role_handler.ts';
+import * as departmentHandlers from './migrations/20261203090400_department_handlers.ts';
+import * as numbers from './migrations/20261203090500_request_numbers.ts';
+import * as requests from './migrations/20261203090600_requests.ts';
+import * as events from './migrations/20261203090700_request_events.ts';
+import * as followers from './migrations/20261203090800_request_followers.ts';
+import * as photos from './migrations/20261203090900_request_photos.ts';
+
+/** Requests and complaints (Αιτήματα/Καταγγελίες): citizens file and follow them; departments handle them. */
+export const requestsModule: Module = {
+  name: 'requests',
+  services: requestsServices,
+  routes: (ctx) => createRequestsRouter(ctx.deps, ctx.services.requests),
+  hubEntry: REQUESTS_HUB_ENTRY,
+  sessionPaths: ['requests'],
+  accountSummary: async (ctx, user) => ({
+    textKey: 'requests.account.open',
+    params: { count: await countOpenForUser(ctx.deps.db, user.id) },
+    href: '/requests',
+  }),
+  auditActions: ['request.submitted', 'request.followed'],
+  roles: [{ name: 'handler', labelKey: 'staff.roles.handler' }],
+  referenceData: seedRequestCategories,
+  demo: { seed: seedDemoRequests, accounts: [DEMO_HANDLER] },
+  privacyNotice: { headingKey: 'requests.privacy.heading', bodyKey: 'requests.privacy.body' },
+  config: requestsConfig,
+  migrations: {
+    '20261203090000_earthdistance': earthdistance,
+    '20261203090100_departments': departments,
+    '20261203090200_request_categories': categories,
+    '20261203090300_role_handler': handlerRole,
+    '20261203090400_department_handlers': departmentHandlers,
+    '20261203090500_request_numbers': numbers,
+    '20261203090600_requests': requests,
+    '20261203090700_request_events': events,
+    '20261203090800_request_followers': followers,
+    '20261203090900_request_photos': photos,
+  },
+  emails: emailsBeside(import.meta.url),
+  locales: localesBeside(import.meta.url),
+};

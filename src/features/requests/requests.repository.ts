@@ -1,0 +1,256 @@
+import type { Conn } from '../../db/knex.ts';
+import type { Localized } from '../../lib/localized.ts';
+
+export type RequestStatus =
+  'submitted' | 'assigned' | 'in_progress' | 'answered' | 'closed' | 'merged';
+export type RequestKind = 'request' | 'complaint';
+
+export interface CategoryRow {
+  id: number;
+  slug: string;
+  group_key: string;
+  department_id: number;
+  name: Localized;
+  deadline_days: number;
+  may_be_public: boolean;
+}
+
+export interface RequestRow {
+  id: number;
+  year: number;
+  number: number;
+  user_id: number | null;
+  category_id: number;
+  department_id: number;
+  kind: RequestKind;
+  channel: string;
+  title: string | null;
+  description: string;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  status: RequestStatus;
+  due_date: string;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+export interface EventRow {
+  id: number;
+  kind: string;
+  status: string | null;
+  by_citizen: boolean;
+  public_note: string | null;
+  created_at: Date;
+}
+
+/** The groups of categories, in the order the form shows them. */
+export const CATEGORY_GROUPS = [
+  'cleaning',
+  'lighting',
+  'roads',
+  'green',
+  'animals',
+  'noise',
+  'other',
+] as const;
+
+export async function listActiveCategories(conn: Conn): Promise<CategoryRow[]> {
+  return (await conn('request_categories')
+    .where({ active: true })
+    .orderBy(['position', 'id'])
+    .select(
+      'id',
+      'slug',
+      'group_key',
+      'department_id',
+      'name',
+      'deadline_days',
+      'may_be_public',
+    )) as CategoryRow[];
+}
+
+export async function findCategory(conn: Conn, id: number): Promise<CategoryRow | undefined> {
+  return (await conn('request_categories')
+    .where({ id, active: true })
+    .first(
+      'id',
+      'slug',
+      'group_key',
+      'department_id',
+      'name',
+      'deadline_days',
+      'may_be_public',
+    )) as CategoryRow | undefined;
+}
+
+/** The next reference number of a year, taken inside the filing transaction. */
+export async function nextRequestNumber(conn: Conn, year: number): Promise<number> {
+  const result = (await conn.raw(
+    `INSERT INTO request_numbers (year, last) VALUES (?, 1)
+     ON CONFLICT (year) DO UPDATE SET last = request_numbers.last + 1
+     RETURNING last`,
+    [year],
+  )) as { rows: { last: number }[] };
+  return result.rows[0]!.last;
+}
+
+export interface NearbyRequest {
+  id: number;
+  year: number;
+  number: number;
+  title: string | null;
+  address: string | null;
+  status: RequestStatus;
+  created_at: Date;
+  distance: number;
+}
+
+/**
+ * Open requests of a category within `metres` of a point, nearest first (earthdistance, on the
+ * GiST index of open requests' locations).
+ */
+export async function findNearbyOpen(
+  conn: Conn,
+  point: { lat: number; lng: number; categoryId?: number },
+  metres: number,
+): Promise<NearbyRequest[]> {
+  const query = conn('requests')
+    .whereNotNull('lat')
+    .whereNotIn('status', ['closed', 'merged'])
+    .whereRaw('earth_box(ll_to_earth(?, ?), ?) @> ll_to_earth(lat, lng)', [
+      point.lat,
+      point.lng,
+      metres,
+    ])
+    .whereRaw('earth_distance(ll_to_earth(?, ?), ll_to_earth(lat, lng)) <= ?', [
+      point.lat,
+      point.lng,
+      metres,
+    ])
+    .select(
+      'id',
+      'year',
+      'number',
+      'title',
+      'address',
+      'status',
+      'created_at',
+      conn.raw('round(earth_distance(ll_to_earth(?, ?), ll_to_earth(lat, lng))) AS distance', [
+        point.lat,
+        point.lng,
+      ]),
+    )
+    .orderBy('distance')
+    .limit(10);
+  if (point.categoryId !== undefined) query.where({ category_id: point.categoryId });
+  return (await query) as NearbyRequest[];
+}
+
+export async function insertRequest(
+  conn: Conn,
+  row: Omit<RequestRow, 'id' | 'status' | 'created_at' | 'updated_at' | 'closed_at'> & {
+    lang: string;
+  },
+): Promise<number> {
+  const [inserted] = (await conn('requests').insert(row).returning('id')) as { id: number }[];
+  return inserted!.id;
+}
+
+export async function insertEvent(
+  conn: Conn,
+  event: {
+    request_id: number;
+    kind: string;
+    status?: string | null;
+    actor_id?: number | null;
+    by_citizen?: boolean;
+    public_note?: string | null;
+    internal_note?: string | null;
+  },
+): Promise<number> {
+  const [inserted] = (await conn('request_events').insert(event).returning('id')) as {
+    id: number;
+  }[];
+  return inserted!.id;
+}
+
+/** A request by its reference, if the citizen filed or follows it. */
+export async function findCitizenRequest(
+  conn: Conn,
+  ref: { year: number; number: number },
+  userId: number,
+): Promise<(RequestRow & { following: boolean }) | undefined> {
+  return (await conn('requests as r')
+    .where({ 'r.year': ref.year, 'r.number': ref.number })
+    .where((q) =>
+      q
+        .where('r.user_id', userId)
+        .orWhereExists((s) =>
+          s
+            .select(1)
+            .from('request_followers as f')
+            .whereRaw('f.request_id = r.id')
+            .where('f.user_id', userId),
+        ),
+    )
+    .first('r.*', conn.raw('(r.user_id IS DISTINCT FROM ?) AS following', [userId]))) as
+    (RequestRow & { following: boolean }) | undefined;
+}
+
+export async function listPublicEvents(conn: Conn, requestId: number): Promise<EventRow[]> {
+  return (await conn('request_events')
+    .where({ request_id: requestId })
+    .orderBy('id')
+    .select('id', 'kind', 'status', 'by_citizen', 'public_note', 'created_at')) as EventRow[];
+}
+
+/** The citizen's own requests and those they follow, newest first. */
+export async function listCitizenRequests(
+  conn: Conn,
+  userId: number,
+): Promise<(RequestRow & { following: boolean; category_name: Localized })[]> {
+  return (await conn('requests as r')
+    .join('request_categories as c', 'c.id', 'r.category_id')
+    .where('r.user_id', userId)
+    .orWhereExists((s) =>
+      s
+        .select(1)
+        .from('request_followers as f')
+        .whereRaw('f.request_id = r.id')
+        .where('f.user_id', userId),
+    )
+    .orderBy('r.created_at', 'desc')
+    .limit(200)
+    .select(
+      'r.*',
+      'c.name as category_name',
+      conn.raw('(r.user_id IS DISTINCT FROM ?) AS following', [userId]),
+    )) as (RequestRow & {
+    following: boolean;
+    category_name: Localized;
+  })[];
+}
+
+export async function countOpenForUser(conn: Conn, userId: number): Promise<number> {
+  const [row] = (await conn('requests')
+    .where({ user_id: userId })
+    .whereNotIn('status', ['closed', 'merged'])
+    .count({ n: '*' })) as { n: string }[];
+  return Number(row?.n ?? 0);
+}
+
+export async function follow(conn: Conn, requestId: number, userId: number): Promise<void> {
+  await conn('request_followers')
+    .insert({ request_id: requestId, user_id: userId })
+    .onConflict()
+    .ignore();
+}
+
+export async function findOpenRequestById(conn: Conn, id: number): Promise<RequestRow | undefined> {
+  return (await conn('requests')
+    .where({ id })
+    .whereNotIn('status', ['closed', 'merged'])
+    .first()) as RequestRow | undefined;
+}

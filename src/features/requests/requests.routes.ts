@@ -1,0 +1,234 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Deps } from '../../deps.ts';
+import { NotFoundError, type FieldError } from '../../lib/errors.ts';
+import { formFields, presentErrors } from '../../lib/form.ts';
+import { parseForm } from '../../lib/forms.ts';
+import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
+import { pick } from '../../lib/localized.ts';
+import { requireCitizen } from '../../middleware/auth.ts';
+import type { Services } from '../../services.ts';
+import { auditContext } from '../audit/audit.repository.ts';
+import type { HubEntry } from '../hub/hub-entry.ts';
+import { formatReference, parseReference } from './reference.ts';
+import {
+  CATEGORY_GROUPS,
+  findCitizenRequest,
+  listActiveCategories,
+  listCitizenRequests,
+  listPublicEvents,
+} from './requests.repository.ts';
+import { detailsSchema, locationSchema } from './requests.schemas.ts';
+import type { Draft } from './requests.service.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The new request's first step (where and what), until it is filed. */
+    requestDraft?: Draft;
+  }
+}
+
+export const REQUESTS_HUB_ENTRY: HubEntry = {
+  id: 'requests',
+  href: '/requests',
+  titleKey: 'requests.hub.title',
+  descriptionKey: 'requests.hub.description',
+  access: 'account',
+};
+
+type RequestsService = Services['requests'];
+
+/**
+ * /requests: the citizen's requests and complaints; /requests/new in three steps that work
+ * without JavaScript (where and what, the near-duplicates, the details); /requests/<ref>.
+ */
+export function createRequestsRouter(deps: Deps, requests: RequestsService): Router {
+  const router = Router();
+  router.get('/requests', requireCitizen, listPage(deps));
+  router.get('/requests/new', requireCitizen, locationPage(deps));
+  router.post('/requests/new', requireCitizen, saveLocation(deps, requests));
+  router.get('/requests/new/similar', requireCitizen, similarPage(requests));
+  router.post('/requests/follow', requireCitizen, followOne(requests));
+  router.get('/requests/new/details', requireCitizen, detailsPage());
+  router.post('/requests/new/details', requireCitizen, file(requests));
+  router.get('/requests/:ref', requireCitizen, requestPage(deps));
+  return router;
+}
+
+function listPage(deps: Deps): RequestHandler {
+  return async (req, res) => {
+    const rows = await listCitizenRequests(deps.db, req.user!.id);
+    res.render('requests/views/list', {
+      pageTitle: req.t('requests.list.title'),
+      requests: rows.map((row) => ({
+        ...formatReference(row),
+        title: row.title ?? req.t('requests.untitled'),
+        category: pick(row.category_name, req.lang),
+        status: req.t(`requests.status.${row.status}`),
+        filedOn: formatDate(athensDate(row.created_at), req.lang),
+        following: row.following,
+      })),
+    });
+  };
+}
+
+async function categoryGroups(deps: Deps, req: Request) {
+  const categories = await listActiveCategories(deps.db);
+  return CATEGORY_GROUPS.map((group) => ({
+    label: req.t(`requests.groups.${group}`),
+    options: categories
+      .filter((c) => c.group_key === group)
+      .map((c) => ({ value: String(c.id), text: pick(c.name, req.lang) })),
+  })).filter((group) => group.options.length);
+}
+
+async function renderLocation(
+  deps: Deps,
+  req: Request,
+  res: Response,
+  values: Record<string, string>,
+  errors: FieldError[] = [],
+): Promise<void> {
+  const map = deps.config as unknown as { MAP_TILE_URL: string; MAP_ATTRIBUTION: string };
+  res.status(errors.length ? 400 : 200).render('requests/views/new', {
+    pageTitle: req.t('requests.new.title'),
+    groups: await categoryGroups(deps, req),
+    values,
+    map: map.MAP_TILE_URL ? { tiles: map.MAP_TILE_URL, attribution: map.MAP_ATTRIBUTION } : null,
+    ...presentErrors(req, errors),
+  });
+}
+
+function locationPage(deps: Deps): RequestHandler {
+  return async (req, res) => {
+    const draft = req.session.requestDraft;
+    await renderLocation(deps, req, res, {
+      address: draft?.address ?? '',
+      lat: draft?.lat?.toString() ?? '',
+      lng: draft?.lng?.toString() ?? '',
+      category: draft ? String(draft.categoryId) : '',
+    });
+  };
+}
+
+function saveLocation(deps: Deps, requests: RequestsService): RequestHandler {
+  return async (req, res) => {
+    const values = formFields(req.body, ['address', 'lat', 'lng', 'category']);
+    const parsed = parseForm(locationSchema, values);
+    if (!parsed.ok) return renderLocation(deps, req, res, values, parsed.errors);
+    const { address, lat, lng, category } = parsed.data;
+    if (lat !== null && lng !== null && requests.outsideArea(lat, lng))
+      return renderLocation(deps, req, res, values, [
+        { field: 'lat', key: 'requests.errors.outside' },
+      ]);
+    if (!(await requests.categoryExists(category)))
+      return renderLocation(deps, req, res, values, [
+        { field: 'category', key: 'requests.errors.category' },
+      ]);
+    req.session.requestDraft = { address, lat, lng, categoryId: category };
+    res.redirect(303, '/requests/new/similar');
+  };
+}
+
+function similarPage(requests: RequestsService): RequestHandler {
+  return async (req, res) => {
+    const draft = req.session.requestDraft;
+    if (!draft) return res.redirect(303, '/requests/new');
+    const nearby = await requests.nearDuplicates(draft);
+    if (!nearby.length) return res.redirect(303, '/requests/new/details');
+    res.render('requests/views/similar', {
+      pageTitle: req.t('requests.similar.title'),
+      nearby: nearby.map((row) => ({
+        id: row.id,
+        ...formatReference(row),
+        title: row.title ?? req.t('requests.untitled'),
+        address: row.address ?? '',
+        distance: row.distance,
+        status: req.t(`requests.status.${row.status}`),
+        filedOn: formatDate(athensDate(row.created_at), req.lang),
+      })),
+    });
+  };
+}
+
+function followOne(requests: RequestsService): RequestHandler {
+  return async (req, res) => {
+    const { id } = formFields(req.body, ['id']);
+    const ref = /^[1-9]\d{0,17}$/.test(id)
+      ? await requests.followRequest(req.user!, Number(id), auditContext(req))
+      : undefined;
+    if (!ref) throw new NotFoundError();
+    delete req.session.requestDraft;
+    req.session.flash = { key: 'requests.similar.following' };
+    res.redirect(303, `/requests/${ref}`);
+  };
+}
+
+function renderDetails(
+  req: Request,
+  res: Response,
+  values: Record<string, string>,
+  errors: FieldError[] = [],
+) {
+  res.status(errors.length ? 400 : 200).render('requests/views/details', {
+    pageTitle: req.t('requests.details.title'),
+    values,
+    ...presentErrors(req, errors),
+  });
+}
+
+function detailsPage(): RequestHandler {
+  return (req, res) => {
+    if (!req.session.requestDraft) return res.redirect(303, '/requests/new');
+    renderDetails(req, res, { kind: '', title: '', description: '' });
+  };
+}
+
+function file(requests: RequestsService): RequestHandler {
+  return async (req, res) => {
+    const draft = req.session.requestDraft;
+    if (!draft) return res.redirect(303, '/requests/new');
+    const values = formFields(req.body, ['kind', 'title', 'description']);
+    const parsed = parseForm(detailsSchema, values);
+    if (!parsed.ok) return renderDetails(req, res, values, parsed.errors);
+    const filed = await requests.fileRequest(
+      req.user!,
+      { draft, details: parsed.data, lang: req.lang },
+      auditContext(req),
+    );
+    if (!filed.ok) return renderDetails(req, res, values, filed.errors);
+    delete req.session.requestDraft;
+    req.session.flash = {
+      key: 'requests.filed',
+      params: { dueDate: formatDate(filed.dueDate, req.lang) },
+    };
+    res.redirect(303, `/requests/${filed.reference}`);
+  };
+}
+
+function requestPage(deps: Deps): RequestHandler {
+  return async (req, res) => {
+    const ref = parseReference(req.params.ref);
+    const request = ref && (await findCitizenRequest(deps.db, ref, req.user!.id));
+    if (!request) throw new NotFoundError();
+    const events = await listPublicEvents(deps.db, request.id);
+    res.render('requests/views/request', {
+      pageTitle: `${formatReference(request).display}`,
+      request: {
+        ...formatReference(request),
+        title: request.title ?? req.t('requests.untitled'),
+        description: request.description,
+        address: request.address ?? '',
+        point: request.lat !== null ? `${request.lat}, ${request.lng}` : '',
+        kind: req.t(`requests.kinds.${request.kind}`),
+        status: req.t(`requests.status.${request.status}`),
+        dueDate: formatDate(request.due_date, req.lang),
+        following: request.following,
+      },
+      events: events.map((event) => ({
+        what: req.t(`requests.events.${event.kind}`),
+        note: event.public_note ?? '',
+        when: athensDateTime(event.created_at),
+      })),
+    });
+  };
+}

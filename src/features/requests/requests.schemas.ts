@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { fields } from '../../lib/forms.ts';
+
+/** A coordinate as people type or a map fills it ('35,19' or '35.19'); empty: none. */
+const coordinate = (min: number, max: number, key: string) =>
+  z
+    .string('errors.field.invalid')
+    .transform((value) => value.trim().replace(',', '.'))
+    .transform((value, ctx) => {
+      if (value === '') return null;
+      const number = /^-?\d{1,3}(\.\d{1,10})?$/.test(value) ? Number(value) : NaN;
+      if (!Number.isFinite(number) || number < min || number > max) {
+        ctx.addIssue({ code: 'custom', message: key });
+        return z.NEVER;
+      }
+      return number;
+    });
+
+/** Step 1: where (an address or a description of the place, and/or a point) and what about. */
+export const locationSchema = z
+  .object({
+    address: z
+      .string('errors.field.invalid')
+      .transform((value) => value.trim())
+      .pipe(z.string().max(200, 'errors.field.tooLong')),
+    lat: coordinate(-90, 90, 'requests.errors.lat'),
+    lng: coordinate(-180, 180, 'requests.errors.lng'),
+    category: z
+      .string('requests.errors.category')
+      .regex(/^[1-9]\d{0,8}$/, 'requests.errors.category')
+      .transform(Number),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.lat === null) !== (value.lng === null))
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.lat === null ? 'lat' : 'lng'],
+        message: 'requests.errors.bothCoordinates',
+      });
+    if (!value.address && value.lat === null && value.lng === null)
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'requests.errors.where' });
+  });
+
+/** Step 3: what kind, a title and the description. */
+export const detailsSchema = z.object({
+  kind: z.enum(['request', 'complaint'], 'requests.errors.kind'),
+  title: fields.text(120),
+  description: fields.text(4000),
+});

@@ -1,0 +1,155 @@
+import { moduleConfig } from '../../config.ts';
+import type { Deps } from '../../deps.ts';
+import type { FieldError } from '../../lib/errors.ts';
+import { formatDate } from '../../lib/format.ts';
+import { hitRateLimit } from '../../lib/rate-limit.ts';
+import { dueDate } from '../../lib/working-days.ts';
+import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
+import type { UserRow } from '../accounts/users.repository.ts';
+import { localFeast } from '../site/local-feast.ts';
+import { formatReference } from './reference.ts';
+import { requestsConfig } from './requests.config.ts';
+import {
+  findCategory,
+  findNearbyOpen,
+  findOpenRequestById,
+  follow,
+  insertEvent,
+  insertRequest,
+  nextRequestNumber,
+  type NearbyRequest,
+  type RequestKind,
+} from './requests.repository.ts';
+
+/** Near-duplicates: open requests of the same category within this many metres. */
+export const DUPLICATE_RADIUS_METRES = 50;
+
+export const REQUEST_LIMITS = {
+  perAccount: { name: 'requests:account', limit: 10, windowSeconds: 24 * 60 * 60 },
+  perAddress: { name: 'requests:ip', limit: 30, windowSeconds: 24 * 60 * 60 },
+};
+
+/** Where and what, from the first step; kept in the session until the request is filed. */
+export interface Draft {
+  address: string;
+  lat: number | null;
+  lng: number | null;
+  categoryId: number;
+}
+
+export interface Details {
+  kind: RequestKind;
+  title: string;
+  description: string;
+}
+
+type FilingDeps = Pick<Deps, 'db' | 'clock' | 'mailer' | 'config' | 'modules' | 'contentCache'>;
+
+/** A point the municipality does not cover gets a message at the latitude field. */
+export function outsideArea(deps: Pick<Deps, 'config'>, lat: number, lng: number): boolean {
+  const box = moduleConfig(deps.config, requestsConfig).REQUESTS_BOUNDING_BOX;
+  return lat < box.south || lat > box.north || lng < box.west || lng > box.east;
+}
+
+/** Open requests of the draft's category near its point (none without a point). */
+export async function nearDuplicates(
+  deps: Pick<Deps, 'db'>,
+  draft: Draft,
+): Promise<NearbyRequest[]> {
+  if (draft.lat === null || draft.lng === null) return [];
+  return findNearbyOpen(
+    deps.db,
+    { lat: draft.lat, lng: draft.lng, categoryId: draft.categoryId },
+    DUPLICATE_RADIUS_METRES,
+  );
+}
+
+/**
+ * Files a request: a reference from the year's sequence, the due date from the category's
+ * deadline in working days, the first event of its timeline, an audit entry and the
+ * confirmation email, all in one transaction.
+ */
+export async function fileRequest(
+  deps: FilingDeps,
+  user: UserRow,
+  input: { draft: Draft; details: Details; lang: 'el' | 'en' },
+  context: AuditContext,
+): Promise<{ ok: true; reference: string; dueDate: string } | { ok: false; errors: FieldError[] }> {
+  const category = await findCategory(deps.db, input.draft.categoryId);
+  if (!category)
+    return { ok: false, errors: [{ field: 'category', key: 'requests.errors.category' }] };
+  const limited =
+    !(await hitRateLimit(deps.db, deps.clock, REQUEST_LIMITS.perAccount, String(user.id))) ||
+    !(await hitRateLimit(deps.db, deps.clock, REQUEST_LIMITS.perAddress, context.ip ?? 'unknown'));
+  if (limited) return { ok: false, errors: [{ field: 'title', key: 'requests.errors.tooMany' }] };
+  const now = deps.clock.now();
+  const due = dueDate(now, category.deadline_days, await localFeast(deps));
+  const year = Number(now.toISOString().slice(0, 4));
+  const reference = await deps.db.transaction(async (trx) => {
+    const number = await nextRequestNumber(trx, year);
+    const id = await insertRequest(trx, {
+      year,
+      number,
+      user_id: user.id,
+      category_id: category.id,
+      department_id: category.department_id,
+      kind: input.details.kind,
+      channel: 'web',
+      title: input.details.title,
+      description: input.details.description,
+      address: input.draft.address || null,
+      lat: input.draft.lat,
+      lng: input.draft.lng,
+      due_date: due,
+      lang: input.lang,
+    });
+    await insertEvent(trx, {
+      request_id: id,
+      kind: 'submitted',
+      status: 'submitted',
+      actor_id: user.id,
+      by_citizen: true,
+    });
+    const ref = formatReference({ year, number });
+    await recordAudit(
+      trx,
+      { action: 'request.submitted', userId: user.id, details: { reference: ref.url } },
+      context,
+    );
+    const lang = user.lang === 'en' ? 'en' : 'el';
+    await deps.mailer.send(
+      'request-submitted',
+      { email: user.email, lang },
+      {
+        fullName: user.full_name,
+        reference: ref.display,
+        path: `/requests/${ref.url}`,
+        title: input.details.title,
+        dueDate: formatDate(due, lang),
+      },
+      trx,
+    );
+    return ref;
+  });
+  return { ok: true, reference: reference.url, dueDate: due };
+}
+
+/** "Me too": the citizen follows an open request instead of filing it again. */
+export async function followRequest(
+  deps: Pick<Deps, 'db'>,
+  user: UserRow,
+  requestId: number,
+  context: AuditContext,
+): Promise<string | undefined> {
+  const request = await findOpenRequestById(deps.db, requestId);
+  if (!request) return undefined;
+  await deps.db.transaction(async (trx) => {
+    await follow(trx, request.id, user.id);
+    await recordAudit(
+      trx,
+      { action: 'request.followed', userId: user.id, details: { requestId: request.id } },
+      context,
+    );
+  });
+  return formatReference(request).url;
+}

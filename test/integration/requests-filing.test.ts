@@ -1,0 +1,244 @@
+import * as cheerio from 'cheerio';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Agent,
+  createActiveUser,
+  drainMail,
+  newAgent,
+  postForm,
+  signIn,
+} from '../helpers/accounts.ts';
+import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+
+// Thursday 26 November 2026, 10:00 in Athens.
+const NOW = new Date('2026-11-26T08:00:00Z');
+const CENTRE = { lat: 35.1911, lng: 25.7164 };
+/** Metres north along a meridian, as earthdistance measures them (a sphere of 6,378,168 m). */
+const north = (metres: number) => CENTRE.lat + (metres / 6378168) * (180 / Math.PI);
+
+let ctx: TestContext;
+let maria: Agent;
+let nikos: Agent;
+let categoryId: (slug: string) => Promise<number>;
+
+async function signedIn(name: string): Promise<Agent> {
+  const user = await createActiveUser(ctx.db, name);
+  const agent = newAgent(ctx.app);
+  await signIn(agent, user.username, user.password);
+  return agent;
+}
+
+async function fileOne(
+  agent: Agent,
+  fields: Record<string, string>,
+  details: Record<string, string>,
+) {
+  const step1 = await postForm(agent, '/requests/new', '/requests/new', fields);
+  expect(step1.status).toBe(303);
+  const similar = await agent.get('/requests/new/similar');
+  if (similar.status === 303) expect(similar.headers.location).toBe('/requests/new/details');
+  return postForm(agent, '/requests/new/details', '/requests/new/details', details);
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext({}, { clock: { now: () => NOW } });
+  categoryId = async (slug) =>
+    ((await ctx.db('request_categories').where({ slug }).first('id')) as { id: number }).id;
+  maria = await signedIn('req-maria');
+  nikos = await signedIn('req-nikos');
+});
+afterAll(() => ctx.close());
+
+describe('filing a request', () => {
+  it('asks anonymous visitors to sign in first', async () => {
+    for (const path of ['/requests', '/requests/new', '/requests/2026-000001']) {
+      const res = await request(ctx.app).get(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.location, path).toMatch(/^\/login/);
+    }
+  });
+
+  it('says at each field what is wrong with the place, in Greek and in English', async () => {
+    const empty = await postForm(maria, '/requests/new', '/requests/new', {
+      address: '',
+      lat: '35.19',
+      lng: '',
+      category: '',
+    });
+    expect(empty.status).toBe(400);
+    const $ = cheerio.load(empty.text);
+    expect($('#category-error').text()).toContain('Επιλέξτε τι αφορά το αίτημα');
+    const outside = await postForm(maria, '/requests/new?lang=en', '/requests/new', {
+      address: 'Heraklion harbour',
+      lat: '35.3387',
+      lng: '25.1442',
+      category: String(await categoryId('pothole')),
+    });
+    expect(outside.status).toBe(400);
+    expect(cheerio.load(outside.text)('#lat-error').text()).toContain('outside the municipality');
+    const half = await postForm(maria, '/requests/new?lang=en', '/requests/new', {
+      address: '',
+      lat: '35.19',
+      lng: '',
+      category: String(await categoryId('pothole')),
+    });
+    expect(cheerio.load(half.text)('#lng-error').text()).toContain('both latitude and longitude');
+    // Back to Greek for the rest.
+    await maria.get('/requests?lang=el');
+  });
+
+  it('files it with a reference, a due date in working days, a timeline and an email', async () => {
+    await drainMail(ctx.deps);
+    const filed = await fileOne(
+      maria,
+      {
+        address: 'Ρούσου Κούνδουρου 12',
+        lat: '',
+        lng: '',
+        category: String(await categoryId('pothole')),
+      },
+      {
+        kind: 'complaint',
+        title: 'Λακκούβα στη διάβαση',
+        description: 'Βαθιά λακκούβα.\n\nΚινδυνεύουν πεζοί.',
+      },
+    );
+    expect(filed.status).toBe(303);
+    expect(filed.headers.location).toMatch(/^\/requests\/2026-\d{6}$/);
+    const page = await maria.get(filed.headers.location as string);
+    expect(page.status).toBe(200);
+    const $ = cheerio.load(page.text);
+    expect($('.govuk-caption-l').text()).toMatch(/^ΑΙΤ-2026-\d{6}$/);
+    expect($('h1').text()).toBe('Λακκούβα στη διάβαση');
+    // Pothole: 10 working days from Thursday 26 November 2026: 27, 30 Nov, 1–4, 7–10 Dec.
+    expect(page.text).toContain('10 Δεκεμβρίου 2026');
+    expect(page.text).toContain('Υποβλήθηκε');
+    const mail = (await drainMail(ctx.deps)).find((m) => m.to === 'user.req-maria@example.gr');
+    expect(mail?.subject).toMatch(/ΑΙΤ-2026-\d{6}/);
+    expect(mail?.text).toContain(`/requests/${(filed.headers.location as string).slice(10)}`);
+    expect((await maria.get('/account')).text).toContain('Τα ανοιχτά αιτήματά μου: 1');
+  });
+
+  it('refuses details that are missing or too long, at the field', async () => {
+    const step1 = await postForm(maria, '/requests/new', '/requests/new', {
+      address: 'Πλατεία Βενιζέλου',
+      lat: '',
+      lng: '',
+      category: String(await categoryId('parks')),
+    });
+    expect(step1.status).toBe(303);
+    const res = await postForm(maria, '/requests/new/details?lang=en', '/requests/new/details', {
+      kind: 'other',
+      title: '',
+      description: 'x'.repeat(4001),
+    });
+    expect(res.status).toBe(400);
+    const $ = cheerio.load(res.text);
+    expect($('#kind-error').text()).toContain('request or a complaint');
+    expect($('#title-error').text()).not.toBe('');
+    expect($('#description-error').text()).not.toBe('');
+    await maria.get('/requests?lang=el');
+  });
+
+  it('offers an open request of the same category 49 m away, not one 51 m away, and lets the citizen follow it', async () => {
+    const lightOut = await categoryId('light-out');
+    const near = await fileOne(
+      nikos,
+      {
+        address: 'Ακτή',
+        lat: north(49).toFixed(8),
+        lng: String(CENTRE.lng),
+        category: String(lightOut),
+      },
+      { kind: 'request', title: 'Κοντινή λάμπα', description: 'Σβηστή.' },
+    );
+    const far = await fileOne(
+      nikos,
+      {
+        address: 'Ακτή',
+        lat: north(51).toFixed(8),
+        lng: String(CENTRE.lng),
+        category: String(lightOut),
+      },
+      { kind: 'request', title: 'Μακρινή λάμπα', description: 'Σβηστή.' },
+    );
+    // Same place, another category: not a duplicate.
+    await fileOne(
+      nikos,
+      {
+        address: 'Ακτή',
+        lat: String(CENTRE.lat),
+        lng: String(CENTRE.lng),
+        category: String(await categoryId('pothole')),
+      },
+      { kind: 'request', title: 'Λακκούβα εδώ', description: 'Λακκούβα.' },
+    );
+    expect([near.status, far.status]).toEqual([303, 303]);
+
+    await postForm(maria, '/requests/new', '/requests/new', {
+      address: 'Ακτή',
+      lat: String(CENTRE.lat),
+      lng: String(CENTRE.lng),
+      category: String(lightOut),
+    });
+    const similar = await maria.get('/requests/new/similar');
+    expect(similar.status).toBe(200);
+    const $ = cheerio.load(similar.text);
+    const titles = $('.govuk-summary-card__title')
+      .map((_i, el) => $(el).text())
+      .get();
+    expect(titles).toEqual(['Κοντινή λάμπα']);
+    expect(similar.text).toContain('49 μ.');
+
+    // Maria cannot see Nikos's request by its reference, until she follows it.
+    const ref = near.headers.location as string;
+    expect((await maria.get(ref)).status).toBe(404);
+    const followed = await postForm(maria, '/requests/new/similar', '/requests/follow', {});
+    expect(followed.status).toBe(303);
+    expect(followed.headers.location).toBe(ref);
+    const page = await maria.get(ref);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Παρακολουθείτε');
+    expect((await maria.get('/requests')).text).toContain('Κοντινή λάμπα');
+    // Still not the far one.
+    expect((await maria.get(far.headers.location as string)).status).toBe(404);
+  });
+
+  it('never shows a request to another citizen, whatever the reference', async () => {
+    const stranger = await signedIn('req-stranger');
+    const refs = (await ctx.db('requests').select('year', 'number')) as {
+      year: number;
+      number: number;
+    }[];
+    expect(refs.length).toBeGreaterThan(2);
+    for (const ref of refs) {
+      const res = await stranger.get(
+        `/requests/${ref.year}-${String(ref.number).padStart(6, '0')}`,
+      );
+      expect(res.status).toBe(404);
+    }
+    for (const odd of ['2026-0', 'abc', '2026-000000', '9999-999999', '2026-1%27'])
+      expect((await stranger.get(`/requests/${odd}`)).status, odd).toBe(404);
+  });
+
+  it('takes at most 10 requests a day from one account', async () => {
+    const busy = await signedIn('req-busy');
+    const category = String(await categoryId('other'));
+    for (let i = 1; i <= 10; i += 1) {
+      const res = await fileOne(
+        busy,
+        { address: `Οδός ${i}`, lat: '', lng: '', category },
+        { kind: 'request', title: `Θέμα ${i}`, description: 'Κείμενο.' },
+      );
+      expect(res.status, String(i)).toBe(303);
+    }
+    const eleventh = await fileOne(
+      busy,
+      { address: 'Οδός 11', lat: '', lng: '', category },
+      { kind: 'request', title: 'Θέμα 11', description: 'Κείμενο.' },
+    );
+    expect(eleventh.status).toBe(400);
+    expect(eleventh.text).toContain('πολλά αιτήματα σήμερα');
+  });
+});
