@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const STORED_NAME = /^[0-9a-f-]{36}\.pdf$/;
+const STORED_NAME = /^[0-9a-f-]{36}\.(pdf|jpg)$/;
 
 /**
- * Documents (decision PDFs) live outside the web root under generated names, so nothing a user
- * types ever becomes part of a path.
+ * Documents (decision PDFs, requests' photos) live outside the web root under generated names,
+ * so nothing a user types ever becomes part of a path.
  */
 export interface DocumentStore {
-  save(content: Buffer): Promise<string>;
+  /** Stores the bytes under a new name ending in `extension` (checked content only). */
+  save(content: Buffer, extension?: 'pdf' | 'jpg'): Promise<string>;
   pathOf(storedName: string): string;
   exists(storedName: string): Promise<boolean>;
   remove(storedName: string): Promise<void>;
@@ -22,9 +23,9 @@ export function createDocumentStore(rootDir: string): DocumentStore {
     return path.join(root, storedName);
   };
   return {
-    async save(content) {
+    async save(content, extension = 'pdf') {
       await mkdir(root, { recursive: true });
-      const storedName = `${randomUUID()}.pdf`;
+      const storedName = `${randomUUID()}.${extension}`;
       const target = pathOf(storedName);
       const temporary = `${target}.part`;
       await writeFile(temporary, content, { flag: 'wx' });

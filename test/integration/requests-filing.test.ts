@@ -1,9 +1,12 @@
 import * as cheerio from 'cheerio';
+import exifr from 'exifr';
+import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Agent,
   createActiveUser,
+  csrfFrom,
   drainMail,
   newAgent,
   postForm,
@@ -240,5 +243,73 @@ describe('filing a request', () => {
     );
     expect(eleventh.status).toBe(400);
     expect(eleventh.text).toContain('πολλά αιτήματα σήμερα');
+  });
+
+  it('keeps photos without GPS or camera details, and shows them only to those who may see the request', async () => {
+    const phone = await sharp({
+      create: { width: 1200, height: 900, channels: 3, background: '#3366aa' },
+    })
+      .jpeg()
+      .withExif({
+        IFD0: { Make: 'Acme', Model: 'Phone 9' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '35/1 11/1 0/1',
+          GPSLongitudeRef: 'E',
+          GPSLongitude: '25/1 43/1 0/1',
+        },
+      })
+      .toBuffer();
+    expect((await exifr.gps(phone))?.latitude).toBeGreaterThan(35);
+    const uploader = await signedIn('req-photos');
+    await postForm(uploader, '/requests/new', '/requests/new', {
+      address: 'Πλατεία',
+      lat: '',
+      lng: '',
+      category: String(await categoryId('parks')),
+    });
+    const send = async (files: [Buffer, string][]) => {
+      const token = await csrfFrom(uploader, '/requests/new/details');
+      let req = uploader
+        .post('/requests/new/details')
+        .field('_csrf', token)
+        .field('kind', 'request')
+        .field('title', 'Σπασμένη κούνια')
+        .field('description', 'Στην παιδική χαρά.');
+      for (const [buffer, name] of files) req = req.attach('photos', buffer, name);
+      return req;
+    };
+    // An iPhone's HEIC is refused at the field, and nothing is filed.
+    const heic = Buffer.concat([
+      Buffer.from([0, 0, 0, 24]),
+      Buffer.from('ftypheic'),
+      Buffer.alloc(64),
+    ]);
+    const refused = await send([[heic, 'IMG_0001.HEIC']]);
+    expect(refused.status).toBe(400);
+    expect(cheerio.load(refused.text)('#photos-error').text()).toContain('JPEG');
+    const filed = await send([[phone, 'photo.jpg']]);
+    expect(filed.status).toBe(303);
+    const ref = filed.headers.location as string;
+    const $ = cheerio.load((await uploader.get(ref)).text);
+    const src = $('.app-photos img').attr('src');
+    expect(src).toMatch(new RegExp(`^${ref}/photos/\\d+$`));
+    const photo = await uploader
+      .get(src!)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(photo.status).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/jpeg');
+    const body = photo.body as Buffer;
+    expect(await exifr.gps(body)).toBeUndefined();
+    expect(await exifr.parse(body, ['Make', 'Model'])).toBeUndefined();
+    // Another citizen, and an anonymous visitor, do not get it.
+    const stranger = await signedIn('req-photo-stranger');
+    expect((await stranger.get(src!)).status).toBe(404);
+    expect((await request(ctx.app).get(src!)).status).toBe(303);
   });
 });

@@ -18,3 +18,14 @@ export function parseReference(value: unknown): { year: number; number: number }
   const number = Number(match[2]);
   return number > 0 ? { year: Number(match[1]), number } : undefined;
 }
+
+/**
+ * A reference as a person types it: ΑΙΤ-2026-000123 (Greek or Latin letters, any case), 2026-000123
+ * or 2026-123; undefined for anything else.
+ */
+export function parseTypedReference(value: string): { year: number; number: number } | undefined {
+  const match = /^(?:(?:ΑΙΤ|AIT)\s*-?\s*)?(2\d{3})\s*-\s*(\d{1,6})$/.exec(value.trim().toUpperCase());
+  if (!match) return undefined;
+  const number = Number(match[2]);
+  return number > 0 ? { year: Number(match[1]), number } : undefined;
+}

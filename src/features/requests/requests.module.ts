@@ -19,9 +19,10 @@ import * as photos from './migrations/20261203090900_request_photos.ts';
 export const requestsModule: Module = {
   name: 'requests',
   services: requestsServices,
-  routes: (ctx) => createRequestsRouter(ctx.deps, ctx.services.requests),
+  routes: (ctx) => createRequestsRouter(ctx.deps, ctx.services.requests, ctx.protectUpload),
   hubEntry: REQUESTS_HUB_ENTRY,
   sessionPaths: ['requests'],
+  uploadPaths: [/^\/requests\/new\/details$/],
   accountSummary: async (ctx, user) => ({
     textKey: 'requests.account.open',
     params: { count: await countOpenForUser(ctx.deps.db, user.id) },

@@ -3,19 +3,19 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError, type FieldError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { parseForm } from '../../lib/forms.ts';
-import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
+import { athensDate, formatDate } from '../../lib/format.ts';
 import { pick } from '../../lib/localized.ts';
 import { requireCitizen } from '../../middleware/auth.ts';
+import { photoUpload, readPhotos } from '../../middleware/photo-upload.ts';
+import { requestPage, requestPhoto } from './request-page.ts';
 import type { Services } from '../../services.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
-import { formatReference, parseReference } from './reference.ts';
+import { formatReference } from './reference.ts';
 import {
   CATEGORY_GROUPS,
-  findCitizenRequest,
   listActiveCategories,
   listCitizenRequests,
-  listPublicEvents,
 } from './requests.repository.ts';
 import { detailsSchema, locationSchema } from './requests.schemas.ts';
 import type { Draft } from './requests.service.ts';
@@ -37,11 +37,18 @@ export const REQUESTS_HUB_ENTRY: HubEntry = {
 
 type RequestsService = Services['requests'];
 
+/** Photos a citizen may add to a request at once. */
+export const MAX_PHOTOS = 3;
+
 /**
  * /requests: the citizen's requests and complaints; /requests/new in three steps that work
  * without JavaScript (where and what, the near-duplicates, the details); /requests/<ref>.
  */
-export function createRequestsRouter(deps: Deps, requests: RequestsService): Router {
+export function createRequestsRouter(
+  deps: Deps,
+  requests: RequestsService,
+  protectUpload: RequestHandler,
+): Router {
   const router = Router();
   router.get('/requests', requireCitizen, listPage(deps));
   router.get('/requests/new', requireCitizen, locationPage(deps));
@@ -49,8 +56,15 @@ export function createRequestsRouter(deps: Deps, requests: RequestsService): Rou
   router.get('/requests/new/similar', requireCitizen, similarPage(requests));
   router.post('/requests/follow', requireCitizen, followOne(requests));
   router.get('/requests/new/details', requireCitizen, detailsPage());
-  router.post('/requests/new/details', requireCitizen, file(requests));
+  router.post(
+    '/requests/new/details',
+    requireCitizen,
+    photoUpload('photos', MAX_PHOTOS),
+    protectUpload,
+    file(requests),
+  );
   router.get('/requests/:ref', requireCitizen, requestPage(deps));
+  router.get('/requests/:ref/photos/:photo', requireCitizen, requestPhoto(deps));
   return router;
 }
 
@@ -189,10 +203,17 @@ function file(requests: RequestsService): RequestHandler {
     if (!draft) return res.redirect(303, '/requests/new');
     const values = formFields(req.body, ['kind', 'title', 'description']);
     const parsed = parseForm(detailsSchema, values);
-    if (!parsed.ok) return renderDetails(req, res, values, parsed.errors);
+    const photoError = res.locals.photoError;
+    if (!parsed.ok || photoError)
+      return renderDetails(req, res, values, [
+        ...(parsed.ok ? [] : parsed.errors),
+        ...(photoError ? [photoError] : []),
+      ]);
+    const read = await readPhotos(res.locals.photoFiles ?? [], 'photos');
+    if ('error' in read) return renderDetails(req, res, values, [read.error]);
     const filed = await requests.fileRequest(
       req.user!,
-      { draft, details: parsed.data, lang: req.lang },
+      { draft, details: parsed.data, lang: req.lang, photos: read.photos },
       auditContext(req),
     );
     if (!filed.ok) return renderDetails(req, res, values, filed.errors);
@@ -202,33 +223,5 @@ function file(requests: RequestsService): RequestHandler {
       params: { dueDate: formatDate(filed.dueDate, req.lang) },
     };
     res.redirect(303, `/requests/${filed.reference}`);
-  };
-}
-
-function requestPage(deps: Deps): RequestHandler {
-  return async (req, res) => {
-    const ref = parseReference(req.params.ref);
-    const request = ref && (await findCitizenRequest(deps.db, ref, req.user!.id));
-    if (!request) throw new NotFoundError();
-    const events = await listPublicEvents(deps.db, request.id);
-    res.render('requests/views/request', {
-      pageTitle: `${formatReference(request).display}`,
-      request: {
-        ...formatReference(request),
-        title: request.title ?? req.t('requests.untitled'),
-        description: request.description,
-        address: request.address ?? '',
-        point: request.lat !== null ? `${request.lat}, ${request.lng}` : '',
-        kind: req.t(`requests.kinds.${request.kind}`),
-        status: req.t(`requests.status.${request.status}`),
-        dueDate: formatDate(request.due_date, req.lang),
-        following: request.following,
-      },
-      events: events.map((event) => ({
-        what: req.t(`requests.events.${event.kind}`),
-        note: event.public_note ?? '',
-        when: athensDateTime(event.created_at),
-      })),
-    });
   };
 }

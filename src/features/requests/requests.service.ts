@@ -1,12 +1,14 @@
 import { moduleConfig } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
 import type { FieldError } from '../../lib/errors.ts';
-import { formatDate } from '../../lib/format.ts';
+import { athensDate, formatDate } from '../../lib/format.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import { dueDate } from '../../lib/working-days.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import type { UserRow } from '../accounts/users.repository.ts';
 import { localFeast } from '../site/local-feast.ts';
+import type { Knex } from 'knex';
+import type { ProcessedPhoto } from '../../lib/photos.ts';
 import { formatReference } from './reference.ts';
 import { requestsConfig } from './requests.config.ts';
 import {
@@ -15,8 +17,10 @@ import {
   findOpenRequestById,
   follow,
   insertEvent,
+  insertPhotos,
   insertRequest,
   nextRequestNumber,
+  type CategoryRow,
   type NearbyRequest,
   type RequestKind,
 } from './requests.repository.ts';
@@ -43,7 +47,10 @@ export interface Details {
   description: string;
 }
 
-type FilingDeps = Pick<Deps, 'db' | 'clock' | 'mailer' | 'config' | 'modules' | 'contentCache'>;
+type FilingDeps = Pick<
+  Deps,
+  'db' | 'clock' | 'mailer' | 'config' | 'modules' | 'contentCache' | 'documents'
+>;
 
 /** A point the municipality does not cover gets a message at the latitude field. */
 export function outsideArea(deps: Pick<Deps, 'config'>, lat: number, lng: number): boolean {
@@ -66,13 +73,13 @@ export async function nearDuplicates(
 
 /**
  * Files a request: a reference from the year's sequence, the due date from the category's
- * deadline in working days, the first event of its timeline, an audit entry and the
- * confirmation email, all in one transaction.
+ * deadline in working days, the first event of its timeline with its photos, an audit entry and
+ * the confirmation email, all in one transaction.
  */
 export async function fileRequest(
   deps: FilingDeps,
   user: UserRow,
-  input: { draft: Draft; details: Details; lang: 'el' | 'en' },
+  input: FilingInput,
   context: AuditContext,
 ): Promise<{ ok: true; reference: string; dueDate: string } | { ok: false; errors: FieldError[] }> {
   const category = await findCategory(deps.db, input.draft.categoryId);
@@ -84,54 +91,113 @@ export async function fileRequest(
   if (limited) return { ok: false, errors: [{ field: 'title', key: 'requests.errors.tooMany' }] };
   const now = deps.clock.now();
   const due = dueDate(now, category.deadline_days, await localFeast(deps));
-  const year = Number(now.toISOString().slice(0, 4));
-  const reference = await deps.db.transaction(async (trx) => {
-    const number = await nextRequestNumber(trx, year);
-    const id = await insertRequest(trx, {
-      year,
-      number,
-      user_id: user.id,
-      category_id: category.id,
-      department_id: category.department_id,
-      kind: input.details.kind,
-      channel: 'web',
-      title: input.details.title,
-      description: input.details.description,
-      address: input.draft.address || null,
-      lat: input.draft.lat,
-      lng: input.draft.lng,
-      due_date: due,
-      lang: input.lang,
+  // The photos are written first (under new names); if the request is not filed, they go.
+  const photos = await storePhotos(deps, input.photos ?? []);
+  const reference = await deps.db
+    .transaction((trx) =>
+      insertFiled(deps, trx, { user, input, category, due, now, photos, context }),
+    )
+    .catch(async (error: unknown) => {
+      for (const photo of photos) await deps.documents.remove(photo.file);
+      throw error;
     });
-    await insertEvent(trx, {
-      request_id: id,
-      kind: 'submitted',
-      status: 'submitted',
-      actor_id: user.id,
-      by_citizen: true,
-    });
-    const ref = formatReference({ year, number });
-    await recordAudit(
-      trx,
-      { action: 'request.submitted', userId: user.id, details: { reference: ref.url } },
-      context,
-    );
-    const lang = user.lang === 'en' ? 'en' : 'el';
-    await deps.mailer.send(
-      'request-submitted',
-      { email: user.email, lang },
-      {
-        fullName: user.full_name,
-        reference: ref.display,
-        path: `/requests/${ref.url}`,
-        title: input.details.title,
-        dueDate: formatDate(due, lang),
-      },
-      trx,
-    );
-    return ref;
-  });
   return { ok: true, reference: reference.url, dueDate: due };
+}
+
+export interface FilingInput {
+  draft: Draft;
+  details: Details;
+  lang: 'el' | 'en';
+  photos?: readonly ProcessedPhoto[];
+}
+
+type StoredPhoto = { file: string; width: number; height: number; bytes: number };
+
+async function insertFiled(
+  deps: FilingDeps,
+  trx: Knex.Transaction,
+  filing: {
+    user: UserRow;
+    input: FilingInput;
+    category: CategoryRow;
+    due: string;
+    now: Date;
+    photos: StoredPhoto[];
+    context: AuditContext;
+  },
+): Promise<{ display: string; url: string }> {
+  const { user, input, category, due } = filing;
+  const year = Number(athensDate(filing.now).slice(0, 4));
+  const number = await nextRequestNumber(trx, year);
+  const id = await insertRequest(trx, {
+    year,
+    number,
+    user_id: user.id,
+    category_id: category.id,
+    department_id: category.department_id,
+    kind: input.details.kind,
+    channel: 'web',
+    title: input.details.title,
+    description: input.details.description,
+    address: input.draft.address || null,
+    lat: input.draft.lat,
+    lng: input.draft.lng,
+    due_date: due,
+    lang: input.lang,
+  });
+  const eventId = await insertEvent(trx, {
+    request_id: id,
+    kind: 'submitted',
+    status: 'submitted',
+    actor_id: user.id,
+    by_citizen: true,
+  });
+  await insertPhotos(trx, id, eventId, filing.photos);
+  const ref = formatReference({ year, number });
+  await recordAudit(
+    trx,
+    { action: 'request.submitted', userId: user.id, details: { reference: ref.url } },
+    filing.context,
+  );
+  await sendConfirmation(deps, trx, user, { ref, title: input.details.title, due });
+  return ref;
+}
+
+async function sendConfirmation(
+  deps: Pick<Deps, 'mailer'>,
+  trx: Knex.Transaction,
+  user: UserRow,
+  filed: { ref: { display: string; url: string }; title: string; due: string },
+): Promise<void> {
+  const lang = user.lang === 'en' ? 'en' : 'el';
+  await deps.mailer.send(
+    'request-submitted',
+    { email: user.email, lang },
+    {
+      fullName: user.full_name,
+      reference: filed.ref.display,
+      path: `/requests/${filed.ref.url}`,
+      title: filed.title,
+      dueDate: formatDate(filed.due, lang),
+    },
+    trx,
+  );
+}
+
+/** Writes cleaned photos to the document store; returns what their rows need. */
+async function storePhotos(
+  deps: Pick<Deps, 'documents'>,
+  photos: readonly ProcessedPhoto[],
+): Promise<StoredPhoto[]> {
+  const stored: StoredPhoto[] = [];
+  for (const photo of photos)
+    stored.push({
+      file: await deps.documents.save(photo.data, 'jpg'),
+      width: photo.width,
+      height: photo.height,
+      bytes: photo.bytes,
+    });
+  return stored;
 }
 
 /** "Me too": the citizen follows an open request instead of filing it again. */

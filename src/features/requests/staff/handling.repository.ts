@@ -1,0 +1,204 @@
+import type { Conn } from '../../../db/knex.ts';
+import type { Lang, Localized } from '../../../lib/localized.ts';
+import type { RequestRow } from '../requests.repository.ts';
+
+/** A request as its handler sees it: with the citizen, the category, the department and the assignee. */
+export interface HandledRequest extends RequestRow {
+  assignee_id: number | null;
+  merged_into: number | null;
+  public: boolean;
+  category_name: Localized;
+  may_be_public: boolean;
+  department_name: Localized;
+  citizen_name: string | null;
+  citizen_email: string | null;
+  assignee_name: string | null;
+}
+
+/** Whether the handler belongs to the request's department (the condition of every staff query here). */
+const inHandlersDepartments = (userId: number) => (q: import('knex').Knex.QueryBuilder) =>
+  q
+    .select(1)
+    .from('department_handlers as h')
+    .whereRaw('h.department_id = r.department_id')
+    .where('h.user_id', userId);
+
+/**
+ * A request by its reference, only if the handler belongs to its department; `lock`: in a
+ * transaction, the row is locked until it ends (two handlers acting at once wait for each other).
+ */
+export async function findForHandler(
+  conn: Conn,
+  ref: { year: number; number: number },
+  userId: number,
+  options: { lock?: boolean } = {},
+): Promise<HandledRequest | undefined> {
+  const query = conn('requests as r')
+    .join('request_categories as c', 'c.id', 'r.category_id')
+    .join('departments as d', 'd.id', 'r.department_id')
+    .leftJoin('users as u', 'u.id', 'r.user_id')
+    .leftJoin('users as a', 'a.id', 'r.assignee_id')
+    .where({ 'r.year': ref.year, 'r.number': ref.number })
+    .whereExists(inHandlersDepartments(userId))
+    .first(
+      'r.*',
+      'c.name as category_name',
+      'c.may_be_public',
+      'd.name as department_name',
+      'u.full_name as citizen_name',
+      'u.email as citizen_email',
+      'a.full_name as assignee_name',
+    );
+  if (options.lock) void query.forUpdate('r');
+  return (await query) as HandledRequest | undefined;
+}
+
+export interface StaffEventRow {
+  id: number;
+  kind: string;
+  status: string | null;
+  by_citizen: boolean;
+  public_note: string | null;
+  internal_note: string | null;
+  actor_name: string | null;
+  created_at: Date;
+}
+
+/** The whole timeline, internal notes included, with who did each thing (staff only). */
+export async function listStaffEvents(conn: Conn, requestId: number): Promise<StaffEventRow[]> {
+  return (await conn('request_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .where('e.request_id', requestId)
+    .orderBy('e.id')
+    .select(
+      'e.id',
+      'e.kind',
+      'e.status',
+      'e.by_citizen',
+      'e.public_note',
+      'e.internal_note',
+      'e.created_at',
+      'u.full_name as actor_name',
+    )) as StaffEventRow[];
+}
+
+export async function listPhotos(
+  conn: Conn,
+  requestId: number,
+): Promise<{ id: number; width: number; height: number; bytes: number; created_at: Date }[]> {
+  return (await conn('request_photos')
+    .where({ request_id: requestId })
+    .orderBy('id')
+    .select('id', 'width', 'height', 'bytes', 'created_at')) as {
+    id: number;
+    width: number;
+    height: number;
+    bytes: number;
+    created_at: Date;
+  }[];
+}
+
+/** The active handlers of a department (whom a request may be assigned to). */
+export async function handlersOf(
+  conn: Conn,
+  departmentId: number,
+): Promise<{ id: number; full_name: string }[]> {
+  return (await conn('users as u')
+    .join('department_handlers as h', 'h.user_id', 'u.id')
+    .where({ 'h.department_id': departmentId, 'u.status': 'active' })
+    .whereRaw(`'handler' = ANY (u.roles)`)
+    .orderBy('u.full_name')
+    .select('u.id', 'u.full_name')) as { id: number; full_name: string }[];
+}
+
+/** Those who hear of a department's new requests as they arrive (not by the daily digest). */
+export async function handlersToTellAtOnce(
+  conn: Conn,
+  departmentId: number,
+): Promise<{ email: string; lang: Lang; full_name: string }[]> {
+  return (await conn('users as u')
+    .join('department_handlers as h', 'h.user_id', 'u.id')
+    .where({ 'h.department_id': departmentId, 'h.daily_digest': false, 'u.status': 'active' })
+    .whereRaw(`'handler' = ANY (u.roles)`)
+    .select('u.email', 'u.lang', 'u.full_name')) as {
+    email: string;
+    lang: Lang;
+    full_name: string;
+  }[];
+}
+
+/** The citizen who filed a request and everyone who follows it, each once, with their language. */
+export async function peopleToTell(
+  conn: Conn,
+  requestId: number,
+): Promise<{ id: number; email: string; lang: Lang; full_name: string }[]> {
+  return (await conn('users as u')
+    .where('u.status', 'active')
+    .where((q) =>
+      q
+        .whereIn('u.id', conn('requests').where({ id: requestId }).whereNotNull('user_id').select('user_id'))
+        .orWhereIn(
+          'u.id',
+          conn('request_followers').where({ request_id: requestId }).select('user_id'),
+        ),
+    )
+    .orderBy('u.id')
+    .select('u.id', 'u.email', 'u.lang', 'u.full_name')) as {
+    id: number;
+    email: string;
+    lang: Lang;
+    full_name: string;
+  }[];
+}
+
+export async function updateRequest(
+  conn: Conn,
+  id: number,
+  patch: Partial<
+    Pick<
+      HandledRequest,
+      'status' | 'assignee_id' | 'merged_into' | 'category_id' | 'department_id' | 'public' | 'closed_at'
+    >
+  >,
+): Promise<void> {
+  await conn('requests')
+    .where({ id })
+    .update({ ...patch, updated_at: conn.fn.now() });
+}
+
+/** Everyone following one request follows another too (a duplicate's people follow its original). */
+export async function copyFollowers(
+  conn: Conn,
+  fromRequestId: number,
+  toRequestId: number,
+  citizenId: number | null,
+): Promise<void> {
+  await conn.raw(
+    `INSERT INTO request_followers (request_id, user_id)
+     SELECT ?::bigint, user_id FROM request_followers WHERE request_id = ?
+     UNION SELECT ?::bigint, ?::integer WHERE ?::integer IS NOT NULL
+     ON CONFLICT DO NOTHING`,
+    [toRequestId, fromRequestId, toRequestId, citizenId, citizenId],
+  );
+  // The original's own citizen does not follow it: they filed it.
+  await conn('request_followers')
+    .where({ request_id: toRequestId })
+    .whereIn('user_id', conn('requests').where({ id: toRequestId }).whereNotNull('user_id').select('user_id'))
+    .delete();
+}
+
+/** Active categories with their departments (the move form), in the municipality's order. */
+export async function listCategoriesWithDepartments(conn: Conn): Promise<
+  { id: number; name: Localized; department_id: number; department_name: Localized }[]
+> {
+  return (await conn('request_categories as c')
+    .join('departments as d', 'd.id', 'c.department_id')
+    .where('c.active', true)
+    .orderBy(['d.position', 'd.id', 'c.position', 'c.id'])
+    .select('c.id', 'c.name', 'c.department_id', 'd.name as department_name')) as {
+    id: number;
+    name: Localized;
+    department_id: number;
+    department_name: Localized;
+  }[];
+}
