@@ -3,7 +3,8 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { athensDateTime, formatDate } from '../../lib/format.ts';
 import { formatReference, parseReference } from './reference.ts';
-import { findCitizenRequest, listPhotos, listPublicEvents } from './requests.repository.ts';
+import { findCitizenRequest, listPublicEvents } from './requests.repository.ts';
+import { listPhotos } from './photos.repository.ts';
 
 /** The citizen's request (theirs, or one they follow): anything else is 404, whatever the reference. */
 export function requestPage(deps: Deps): RequestHandler {

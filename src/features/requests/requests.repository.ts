@@ -5,16 +5,6 @@ export type RequestStatus =
   'submitted' | 'assigned' | 'in_progress' | 'answered' | 'closed' | 'merged';
 export type RequestKind = 'request' | 'complaint';
 
-export interface CategoryRow {
-  id: number;
-  slug: string;
-  group_key: string;
-  department_id: number;
-  name: Localized;
-  deadline_days: number;
-  may_be_public: boolean;
-}
-
 export interface RequestRow {
   id: number;
   year: number;
@@ -43,46 +33,6 @@ export interface EventRow {
   by_citizen: boolean;
   public_note: string | null;
   created_at: Date;
-}
-
-/** The groups of categories, in the order the form shows them. */
-export const CATEGORY_GROUPS = [
-  'cleaning',
-  'lighting',
-  'roads',
-  'green',
-  'animals',
-  'noise',
-  'other',
-] as const;
-
-export async function listActiveCategories(conn: Conn): Promise<CategoryRow[]> {
-  return (await conn('request_categories')
-    .where({ active: true })
-    .orderBy(['position', 'id'])
-    .select(
-      'id',
-      'slug',
-      'group_key',
-      'department_id',
-      'name',
-      'deadline_days',
-      'may_be_public',
-    )) as CategoryRow[];
-}
-
-export async function findCategory(conn: Conn, id: number): Promise<CategoryRow | undefined> {
-  return (await conn('request_categories')
-    .where({ id, active: true })
-    .first(
-      'id',
-      'slug',
-      'group_key',
-      'department_id',
-      'name',
-      'deadline_days',
-      'may_be_public',
-    )) as CategoryRow | undefined;
 }
 
 /** The next reference number of a year, taken inside the filing transaction. */
@@ -253,31 +203,4 @@ export async function findOpenRequestById(conn: Conn, id: number): Promise<Reque
     .where({ id })
     .whereNotIn('status', ['closed', 'merged'])
     .first()) as RequestRow | undefined;
-}
-
-export interface PhotoRow {
-  id: number;
-  request_id: number;
-  file: string;
-  width: number;
-  height: number;
-}
-
-export async function insertPhotos(
-  conn: Conn,
-  requestId: number,
-  eventId: number | null,
-  photos: readonly { file: string; width: number; height: number; bytes: number }[],
-): Promise<void> {
-  if (!photos.length) return;
-  await conn('request_photos').insert(
-    photos.map((photo) => ({ ...photo, request_id: requestId, event_id: eventId })),
-  );
-}
-
-export async function listPhotos(conn: Conn, requestId: number): Promise<PhotoRow[]> {
-  return (await conn('request_photos')
-    .where({ request_id: requestId })
-    .orderBy('id')
-    .select('id', 'request_id', 'file', 'width', 'height')) as PhotoRow[];
 }

@@ -8,16 +8,13 @@ import { pick } from '../../lib/localized.ts';
 import { requireCitizen } from '../../middleware/auth.ts';
 import { photoUpload, readPhotos } from '../../middleware/photo-upload.ts';
 import { requestPage, requestPhoto } from './request-page.ts';
+import { locationPage, saveLocation } from './location.pages.ts';
 import type { Services } from '../../services.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
 import { formatReference } from './reference.ts';
-import {
-  CATEGORY_GROUPS,
-  listActiveCategories,
-  listCitizenRequests,
-} from './requests.repository.ts';
-import { detailsSchema, locationSchema } from './requests.schemas.ts';
+import { listCitizenRequests } from './requests.repository.ts';
+import { detailsSchema } from './requests.schemas.ts';
 import type { Draft } from './requests.service.ts';
 
 declare module 'express-session' {
@@ -82,64 +79,6 @@ function listPage(deps: Deps): RequestHandler {
         following: row.following,
       })),
     });
-  };
-}
-
-async function categoryGroups(deps: Deps, req: Request) {
-  const categories = await listActiveCategories(deps.db);
-  return CATEGORY_GROUPS.map((group) => ({
-    label: req.t(`requests.groups.${group}`),
-    options: categories
-      .filter((c) => c.group_key === group)
-      .map((c) => ({ value: String(c.id), text: pick(c.name, req.lang) })),
-  })).filter((group) => group.options.length);
-}
-
-async function renderLocation(
-  deps: Deps,
-  req: Request,
-  res: Response,
-  values: Record<string, string>,
-  errors: FieldError[] = [],
-): Promise<void> {
-  const map = deps.config as unknown as { MAP_TILE_URL: string; MAP_ATTRIBUTION: string };
-  res.status(errors.length ? 400 : 200).render('requests/views/new', {
-    pageTitle: req.t('requests.new.title'),
-    groups: await categoryGroups(deps, req),
-    values,
-    map: map.MAP_TILE_URL ? { tiles: map.MAP_TILE_URL, attribution: map.MAP_ATTRIBUTION } : null,
-    ...presentErrors(req, errors),
-  });
-}
-
-function locationPage(deps: Deps): RequestHandler {
-  return async (req, res) => {
-    const draft = req.session.requestDraft;
-    await renderLocation(deps, req, res, {
-      address: draft?.address ?? '',
-      lat: draft?.lat?.toString() ?? '',
-      lng: draft?.lng?.toString() ?? '',
-      category: draft ? String(draft.categoryId) : '',
-    });
-  };
-}
-
-function saveLocation(deps: Deps, requests: RequestsService): RequestHandler {
-  return async (req, res) => {
-    const values = formFields(req.body, ['address', 'lat', 'lng', 'category']);
-    const parsed = parseForm(locationSchema, values);
-    if (!parsed.ok) return renderLocation(deps, req, res, values, parsed.errors);
-    const { address, lat, lng, category } = parsed.data;
-    if (lat !== null && lng !== null && requests.outsideArea(lat, lng))
-      return renderLocation(deps, req, res, values, [
-        { field: 'lat', key: 'requests.errors.outside' },
-      ]);
-    if (!(await requests.categoryExists(category)))
-      return renderLocation(deps, req, res, values, [
-        { field: 'category', key: 'requests.errors.category' },
-      ]);
-    req.session.requestDraft = { address, lat, lng, categoryId: category };
-    res.redirect(303, '/requests/new/similar');
   };
 }
 
