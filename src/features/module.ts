@@ -105,9 +105,14 @@ export interface Module {
   };
   /**
    * What it keeps about a person, why and for how long: a section of the privacy notice (/privacy),
-   * as two of its string keys (a heading and a paragraph).
+   * as two of its string keys (a heading and a paragraph); `params` fills the paragraph's
+   * placeholders from what staff set (retention days), so the notice says what the portal does.
    */
-  privacyNotice?: { headingKey: string; bodyKey: string };
+  privacyNotice?: {
+    headingKey: string;
+    bodyKey: string;
+    params?: (deps: Deps) => Promise<Record<string, string | number>>;
+  };
   /** Everything it holds about the person, for the citizen's download. */
   exportFor?: (person: Person, conn: Knex) => Promise<Record<string, unknown>>;
   /** Erases or anonymises what it holds about the person (in the caller's transaction). */

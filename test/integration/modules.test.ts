@@ -163,7 +163,11 @@ describe('a database migrated before the modules', () => {
     expect(await migrateLatest(ctx.db)).toEqual([]);
     const roles = (await ctx.db('roles').pluck('name')) as string[];
     // Every role a module introduces, the old ones among them.
-    expect(roles.sort()).toEqual(rolesOf(MODULES).map((role) => role.name).sort());
+    expect(roles.sort()).toEqual(
+      rolesOf(MODULES)
+        .map((role) => role.name)
+        .sort(),
+    );
     expect(roles).toEqual(expect.arrayContaining(['admin', 'clerk', 'editor']));
   });
 });
@@ -280,6 +284,8 @@ describe('a module plugged in through its manifest alone', () => {
     expect(aboutRenders.count - before).toBe(1);
 
     const privacy = await request(ctx.app).get('/privacy?lang=en');
+    // A section's figures come from the settings staff change.
+    expect(privacy.text).toContain('never activated is deleted after 7 days');
     for (const heading of ['The sample notes', 'Your account', 'The identity check at the counter'])
       expect(privacy.text).toContain(heading);
     expect((await request(ctx.app).get('/privacy?lang=el')).text).toContain(

@@ -27,6 +27,7 @@ describe('home and the e-services hub', () => {
       'Αποφάσεις Δημοτικού Συμβουλίου|Ανοιχτή σε όλους',
       'Κοινωνικά Επιδόματα|Ανοιχτή σε όλους',
       'Υγεία|Ανοιχτή σε όλους',
+      'Αιτήματα και καταγγελίες|Χρειάζεται λογαριασμό',
     ]);
     expect($('a.govuk-skip-link').attr('href')).toBe('#main-content');
     expect($('footer a[href="/accessibility"]').length).toBe(1);

@@ -80,7 +80,11 @@ export const accountsModule: Module = {
     'account.address_changed',
   ],
   demo: { accounts: DEMO_CITIZENS },
-  privacyNotice: { headingKey: 'accounts.privacy.heading', bodyKey: 'accounts.privacy.body' },
+  privacyNotice: {
+    headingKey: 'accounts.privacy.heading',
+    bodyKey: 'accounts.privacy.body',
+    params: async (deps) => ({ days: await readSetting(deps, 'accounts.pendingAccountDays') }),
+  },
   migrations: {
     '20261121110000_users': users,
     '20261121120100_users_notify': usersNotify,

@@ -1,20 +1,30 @@
 import { Router, type Request, type Response } from 'express';
-import type { Module } from '../module.ts';
+import type { Deps } from '../../deps.ts';
 
 /**
  * The footer's fixed pages: accessibility statement, privacy notice, contact. The privacy notice
- * has a section from each module that keeps something about a person (`privacyNotice`).
+ * has a section from each module that keeps something about a person (`privacyNotice`), its
+ * figures (retention days) read from the settings; the kept page is made again when a setting
+ * changes (the content cache's NOTIFY).
  */
-export function createPagesRouter(modules: readonly Module[]): Router {
+export function createPagesRouter(deps: Deps): Router {
   const router = Router();
-  const privacySections = modules.flatMap((module) =>
+  const sections = deps.modules.flatMap((module) =>
     module.privacyNotice ? [module.privacyNotice] : [],
   );
+  const privacySections = () =>
+    Promise.all(
+      sections.map(async (section) => ({
+        headingKey: section.headingKey,
+        bodyKey: section.bodyKey,
+        params: (await section.params?.(deps)) ?? {},
+      })),
+    );
   for (const page of ['accessibility', 'privacy', 'contact'] as const) {
-    router.get(`/${page}`, (req: Request, res: Response) => {
+    router.get(`/${page}`, async (req: Request, res: Response) => {
       res.render(`pages/views/${page}`, {
         pageTitle: req.t(`pages.${page}.title`),
-        privacySections,
+        privacySections: page === 'privacy' ? await privacySections() : [],
       });
     });
   }

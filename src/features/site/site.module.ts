@@ -19,7 +19,7 @@ export const siteModule: Module = {
   routes: (ctx) => {
     const router = Router();
     router.use(createHomeRouter(ctx.hubEntries, ctx.services.decisions));
-    router.use(createPagesRouter(ctx.deps.modules));
+    router.use(createPagesRouter(ctx.deps));
     return router;
   },
   publicPages: [{ path: /(?:\/|\/accessibility|\/privacy|\/contact)/ }],

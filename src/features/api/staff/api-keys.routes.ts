@@ -16,7 +16,7 @@ export function createApiKeysRouter(deps: Deps): Router {
   const { db } = deps;
   const scopes = () => apiScopesOf(deps.modules);
   const router = Router();
-  router.get('/', (req, res) => renderKeyList(db, req, res));
+  router.get('/', (req, res) => renderKeyList(db, req, res, scopes().length > 0));
   router.get('/new', (req, res) => renderNew(req, res, scopes(), { appName: '', scopes: [] }, []));
   router.post('/new', (req, res) => createKey(db, scopes(), req, res));
   router.get('/:id/revoke', async (req, res) => {
@@ -49,10 +49,17 @@ async function keyFor(db: Db, req: Request): Promise<ApiKeyRow> {
   return key;
 }
 
-async function renderKeyList(db: Db, req: Request, res: Response): Promise<void> {
+async function renderKeyList(
+  db: Db,
+  req: Request,
+  res: Response,
+  canCreate: boolean,
+): Promise<void> {
   const keys = await listApiKeys(db);
   res.render('api/staff/views/index', {
     pageTitle: req.t('staff.apiKeys.title'),
+    // No module offers an API yet: no button to a form with nothing to choose.
+    canCreate,
     keys: keys.map((key) => ({
       ...key,
       createdAt: when(key.created_at),
