@@ -312,4 +312,69 @@ describe('filing a request', () => {
     expect((await stranger.get(src!)).status).toBe(404);
     expect((await request(ctx.app).get(src!)).status).toBe(303);
   });
+
+  it('takes the citizen’s comments while open, and a reopening within 30 days of closing', async () => {
+    const owner = await signedIn('req-owner');
+    const filed = await fileOne(
+      owner,
+      {
+        address: 'Λιμάνι',
+        lat: '',
+        lng: '',
+        category: String(await categoryId('street-cleaning')),
+      },
+      { kind: 'request', title: 'Σκουπίδια στο λιμάνι', description: 'Μετά τη γιορτή.' },
+    );
+    const ref = filed.headers.location as string;
+    const token = await csrfFrom(owner, ref);
+    const commented = await owner
+      .post(`${ref}/comment`)
+      .field('_csrf', token)
+      .field('comment', 'Ακόμη εκεί σήμερα.');
+    expect(commented.status).toBe(303);
+    expect((await owner.get(ref)).text).toContain('Ακόμη εκεί σήμερα.');
+    // A follower or another citizen cannot comment.
+    const other = await signedIn('req-other');
+    const otherToken = await csrfFrom(other, '/requests/new');
+    expect(
+      (await other.post(`${ref}/comment`).field('_csrf', otherToken).field('comment', 'x')).status,
+    ).toBe(404);
+
+    const id = ((await ctx.db('requests').orderBy('id', 'desc').first('id')) as { id: number }).id;
+    // Closed 31 days ago: too late.
+    await ctx
+      .db('requests')
+      .where({ id })
+      .update({ status: 'closed', closed_at: new Date(NOW.getTime() - 31 * 86_400_000) });
+    expect(cheerio.load((await owner.get(ref)).text)(`form[action="${ref}/reopen"]`).length).toBe(
+      0,
+    );
+    const late = await owner
+      .post(`${ref}/reopen`)
+      .type('form')
+      .send({ _csrf: await csrfFrom(owner, '/requests/new'), reason: 'Δεν καθαρίστηκε.' });
+    expect(late.status).toBe(400);
+    expect(cheerio.load(late.text)('.govuk-error-summary').text()).toContain('30 ημέρες');
+    // Closed 10 days ago: the form is there and reopens it, with an email.
+    await ctx
+      .db('requests')
+      .where({ id })
+      .update({ closed_at: new Date(NOW.getTime() - 10 * 86_400_000) });
+    await drainMail(ctx.deps);
+    const empty = await postForm(owner, ref, `${ref}/reopen`, { reason: '' });
+    expect(empty.status).toBe(400);
+    expect(cheerio.load(empty.text)('#reason-error').text()).toContain('γιατί ανοίγει ξανά');
+    const reopened = await postForm(owner, ref, `${ref}/reopen`, { reason: 'Δεν καθαρίστηκε.' });
+    expect(reopened.status).toBe(303);
+    const row = (await ctx.db('requests').where({ id }).first('status', 'closed_at')) as {
+      status: string;
+      closed_at: Date | null;
+    };
+    expect(row).toEqual({ status: 'submitted', closed_at: null });
+    const page = await owner.get(ref);
+    expect(page.text).toContain('Δεν καθαρίστηκε.');
+    expect(page.text).toContain('Άνοιξε ξανά');
+    const mails = await drainMail(ctx.deps);
+    expect(mails.map((m) => m.to)).toContain('user.req-owner@example.gr');
+  });
 });

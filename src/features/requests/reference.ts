@@ -24,7 +24,9 @@ export function parseReference(value: unknown): { year: number; number: number }
  * or 2026-123; undefined for anything else.
  */
 export function parseTypedReference(value: string): { year: number; number: number } | undefined {
-  const match = /^(?:(?:ΑΙΤ|AIT)\s*-?\s*)?(2\d{3})\s*-\s*(\d{1,6})$/.exec(value.trim().toUpperCase());
+  const match = /^(?:(?:ΑΙΤ|AIT)\s*-?\s*)?(2\d{3})\s*-\s*(\d{1,6})$/.exec(
+    value.trim().toUpperCase(),
+  );
   if (!match) return undefined;
   const number = Number(match[2]);
   return number > 0 ? { year: Number(match[1]), number } : undefined;

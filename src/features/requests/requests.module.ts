@@ -4,6 +4,8 @@ import { requestsConfig } from './requests.config.ts';
 import { DEMO_HANDLER, seedDemoRequests, seedRequestCategories } from './requests.demo.ts';
 import { createRequestsRouter, REQUESTS_HUB_ENTRY } from './requests.routes.ts';
 import { requestsServices } from './requests.services.ts';
+import { sendHandlerDigests } from './staff/digest.job.ts';
+import { createHandlingRouter } from './staff/handling.routes.ts';
 import * as earthdistance from './migrations/20261203090000_earthdistance.ts';
 import * as departments from './migrations/20261203090100_departments.ts';
 import * as categories from './migrations/20261203090200_request_categories.ts';
@@ -14,21 +16,50 @@ import * as requests from './migrations/20261203090600_requests.ts';
 import * as events from './migrations/20261203090700_request_events.ts';
 import * as followers from './migrations/20261203090800_request_followers.ts';
 import * as photos from './migrations/20261203090900_request_photos.ts';
+import * as digests from './migrations/20261203093000_handler_digests.ts';
 
 /** Requests and complaints (Αιτήματα/Καταγγελίες): citizens file and follow them; departments handle them. */
 export const requestsModule: Module = {
   name: 'requests',
   services: requestsServices,
   routes: (ctx) => createRequestsRouter(ctx.deps, ctx.services.requests, ctx.protectUpload),
+  staff: [
+    {
+      prefix: '/requests',
+      role: 'handler',
+      navKey: 'staff.nav.requests',
+      router: (ctx) => createHandlingRouter(ctx.deps, ctx.services.requestHandling),
+    },
+  ],
+  jobs: [
+    {
+      name: 'requests.handler-digest',
+      schedule: '0 7 * * *',
+      run: async (deps) => {
+        await sendHandlerDigests(deps);
+      },
+    },
+  ],
   hubEntry: REQUESTS_HUB_ENTRY,
   sessionPaths: ['requests'],
-  uploadPaths: [/^\/requests\/new\/details$/],
+  uploadPaths: [/^\/requests\/new\/details$/, /^\/requests\/2\d{3}-\d{6}\/comment$/],
   accountSummary: async (ctx, user) => ({
     textKey: 'requests.account.open',
     params: { count: await countOpenForUser(ctx.deps.db, user.id) },
     href: '/requests',
   }),
-  auditActions: ['request.submitted', 'request.followed'],
+  auditActions: [
+    'request.submitted',
+    'request.followed',
+    'request.assigned',
+    'request.status_changed',
+    'request.answered',
+    'request.merged',
+    'request.moved',
+    'request.visibility_changed',
+    'request.commented',
+    'request.reopened',
+  ],
   roles: [{ name: 'handler', labelKey: 'staff.roles.handler' }],
   referenceData: seedRequestCategories,
   demo: { seed: seedDemoRequests, accounts: [DEMO_HANDLER] },
@@ -45,6 +76,7 @@ export const requestsModule: Module = {
     '20261203090700_request_events': events,
     '20261203090800_request_followers': followers,
     '20261203090900_request_photos': photos,
+    '20261203093000_handler_digests': digests,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

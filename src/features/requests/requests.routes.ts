@@ -8,6 +8,7 @@ import { pick } from '../../lib/localized.ts';
 import { requireCitizen } from '../../middleware/auth.ts';
 import { photoUpload, readPhotos } from '../../middleware/photo-upload.ts';
 import { requestPage, requestPhoto } from './request-page.ts';
+import { createCitizenUpdatesRouter } from './citizen-updates.routes.ts';
 import { locationPage, saveLocation } from './location.pages.ts';
 import type { Services } from '../../services.ts';
 import { auditContext } from '../audit/audit.repository.ts';
@@ -61,6 +62,7 @@ export function createRequestsRouter(
     file(requests),
   );
   router.get('/requests/:ref', requireCitizen, requestPage(deps));
+  router.use(createCitizenUpdatesRouter(deps, requests, protectUpload));
   router.get('/requests/:ref/photos/:photo', requireCitizen, requestPhoto(deps));
   return router;
 }

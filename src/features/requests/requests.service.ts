@@ -10,20 +10,21 @@ import { localFeast } from '../site/local-feast.ts';
 import type { Knex } from 'knex';
 import type { ProcessedPhoto } from '../../lib/photos.ts';
 import { formatReference } from './reference.ts';
+import { removeStoredPhotos, storePhotos, type StoredPhoto } from './stored-photos.ts';
 import { requestsConfig } from './requests.config.ts';
+import { tellHandlersOfNewRequest } from './staff/handling.notify.ts';
 import {
-  findCategory,
   findNearbyOpen,
   findOpenRequestById,
   follow,
   insertEvent,
-  insertPhotos,
   insertRequest,
   nextRequestNumber,
-  type CategoryRow,
   type NearbyRequest,
   type RequestKind,
 } from './requests.repository.ts';
+import { findCategory, type CategoryRow } from './categories.repository.ts';
+import { insertPhotos } from './photos.repository.ts';
 
 /** Near-duplicates: open requests of the same category within this many metres. */
 export const DUPLICATE_RADIUS_METRES = 50;
@@ -98,7 +99,7 @@ export async function fileRequest(
       insertFiled(deps, trx, { user, input, category, due, now, photos, context }),
     )
     .catch(async (error: unknown) => {
-      for (const photo of photos) await deps.documents.remove(photo.file);
+      await removeStoredPhotos(deps, photos);
       throw error;
     });
   return { ok: true, reference: reference.url, dueDate: due };
@@ -110,8 +111,6 @@ export interface FilingInput {
   lang: 'el' | 'en';
   photos?: readonly ProcessedPhoto[];
 }
-
-type StoredPhoto = { file: string; width: number; height: number; bytes: number };
 
 async function insertFiled(
   deps: FilingDeps,
@@ -160,6 +159,13 @@ async function insertFiled(
     filing.context,
   );
   await sendConfirmation(deps, trx, user, { ref, title: input.details.title, due });
+  await tellHandlersOfNewRequest(deps, trx, {
+    departmentId: category.department_id,
+    reference: ref,
+    title: input.details.title,
+    category: category.name,
+    dueDate: due,
+  });
   return ref;
 }
 
@@ -182,22 +188,6 @@ async function sendConfirmation(
     },
     trx,
   );
-}
-
-/** Writes cleaned photos to the document store; returns what their rows need. */
-async function storePhotos(
-  deps: Pick<Deps, 'documents'>,
-  photos: readonly ProcessedPhoto[],
-): Promise<StoredPhoto[]> {
-  const stored: StoredPhoto[] = [];
-  for (const photo of photos)
-    stored.push({
-      file: await deps.documents.save(photo.data, 'jpg'),
-      width: photo.width,
-      height: photo.height,
-      bytes: photo.bytes,
-    });
-  return stored;
 }
 
 /** "Me too": the citizen follows an open request instead of filing it again. */

@@ -1,14 +1,20 @@
 import type { Deps } from '../../deps.ts';
 import { bindDeps } from '../../lib/bind-deps.ts';
-import { findCategory } from './requests.repository.ts';
+import { findCategory } from './categories.repository.ts';
+import { addComment, reopenRequest } from './citizen-updates.service.ts';
 import { fileRequest, followRequest, nearDuplicates, outsideArea } from './requests.service.ts';
+import { mergeRequest, moveRequest, setVisibility } from './staff/handling-changes.service.ts';
+import { answerRequest, assignRequest, changeStatus } from './staff/handling.service.ts';
 
 /** Whether a category exists and takes requests. */
 async function categoryExists(deps: Pick<Deps, 'db'>, id: number): Promise<boolean> {
   return (await findCategory(deps.db, id)) !== undefined;
 }
 
-/** Requests and complaints: filing, following, near-duplicates (the phone portal files through it too). */
+/**
+ * Requests and complaints: filing, following, near-duplicates (the phone portal files through it
+ * too); the handlers' actions on a request of their departments.
+ */
 export function requestsServices(deps: Deps) {
   return {
     requests: bindDeps(deps, {
@@ -17,6 +23,16 @@ export function requestsServices(deps: Deps) {
       nearDuplicates,
       fileRequest,
       followRequest,
+      addComment,
+      reopenRequest,
+    }),
+    requestHandling: bindDeps(deps, {
+      assignRequest,
+      changeStatus,
+      answerRequest,
+      mergeRequest,
+      moveRequest,
+      setVisibility,
     }),
   };
 }

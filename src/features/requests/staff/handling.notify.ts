@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../../../deps.ts';
-import type { Localized } from '../../../lib/localized.ts';
+import { formatDate } from '../../../lib/format.ts';
+import { pick, type Localized } from '../../../lib/localized.ts';
 import { formatReference } from '../reference.ts';
-import { handlersToTellAtOnce, peopleToTell } from './handling.repository.ts';
+import { handlersToTellAtOnce, peopleToTell } from './recipients.repository.ts';
 
 /** What changed, as the update email names it (`emails.request-updated.changes.<change>`). */
 export type PublicChange = 'status' | 'answer' | 'merged' | 'moved' | 'reopened';
@@ -26,10 +27,11 @@ export async function tellCitizens(
 ): Promise<number> {
   const ref = formatReference(request);
   const people = await peopleToTell(trx, request.id);
-  for (const person of people)
+  for (const person of people) {
+    const lang = person.lang === 'en' ? 'en' : 'el';
     await deps.mailer.send(
       'request-updated',
-      { email: person.email, lang: person.lang === 'en' ? 'en' : 'el' },
+      { email: person.email, lang },
       {
         fullName: person.full_name,
         reference: ref.display,
@@ -39,10 +41,11 @@ export async function tellCitizens(
         status: change.status,
         note: change.note ?? '',
         original: change.original ?? '',
-        department: change.department ?? null,
+        department: change.department ? pick(change.department, lang) : '',
       },
       trx,
     );
+  }
   return people.length;
 }
 
@@ -58,18 +61,20 @@ export async function tellHandlersOfNewRequest(
     dueDate: string;
   },
 ): Promise<void> {
-  for (const handler of await handlersToTellAtOnce(trx, request.departmentId))
+  for (const handler of await handlersToTellAtOnce(trx, request.departmentId)) {
+    const lang = handler.lang === 'en' ? 'en' : 'el';
     await deps.mailer.send(
       'request-new-for-handlers',
-      { email: handler.email, lang: handler.lang === 'en' ? 'en' : 'el' },
+      { email: handler.email, lang },
       {
         fullName: handler.full_name,
         reference: request.reference.display,
         path: `/staff/requests/${request.reference.url}`,
         title: request.title,
-        category: request.category,
-        dueDate: request.dueDate,
+        category: pick(request.category, lang),
+        dueDate: formatDate(request.dueDate, lang),
       },
       trx,
     );
+  }
 }

@@ -1,5 +1,5 @@
 import type { Conn } from '../../../db/knex.ts';
-import type { Lang, Localized } from '../../../lib/localized.ts';
+import type { Localized } from '../../../lib/localized.ts';
 import type { RequestRow } from '../requests.repository.ts';
 
 /** A request as its handler sees it: with the citizen, the category, the department and the assignee. */
@@ -98,66 +98,19 @@ export async function listPhotos(
   }[];
 }
 
-/** The active handlers of a department (whom a request may be assigned to). */
-export async function handlersOf(
-  conn: Conn,
-  departmentId: number,
-): Promise<{ id: number; full_name: string }[]> {
-  return (await conn('users as u')
-    .join('department_handlers as h', 'h.user_id', 'u.id')
-    .where({ 'h.department_id': departmentId, 'u.status': 'active' })
-    .whereRaw(`'handler' = ANY (u.roles)`)
-    .orderBy('u.full_name')
-    .select('u.id', 'u.full_name')) as { id: number; full_name: string }[];
-}
-
-/** Those who hear of a department's new requests as they arrive (not by the daily digest). */
-export async function handlersToTellAtOnce(
-  conn: Conn,
-  departmentId: number,
-): Promise<{ email: string; lang: Lang; full_name: string }[]> {
-  return (await conn('users as u')
-    .join('department_handlers as h', 'h.user_id', 'u.id')
-    .where({ 'h.department_id': departmentId, 'h.daily_digest': false, 'u.status': 'active' })
-    .whereRaw(`'handler' = ANY (u.roles)`)
-    .select('u.email', 'u.lang', 'u.full_name')) as {
-    email: string;
-    lang: Lang;
-    full_name: string;
-  }[];
-}
-
-/** The citizen who filed a request and everyone who follows it, each once, with their language. */
-export async function peopleToTell(
-  conn: Conn,
-  requestId: number,
-): Promise<{ id: number; email: string; lang: Lang; full_name: string }[]> {
-  return (await conn('users as u')
-    .where('u.status', 'active')
-    .where((q) =>
-      q
-        .whereIn('u.id', conn('requests').where({ id: requestId }).whereNotNull('user_id').select('user_id'))
-        .orWhereIn(
-          'u.id',
-          conn('request_followers').where({ request_id: requestId }).select('user_id'),
-        ),
-    )
-    .orderBy('u.id')
-    .select('u.id', 'u.email', 'u.lang', 'u.full_name')) as {
-    id: number;
-    email: string;
-    lang: Lang;
-    full_name: string;
-  }[];
-}
-
 export async function updateRequest(
   conn: Conn,
   id: number,
   patch: Partial<
     Pick<
       HandledRequest,
-      'status' | 'assignee_id' | 'merged_into' | 'category_id' | 'department_id' | 'public' | 'closed_at'
+      | 'status'
+      | 'assignee_id'
+      | 'merged_into'
+      | 'category_id'
+      | 'department_id'
+      | 'public'
+      | 'closed_at'
     >
   >,
 ): Promise<void> {
@@ -183,14 +136,17 @@ export async function copyFollowers(
   // The original's own citizen does not follow it: they filed it.
   await conn('request_followers')
     .where({ request_id: toRequestId })
-    .whereIn('user_id', conn('requests').where({ id: toRequestId }).whereNotNull('user_id').select('user_id'))
+    .whereIn(
+      'user_id',
+      conn('requests').where({ id: toRequestId }).whereNotNull('user_id').select('user_id'),
+    )
     .delete();
 }
 
 /** Active categories with their departments (the move form), in the municipality's order. */
-export async function listCategoriesWithDepartments(conn: Conn): Promise<
-  { id: number; name: Localized; department_id: number; department_name: Localized }[]
-> {
+export async function listCategoriesWithDepartments(
+  conn: Conn,
+): Promise<{ id: number; name: Localized; department_id: number; department_name: Localized }[]> {
   return (await conn('request_categories as c')
     .join('departments as d', 'd.id', 'c.department_id')
     .where('c.active', true)
@@ -201,4 +157,13 @@ export async function listCategoriesWithDepartments(conn: Conn): Promise<
     department_id: number;
     department_name: Localized;
   }[];
+}
+
+/** The year and number of the original a duplicate was merged into. */
+export async function findMergedInto(
+  conn: Conn,
+  id: number,
+): Promise<{ year: number; number: number } | undefined> {
+  return (await conn('requests').where({ id }).first('year', 'number')) as
+    { year: number; number: number } | undefined;
 }

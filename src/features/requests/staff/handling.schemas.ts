@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { fields } from '../../../lib/forms.ts';
 
 /** The statuses a handler may set by hand (merged comes only from merging). */
-export const SETTABLE_STATUSES = ['submitted', 'assigned', 'in_progress', 'answered', 'closed'] as const;
+export const SETTABLE_STATUSES = [
+  'submitted',
+  'assigned',
+  'in_progress',
+  'answered',
+  'closed',
+] as const;
 
 /** Optional text of at most `max` characters: empty is none. */
 const optionalText = (max: number) =>
@@ -13,7 +19,10 @@ const optionalText = (max: number) =>
     .transform((value) => value || null);
 
 const id = (key: string) =>
-  z.string(key).regex(/^[1-9]\d{0,8}$/, key).transform(Number);
+  z
+    .string(key)
+    .regex(/^[1-9]\d{0,8}$/, key)
+    .transform(Number);
 
 export const assignSchema = z.object({ assignee: id('requests.staff.errors.assignee') });
 

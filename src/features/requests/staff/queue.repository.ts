@@ -119,9 +119,10 @@ export async function listQueue(
       'c.name as category_name',
       'd.name as department_name',
       'a.full_name as assignee_name',
-      conn.raw(`(r.due_date < ? AND r.status IN ('submitted', 'assigned', 'in_progress')) AS overdue`, [
-        filters.today,
-      ]),
+      conn.raw(
+        `(r.due_date < ? AND r.status IN ('submitted', 'assigned', 'in_progress')) AS overdue`,
+        [filters.today],
+      ),
     )
     .limit(options.limit)
     .offset(options.offset);

@@ -1,0 +1,98 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
+import type { Deps } from '../../../deps.ts';
+import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
+import { formFields } from '../../../lib/form.ts';
+import { parseForm } from '../../../lib/forms.ts';
+import type { Services } from '../../../services.ts';
+import { auditContext, type AuditContext } from '../../audit/audit.repository.ts';
+import { parseReference } from '../reference.ts';
+import {
+  answerSchema,
+  assignSchema,
+  mergeSchema,
+  moveSchema,
+  statusSchema,
+  visibilitySchema,
+} from './handling.schemas.ts';
+import { renderQueue } from './queue.page.ts';
+import { renderRequest } from './request.page.ts';
+
+type Handling = Services['requestHandling'];
+type Ref = { year: number; number: number };
+
+function refOf(req: Request): Ref {
+  const ref = parseReference(req.params.ref);
+  if (!ref) throw new NotFoundError();
+  return ref;
+}
+
+/**
+ * One action's form: read its fields, check them, run the action; a problem is shown at its field
+ * on the request's page (400), success goes back to the page with a message (post/redirect/get).
+ */
+function action<S extends z.ZodType>(
+  deps: Deps,
+  schema: S,
+  names: readonly string[],
+  run: (
+    user: { id: number },
+    ref: Ref,
+    data: z.infer<S>,
+    context: AuditContext,
+  ) => Promise<FieldError[] | { errors: FieldError[]; stillVisible: boolean }>,
+  doneKey: string,
+): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const ref = refOf(req);
+    const values = formFields(req.body, names);
+    const parsed = parseForm(schema, values);
+    const result = parsed.ok
+      ? await run(req.user!, ref, parsed.data, auditContext(req))
+      : parsed.errors;
+    const errors = Array.isArray(result) ? result : result.errors;
+    if (errors.length) return renderRequest(deps, req, res, ref, { errors, values });
+    req.session.flash = { key: doneKey };
+    const gone = !Array.isArray(result) && !result.stillVisible;
+    res.redirect(303, gone ? '/staff/requests' : `/staff/requests/${req.params.ref as string}`);
+  };
+}
+
+/** /staff/requests: the handlers' queue and each request of their departments, with its actions. */
+export function createHandlingRouter(deps: Deps, handling: Handling): Router {
+  const router = Router();
+  router.get('/', (req, res) => renderQueue(deps, req, res));
+  router.get('/:ref', (req, res) => renderRequest(deps, req, res, refOf(req)));
+  const done = (what: string) => `requests.staff.done.${what}`;
+  router.post(
+    '/:ref/assign',
+    action(deps, assignSchema, ['assignee'], handling.assignRequest, done('assigned')),
+  );
+  router.post(
+    '/:ref/status',
+    action(
+      deps,
+      statusSchema,
+      ['status', 'publicNote', 'internalNote'],
+      handling.changeStatus,
+      done('status'),
+    ),
+  );
+  router.post(
+    '/:ref/answer',
+    action(deps, answerSchema, ['answer'], handling.answerRequest, done('answered')),
+  );
+  router.post(
+    '/:ref/merge',
+    action(deps, mergeSchema, ['target', 'mergeNote'], handling.mergeRequest, done('merged')),
+  );
+  router.post(
+    '/:ref/move',
+    action(deps, moveSchema, ['category', 'moveNote'], handling.moveRequest, done('moved')),
+  );
+  router.post(
+    '/:ref/visibility',
+    action(deps, visibilitySchema, ['public'], handling.setVisibility, done('visibility')),
+  );
+  return router;
+}
