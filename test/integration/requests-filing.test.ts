@@ -12,6 +12,7 @@ import {
   postForm,
   signIn,
 } from '../helpers/accounts.ts';
+import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 // Thursday 26 November 2026, 10:00 in Athens.
@@ -311,6 +312,20 @@ describe('filing a request', () => {
     const stranger = await signedIn('req-photo-stranger');
     expect((await stranger.get(src!)).status).toBe(404);
     expect((await request(ctx.app).get(src!)).status).toBe(303);
+    // The handlers of its department see it; those of another department do not.
+    const departmentOf = async (slug: string) =>
+      ((await ctx.db('departments').where({ slug }).first('id')) as { id: number }).id;
+    const green = await signedInStaff(ctx.app, ctx.db, ['handler']);
+    const police = await signedInStaff(ctx.app, ctx.db, ['handler']);
+    await ctx.db('department_handlers').insert([
+      { department_id: await departmentOf('green'), user_id: green.id },
+      { department_id: await departmentOf('police'), user_id: police.id },
+    ]);
+    const staffSrc = src!.replace('/requests/', '/staff/requests/');
+    const seen = await green.agent.get(staffSrc);
+    expect(seen.status).toBe(200);
+    expect(seen.headers['content-type']).toBe('image/jpeg');
+    expect((await police.agent.get(staffSrc)).status).toBe(404);
   });
 
   it('takes the citizen’s comments while open, and a reopening within 30 days of closing', async () => {

@@ -15,6 +15,8 @@ import {
   statusSchema,
   visibilitySchema,
 } from './handling.schemas.ts';
+import { listPhotos } from '../photos.repository.ts';
+import { findForHandler } from './handling.repository.ts';
 import { renderQueue } from './queue.page.ts';
 import { renderRequest } from './request.page.ts';
 
@@ -63,6 +65,7 @@ export function createHandlingRouter(deps: Deps, handling: Handling): Router {
   const router = Router();
   router.get('/', (req, res) => renderQueue(deps, req, res));
   router.get('/:ref', (req, res) => renderRequest(deps, req, res, refOf(req)));
+  router.get('/:ref/photos/:photo', handlerPhoto(deps));
   const done = (what: string) => `requests.staff.done.${what}`;
   router.post(
     '/:ref/assign',
@@ -95,4 +98,16 @@ export function createHandlingRouter(deps: Deps, handling: Handling): Router {
     action(deps, visibilitySchema, ['public'], handling.setVisibility, done('visibility')),
   );
   return router;
+}
+
+/** A photo of a request of the handler's departments (404 for any other). */
+function handlerPhoto(deps: Deps): RequestHandler {
+  return async (req, res) => {
+    const request = await findForHandler(deps.db, refOf(req), req.user!.id);
+    const id = /^[1-9]\d{0,17}$/.test(String(req.params.photo)) ? Number(req.params.photo) : 0;
+    const photo = request && (await listPhotos(deps.db, request.id)).find((p) => p.id === id);
+    if (!photo) throw new NotFoundError();
+    res.set('Cache-Control', 'private, max-age=3600');
+    res.type('image/jpeg').sendFile(deps.documents.pathOf(photo.file));
+  };
 }

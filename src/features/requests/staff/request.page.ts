@@ -87,6 +87,9 @@ export async function renderRequest(
     groups,
     photos: photos.map((p, i) => ({
       n: i + 1,
+      href: `/staff/requests/${formatReference(request).url}/photos/${p.id}`,
+      width: p.width,
+      height: p.height,
       size: `${p.width} × ${p.height}`,
       kb: Math.round(p.bytes / 1024),
     })),
