@@ -41,6 +41,7 @@ describe('demo accounts', () => {
       'citizen',
       'verified citizen',
       'editor',
+      'handler',
       'clerk',
       'admin',
     ]);

@@ -186,6 +186,16 @@ describe('filing a request', () => {
       lng: String(CENTRE.lng),
       category: String(lightOut),
     });
+    // Nikos is not offered his own requests to follow.
+    await postForm(nikos, '/requests/new', '/requests/new', {
+      address: 'Ακτή',
+      lat: String(CENTRE.lat),
+      lng: String(CENTRE.lng),
+      category: String(lightOut),
+    });
+    expect((await nikos.get('/requests/new/similar')).headers.location).toBe(
+      '/requests/new/details',
+    );
     const similar = await maria.get('/requests/new/similar');
     expect(similar.status).toBe(200);
     const $ = cheerio.load(similar.text);

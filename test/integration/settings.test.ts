@@ -15,12 +15,21 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
+/** Sends the settings form as a browser would: every field as shown, with `values` changed. */
 async function save(values: Record<string, string>) {
   const tokens = await formTokens(admin, '/staff/settings', '/staff/settings');
+  const $ = cheerio.load((await admin.get('/staff/settings')).text);
+  const shown: Record<string, string> = {};
+  $(
+    'form[action="/staff/settings"] input[type="text"], form[action="/staff/settings"] input:not([type])',
+  ).each((_i, input) => {
+    const name = $(input).attr('name');
+    if (name) shown[name] = String($(input).val() ?? '');
+  });
   return admin
     .post('/staff/settings')
     .type('form')
-    .send({ ...tokens, ...values });
+    .send({ ...shown, ...tokens, ...values });
 }
 
 describe('settings staff change in the back office', () => {

@@ -63,7 +63,7 @@ export interface NearbyRequest {
  */
 export async function findNearbyOpen(
   conn: Conn,
-  point: { lat: number; lng: number; categoryId?: number },
+  point: { lat: number; lng: number; categoryId?: number; excludeUserId?: number },
   metres: number,
 ): Promise<NearbyRequest[]> {
   const query = conn('requests')
@@ -95,6 +95,8 @@ export async function findNearbyOpen(
     .orderBy('distance')
     .limit(10);
   if (point.categoryId !== undefined) query.where({ category_id: point.categoryId });
+  if (point.excludeUserId !== undefined)
+    query.where((q) => q.whereNull('user_id').orWhereNot('user_id', point.excludeUserId!));
   return (await query) as NearbyRequest[];
 }
 

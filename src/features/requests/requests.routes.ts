@@ -88,7 +88,7 @@ function similarPage(requests: RequestsService): RequestHandler {
   return async (req, res) => {
     const draft = req.session.requestDraft;
     if (!draft) return res.redirect(303, '/requests/new');
-    const nearby = await requests.nearDuplicates(draft);
+    const nearby = await requests.nearDuplicates(draft, req.user!.id);
     if (!nearby.length) return res.redirect(303, '/requests/new/details');
     res.render('requests/views/similar', {
       pageTitle: req.t('requests.similar.title'),

@@ -63,11 +63,13 @@ export function outsideArea(deps: Pick<Deps, 'config'>, lat: number, lng: number
 export async function nearDuplicates(
   deps: Pick<Deps, 'db'>,
   draft: Draft,
+  /** The citizen asking: their own requests are not offered to follow. */
+  userId?: number,
 ): Promise<NearbyRequest[]> {
   if (draft.lat === null || draft.lng === null) return [];
   return findNearbyOpen(
     deps.db,
-    { lat: draft.lat, lng: draft.lng, categoryId: draft.categoryId },
+    { lat: draft.lat, lng: draft.lng, categoryId: draft.categoryId, excludeUserId: userId },
     DUPLICATE_RADIUS_METRES,
   );
 }

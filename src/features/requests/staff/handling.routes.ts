@@ -108,6 +108,6 @@ function handlerPhoto(deps: Deps): RequestHandler {
     const photo = request && (await listPhotos(deps.db, request.id)).find((p) => p.id === id);
     if (!photo) throw new NotFoundError();
     res.set('Cache-Control', 'private, max-age=3600');
-    res.type('image/jpeg').sendFile(deps.documents.pathOf(photo.file));
+    res.type('image/jpeg').sendFile(deps.documents.pathOf(photo.file), { dotfiles: 'allow' });
   };
 }
