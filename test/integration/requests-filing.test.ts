@@ -400,6 +400,9 @@ describe('filing a request', () => {
     expect(page.text).toContain('Δεν καθαρίστηκε.');
     expect(page.text).toContain('Άνοιξε ξανά');
     const mails = await drainMail(ctx.deps);
-    expect(mails.map((m) => m.to)).toContain('user.req-owner@example.gr');
+    const told = mails.find((m) => m.to === 'user.req-owner@example.gr');
+    // The citizen's own words are not passed off as the department's note.
+    expect(told?.text).toContain('Ο λόγος που δόθηκε:');
+    expect(told?.text).not.toContain('Σημείωμα της υπηρεσίας');
   });
 });

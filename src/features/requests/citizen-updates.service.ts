@@ -95,7 +95,12 @@ export async function reopenRequest(
       { action: 'request.reopened', userId: user.id, details: { requestId: request.id } },
       context,
     );
-    await tellCitizens(deps, trx, request, { change: 'reopened', status, note: reason });
+    await tellCitizens(deps, trx, request, {
+      change: 'reopened',
+      status,
+      note: reason,
+      byCitizen: true,
+    });
   });
   return { ok: true };
 }

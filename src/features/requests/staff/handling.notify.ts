@@ -23,6 +23,8 @@ export async function tellCitizens(
     /** The original a duplicate was merged into; the department a request moved to. */
     original?: string;
     department?: Localized;
+    /** The note is the citizen's own words (a reopening's reason), not the department's. */
+    byCitizen?: boolean;
   },
 ): Promise<number> {
   const ref = formatReference(request);
@@ -42,6 +44,7 @@ export async function tellCitizens(
         note: change.note ?? '',
         original: change.original ?? '',
         department: change.department ? pick(change.department, lang) : '',
+        byCitizen: change.byCitizen ?? false,
       },
       trx,
     );
