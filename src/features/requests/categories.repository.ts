@@ -22,31 +22,24 @@ export const CATEGORY_GROUPS = [
   'other',
 ] as const;
 
+const CATEGORY_COLUMNS = [
+  'id',
+  'slug',
+  'group_key',
+  'department_id',
+  'name',
+  'deadline_days',
+  'may_be_public',
+];
+
 export async function listActiveCategories(conn: Conn): Promise<CategoryRow[]> {
   return (await conn('request_categories')
     .where({ active: true })
     .orderBy(['position', 'id'])
-    .select(
-      'id',
-      'slug',
-      'group_key',
-      'department_id',
-      'name',
-      'deadline_days',
-      'may_be_public',
-    )) as CategoryRow[];
+    .select(CATEGORY_COLUMNS)) as CategoryRow[];
 }
 
 export async function findCategory(conn: Conn, id: number): Promise<CategoryRow | undefined> {
-  return (await conn('request_categories')
-    .where({ id, active: true })
-    .first(
-      'id',
-      'slug',
-      'group_key',
-      'department_id',
-      'name',
-      'deadline_days',
-      'may_be_public',
-    )) as CategoryRow | undefined;
+  return (await conn('request_categories').where({ id, active: true }).first(CATEGORY_COLUMNS)) as
+    CategoryRow | undefined;
 }

@@ -1,4 +1,7 @@
+import type { Request, Response } from 'express';
 import type { Conn } from '../../db/knex.ts';
+import type { Deps } from '../../deps.ts';
+import { NotFoundError } from '../../lib/errors.ts';
 
 export interface PhotoRow {
   id: number;
@@ -6,6 +9,7 @@ export interface PhotoRow {
   file: string;
   width: number;
   height: number;
+  bytes: number;
 }
 
 export async function insertPhotos(
@@ -24,5 +28,22 @@ export async function listPhotos(conn: Conn, requestId: number): Promise<PhotoRo
   return (await conn('request_photos')
     .where({ request_id: requestId })
     .orderBy('id')
-    .select('id', 'request_id', 'file', 'width', 'height')) as PhotoRow[];
+    .select('id', 'request_id', 'file', 'width', 'height', 'bytes')) as PhotoRow[];
+}
+
+/**
+ * Sends the photo named in the address (`:photo`) if it belongs to the request the caller was
+ * allowed to open; 404 otherwise. The store may sit under a dot-folder (npm start's .data).
+ */
+export async function sendRequestPhoto(
+  deps: Pick<Deps, 'db' | 'documents'>,
+  req: Request,
+  res: Response,
+  requestId: number,
+): Promise<void> {
+  const id = /^[1-9]\d{0,17}$/.test(String(req.params.photo)) ? Number(req.params.photo) : 0;
+  const photo = (await listPhotos(deps.db, requestId)).find((p) => p.id === id);
+  if (!photo) throw new NotFoundError();
+  res.set('Cache-Control', 'private, max-age=3600');
+  res.type('image/jpeg').sendFile(deps.documents.pathOf(photo.file), { dotfiles: 'allow' });
 }

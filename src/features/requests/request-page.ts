@@ -4,7 +4,7 @@ import { NotFoundError, type FieldError } from '../../lib/errors.ts';
 import { presentErrors } from '../../lib/form.ts';
 import { athensDateTime, formatDate } from '../../lib/format.ts';
 import { isOpen, mayReopen } from './citizen-updates.service.ts';
-import { listPhotos } from './photos.repository.ts';
+import { listPhotos, sendRequestPhoto } from './photos.repository.ts';
 import { formatReference, parseReference } from './reference.ts';
 import { findCitizenRequest, listPublicEvents, type RequestRow } from './requests.repository.ts';
 
@@ -75,10 +75,6 @@ export async function renderRequestPage(
 export function requestPhoto(deps: Deps): RequestHandler {
   return async (req, res) => {
     const request = await citizenRequestOf(deps, req);
-    const id = /^[1-9]\d{0,17}$/.test(String(req.params.photo)) ? Number(req.params.photo) : 0;
-    const photo = (await listPhotos(deps.db, request.id)).find((p) => p.id === id);
-    if (!photo) throw new NotFoundError();
-    res.set('Cache-Control', 'private, max-age=3600');
-    res.type('image/jpeg').sendFile(deps.documents.pathOf(photo.file), { dotfiles: 'allow' });
+    await sendRequestPhoto(deps, req, res, request.id);
   };
 }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Conn } from '../../db/knex.ts';
 import type { Localized } from '../../lib/localized.ts';
 
@@ -128,6 +129,20 @@ export async function insertEvent(
   return inserted!.id;
 }
 
+/** Requests (as `r`) the citizen filed or follows. */
+function filedOrFollowedBy(userId: number) {
+  return (q: Knex.QueryBuilder) =>
+    q
+      .where('r.user_id', userId)
+      .orWhereExists((s) =>
+        s
+          .select(1)
+          .from('request_followers as f')
+          .whereRaw('f.request_id = r.id')
+          .where('f.user_id', userId),
+      );
+}
+
 /** A request by its reference, if the citizen filed or follows it. */
 export async function findCitizenRequest(
   conn: Conn,
@@ -136,17 +151,7 @@ export async function findCitizenRequest(
 ): Promise<(RequestRow & { following: boolean }) | undefined> {
   return (await conn('requests as r')
     .where({ 'r.year': ref.year, 'r.number': ref.number })
-    .where((q) =>
-      q
-        .where('r.user_id', userId)
-        .orWhereExists((s) =>
-          s
-            .select(1)
-            .from('request_followers as f')
-            .whereRaw('f.request_id = r.id')
-            .where('f.user_id', userId),
-        ),
-    )
+    .where(filedOrFollowedBy(userId))
     .first('r.*', conn.raw('(r.user_id IS DISTINCT FROM ?) AS following', [userId]))) as
     (RequestRow & { following: boolean }) | undefined;
 }
@@ -165,14 +170,7 @@ export async function listCitizenRequests(
 ): Promise<(RequestRow & { following: boolean; category_name: Localized })[]> {
   return (await conn('requests as r')
     .join('request_categories as c', 'c.id', 'r.category_id')
-    .where('r.user_id', userId)
-    .orWhereExists((s) =>
-      s
-        .select(1)
-        .from('request_followers as f')
-        .whereRaw('f.request_id = r.id')
-        .where('f.user_id', userId),
-    )
+    .where(filedOrFollowedBy(userId))
     .orderBy('r.created_at', 'desc')
     .limit(200)
     .select(

@@ -82,22 +82,6 @@ export async function listStaffEvents(conn: Conn, requestId: number): Promise<St
     )) as StaffEventRow[];
 }
 
-export async function listPhotos(
-  conn: Conn,
-  requestId: number,
-): Promise<{ id: number; width: number; height: number; bytes: number; created_at: Date }[]> {
-  return (await conn('request_photos')
-    .where({ request_id: requestId })
-    .orderBy('id')
-    .select('id', 'width', 'height', 'bytes', 'created_at')) as {
-    id: number;
-    width: number;
-    height: number;
-    bytes: number;
-    created_at: Date;
-  }[];
-}
-
 export async function updateRequest(
   conn: Conn,
   id: number,

@@ -15,7 +15,7 @@ import {
   statusSchema,
   visibilitySchema,
 } from './handling.schemas.ts';
-import { listPhotos } from '../photos.repository.ts';
+import { sendRequestPhoto } from '../photos.repository.ts';
 import { findForHandler } from './handling.repository.ts';
 import { renderQueue } from './queue.page.ts';
 import { renderRequest } from './request.page.ts';
@@ -104,10 +104,7 @@ export function createHandlingRouter(deps: Deps, handling: Handling): Router {
 function handlerPhoto(deps: Deps): RequestHandler {
   return async (req, res) => {
     const request = await findForHandler(deps.db, refOf(req), req.user!.id);
-    const id = /^[1-9]\d{0,17}$/.test(String(req.params.photo)) ? Number(req.params.photo) : 0;
-    const photo = request && (await listPhotos(deps.db, request.id)).find((p) => p.id === id);
-    if (!photo) throw new NotFoundError();
-    res.set('Cache-Control', 'private, max-age=3600');
-    res.type('image/jpeg').sendFile(deps.documents.pathOf(photo.file), { dotfiles: 'allow' });
+    if (!request) throw new NotFoundError();
+    await sendRequestPhoto(deps, req, res, request.id);
   };
 }

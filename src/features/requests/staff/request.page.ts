@@ -4,12 +4,12 @@ import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
 import { athensDate, athensDateTime, formatDate } from '../../../lib/format.ts';
 import { pick } from '../../../lib/localized.ts';
 import { presentErrors } from '../../../lib/form.ts';
+import { listPhotos } from '../photos.repository.ts';
 import { formatReference } from '../reference.ts';
 import {
   findForHandler,
   findMergedInto,
   listCategoriesWithDepartments,
-  listPhotos,
   listStaffEvents,
   type HandledRequest,
 } from './handling.repository.ts';
