@@ -6,6 +6,7 @@ import type { UserRow } from '../accounts/users.repository.ts';
 import { insertPhotos } from './photos.repository.ts';
 import { insertEvent, type RequestRow } from './requests.repository.ts';
 import { removeStoredPhotos, storePhotos } from './stored-photos.ts';
+import { tellHandlersOfCitizen } from './staff/citizen-activity.notify.ts';
 import { tellCitizens } from './staff/handling.notify.ts';
 
 /** How long after closing the citizen who filed a request may reopen it. */
@@ -32,7 +33,7 @@ export function mayReopen(request: Pick<RequestRow, 'status' | 'closed_at'>, now
 export async function addComment(
   deps: UpdateDeps,
   user: UserRow,
-  request: RequestRow,
+  request: RequestRow & { assignee_id?: number | null },
   input: { text: string; photos: readonly ProcessedPhoto[] },
   context: AuditContext,
 ): Promise<Result> {
@@ -57,6 +58,10 @@ export async function addComment(
         { action: 'request.commented', userId: user.id, details: { requestId: request.id } },
         context,
       );
+      await tellHandlersOfCitizen(deps, trx, request, {
+        what: input.text ? 'comment' : 'photo',
+        text: input.text,
+      });
     })
     .catch(async (error: unknown) => {
       await removeStoredPhotos(deps, photos);
@@ -95,6 +100,7 @@ export async function reopenRequest(
       { action: 'request.reopened', userId: user.id, details: { requestId: request.id } },
       context,
     );
+    await tellHandlersOfCitizen(deps, trx, request, { what: 'reopened', text: reason });
     await tellCitizens(deps, trx, request, {
       change: 'reopened',
       status,

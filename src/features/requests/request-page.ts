@@ -2,11 +2,17 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError, type FieldError } from '../../lib/errors.ts';
 import { presentErrors } from '../../lib/form.ts';
-import { athensDateTime, formatDate } from '../../lib/format.ts';
+import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
 import { isOpen, mayReopen } from './citizen-updates.service.ts';
 import { listPhotos, sendRequestPhoto } from './photos.repository.ts';
 import { formatReference, parseReference } from './reference.ts';
-import { findCitizenRequest, listPublicEvents, type RequestRow } from './requests.repository.ts';
+import {
+  findCitizenRequest,
+  findReferenceOf,
+  listPublicEvents,
+  type EventRow,
+  type RequestRow,
+} from './requests.repository.ts';
 
 type CitizenRequest = RequestRow & { following: boolean };
 
@@ -34,25 +40,38 @@ export async function renderRequestPage(
   request: CitizenRequest,
   form: { errors?: FieldError[]; values?: Record<string, string> } = {},
 ): Promise<void> {
-  const [events, photos] = await Promise.all([
+  const filer = !request.following;
+  // A follower ("me too") sees what the public list would show: not the filer's own words or photos.
+  const [events, photos, original] = await Promise.all([
     listPublicEvents(deps.db, request.id),
-    listPhotos(deps.db, request.id),
+    filer || request.public ? listPhotos(deps.db, request.id) : [],
+    request.merged_into ? findReferenceOf(deps.db, request.merged_into) : undefined,
   ]);
   const reference = formatReference(request);
-  const filer = !request.following;
+  const shown = events.filter(
+    (event) => filer || !(event.by_citizen && (event.kind === 'comment' || event.kind === 'photo')),
+  );
+  const answer = [...events].reverse().find((event) => event.kind === 'answer');
   res.status(form.errors?.length ? 400 : 200).render('requests/views/request', {
     pageTitle: reference.display,
     request: {
       ...reference,
       title: request.title ?? req.t('requests.untitled'),
-      description: request.description,
+      description: filer || request.public ? request.description : '',
       address: request.address ?? '',
       point: request.lat !== null ? `${request.lat}, ${request.lng}` : '',
       kind: req.t(`requests.kinds.${request.kind}`),
       status: req.t(`requests.status.${request.status}`),
+      statusKey: request.status,
+      open: isOpen(request),
       dueDate: formatDate(request.due_date, req.lang),
+      closedAt: request.closed_at ? formatDate(athensDate(request.closed_at), req.lang) : '',
       following: request.following,
     },
+    original: original ? formatReference(original) : undefined,
+    answer: answer?.public_note
+      ? { text: answer.public_note, when: athensDateTime(answer.created_at) }
+      : undefined,
     canComment: filer && isOpen(request),
     canReopen: filer && mayReopen(request, deps.clock.now()),
     values: form.values ?? { comment: '', reason: '' },
@@ -63,18 +82,30 @@ export async function renderRequestPage(
       width: photo.width,
       height: photo.height,
     })),
-    events: events.map((event) => ({
-      what: req.t(`requests.events.${event.kind}`),
-      note: event.public_note ?? '',
+    events: shown.map((event) => ({
+      what: eventLabel(req, event),
+      note: filer || !event.by_citizen ? (event.public_note ?? '') : '',
       when: athensDateTime(event.created_at),
     })),
   });
+}
+
+/** "Status changed to: In progress", "Comment (yours)", "Reopened": what happened, in words. */
+function eventLabel(req: Request, event: EventRow): string {
+  if (event.kind === 'status' && event.status)
+    return req.t('requests.events.statusTo', {
+      status: req.t(`requests.status.${event.status}`),
+    });
+  if (event.by_citizen && (event.kind === 'comment' || event.kind === 'photo'))
+    return req.t('requests.events.byYou', { what: req.t(`requests.events.${event.kind}`) });
+  return req.t(`requests.events.${event.kind}`);
 }
 
 /** One of the request's photos, to those who may see the request; never cached by others. */
 export function requestPhoto(deps: Deps): RequestHandler {
   return async (req, res) => {
     const request = await citizenRequestOf(deps, req);
+    if (request.following && !request.public) throw new NotFoundError();
     await sendRequestPhoto(deps, req, res, request.id);
   };
 }

@@ -21,6 +21,8 @@ export interface RequestRow {
   lat: number | null;
   lng: number | null;
   status: RequestStatus;
+  merged_into: number | null;
+  public: boolean;
   due_date: string;
   created_at: Date;
   updated_at: Date;
@@ -103,7 +105,10 @@ export async function findNearbyOpen(
 
 export async function insertRequest(
   conn: Conn,
-  row: Omit<RequestRow, 'id' | 'status' | 'created_at' | 'updated_at' | 'closed_at'> & {
+  row: Omit<
+    RequestRow,
+    'id' | 'status' | 'created_at' | 'updated_at' | 'closed_at' | 'merged_into' | 'public'
+  > & {
     lang: string;
   },
 ): Promise<number> {
@@ -161,6 +166,15 @@ export async function listPublicEvents(conn: Conn, requestId: number): Promise<E
     .where({ request_id: requestId })
     .orderBy('id')
     .select('id', 'kind', 'status', 'by_citizen', 'public_note', 'created_at')) as EventRow[];
+}
+
+/** The reference of the request a duplicate was merged into. */
+export async function findReferenceOf(
+  conn: Conn,
+  id: number,
+): Promise<{ year: number; number: number } | undefined> {
+  return (await conn('requests').where({ id }).first('year', 'number')) as
+    { year: number; number: number } | undefined;
 }
 
 /** The citizen's own requests and those they follow, newest first. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { fields } from '../../lib/forms.ts';
 
 /** A coordinate as people type or a map fills it ('35,19' or '35.19'); empty: none. */
 const coordinate = (min: number, max: number, key: string) =>
@@ -44,6 +43,17 @@ export const locationSchema = z
 /** Step 3: what kind, a title and the description. */
 export const detailsSchema = z.object({
   kind: z.enum(['request', 'complaint'], 'requests.errors.kind'),
-  title: fields.text(120),
-  description: fields.text(4000),
+  title: z
+    .string('errors.field.invalid')
+    .transform((value) => value.trim())
+    .pipe(z.string().min(1, 'requests.errors.title').max(120, 'requests.errors.titleTooLong')),
+  description: z
+    .string('errors.field.invalid')
+    .transform((value) => value.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'requests.errors.description')
+        .max(4000, 'requests.errors.descriptionTooLong'),
+    ),
 });

@@ -89,7 +89,8 @@ export async function renderQueue(deps: Pick<Deps, 'db' | 'clock'>, req: Request
     statuses: QUEUE_STATUSES,
     channels: CHANNELS,
     sorts: SORTS,
-    counts: QUEUE_STATUSES.map((status) => ({
+    // Wrong filters count nothing: no counts rather than zeros that look like an empty queue.
+    counts: (errors.length ? [] : QUEUE_STATUSES).map((status) => ({
       status,
       count: counts.get(status) ?? 0,
       href: queueHref({ ...form, status }, 1),
