@@ -14,20 +14,13 @@ import { removeStoredPhotos, storePhotos, type StoredPhoto } from './stored-phot
 import { requestsConfig } from './requests.config.ts';
 import { tellHandlersOfNewRequest } from './staff/handling.notify.ts';
 import {
-  findNearbyOpen,
-  findOpenRequestById,
-  follow,
   insertEvent,
   insertRequest,
   nextRequestNumber,
-  type NearbyRequest,
   type RequestKind,
 } from './requests.repository.ts';
 import { findCategory, type CategoryRow } from './categories.repository.ts';
 import { insertPhotos } from './photos.repository.ts';
-
-/** Near-duplicates: open requests of the same category within this many metres. */
-export const DUPLICATE_RADIUS_METRES = 50;
 
 export const REQUEST_LIMITS = {
   perAccount: { name: 'requests:account', limit: 10, windowSeconds: 24 * 60 * 60 },
@@ -57,21 +50,6 @@ type FilingDeps = Pick<
 export function outsideArea(deps: Pick<Deps, 'config'>, lat: number, lng: number): boolean {
   const box = moduleConfig(deps.config, requestsConfig).REQUESTS_BOUNDING_BOX;
   return lat < box.south || lat > box.north || lng < box.west || lng > box.east;
-}
-
-/** Open requests of the draft's category near its point (none without a point). */
-export async function nearDuplicates(
-  deps: Pick<Deps, 'db'>,
-  draft: Draft,
-  /** The citizen asking: their own requests are not offered to follow. */
-  userId?: number,
-): Promise<NearbyRequest[]> {
-  if (draft.lat === null || draft.lng === null) return [];
-  return findNearbyOpen(
-    deps.db,
-    { lat: draft.lat, lng: draft.lng, categoryId: draft.categoryId, excludeUserId: userId },
-    DUPLICATE_RADIUS_METRES,
-  );
 }
 
 /**
@@ -190,24 +168,4 @@ async function sendConfirmation(
     },
     trx,
   );
-}
-
-/** "Me too": the citizen follows an open request instead of filing it again. */
-export async function followRequest(
-  deps: Pick<Deps, 'db'>,
-  user: UserRow,
-  requestId: number,
-  context: AuditContext,
-): Promise<string | undefined> {
-  const request = await findOpenRequestById(deps.db, requestId);
-  if (!request) return undefined;
-  await deps.db.transaction(async (trx) => {
-    await follow(trx, request.id, user.id);
-    await recordAudit(
-      trx,
-      { action: 'request.followed', userId: user.id, details: { requestId: request.id } },
-      context,
-    );
-  });
-  return formatReference(request).url;
 }

@@ -2,7 +2,8 @@ import type { Deps } from '../../deps.ts';
 import { bindDeps } from '../../lib/bind-deps.ts';
 import { findCategory } from './categories.repository.ts';
 import { addComment, reopenRequest } from './citizen-updates.service.ts';
-import { fileRequest, followRequest, nearDuplicates, outsideArea } from './requests.service.ts';
+import { followRequest, nearDuplicates } from './duplicates.service.ts';
+import { fileRequest, outsideArea } from './requests.service.ts';
 import { mergeRequest, moveRequest, setVisibility } from './staff/handling-changes.service.ts';
 import { answerRequest, assignRequest, changeStatus } from './staff/handling.service.ts';
 
