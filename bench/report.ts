@@ -4,7 +4,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export const SECTION_ORDER = ['setup', 'pages', 'signin', 'search', 'memory', 'mail'] as const;
+export const SECTION_ORDER = [
+  'setup',
+  'pages',
+  'signin',
+  'search',
+  'memory',
+  'mail',
+  'requests',
+] as const;
 export type Section = (typeof SECTION_ORDER)[number];
 
 const marker = (name: string, end = false) => `<!-- bench:${end ? '/' : ''}${name} -->`;

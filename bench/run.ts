@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- <scenario> …]: the app in production mode on 100,000 decisions, measured
  * against a bare node:http server answering with the same (compressed) bytes, in the same run.
- * Scenarios: pages, search, flood, signin, mail (default: all). Writes docs/PERFORMANCE.md (the
+ * Scenarios: pages, search, flood, signin, mail, requests (default: all). Writes docs/PERFORMANCE.md (the
  * sections of the scenarios run). Not part of CI. BENCH_DURATION shortens the page runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,9 +22,16 @@ import {
   searchTimes,
   timedSearches,
 } from './search.ts';
+import {
+  prepareRequests,
+  queueRun,
+  requestsSection,
+  uploadRun,
+  type RequestsSetup,
+} from './requests.ts';
 import { PROXY_HEADERS, signInLoad, signInOnce } from './sign-in.ts';
 
-const SCENARIOS = ['pages', 'search', 'flood', 'signin', 'mail'] as const;
+const SCENARIOS = ['pages', 'search', 'flood', 'signin', 'mail', 'requests'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const asked = process.argv.slice(2).filter((arg) => arg !== '--');
 const unknown = asked.filter((arg) => !(SCENARIOS as readonly string[]).includes(arg));
@@ -104,6 +111,9 @@ async function benchApp(): Promise<void> {
       activated_at: new Date(),
     })),
   );
+  const requestsSetup: RequestsSetup | undefined = runs('requests')
+    ? await prepareRequests(db, UPLOAD_DIR)
+    : undefined;
   await db.destroy();
 
   const appPort = await freePort();
@@ -230,6 +240,24 @@ the password; argon2id m=19456 KiB, t=2, p=1): **${signIns.perSecond.toFixed(1)}
 ${signIns.failures} failed. Each sign-in costs one argon2id verification (~${signIns.hashMs.toFixed(0)} ms of CPU measured alone on this machine),
 so the rate is bounded by the cores; it is reported, not held to a bar. Peak RSS meanwhile: ${signInPeak.toFixed(0)} MB
 (argon2id takes 19 MiB per verification, at most one per core at a time; reported, no bar).`;
+  }
+
+  if (requestsSetup) {
+    const options = { connections: CONNECTIONS, duration: DURATION, ceilingPort: await freePort() };
+    const [queue, queuePeak] = await watched(() => queueRun(base, requestsSetup, options));
+    const [upload, uploadPeak] = await watched(() => uploadRun(base, requestsSetup));
+    console.log(
+      `  uploads p50 ${upload.p50.toFixed(0)} ms, p95 ${upload.p95.toFixed(0)} ms, ${upload.failures} failed; peak RSS ${queuePeak.toFixed(0)} / ${uploadPeak.toFixed(0)} MB`,
+    );
+    sections.requests = requestsSection(
+      requestsSetup,
+      queue,
+      queuePeak,
+      upload,
+      uploadPeak,
+      CONNECTIONS,
+      DURATION,
+    );
   }
 
   clearInterval(sampler);

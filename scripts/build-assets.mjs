@@ -22,6 +22,7 @@ const fonts = path.join(
   path.dirname(require.resolve('@fontsource/noto-sans/package.json')),
   'files',
 );
+const leaflet = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist');
 
 /** logical name -> fingerprinted name, both relative to /assets/ */
 const manifest = {};
@@ -93,6 +94,38 @@ if (!appScript.includes(importOfGovuk))
 await emit(
   'js/app.mjs',
   appScript.replace(importOfGovuk, `'./${path.basename(manifest['js/govuk-frontend.min.js'])}'`),
+);
+
+// Leaflet, for the map on a new request's first step (request-map.mjs loads it only there): its
+// script without the source-map comment, its stylesheet pointing at its fingerprinted images,
+// and its licence (BSD-2-Clause asks for it to travel with the code).
+await emitFolder(path.join(leaflet, 'images'), 'vendor/leaflet/images');
+const leafletCss = (await readFile(path.join(leaflet, 'leaflet.css'), 'utf8')).replace(
+  /url\((images\/[^)]+)\)/g,
+  (_m, name) => {
+    const fingerprinted = manifest[`vendor/leaflet/${name}`];
+    if (!fingerprinted) throw new Error(`leaflet.css refers to an unknown image: ${name}`);
+    return `url(${path.posix.relative('vendor/leaflet', fingerprinted)})`;
+  },
+);
+// Its attribution's links are told apart by colour alone: underlined, as ours are (WCAG 1.4.1).
+await emit(
+  'vendor/leaflet/leaflet.css',
+  `${leafletCss}\n.leaflet-control-attribution a { text-decoration: underline; }\n`,
+);
+await emit(
+  'vendor/leaflet/leaflet.js',
+  (await readFile(path.join(leaflet, 'leaflet.js'), 'utf8')).replace(
+    /\/\/# sourceMappingURL=\S+\s*$/,
+    '',
+  ),
+);
+await emit('vendor/leaflet/LICENSE.txt', await readFile(path.join(leaflet, '..', 'LICENSE')), {
+  keepPlainName: true,
+});
+await emit(
+  'js/request-map.mjs',
+  await readFile(path.join(root, 'assets', 'js', 'request-map.mjs')),
 );
 
 await writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -8,7 +8,7 @@ import { createHealthCheckRouter } from './features/health-check/health-check.ro
 import type { Feature, HubEntry } from './features/hub/hub-entry.ts';
 import { findUserById } from './features/accounts/users.repository.ts';
 import { createStaffArea } from './features/staff/staff.area.ts';
-import { createApiArea } from './features/api/api-area.ts';
+import { createApiArea, createStandardApiAreas } from './features/api/api-area.ts';
 import { createServices, type Services } from './services.ts';
 import { createWebhooksArea } from './features/webhooks-area.ts';
 import type { Module, ModuleContext } from './features/module.ts';
@@ -87,7 +87,10 @@ export function createApp(
   app.locals.asset = assets.url;
   app.use('/assets', assets.serve);
   const logRequest = requestLogger(deps.logger);
-  const headers = securityHeaders({ production: config.isProduction, hosts: cspOf(modules) });
+  const headers = securityHeaders({
+    production: config.isProduction,
+    hosts: cspOf(modules, config),
+  });
   app.use(logRequest);
   app.use(headers);
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
@@ -123,6 +126,8 @@ export function createApp(
   };
   // The machine area: no session, no CSRF, its own parsers and JSON errors (api-area.ts).
   app.use('/api/v1', createApiArea(ctx, modules));
+  // Standards' own interfaces (Open311 at /open311/v2): the same, in the standard's format.
+  app.use(createStandardApiAreas(ctx, modules));
   // Outside services' calls: no session, no CSRF, the raw body kept (webhooks-area.ts).
   app.use(createWebhooksArea(ctx, modules));
   app.use(siteLocals(config, hubEntries));

@@ -149,5 +149,7 @@ export function loadConfig(
     );
   }
   const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
-  return Object.freeze({ ...values, isProduction, baseUrl });
+  const config = Object.freeze({ ...values, isProduction, baseUrl });
+  for (const module of modules) module.checkConfig?.(config);
+  return config;
 }

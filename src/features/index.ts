@@ -7,6 +7,7 @@ import { healthModule } from './health/health.module.ts';
 import { identityModule } from './identity/identity.module.ts';
 import { mailModule } from './mail/mail.module.ts';
 import type { Module } from './module.ts';
+import { open311Module } from './open311/open311.module.ts';
 import { requestsModule } from './requests/requests.module.ts';
 import { siteModule } from './site/site.module.ts';
 
@@ -21,6 +22,7 @@ export const MODULES: readonly Module[] = [
   benefitsModule,
   healthModule,
   requestsModule,
+  open311Module,
   identityModule,
   adminModule,
   apiModule,

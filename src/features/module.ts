@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Request, RequestHandler, Router } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
@@ -61,14 +61,30 @@ export interface Module {
   apiScopes?: readonly string[];
   /** Calls from outside services (signed, raw body kept), mounted at `prefix`, no session or CSRF. */
   webhooks?: { prefix: string; router: (ctx: ModuleContext) => Router };
+  /**
+   * An interface that follows an outside standard at a path of its own, not under /api/v1
+   * (Open311 GeoReport v2 at /open311/v2): mounted at `prefix` before the session, with the API
+   * area's body parsers and NUL check, no session, no CSRF, never cached (api-area.ts:
+   * createStandardApiAreas). `router` answers in the standard's format, its 404s included;
+   * `errors` answers every failure (the parsers' too) in that format. Keys: `checkApiKey`.
+   */
+  standardApi?: {
+    prefix: string;
+    router: (ctx: ModuleContext) => Router;
+    errors: (ctx: ModuleContext) => ErrorRequestHandler;
+  };
   /** Jobs the worker runs: on demand (queued by the module) or on a schedule. */
   jobs?: readonly JobDefinition[];
   /** Every action it writes to the audit log. */
   auditActions?: readonly string[];
   /** Roles it introduces (its migration inserts them into `roles`). */
   roles?: readonly RoleDefinition[];
-  /** Hosts its pages need beyond our own origin. */
-  csp?: CspNeeds;
+  /**
+   * Hosts its pages need beyond our own origin: a fixed list, or one worked out from the config
+   * (a map's tile server, only when one is set). Read once, when the app is built; a function may
+   * throw a ConfigError for a setting that cannot work (it stops the start).
+   */
+  csp?: CspNeeds | ((config: Readonly<Config>) => CspNeeds);
   /**
    * Policy staff may change in the back office (deadlines, retention days), kept in the
    * `settings` table, audited, with defaults from the config. Secrets and endpoints are `config`.
@@ -76,6 +92,12 @@ export interface Module {
   settings?: readonly SettingDefinition[];
   /** Its settings from the environment (secrets, endpoints), merged into the one config. */
   config?: z.ZodObject;
+  /**
+   * Checks across its settings and the shared ones that its schema cannot see (NODE_ENV: a
+   * development stand-in refused in production). Throws a ConfigError naming the setting; run by
+   * loadConfig, so a wrong start stops before anything else with the same one-line message.
+   */
+  checkConfig?: (config: Readonly<Config>) => void;
   /** Its migrations, by name. */
   migrations?: Readonly<Record<string, Migration>>;
   /**
@@ -133,7 +155,11 @@ export interface StaffSectionDefinition {
   /** Under /staff: '/decisions'. */
   prefix: string;
   role: string;
-  navKey: string;
+  /**
+   * Its entry in the staff navigation and its card on /staff (help at `…navHelp.…`). Absent: a
+   * page reached from the module's own pages (a settings tab, a link on a queue), not listed.
+   */
+  navKey?: string;
   router: (ctx: ModuleContext) => Router;
 }
 

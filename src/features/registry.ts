@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Config } from '../config.ts';
 import type {
   CspNeeds,
   JobDefinition,
@@ -72,15 +73,20 @@ export function jobsOf(modules: readonly Module[]): readonly JobDefinition[] {
   return jobs.map(({ job }) => job);
 }
 
-/** Hosts every module's pages need, merged per directive. */
-export function cspOf(modules: readonly Module[]): Required<{ [K in keyof CspNeeds]: string[] }> {
+/** Hosts every module's pages need with this config, merged per directive. */
+export function cspOf(
+  modules: readonly Module[],
+  config: Readonly<Config>,
+): Required<{ [K in keyof CspNeeds]: string[] }> {
   const merged = { frameSrc: [], scriptSrc: [], connectSrc: [], imgSrc: [] } as Required<{
     [K in keyof CspNeeds]: string[];
   }>;
-  for (const module of modules)
+  for (const module of modules) {
+    const needs = typeof module.csp === 'function' ? module.csp(config) : module.csp;
     for (const key of Object.keys(merged) as (keyof CspNeeds)[])
-      for (const host of module.csp?.[key] ?? [])
+      for (const host of needs?.[key] ?? [])
         if (!merged[key].includes(host)) merged[key].push(host);
+  }
   return merged;
 }
 

@@ -64,7 +64,7 @@ async function signedIn(
  * cannot run in the page (it is a script): the pages are the same and are checked with it.
  */
 async function file(page: Page, lang: 'el' | 'en', photo?: Buffer, script = true): Promise<string> {
-  const check = script ? expectAccessible : async () => undefined;
+  const check = script ? expectAccessible : () => Promise.resolve();
   await page.goto(`${server.baseUrl}/requests/new?lang=${lang}`);
   await check(page);
   await page.fill('#address', 'Ρούσου Κούνδουρου 12');

@@ -90,10 +90,9 @@ describe('the modules’ manifests', () => {
         );
     for (const module of MODULES)
       for (const key of [
-        ...(module.staff ?? []).flatMap((section) => [
-          section.navKey,
-          section.navKey.replace('.nav.', '.navHelp.'),
-        ]),
+        ...(module.staff ?? []).flatMap((section) =>
+          section.navKey ? [section.navKey, section.navKey.replace('.nav.', '.navHelp.')] : [],
+        ),
         ...(module.privacyNotice
           ? [module.privacyNotice.headingKey, module.privacyNotice.bodyKey]
           : []),

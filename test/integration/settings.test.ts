@@ -70,10 +70,13 @@ describe('settings staff change in the back office', () => {
     expect(await readSetting(ctx.deps, 'accounts.pendingAccountDays')).toBe(2);
   });
 
-  it('(API keys) offer no key form while no module offers an API, and say why', async () => {
+  it('(API keys) offer the scopes the modules declare, Open311’s among them', async () => {
     const page = cheerio.load((await admin.get('/staff/api-keys/new')).text);
-    expect(page('form[action="/staff/api-keys/new"]').length).toBe(0);
-    expect(page('main').text()).toContain('Καμία υπηρεσία δεν προσφέρει ακόμη API');
+    expect(page('form[action="/staff/api-keys/new"]').length).toBe(1);
+    const scopes = page('input[name="scopes"]')
+      .map((_, input) => page(input).attr('value'))
+      .get();
+    expect(scopes).toEqual(expect.arrayContaining(['open311:write', 'open311:read-all']));
   });
 
   it('are for admins only', async () => {

@@ -46,27 +46,52 @@ function keyOf(req: Request): string {
   return typeof given === 'string' ? given.trim() : '';
 }
 
+/** What a key check found: the key, or why it does not let the caller in. */
+export type ApiKeyCheck =
+  | { ok: true; key: ApiKeyRow }
+  | { ok: false; reason: 'invalid' | 'invalid_rate_limited' | 'scope' | 'rate_limited' };
+
+/**
+ * Checks the key a request carries (header, or `api_key` in the body or query) for `scope`, with
+ * the same limits as every machine area: failed checks per client address, calls per key. Areas
+ * that answer in a standard's own format (Open311) call this and word the refusal themselves.
+ */
+export async function checkApiKey(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  req: Request,
+  scope: string,
+): Promise<ApiKeyCheck> {
+  const key = keyOf(req);
+  const found = key ? await findActiveKey(deps.db, key) : undefined;
+  if (!found) {
+    const within = await hitRateLimit(deps.db, deps.clock, API_LIMITS.badKeyPerIp, req.ip ?? '');
+    return { ok: false, reason: within ? 'invalid' : 'invalid_rate_limited' };
+  }
+  if (!found.scopes.includes(scope)) return { ok: false, reason: 'scope' };
+  if (!(await hitRateLimit(deps.db, deps.clock, API_LIMITS.perKey, String(found.id))))
+    return { ok: false, reason: 'rate_limited' };
+  await touchApiKey(deps.db, found.id, deps.clock.now());
+  return { ok: true, key: found };
+}
+
 /** A machine-area route that needs a key with `scope`: 401 without a valid key, 403 without the scope, 429 over the limits. */
 export function requireApiKey(deps: Pick<Deps, 'db' | 'clock'>, scope: string): RequestHandler {
   return async (req, _res, next) => {
-    const key = keyOf(req);
-    const found = key ? await findActiveKey(deps.db, key) : undefined;
-    if (!found) {
-      const within = await hitRateLimit(deps.db, deps.clock, API_LIMITS.badKeyPerIp, req.ip ?? '');
-      if (!within)
+    const check = await checkApiKey(deps, req, scope);
+    if (!check.ok) {
+      if (check.reason === 'invalid_rate_limited')
         throw new ApiError(429, 'rate_limited', 'Too many failed key checks; wait a minute.');
-      throw new ApiError(
-        401,
-        'invalid_api_key',
-        'A valid API key is required (Authorization: Bearer <key>).',
-      );
-    }
-    if (!found.scopes.includes(scope))
-      throw new ApiError(403, 'insufficient_scope', `This key lacks the scope ${scope}.`);
-    if (!(await hitRateLimit(deps.db, deps.clock, API_LIMITS.perKey, String(found.id))))
+      if (check.reason === 'invalid')
+        throw new ApiError(
+          401,
+          'invalid_api_key',
+          'A valid API key is required (Authorization: Bearer <key>).',
+        );
+      if (check.reason === 'scope')
+        throw new ApiError(403, 'insufficient_scope', `This key lacks the scope ${scope}.`);
       throw new ApiError(429, 'rate_limited', 'Too many requests for this key; wait a minute.');
-    await touchApiKey(deps.db, found.id, deps.clock.now());
-    req.apiKey = found;
+    }
+    req.apiKey = check.key;
     next();
   };
 }
@@ -104,6 +129,38 @@ export function createApiArea(ctx: ModuleContext, modules: readonly Module[]): R
   });
   router.use(apiErrors(ctx.deps));
   return router;
+}
+
+/**
+ * Interfaces that follow an outside standard at a path of their own (Open311 GeoReport v2 at
+ * /open311/v2): each module's `standardApi` router mounted at its prefix with the machine area's
+ * body parsers (form-encoded and JSON, 100 kB) and NUL check, no session, no CSRF, never cached.
+ * The router answers everything in the standard's format, its 404s included; its `errors`
+ * handler, mounted after it, every failure: the router's own, the parsers' (`status` 400 or 413)
+ * and this area's ApiError for NUL characters. Keys are checked with `checkApiKey`, with the same
+ * per-key limits as /api/v1.
+ */
+export function createStandardApiAreas(ctx: ModuleContext, modules: readonly Module[]): Router {
+  const area = Router();
+  for (const module of modules) {
+    if (!module.standardApi) continue;
+    const router = Router();
+    router.use((_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    });
+    router.use(express.urlencoded({ extended: false, limit: '100kb' }));
+    router.use(express.json({ limit: '100kb' }));
+    router.use((req, _res, next) => {
+      if (hasNul(req.body) || hasNul(req.query) || req.path.includes('\u0000'))
+        throw new ApiError(400, 'invalid_characters', 'Text may not contain NUL characters.');
+      next();
+    });
+    router.use(module.standardApi.router(ctx));
+    router.use(module.standardApi.errors(ctx));
+    area.use(module.standardApi.prefix, router);
+  }
+  return area;
 }
 
 const HTTP_CODES: Record<number, string> = {

@@ -1,14 +1,19 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { moduleConfig } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
 import type { FieldError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { parseForm } from '../../lib/forms.ts';
 import { pick } from '../../lib/localized.ts';
+import { PERMISSIONS, permissionsPolicy } from '../../middleware/security-headers.ts';
 import type { Services } from '../../services.ts';
 import { CATEGORY_GROUPS, listActiveCategories } from './categories.repository.ts';
+import { mapSettingsOf, requestsConfig } from './requests.config.ts';
 import { locationSchema } from './requests.schemas.ts';
 
 /** The first step of a new request: where (an address and/or a point) and what about. */
+
+const LOCATION_PERMISSIONS = permissionsPolicy({ ...PERMISSIONS, geolocation: ['self'] });
 
 async function categoryGroups(deps: Deps, req: Request) {
   const categories = await listActiveCategories(deps.db);
@@ -27,12 +32,14 @@ async function renderLocation(
   values: Record<string, string>,
   errors: FieldError[] = [],
 ): Promise<void> {
-  const map = deps.config as unknown as { MAP_TILE_URL: string; MAP_ATTRIBUTION: string };
+  // "Use my location" asks the browser where it is: this page alone may (security-headers.ts).
+  res.setHeader('Permissions-Policy', LOCATION_PERMISSIONS);
   res.status(errors.length ? 400 : 200).render('requests/views/new', {
     pageTitle: req.t('requests.new.title'),
     groups: await categoryGroups(deps, req),
     values,
-    map: map.MAP_TILE_URL ? { tiles: map.MAP_TILE_URL, attribution: map.MAP_ATTRIBUTION } : null,
+    map: mapSettingsOf(deps.config),
+    bounds: moduleConfig(deps.config, requestsConfig).REQUESTS_BOUNDING_BOX,
     ...presentErrors(req, errors),
   });
 }

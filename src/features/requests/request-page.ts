@@ -5,6 +5,7 @@ import { presentErrors } from '../../lib/form.ts';
 import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
 import { isOpen, mayReopen } from './citizen-updates.service.ts';
 import { listPhotos, sendRequestPhoto } from './photos.repository.ts';
+import { publicDocumentLinks } from './staff/documents.present.ts';
 import { formatReference, parseReference } from './reference.ts';
 import {
   findCitizenRequest,
@@ -48,8 +49,11 @@ export async function renderRequestPage(
     request.merged_into ? findReferenceOf(deps.db, request.merged_into) : undefined,
   ]);
   const reference = formatReference(request);
+  // Publishing is the department's business; a follower does not see the filer's own additions.
   const shown = events.filter(
-    (event) => filer || !(event.by_citizen && (event.kind === 'comment' || event.kind === 'photo')),
+    (event) =>
+      event.kind !== 'visibility' &&
+      (filer || !(event.by_citizen && (event.kind === 'comment' || event.kind === 'photo'))),
   );
   const answer = [...events].reverse().find((event) => event.kind === 'answer');
   res.status(form.errors?.length ? 400 : 200).render('requests/views/request', {
@@ -82,6 +86,7 @@ export async function renderRequestPage(
       width: photo.width,
       height: photo.height,
     })),
+    documents: await publicDocumentLinks(deps.db, request, reference.url),
     events: shown.map((event) => ({
       what: eventLabel(req, event),
       note: filer || !event.by_citizen ? (event.public_note ?? '') : '',

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import { addWorkingDays } from '../../lib/working-days.ts';
-import { athensDate } from '../../lib/format.ts';
-import type { DemoAccount } from '../module.ts';
+import type { DemoAccount, DemoContext } from '../module.ts';
+import { fileDemoRequests } from './demo/seed-demo-requests.ts';
 
 export const DEMO_HANDLER: DemoAccount = {
   role: 'handler',
@@ -122,92 +121,10 @@ export async function seedRequestCategories(db: Knex): Promise<void> {
     .ignore();
 }
 
-/** Demo requests of the demo citizen around the town centre; only into an empty table. */
-const DEMO: [string, string, string, number, number, number, string][] = [
-  [
-    'light-out',
-    'Σβηστή λάμπα στην παραλία',
-    'Ακτή Κουντούρου, κοντά στη λίμνη',
-    35.1898,
-    25.7186,
-    12,
-    'submitted',
-  ],
-  ['light-out', 'Δεύτερη σβηστή λάμπα', 'Ακτή Κουντούρου 20', 35.19, 25.7188, 10, 'in_progress'],
-  ['pothole', 'Λακκούβα στη στροφή', 'Οδός 28ης Οκτωβρίου 5', 35.1925, 25.7152, 30, 'answered'],
-  [
-    'waste-collection',
-    'Γεμάτοι κάδοι',
-    'Πλατεία Ηρώων Πολυτεχνείου',
-    35.1904,
-    25.7166,
-    45,
-    'closed',
-  ],
-  ['tree-pruning', 'Κλαδιά πάνω στα καλώδια', 'Οδός Λασιθίου 14', 35.1932, 25.7121, 5, 'assigned'],
-];
-
-export async function seedDemoRequests(db: Knex, context: { today: Date }): Promise<boolean> {
-  if ((await db('requests').first('id')) !== undefined) return false;
-  const citizen = (await db('users').where({ username: 'demo.citizen' }).first('id')) as
-    { id: number } | undefined;
-  if (!citizen) return false;
-  const categories = new Map(
-    (
-      (await db('request_categories').select('id', 'slug', 'department_id', 'deadline_days')) as {
-        id: number;
-        slug: string;
-        department_id: number;
-        deadline_days: number;
-      }[]
-    ).map((c) => [c.slug, c]),
-  );
-  const year = context.today.getUTCFullYear();
-  await db.transaction(async (trx) => {
-    for (const [i, [slug, title, address, lat, lng, daysAgo, status]] of DEMO.entries()) {
-      const category = categories.get(slug)!;
-      const filed = new Date(context.today.getTime() - daysAgo * 86_400_000);
-      const [row] = (await trx('requests')
-        .insert({
-          year,
-          number: i + 1,
-          user_id: citizen.id,
-          category_id: category.id,
-          department_id: category.department_id,
-          kind: 'request',
-          title,
-          description: `${title}. ${address}.`,
-          address,
-          lat,
-          lng,
-          status,
-          due_date: addWorkingDays(athensDate(filed), category.deadline_days),
-          created_at: filed,
-          updated_at: filed,
-          closed_at: status === 'closed' ? context.today : null,
-        })
-        .returning('id')) as { id: number }[];
-      await trx('request_events').insert({
-        request_id: row!.id,
-        kind: 'submitted',
-        status: 'submitted',
-        actor_id: citizen.id,
-        by_citizen: true,
-        created_at: filed,
-      });
-    }
-    await trx('request_numbers').insert({ year, last: DEMO.length }).onConflict('year').merge();
-    const handler = (await trx('users').where({ username: DEMO_HANDLER.username }).first('id')) as
-      { id: number } | undefined;
-    if (handler)
-      await trx('department_handlers')
-        .insert(
-          [...new Set([...categories.values()].map((c) => c.department_id))].map(
-            (department_id) => ({ department_id, user_id: handler.id }),
-          ),
-        )
-        .onConflict()
-        .ignore();
-  });
-  return true;
+/**
+ * The demo requests (src/features/requests/demo/): about forty over the last four months, in every
+ * state, with their timelines and photos; only into an empty table.
+ */
+export function seedDemoRequests(db: Knex, context: DemoContext): Promise<boolean> {
+  return fileDemoRequests(db, context, DEMO_HANDLER.username);
 }

@@ -1,11 +1,16 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
 import { countOpenForUser } from './requests.repository.ts';
-import { requestsConfig } from './requests.config.ts';
+import { mapCspNeeds, mapSettingsOf, requestsConfig } from './requests.config.ts';
+import { createDevTilesRouter } from './dev-tiles.routes.ts';
 import { DEMO_HANDLER, seedDemoRequests, seedRequestCategories } from './requests.demo.ts';
 import { createRequestsRouter, REQUESTS_HUB_ENTRY } from './requests.routes.ts';
 import { requestsServices } from './requests.services.ts';
 import { sendHandlerDigests } from './staff/digest.job.ts';
 import { createHandlingRouter } from './staff/handling.routes.ts';
+import { createCitizenDocumentsRouter } from './staff/documents.routes.ts';
+import { createTemplatesRouter } from './staff/templates.routes.ts';
+import { createPreferencesRouter } from './staff/preferences.routes.ts';
+import { createRequestSettingsRouter } from './staff/settings.routes.ts';
 import * as earthdistance from './migrations/20261203090000_earthdistance.ts';
 import * as departments from './migrations/20261203090100_departments.ts';
 import * as categories from './migrations/20261203090200_request_categories.ts';
@@ -17,18 +22,44 @@ import * as events from './migrations/20261203090700_request_events.ts';
 import * as followers from './migrations/20261203090800_request_followers.ts';
 import * as photos from './migrations/20261203090900_request_photos.ts';
 import * as digests from './migrations/20261203093000_handler_digests.ts';
+import * as replyTemplates from './migrations/20261203094000_reply_templates.ts';
+import * as requestDocuments from './migrations/20261203094100_request_documents.ts';
+import * as queueCounts from './migrations/20261203095000_queue_counts.ts';
 
 /** Requests and complaints (Αιτήματα/Καταγγελίες): citizens file and follow them; departments handle them. */
 export const requestsModule: Module = {
   name: 'requests',
   services: requestsServices,
-  routes: (ctx) => createRequestsRouter(ctx.deps, ctx.services.requests, ctx.protectUpload),
+  routes: (ctx) => {
+    const router = createRequestsRouter(ctx.deps, ctx.services.requests, ctx.protectUpload);
+    router.use(createCitizenDocumentsRouter(ctx.deps));
+    // The development tile server is a stand-in for the map: production never mounts it.
+    return ctx.deps.config.isProduction ? router : router.use(createDevTilesRouter());
+  },
   staff: [
     {
       prefix: '/requests',
       role: 'handler',
       navKey: 'staff.nav.requests',
-      router: (ctx) => createHandlingRouter(ctx.deps, ctx.services.requestHandling),
+      router: (ctx) =>
+        createHandlingRouter(ctx.deps, ctx.services.requestHandling, ctx.protectUpload),
+    },
+    {
+      prefix: '/requests/settings',
+      role: 'admin',
+      navKey: 'staff.nav.requestSettings',
+      router: (ctx) => createRequestSettingsRouter(ctx.deps),
+    },
+    // Reached from the settings' tabs and the queue's heading, not listed in the navigation.
+    {
+      prefix: '/requests/settings/templates',
+      role: 'admin',
+      router: (ctx) => createTemplatesRouter(ctx.deps),
+    },
+    {
+      prefix: '/requests/preferences',
+      role: 'handler',
+      router: (ctx) => createPreferencesRouter(ctx.deps),
     },
   ],
   jobs: [
@@ -42,7 +73,11 @@ export const requestsModule: Module = {
   ],
   hubEntry: REQUESTS_HUB_ENTRY,
   sessionPaths: ['requests'],
-  uploadPaths: [/^\/requests\/new\/details$/, /^\/requests\/2\d{3}-\d{6}\/comment$/],
+  uploadPaths: [
+    /^\/requests\/new\/details$/,
+    /^\/requests\/2\d{3}-\d{6}\/comment$/,
+    /^\/staff\/requests\/2\d{3}-\d{6}\/documents$/,
+  ],
   accountSummary: async (ctx, user) => ({
     textKey: 'requests.account.open',
     params: { count: await countOpenForUser(ctx.deps.db, user.id) },
@@ -59,12 +94,27 @@ export const requestsModule: Module = {
     'request.visibility_changed',
     'request.commented',
     'request.reopened',
+    'request.document_attached',
+    'request.template_created',
+    'request.template_updated',
+    'request.template_deactivated',
+    'request.template_activated',
+    'request_department.created',
+    'request_department.updated',
+    'request_department.deleted',
+    'request_department.handler_added',
+    'request_department.handler_removed',
+    'request_category.created',
+    'request_category.updated',
+    'request_handler.notifications_changed',
   ],
   roles: [{ name: 'handler', labelKey: 'staff.roles.handler' }],
   referenceData: seedRequestCategories,
   demo: { seed: seedDemoRequests, accounts: [DEMO_HANDLER] },
   privacyNotice: { headingKey: 'requests.privacy.heading', bodyKey: 'requests.privacy.body' },
   config: requestsConfig,
+  checkConfig: (config) => void mapSettingsOf(config),
+  csp: mapCspNeeds,
   migrations: {
     '20261203090000_earthdistance': earthdistance,
     '20261203090100_departments': departments,
@@ -77,6 +127,9 @@ export const requestsModule: Module = {
     '20261203090800_request_followers': followers,
     '20261203090900_request_photos': photos,
     '20261203093000_handler_digests': digests,
+    '20261203094000_reply_templates': replyTemplates,
+    '20261203094100_request_documents': requestDocuments,
+    '20261203095000_queue_counts': queueCounts,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

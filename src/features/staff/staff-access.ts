@@ -4,6 +4,6 @@ import type { Router } from 'express';
 export interface StaffSection {
   prefix: string;
   role: string;
-  navKey: string;
+  navKey?: string;
   router: Router;
 }

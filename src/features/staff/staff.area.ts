@@ -27,13 +27,15 @@ export function createStaffArea(
     res.locals.staffArea = true;
     const roles = req.user?.roles ?? [];
     res.locals.staffNav = sections
-      .filter((s) => roles.includes(s.role))
+      .filter((s) => s.navKey && roles.includes(s.role))
       .map((s) => ({ href: `/staff${s.prefix}`, key: s.navKey }));
     next();
   });
   router.get('/', (req, res) => {
     res.render('staff/home', { pageTitle: req.t('staff.home.title') });
   });
-  for (const section of sections) router.use(section.prefix, hasRole(section.role), section.router);
+  // The longer prefix first: /requests/settings (admins) is not taken by /requests (handlers).
+  const byPrefix = [...sections].sort((a, b) => b.prefix.length - a.prefix.length);
+  for (const section of byPrefix) router.use(section.prefix, hasRole(section.role), section.router);
   return { router, sections };
 }

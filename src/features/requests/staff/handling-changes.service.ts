@@ -9,7 +9,14 @@ import {
   updateRequest,
 } from './handling.repository.ts';
 import { tellCitizens } from './handling.notify.ts';
-import { audit, onRequest, type Handler, type HandlingDeps, type Ref } from './handling.service.ts';
+import {
+  audit,
+  onRequest,
+  onRequestOpenOrClosed,
+  type Handler,
+  type HandlingDeps,
+  type Ref,
+} from './handling.service.ts';
 
 /**
  * Folds a duplicate into its original (one of the handler's departments' requests): its citizen and
@@ -116,7 +123,7 @@ export async function setVisibility(
   input: { public: boolean },
   context: AuditContext,
 ): Promise<FieldError[]> {
-  return onRequest(deps, handler, ref, 'public', async (trx, request) => {
+  return onRequestOpenOrClosed(deps, handler, ref, 'public', async (trx, request) => {
     if (input.public && !request.may_be_public)
       return [{ field: 'public', key: 'requests.staff.errors.notPublic' }];
     await updateRequest(trx, request.id, { public: input.public });

@@ -2,11 +2,12 @@ import type { Knex } from 'knex';
 import type { Deps } from '../../../deps.ts';
 import { formatDate } from '../../../lib/format.ts';
 import { pick, type Localized } from '../../../lib/localized.ts';
+import { tellApiReporter } from '../../open311/reporter-mail.ts';
 import { formatReference } from '../reference.ts';
 import { handlersToTellAtOnce, peopleToTell } from './recipients.repository.ts';
 
 /** What changed, as the update email names it (`emails.request-updated.changes.<change>`). */
-export type PublicChange = 'status' | 'answer' | 'merged' | 'moved' | 'reopened';
+export type PublicChange = 'status' | 'answer' | 'merged' | 'moved' | 'reopened' | 'document';
 
 /**
  * Tells the citizen who filed a request and everyone following it, each in their language, inside
@@ -49,7 +50,8 @@ export async function tellCitizens(
       trx,
     );
   }
-  return people.length;
+  // A request filed through Open311 has a reporter without an account: their email gets it too.
+  return people.length + (await tellApiReporter(deps, trx, request, change));
 }
 
 /** Each handler of the department who asked to hear of every arrival (not the daily digest). */

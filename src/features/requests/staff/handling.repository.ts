@@ -12,6 +12,8 @@ export interface HandledRequest extends RequestRow {
   department_name: Localized;
   citizen_name: string | null;
   citizen_email: string | null;
+  /** The language the citizen reads (their account's; the request's when filed without one). */
+  citizen_lang: 'el' | 'en';
   assignee_name: string | null;
 }
 
@@ -47,6 +49,7 @@ export async function findForHandler(
       'd.name as department_name',
       'u.full_name as citizen_name',
       'u.email as citizen_email',
+      conn.raw('COALESCE(u.lang, r.lang) AS citizen_lang'),
       'a.full_name as assignee_name',
     );
   if (options.lock) void query.forUpdate('r');
@@ -54,7 +57,7 @@ export async function findForHandler(
 }
 
 export interface StaffEventRow {
-  id: number;
+  id: number | null;
   kind: string;
   status: string | null;
   by_citizen: boolean;
@@ -62,24 +65,35 @@ export interface StaffEventRow {
   internal_note: string | null;
   actor_name: string | null;
   created_at: Date;
+  /** A document's entry: the document (public ones have an event; internal ones only this). */
+  document_id: number | null;
+  document_name: string | null;
+  document_public: boolean | null;
 }
 
-/** The whole timeline, internal notes included, with who did each thing (staff only). */
+/**
+ * The whole timeline, internal notes and internal documents included, with who did each thing
+ * (staff only), in the order things happened.
+ */
 export async function listStaffEvents(conn: Conn, requestId: number): Promise<StaffEventRow[]> {
-  return (await conn('request_events as e')
-    .leftJoin('users as u', 'u.id', 'e.actor_id')
-    .where('e.request_id', requestId)
-    .orderBy('e.id')
-    .select(
-      'e.id',
-      'e.kind',
-      'e.status',
-      'e.by_citizen',
-      'e.public_note',
-      'e.internal_note',
-      'e.created_at',
-      'u.full_name as actor_name',
-    )) as StaffEventRow[];
+  const result = (await conn.raw(
+    `SELECT e.id, e.kind, e.status, e.by_citizen, e.public_note, e.internal_note, e.created_at,
+            u.full_name AS actor_name,
+            d.id AS document_id, d.original_name AS document_name, d.public AS document_public
+       FROM request_events e
+       LEFT JOIN users u ON u.id = e.actor_id
+       LEFT JOIN request_documents d ON d.event_id = e.id
+      WHERE e.request_id = ?
+     UNION ALL
+     SELECT NULL, 'document', NULL, false, NULL, NULL, d.created_at,
+            u.full_name, d.id, d.original_name, d.public
+       FROM request_documents d
+       LEFT JOIN users u ON u.id = d.uploaded_by
+      WHERE d.request_id = ? AND d.event_id IS NULL
+      ORDER BY created_at, id NULLS LAST, document_id`,
+    [requestId, requestId],
+  )) as { rows: StaffEventRow[] };
+  return result.rows;
 }
 
 export async function updateRequest(
@@ -127,13 +141,17 @@ export async function copyFollowers(
     .delete();
 }
 
-/** Active categories with their departments (the move form), in the municipality's order. */
+/**
+ * Active categories with their departments (the move form), in the municipality's order;
+ * `alsoId`: that one too, active or not (the category a reply template already has).
+ */
 export async function listCategoriesWithDepartments(
   conn: Conn,
+  options: { alsoId?: number | null } = {},
 ): Promise<{ id: number; name: Localized; department_id: number; department_name: Localized }[]> {
   return (await conn('request_categories as c')
     .join('departments as d', 'd.id', 'c.department_id')
-    .where('c.active', true)
+    .where((q) => q.where('c.active', true).orWhere('c.id', options.alsoId ?? 0))
     .orderBy(['d.position', 'd.id', 'c.position', 'c.id'])
     .select('c.id', 'c.name', 'c.department_id', 'd.name as department_name')) as {
     id: number;

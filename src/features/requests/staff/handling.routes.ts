@@ -5,7 +5,7 @@ import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
 import { formFields } from '../../../lib/form.ts';
 import { parseForm } from '../../../lib/forms.ts';
 import type { Services } from '../../../services.ts';
-import { auditContext, type AuditContext } from '../../audit/audit.repository.ts';
+import { auditContext, historyOf, type AuditContext } from '../../audit/audit.repository.ts';
 import { parseReference } from '../reference.ts';
 import {
   answerSchema,
@@ -16,6 +16,8 @@ import {
   visibilitySchema,
 } from './handling.schemas.ts';
 import { sendRequestPhoto } from '../photos.repository.ts';
+import { formatReference } from '../reference.ts';
+import { addDocumentRoutes } from './documents.routes.ts';
 import { findForHandler } from './handling.repository.ts';
 import { renderQueue } from './queue.page.ts';
 import { renderRequest } from './request.page.ts';
@@ -60,12 +62,24 @@ function action<S extends z.ZodType>(
   };
 }
 
-/** /staff/requests: the handlers' queue and each request of their departments, with its actions. */
-export function createHandlingRouter(deps: Deps, handling: Handling): Router {
+/**
+ * /staff/requests: the handlers' queue and each request of their departments, with its actions,
+ * its documents and its audit history.
+ */
+export function createHandlingRouter(
+  deps: Deps,
+  handling: Handling,
+  protectUpload: RequestHandler,
+): Router {
   const router = Router();
   router.get('/', (req, res) => renderQueue(deps, req, res));
-  router.get('/:ref', (req, res) => renderRequest(deps, req, res, refOf(req)));
+  router.get('/:ref', (req, res) => {
+    const template = typeof req.query.template === 'string' ? req.query.template : undefined;
+    return renderRequest(deps, req, res, refOf(req), { template });
+  });
   router.get('/:ref/photos/:photo', handlerPhoto(deps));
+  router.get('/:ref/history', requestHistory(deps));
+  addDocumentRoutes(router, deps, protectUpload);
   const done = (what: string) => `requests.staff.done.${what}`;
   router.post(
     '/:ref/assign',
@@ -106,5 +120,20 @@ function handlerPhoto(deps: Deps): RequestHandler {
     const request = await findForHandler(deps.db, refOf(req), req.user!.id);
     if (!request) throw new NotFoundError();
     await sendRequestPhoto(deps, req, res, request.id);
+  };
+}
+
+/** Who did what to a request of the handler's departments, from the audit log. */
+function requestHistory(deps: Deps): RequestHandler {
+  return async (req, res) => {
+    const request = await findForHandler(deps.db, refOf(req), req.user!.id);
+    if (!request) throw new NotFoundError();
+    const reference = formatReference(request);
+    res.render('staff/history', {
+      pageTitle: req.t('staff.history.title'),
+      itemTitle: reference.display,
+      backHref: `/staff/requests/${reference.url}`,
+      entries: await historyOf(deps.db, { type: 'request', id: request.id }),
+    });
   };
 }

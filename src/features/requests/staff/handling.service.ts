@@ -14,25 +14,41 @@ export type Handler = { id: number };
 
 const DONE: readonly RequestStatus[] = ['answered', 'closed'];
 
+type Action = (trx: Knex.Transaction, request: HandledRequest) => Promise<FieldError[]>;
+
 /**
  * Runs one action on a request of the handler's departments, in one transaction with the row
  * locked; a request of another department is not found (404), whatever the action. A merged
- * request takes no more actions: the message goes to `field`.
+ * request takes no more actions, nor does a closed one (it is reopened by a new status first):
+ * the message goes to `field`.
  */
 export async function onRequest(
   deps: HandlingDeps,
   handler: Handler,
   ref: Ref,
   field: string,
-  action: (trx: Knex.Transaction, request: HandledRequest) => Promise<FieldError[]>,
+  action: Action,
+  options: { whenClosed?: boolean } = {},
 ): Promise<FieldError[]> {
   return deps.db.transaction(async (trx) => {
     const request = await findForHandler(trx, ref, handler.id, { lock: true });
     if (!request) throw new NotFoundError();
     if (request.status === 'merged') return [{ field, key: 'requests.staff.errors.merged' }];
+    // Said at the status form, the one way forward a closed request's page offers.
+    if (request.status === 'closed' && !options.whenClosed)
+      return [{ field: 'status', key: 'requests.staff.errors.closed' }];
     return action(trx, request);
   });
 }
+
+/** As onRequest, for what a closed request still takes: a new status, its visibility, a document. */
+export const onRequestOpenOrClosed = (
+  deps: HandlingDeps,
+  handler: Handler,
+  ref: Ref,
+  field: string,
+  action: Action,
+) => onRequest(deps, handler, ref, field, action, { whenClosed: true });
 
 export const audit = (
   trx: Knex.Transaction,
@@ -87,7 +103,7 @@ export async function changeStatus(
   input: { status: RequestStatus; publicNote: string; internalNote: string | null },
   context: AuditContext,
 ): Promise<FieldError[]> {
-  return onRequest(deps, handler, ref, 'status', async (trx, request) => {
+  return onRequestOpenOrClosed(deps, handler, ref, 'status', async (trx, request) => {
     const reopened = DONE.includes(request.status) && !DONE.includes(input.status);
     const closedAt = input.status === 'closed' ? deps.clock.now() : null;
     await updateRequest(trx, request.id, { status: input.status, closed_at: closedAt });

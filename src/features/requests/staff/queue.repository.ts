@@ -71,11 +71,27 @@ function applyFilters(query: Knex.QueryBuilder, filters: QueueFilters): Knex.Que
   return query;
 }
 
-/** How many requests of each status match the other filters. */
+/**
+ * How many requests of each status match the other filters: summed from the kept counts
+ * (request_counts) when the filters are departments, category and channel only (any other, or
+ * one added later, counts over the requests).
+ */
 export async function countQueueByStatus(
   conn: Conn,
   filters: QueueFilters,
 ): Promise<Map<RequestStatus, number>> {
+  const kept = new Set(['departmentIds', 'today', 'status', 'categoryId', 'channel']);
+  if (Object.entries(filters).every(([key, value]) => kept.has(key) || value === undefined)) {
+    const query = conn('request_counts')
+      .whereIn('department_id', filters.departmentIds)
+      .groupBy('status')
+      .havingRaw('sum(n) > 0')
+      .select('status', conn.raw('sum(n)::int AS n'));
+    if (filters.categoryId) query.where('category_id', filters.categoryId);
+    if (filters.channel) query.where('channel', filters.channel);
+    const summed = (await query) as { status: RequestStatus; n: number }[];
+    return new Map(summed.map((row) => [row.status, row.n]));
+  }
   const rows = (await applyFilters(conn('requests as r'), filters)
     .groupBy('r.status')
     .select('r.status', conn.raw('count(*)::int AS n'))) as { status: RequestStatus; n: number }[];

@@ -6,15 +6,26 @@ import { pick } from '../../../lib/localized.ts';
 import { presentErrors } from '../../../lib/form.ts';
 import { listPhotos } from '../photos.repository.ts';
 import { formatReference } from '../reference.ts';
+import { listDocuments } from './documents.repository.ts';
 import {
   findForHandler,
   findMergedInto,
   listCategoriesWithDepartments,
   listStaffEvents,
   type HandledRequest,
+  type StaffEventRow,
 } from './handling.repository.ts';
 import { SETTABLE_STATUSES } from './handling.schemas.ts';
 import { handlersOf } from './recipients.repository.ts';
+import { templatesForCategory, type ReplyTemplateRow } from './templates.repository.ts';
+
+/** Kinds whose own name already says the status they set: the status is not repeated beside it. */
+const STATUS_IN_NAME: Readonly<Record<string, string>> = {
+  submitted: 'submitted',
+  assigned: 'assigned',
+  answer: 'answered',
+  merged: 'merged',
+};
 
 /** The request's details as the page shows them. */
 function details(req: Request, request: HandledRequest, today: string) {
@@ -34,8 +45,12 @@ function details(req: Request, request: HandledRequest, today: string) {
     assignee: request.assignee_name ?? '',
     filedOn: athensDateTime(request.created_at),
     dueDate: formatDate(request.due_date, req.lang),
+    // Overdue only while the department still owes an answer: never once answered or closed.
     overdue:
       request.due_date < today && ['submitted', 'assigned', 'in_progress'].includes(request.status),
+    closed: request.status === 'closed',
+    closedOn:
+      request.status === 'closed' && request.closed_at ? athensDateTime(request.closed_at) : '',
     isPublic: request.public,
     mayBePublic: request.may_be_public,
   };
@@ -56,27 +71,72 @@ async function moveChoices(deps: Pick<Deps, 'db'>, req: Request, request: Handle
   return [...groups].map(([label, options]) => ({ label, options }));
 }
 
+/** The reply templates offered, titled in the page's language, each text in the citizen's. */
+function templateChoices(req: Request, request: HandledRequest, templates: ReplyTemplateRow[]) {
+  const english = request.citizen_lang === 'en';
+  return templates.map((t) => ({
+    value: String(t.id),
+    text: req.lang === 'en' && t.title_en ? t.title_en : t.title_el,
+    body: english && t.body_en ? t.body_en : t.body_el,
+  }));
+}
+
+/** A timeline entry as the page shows it (the status only where the entry's name does not say it). */
+function eventView(req: Request, request: HandledRequest, event: StaffEventRow) {
+  const repeated = event.status && STATUS_IN_NAME[event.kind] === event.status;
+  return {
+    what: req.t(`requests.events.${event.kind}`),
+    status: event.status && !repeated ? req.t(`requests.status.${event.status}`) : '',
+    who: event.actor_name ?? '',
+    byCitizen: event.by_citizen,
+    publicNote: event.document_id ? '' : (event.public_note ?? ''),
+    internalNote: event.internal_note ?? '',
+    document: event.document_id
+      ? {
+          name: event.document_name ?? '',
+          href: `/staff/requests/${formatReference(request).url}/documents/${event.document_id}`,
+          internal: !event.document_public,
+        }
+      : null,
+    when: athensDateTime(event.created_at),
+    iso: event.created_at.toISOString(),
+  };
+}
+
 /**
- * A request of the handler's departments, with its timeline (internal notes included) and a form
- * per action; a form sent back with errors is shown again with its values and messages.
+ * A request of the handler's departments, with its timeline (internal notes and documents
+ * included) and a form per action; a form sent back with errors is shown again with its values
+ * and messages. `template`: the reply template chosen without JavaScript (?template=), whose text
+ * fills the answer.
  */
 export async function renderRequest(
   deps: Pick<Deps, 'db' | 'clock'>,
   req: Request,
   res: Response,
   ref: { year: number; number: number },
-  form: { errors?: FieldError[]; values?: Record<string, string> } = {},
+  form: { errors?: FieldError[]; values?: Record<string, string>; template?: string } = {},
 ): Promise<void> {
   const request = await findForHandler(deps.db, ref, req.user!.id);
   if (!request) throw new NotFoundError();
-  const [events, photos, handlers, groups, mergedInto] = await Promise.all([
+  const [events, photos, handlers, groups, mergedInto, documents, templates] = await Promise.all([
     listStaffEvents(deps.db, request.id),
     listPhotos(deps.db, request.id),
     handlersOf(deps.db, request.department_id),
     moveChoices(deps, req, request),
     request.merged_into ? findMergedInto(deps.db, request.merged_into) : undefined,
+    listDocuments(deps.db, request.id),
+    templatesForCategory(deps.db, request.category_id),
   ]);
-  const errors = form.errors ?? [];
+  const errors = [...(form.errors ?? [])];
+  const values = { ...form.values };
+  const choices = templateChoices(req, request, templates);
+  // A closed or merged request has no answer form to fill: the choice is ignored there.
+  if (form.template !== undefined && !['closed', 'merged'].includes(request.status)) {
+    const chosen = choices.find((c) => c.value === form.template);
+    if (chosen) Object.assign(values, { template: chosen.value, answer: chosen.body });
+    else errors.push({ field: 'template', key: 'requests.staff.answer.errors.template' });
+  }
+  const url = formatReference(request).url;
   res.status(errors.length ? 400 : 200).render('requests/staff/views/request', {
     pageTitle: formatReference(request).display,
     request: details(req, request, athensDate(deps.clock.now())),
@@ -85,25 +145,23 @@ export async function renderRequest(
     handlers,
     statuses: SETTABLE_STATUSES,
     groups,
+    templates: choices,
+    documents: documents.map((d) => ({
+      name: d.original_name,
+      href: `/staff/requests/${url}/documents/${d.id}`,
+      kb: Math.max(1, Math.round(d.size / 1024)),
+      internal: !d.public,
+    })),
     photos: photos.map((p, i) => ({
       n: i + 1,
-      href: `/staff/requests/${formatReference(request).url}/photos/${p.id}`,
+      href: `/staff/requests/${url}/photos/${p.id}`,
       width: p.width,
       height: p.height,
       size: `${p.width} × ${p.height}`,
       kb: Math.round(p.bytes / 1024),
     })),
-    events: events.map((event) => ({
-      what: req.t(`requests.events.${event.kind}`),
-      status: event.status ? req.t(`requests.status.${event.status}`) : '',
-      who: event.actor_name ?? '',
-      byCitizen: event.by_citizen,
-      publicNote: event.public_note ?? '',
-      internalNote: event.internal_note ?? '',
-      when: athensDateTime(event.created_at),
-      iso: event.created_at.toISOString(),
-    })),
-    values: form.values ?? {},
+    events: events.map((event) => eventView(req, request, event)),
+    values,
     ...presentErrors(req, errors),
   });
 }

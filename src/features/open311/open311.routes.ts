@@ -1,0 +1,212 @@
+import { Router, type ErrorRequestHandler, type Request } from 'express';
+import type { Lang } from '../../lib/localized.ts';
+import { ApiError, checkApiKey } from '../api/api-area.ts';
+import type { ApiKeyRow } from '../api/api-keys.repository.ts';
+import { auditContext } from '../audit/audit.repository.ts';
+import type { ModuleContext } from '../module.ts';
+import { parseReference } from '../requests/reference.ts';
+import {
+  isFormat,
+  Open311Error,
+  sendOpen311,
+  sendOpen311Error,
+  type Format,
+} from './open311.format.ts';
+import {
+  presentDefinition,
+  presentDiscovery,
+  presentRequest,
+  presentService,
+} from './open311.present.ts';
+import { findReferenceByToken, listServices } from './open311.repository.ts';
+import { parsePostRequest, parseRequestQuery } from './open311.schemas.ts';
+import { fileApiRequest, findRequests, OPEN311_SCOPES } from './open311.service.ts';
+import { hashToken } from './reporter-mail.ts';
+
+/**
+ * The language of the words in an answer (service names, notices, errors): the `locale`
+ * parameter, else the best of Accept-Language, else Greek.
+ */
+export function open311Lang(req: Request): Lang {
+  const locale =
+    (req.query as Record<string, unknown>).locale ??
+    (req.body as Record<string, unknown> | undefined)?.locale;
+  if (typeof locale === 'string') {
+    if (/^en\b/i.test(locale)) return 'en';
+    if (/^el\b/i.test(locale)) return 'el';
+  }
+  let best: { lang: Lang; q: number } | undefined;
+  for (const part of (req.headers['accept-language'] ?? '').slice(0, 500).split(',')) {
+    const [tag = '', ...params] = part.trim().split(';');
+    const lang = /^en\b/i.test(tag) ? 'en' : /^el\b/i.test(tag) ? 'el' : undefined;
+    const q = Number(
+      params
+        .find((p) => p.trim().startsWith('q='))
+        ?.trim()
+        .slice(2) ?? 1,
+    );
+    if (lang && Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang ?? 'el';
+}
+
+const formatOf = (req: Request): Format => {
+  const format = req.params.format;
+  if (!isFormat(format)) throw new Open311Error(404, 'noEndpoint');
+  return format;
+};
+
+const wordsFor = (ctx: ModuleContext, req: Request) => {
+  const lang = open311Lang(req);
+  return { lang, t: ctx.deps.i18n.t(lang) };
+};
+
+/** A key's refusal in the spec's words: 403 for a missing, wrong or revoked key or scope. */
+function refusal(reason: 'invalid' | 'invalid_rate_limited' | 'scope' | 'rate_limited') {
+  if (reason === 'invalid') return new Open311Error(403, 'apiKey');
+  if (reason === 'scope') return new Open311Error(403, 'scope', { scope: OPEN311_SCOPES.write });
+  return new Open311Error(429, 'tooManyCalls');
+}
+
+/** POST needs a key with open311:write. */
+async function writerKey(ctx: ModuleContext, req: Request): Promise<ApiKeyRow> {
+  const check = await checkApiKey(ctx.deps, req, OPEN311_SCOPES.write);
+  if (!check.ok) throw refusal(check.reason);
+  return check.key;
+}
+
+/**
+ * Reading needs no key; a key with open311:read-all also sees requests not marked public. A key
+ * that is given must be valid (403 otherwise); a valid one without that scope reads as the public.
+ */
+async function seesEverything(ctx: ModuleContext, req: Request): Promise<boolean> {
+  const given =
+    (req.query as Record<string, unknown>).api_key !== undefined ||
+    req.headers.authorization !== undefined ||
+    req.headers['x-api-key'] !== undefined;
+  if (!given) return false;
+  const check = await checkApiKey(ctx.deps, req, OPEN311_SCOPES.readAll);
+  if (check.ok) return true;
+  if (check.reason === 'scope') return false;
+  throw refusal(check.reason);
+}
+
+/** Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), mounted at /open311/v2. */
+export function createOpen311Router(ctx: ModuleContext): Router {
+  const router = Router();
+  const { deps } = ctx;
+
+  router.get('/discovery.:format', (req, res) => {
+    const format = formatOf(req);
+    sendOpen311(res, format, 'discovery', presentDiscovery(deps.config, wordsFor(ctx, req)));
+  });
+
+  router.get('/services.:format', async (req, res) => {
+    const format = formatOf(req);
+    const words = wordsFor(ctx, req);
+    const services = (await listServices(deps.db)).map((row) => presentService(row, words));
+    sendOpen311(res, format, 'services', services);
+  });
+
+  router.get('/services/:code.:format', async (req, res) => {
+    const format = formatOf(req);
+    const service = (await listServices(deps.db)).find((row) => row.slug === req.params.code);
+    if (!service)
+      throw new Open311Error(404, 'unknownService', { code: req.params.code!.slice(0, 60) });
+    sendOpen311(res, format, 'service_definition', presentDefinition(service));
+  });
+
+  router.post('/requests.:format', async (req, res) => {
+    const format = formatOf(req);
+    const key = await writerKey(ctx, req);
+    const input = parsePostRequest(req.body);
+    const words = wordsFor(ctx, req);
+    const filed = await fileApiRequest(deps, ctx.services, {
+      key,
+      input,
+      lang: words.lang,
+      context: auditContext(req),
+    });
+    sendOpen311(res, format, 'service_requests', [
+      {
+        service_request_id: filed.reference,
+        token: filed.token,
+        service_notice: words.t('open311.filedNotice', { reference: filed.reference }),
+      },
+    ]);
+  });
+
+  router.get('/requests.:format', async (req, res) => {
+    const format = formatOf(req);
+    const everything = await seesEverything(ctx, req);
+    const query = parseRequestQuery(req.query as Record<string, unknown>);
+    const words = wordsFor(ctx, req);
+    const rows = await findRequests(deps, query, everything);
+    sendOpen311(
+      res,
+      format,
+      'service_requests',
+      rows.map((row) => presentRequest(row, words)),
+    );
+  });
+
+  router.get('/requests/:id.:format', async (req, res) => {
+    const format = formatOf(req);
+    const everything = await seesEverything(ctx, req);
+    const ref = parseReference(req.params.id);
+    const rows = ref ? await findRequests(deps, { references: [ref] }, everything) : [];
+    if (!rows.length) throw new Open311Error(404, 'unknownRequest');
+    const words = wordsFor(ctx, req);
+    sendOpen311(
+      res,
+      format,
+      'service_requests',
+      rows.map((row) => presentRequest(row, words)),
+    );
+  });
+
+  router.get('/tokens/:token.:format', async (req, res) => {
+    const format = formatOf(req);
+    const token = req.params.token ?? '';
+    const ref = /^[A-Za-z0-9_-]{43}$/.test(token)
+      ? await findReferenceByToken(deps.db, hashToken(token))
+      : undefined;
+    if (!ref) throw new Open311Error(404, 'unknownToken');
+    sendOpen311(res, format, 'service_requests', [
+      { service_request_id: `${ref.year}-${String(ref.number).padStart(6, '0')}`, token },
+    ]);
+  });
+
+  router.use(() => {
+    throw new Open311Error(404, 'noEndpoint');
+  });
+  return router;
+}
+
+/** Every failure in the spec's error format, in the format the path asked for (XML by default). */
+export function open311Errors(ctx: ModuleContext): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    void _next;
+    const format: Format = /\.json$/i.test(req.path) ? 'json' : 'xml';
+    const { t } = wordsFor(ctx, req);
+    let status = 500;
+    let description = t('open311.errors.server');
+    if (error instanceof Open311Error) {
+      status = error.status;
+      description = t(`open311.errors.${error.key}`, error.params);
+    } else if (error instanceof ApiError) {
+      status = 400;
+      description = t('open311.errors.badCharacters');
+    } else {
+      const parser = error as { type?: string; status?: number };
+      if (parser.type === 'entity.too.large')
+        [status, description] = [400, t('open311.errors.tooLarge')];
+      else if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500)
+        [status, description] = [400, t('open311.errors.badBody')];
+    }
+    if (status >= 500)
+      ctx.deps.logger.error({ err: error, reqId: req.id }, 'open311 request failed');
+    if (status === 429) res.setHeader('Retry-After', '60');
+    sendOpen311Error(res, format, status, description);
+  };
+}
