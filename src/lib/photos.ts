@@ -134,7 +134,8 @@ async function reencode(input: Buffer): Promise<ProcessedPhoto | PhotoProblem> {
       .flatten({ background: '#ffffff' })
       // No keepMetadata/withMetadata/keepExif/keepIccProfile: sharp then writes no EXIF, XMP,
       // IPTC or ICC profile (pixels converted to sRGB); the tests check the output for each.
-      .jpeg({ quality: 82, mozjpeg: true })
+      // Plain libjpeg: mozjpeg's trellis search saves ~10 % of bytes for 3–4× the time per photo.
+      .jpeg({ quality: 82 })
       .toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, bytes: data.length, type: 'image/jpeg' };
   } catch {
