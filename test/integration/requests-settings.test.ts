@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedRequestCategories } from '../../src/features/requests/requests.demo.ts';
 import { sendHandlerDigests } from '../../src/features/requests/staff/digest.job.ts';
 import {
   type Agent,
@@ -342,6 +343,18 @@ describe('departments', () => {
     expect((await audits('request_department.deleted')).at(-1)).toMatchObject({
       entity_id: temp.id,
     });
+  });
+});
+
+describe('the starting list', () => {
+  it('is loaded once: a department an admin renamed does not come back at the next start', async () => {
+    const cleaning = (await dept('cleaning'))!;
+    await ctx.db('departments').where({ id: cleaning.id }).update({ slug: 'cleanliness' });
+    const before = (await ctx.db('departments').count('* as n').first()) as { n: string };
+    await seedRequestCategories(ctx.db);
+    expect(await dept('cleaning')).toBeUndefined();
+    expect(await ctx.db('departments').count('* as n').first()).toEqual(before);
+    await ctx.db('departments').where({ id: cleaning.id }).update({ slug: 'cleaning' });
   });
 });
 

@@ -90,11 +90,11 @@ const CATEGORIES: [string, string, string, Name, number, boolean][] = [
   ['other', 'other', 'mayor', { el: 'Άλλο θέμα', en: 'Something else' }, 15, false],
 ];
 
-/**
- * The departments and categories a new installation starts with (admins change them later);
- * only those missing by slug are added, so a change made in the back office stays.
- */
+/** The departments and categories a new installation starts with (admins change them later). */
 export async function seedRequestCategories(db: Knex): Promise<void> {
+  // Once, into empty tables: afterwards admins own the list (/staff/requests/settings), and a
+  // department they renamed or deleted must not come back at the next start.
+  if (await db('departments').first('id')) return;
   await db('departments')
     .insert(DEPARTMENTS.map((d, position) => ({ ...d, position })))
     .onConflict('slug')
