@@ -224,4 +224,32 @@ describe('the details step', () => {
       expect($('#title-error').text()).toContain(expected);
     }
   });
+
+  it('says the photos must be chosen again when the form comes back with an error', async () => {
+    const category = (await ctx
+      .db('request_categories')
+      .where({ slug: 'pothole' })
+      .first('id')) as {
+      id: number;
+    };
+    const agent = (await citizen('page-photos-again')).agent;
+    await postForm(agent, '/requests/new', '/requests/new', {
+      address: 'Πλατεία Βενιζέλου',
+      lat: '',
+      lng: '',
+      category: String(category.id),
+    });
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#333' } })
+      .jpeg()
+      .toBuffer();
+    const res = await agent
+      .post('/requests/new/details')
+      .field('_csrf', await csrfFrom(agent, '/requests/new/details'))
+      .field('kind', 'request')
+      .field('title', '')
+      .field('description', 'Λακκούβα')
+      .attach('photos', jpeg, 'photo.jpg');
+    expect(res.status).toBe(400);
+    expect(cheerio.load(res.text)('#photos-error').text()).toContain('επιλέξτε τις ξανά');
+  });
 });

@@ -281,6 +281,11 @@ describe('acting on a request', () => {
     const other = await send('assign', { assignee: String(cleaning.id) });
     expect(other.status).toBe(400);
     expect(cheerio.load(other.text)('#assignee-error').text()).toContain('χειριστή');
+    // Assigning again to the same person records nothing twice.
+    const again = await send('assign', { assignee: String(technical.id) });
+    expect(again.status).toBe(400);
+    expect(cheerio.load(again.text)('#assignee-error').text()).toContain('έχει ήδη ανατεθεί');
+    expect(await auditRows('request.assigned', req.id)).toHaveLength(1);
   });
 
   it('changes the status with a public note (emailed) and an internal note (never sent)', async () => {

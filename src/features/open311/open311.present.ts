@@ -7,7 +7,7 @@ import { athensIso, endOfAthensDay } from './open311.dates.ts';
 import type { Open311RequestRow, ServiceRow } from './open311.repository.ts';
 
 /** When this endpoint's interface last changed (discovery's changeset). */
-export const OPEN311_CHANGESET = '2026-12-10T09:00:00+02:00';
+export const OPEN311_CHANGESET = '2026-12-01T09:00:00+02:00';
 export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 
 interface Words {

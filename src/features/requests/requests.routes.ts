@@ -145,10 +145,16 @@ function file(requests: RequestsService): RequestHandler {
     const values = formFields(req.body, ['kind', 'title', 'description']);
     const parsed = parseForm(detailsSchema, values);
     const photoError = res.locals.photoError;
+    // A browser never sends a chosen file twice: say so at the field when the photos are lost.
+    const sentPhotos = (res.locals.photoFiles ?? []).length > 0;
     if (!parsed.ok || photoError)
       return renderDetails(req, res, values, [
         ...(parsed.ok ? [] : parsed.errors),
-        ...(photoError ? [photoError] : []),
+        ...(photoError
+          ? [photoError]
+          : sentPhotos
+            ? [{ field: 'photos', key: 'requests.errors.photosAgain' }]
+            : []),
       ]);
     const read = await readPhotos(res.locals.photoFiles ?? [], 'photos');
     if ('error' in read) return renderDetails(req, res, values, [read.error]);

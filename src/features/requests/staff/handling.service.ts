@@ -82,6 +82,8 @@ export async function assignRequest(
     const handlers = await handlersOf(trx, request.department_id);
     if (!handlers.some((h) => h.id === input.assignee))
       return [{ field: 'assignee', key: 'requests.staff.errors.assignee' }];
+    if (request.assignee_id === input.assignee)
+      return [{ field: 'assignee', key: 'requests.staff.errors.alreadyAssigned' }];
     const status = request.status === 'submitted' ? 'assigned' : request.status;
     await updateRequest(trx, request.id, { assignee_id: input.assignee, status });
     await insertEvent(trx, {

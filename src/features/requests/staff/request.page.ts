@@ -158,7 +158,7 @@ export async function renderRequest(
       width: p.width,
       height: p.height,
       size: `${p.width} × ${p.height}`,
-      kb: Math.round(p.bytes / 1024),
+      kb: Math.max(1, Math.round(p.bytes / 1024)),
     })),
     events: events.map((event) => eventView(req, request, event)),
     values,
