@@ -54,6 +54,7 @@ const counts = async () => {
     'request_events',
     'request_photos',
     'request_followers',
+    'request_reply_templates',
     'users',
   ])
     out[table] = Number(((await ctx.db(table).count({ n: '*' }).first()) as { n: string }).n);
@@ -233,6 +234,14 @@ describe('the demo requests', () => {
     };
     const stranger = await signedInAs('demo.verified');
     expect((await stranger.get(`${url(theirs)}/photos/${photo.id}`)).status).toBe(404);
+  });
+
+  it('give the demo handler reply templates for every category and some of their own', async () => {
+    const templates = (await ctx.db('request_reply_templates').select('category_id')) as {
+      category_id: number | null;
+    }[];
+    expect(templates.filter((t) => t.category_id === null).length).toBeGreaterThanOrEqual(3);
+    expect(templates.some((t) => t.category_id !== null)).toBe(true);
   });
 
   it('give the demo handler a queue and timelines to work on, internal notes kept from citizens', async () => {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { seedDemoTemplates } from './demo/demo-templates.ts';
 import type { DemoAccount, DemoContext } from '../module.ts';
 import { fileDemoRequests } from './demo/seed-demo-requests.ts';
 
@@ -125,6 +126,7 @@ export async function seedRequestCategories(db: Knex): Promise<void> {
  * The demo requests (src/features/requests/demo/): about forty over the last four months, in every
  * state, with their timelines and photos; only into an empty table.
  */
-export function seedDemoRequests(db: Knex, context: DemoContext): Promise<boolean> {
+export async function seedDemoRequests(db: Knex, context: DemoContext): Promise<boolean> {
+  await seedDemoTemplates(db);
   return fileDemoRequests(db, context, DEMO_HANDLER.username);
 }
