@@ -99,9 +99,9 @@ describe('the citizen’s page of a request', () => {
       .join('\n');
     expect(timeline).toContain('Κατάσταση: Σε εξέλιξη');
     expect(timeline).toContain('Κατάσταση: Έκλεισε');
-    // Times as the rest of the page writes dates: "20 Νοεμβρίου 2026, 12:00", not 2026-11-20.
+    // Times as the rest of the page writes dates: "1 Δεκεμβρίου 2026, 12:00", not 2026-12-01.
     expect(timeline).not.toMatch(/\d{4}-\d{2}-\d{2}/);
-    expect(timeline).toMatch(/Νοεμβρίου 2026, \d{2}:\d{2}/);
+    expect(timeline).toMatch(/ · \d{1,2} \p{L}+ 20\d{2}, \d{2}:\d{2}/u);
     expect($('h2:contains("Η απάντηση του Δήμου") + .govuk-inset-text').text()).toContain(
       'Επισκευάστηκε στις 24/11.',
     );
