@@ -151,9 +151,9 @@ The counts per status come from \`request_counts\`, kept by triggers (migration 
 each view they cost ~70 ms (EXPLAIN ANALYZE: an index-only scan of requests_queue_idx over the department's ~79,000
 requests), summed from the kept counts under 1 ms; the page's four queries together take ~5 ms (the list itself is an
 index scan of requests_queue_idx, department and status, newest first, then an incremental sort on the id). What remains
-is the app's own work on a 54 KB page of 50 rows (template, dates, compression, ~15 ms of CPU a page here), so at
+is the app's own work on a 54 KB page of 50 rows (template, dates, compression, ~6 ms of CPU a page, ~16 ms one at a time), so at
 ${connections} connections on ${os.cpus().length} cores the page is bound by throughput: p99 ≈ connections ÷ req/s. Meeting the bar takes
-about 500 req/s, i.e. keeping the rendered queue (per handler and address, emptied when a request changes) or a lighter page.
+about 800 req/s (0.05 of the ceiling), i.e. keeping the rendered queue (per handler and address, emptied when a request changes) or a lighter page.
 
 Filing: ${upload.filed} requests, each with one ${(upload.photoBytes / 1e6).toFixed(1)} MB JPEG (${upload.photoSize}, noise),
 ${upload.concurrency} citizens at a time, through the real steps (the location form, then the multipart details form with the
@@ -163,8 +163,7 @@ The multipart POST alone (upload, photo checked, turned, resized to 2,048 px, re
 filed, emails queued): p50 **${upload.p50.toFixed(0)} ms**, p95 **${upload.p95.toFixed(0)} ms**, max ${upload.max.toFixed(0)} ms, ${upload.perSecond.toFixed(1)} filings/s,
 ${upload.failures} failed: ${ok(uploadPass)}.
 Peak RSS during the uploads: **${uploadPeak.toFixed(0)} MB**: ${ok(uploadPeak < BARS.rssMb)}.
-Each photo costs about 0.7–2 s of one core in \`processPhoto\` (decode 2400×1800, resize, re-encode with mozjpeg, whose
-trellis quantisation is slow on noise), at most 2 at a time (PHOTO_MAX_CONCURRENT), so with 4 uploads at once two wait for
-a slot. The same photo re-encoded without mozjpeg took 115–540 ms alone: the p95 bar needs that trade (larger files) or a
-real phone photo, which compresses far better than noise; src/lib/photos.ts is left as it is here.`;
+Each photo costs ~250 ms of one core in \`processPhoto\` (decode 2400×1800 of noise, resize, re-encode with plain
+libjpeg; mozjpeg took 3–4× that and was dropped), at most 2 at a time (PHOTO_MAX_CONCURRENT) on 2 cores, so with 4
+uploads at once two wait for a slot and p95 is about twice the work. Noise is JPEG's worst case; a phone photo costs less.`;
 }
