@@ -4,6 +4,7 @@ import { csrfFrom, type Agent } from '../helpers/accounts.ts';
 import { startDiavgeiaStandIn } from '../helpers/diavgeia-stand-in.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+import { athensDate } from '../../src/lib/format.ts';
 
 // Every date a member of staff types goes through GOV.UK's date input (day, month, year) and a
 // strict check: 31 February is refused at its field, named in the message, with what was typed kept.
@@ -135,10 +136,10 @@ describe('the date fields of the back office', () => {
     expect($('#from-error').text()).toContain('δεν υπάρχει');
     expect(partsOf($, 'from')).toEqual(['31', '2', '2026']);
 
-    const today = new Date();
-    const [d, m, y] = [today.getUTCDate(), today.getUTCMonth() + 1, today.getUTCFullYear()].map(
-      String,
-    ) as [string, string, string];
+    // Today in Athens, as the filter reads days (after 22:00 UTC it is already tomorrow there).
+    const [y, m, d] = athensDate(new Date())
+      .split('-')
+      .map((part) => String(Number(part))) as [string, string, string];
     const filtered = await staff.get(
       `/staff/audit?${new URLSearchParams({ ...date('from', d, m, y), ...date('to', d, m, y) }).toString()}`,
     );
