@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Deps } from '../../../deps.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../../../db/constraints.ts';
 import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
@@ -30,6 +31,47 @@ const departmentValues = (input: DepartmentInput): DepartmentValues => ({
   email: input.email,
 });
 
+/** How one kind of settings row is written, and how its audit entries name it. */
+interface AuditedTable<V> {
+  kind: 'request_department' | 'request_category';
+  entity: string;
+  insert: (trx: Knex.Transaction, values: V) => Promise<number>;
+  find: (trx: Knex.Transaction, id: number, options: { lock: boolean }) => Promise<unknown>;
+  update: (trx: Knex.Transaction, id: number, values: V) => Promise<unknown>;
+}
+
+/** Inserts (id undefined) or updates one row, with its `.created` or `.updated` audit entry. */
+async function saveAudited<V extends { slug: string }>(
+  deps: SettingsDeps,
+  id: number | undefined,
+  values: V,
+  actorId: number,
+  context: AuditContext,
+  table: AuditedTable<V>,
+): Promise<number> {
+  return deps.db.transaction(async (trx) => {
+    const before = id === undefined ? undefined : await table.find(trx, id, { lock: true });
+    if (id !== undefined && !before) throw new NotFoundError();
+    const savedId = id ?? (await table.insert(trx, values));
+    if (id !== undefined) await table.update(trx, id, values);
+    await recordAudit(
+      trx,
+      {
+        action: `${table.kind}.${id === undefined ? 'created' : 'updated'}`,
+        userId: null,
+        actorId,
+        entity: { type: table.entity, id: savedId },
+        details:
+          id === undefined
+            ? { slug: values.slug }
+            : { changes: changes(before as Record<string, unknown>, values) },
+      },
+      context,
+    );
+    return savedId;
+  });
+}
+
 /** A new department (id undefined) or a change to one; a slug in use is a message at its field. */
 export async function saveDepartment(
   deps: SettingsDeps,
@@ -40,37 +82,12 @@ export async function saveDepartment(
 ): Promise<Saved> {
   const values = departmentValues(input);
   try {
-    const savedId = await deps.db.transaction(async (trx) => {
-      if (id === undefined) {
-        const newId = await insertDepartment(trx, values);
-        await recordAudit(
-          trx,
-          {
-            action: 'request_department.created',
-            userId: null,
-            actorId,
-            entity: { type: 'department', id: newId },
-            details: { slug: values.slug },
-          },
-          context,
-        );
-        return newId;
-      }
-      const before = await findDepartment(trx, id, { lock: true });
-      if (!before) throw new NotFoundError();
-      await updateDepartment(trx, id, values);
-      await recordAudit(
-        trx,
-        {
-          action: 'request_department.updated',
-          userId: null,
-          actorId,
-          entity: { type: 'department', id },
-          details: { changes: changes(before as unknown as Record<string, unknown>, values) },
-        },
-        context,
-      );
-      return id;
+    const savedId = await saveAudited(deps, id, values, actorId, context, {
+      kind: 'request_department',
+      entity: 'department',
+      insert: insertDepartment,
+      find: findDepartment,
+      update: updateDepartment,
     });
     return { id: savedId, errors: [] };
   } catch (error) {
@@ -191,37 +208,12 @@ export async function saveCategory(
 ): Promise<Saved> {
   const values = categoryValues(input);
   try {
-    const savedId = await deps.db.transaction(async (trx) => {
-      if (id === undefined) {
-        const newId = await insertCategory(trx, values);
-        await recordAudit(
-          trx,
-          {
-            action: 'request_category.created',
-            userId: null,
-            actorId,
-            entity: { type: 'request_category', id: newId },
-            details: { slug: values.slug },
-          },
-          context,
-        );
-        return newId;
-      }
-      const before = await findAnyCategory(trx, id, { lock: true });
-      if (!before) throw new NotFoundError();
-      await updateCategory(trx, id, values);
-      await recordAudit(
-        trx,
-        {
-          action: 'request_category.updated',
-          userId: null,
-          actorId,
-          entity: { type: 'request_category', id },
-          details: { changes: changes(before as unknown as Record<string, unknown>, values) },
-        },
-        context,
-      );
-      return id;
+    const savedId = await saveAudited(deps, id, values, actorId, context, {
+      kind: 'request_category',
+      entity: 'request_category',
+      insert: insertCategory,
+      find: findAnyCategory,
+      update: updateCategory,
     });
     return { id: savedId, errors: [] };
   } catch (error) {
