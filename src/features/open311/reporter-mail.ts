@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Deps } from '../../deps.ts';
 import { formatDate } from '../../lib/format.ts';
-import { pick, type Localized } from '../../lib/localized.ts';
-import type { PublicChange } from '../requests/staff/handling.notify.ts';
+import { pick } from '../../lib/localized.ts';
+import type { PublicUpdate } from '../requests/staff/handling.notify.ts';
 import { formatReference } from '../requests/reference.ts';
 import { findReporterContact, insertStatusLink } from './open311.repository.ts';
 
@@ -52,14 +52,7 @@ export async function tellApiReporter(
   deps: Pick<Deps, 'mailer'>,
   trx: Knex.Transaction,
   request: { id: number; year: number; number: number; title: string | null },
-  change: {
-    change: PublicChange;
-    status: string;
-    note: string | null;
-    original?: string;
-    department?: Localized;
-    byCitizen?: boolean;
-  },
+  change: PublicUpdate,
 ): Promise<number> {
   const contact = await findReporterContact(trx, request.id);
   if (!contact) return 0;

@@ -9,6 +9,18 @@ import { handlersToTellAtOnce, peopleToTell } from './recipients.repository.ts';
 /** What changed, as the update email names it (`emails.request-updated.changes.<change>`). */
 export type PublicChange = 'status' | 'answer' | 'merged' | 'moved' | 'reopened' | 'document';
 
+/** A change as the people outside the municipality are told of it (never an internal note). */
+export interface PublicUpdate {
+  change: PublicChange;
+  status: string;
+  note: string | null;
+  /** The original a duplicate was merged into; the department a request moved to. */
+  original?: string;
+  department?: Localized;
+  /** The note is the citizen's own words (a reopening's reason), not the department's. */
+  byCitizen?: boolean;
+}
+
 /**
  * Tells the citizen who filed a request and everyone following it, each in their language, inside
  * the change's transaction. Only what the citizen may see goes in: never an internal note.
@@ -17,16 +29,7 @@ export async function tellCitizens(
   deps: Pick<Deps, 'mailer'>,
   trx: Knex.Transaction,
   request: { id: number; year: number; number: number; title: string | null },
-  change: {
-    change: PublicChange;
-    status: string;
-    note: string | null;
-    /** The original a duplicate was merged into; the department a request moved to. */
-    original?: string;
-    department?: Localized;
-    /** The note is the citizen's own words (a reopening's reason), not the department's. */
-    byCitizen?: boolean;
-  },
+  change: PublicUpdate,
 ): Promise<number> {
   const ref = formatReference(request);
   const people = await peopleToTell(trx, request.id);
