@@ -26,6 +26,11 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
+/** A file's size in whole kilobytes as pages show it: never 0 for a file that has bytes. */
+export function kilobytes(bytes: number): number {
+  return Math.max(1, Math.round(bytes / 1024));
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }

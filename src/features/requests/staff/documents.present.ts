@@ -1,3 +1,4 @@
+import { kilobytes } from '../../../lib/format.ts';
 import type { Conn } from '../../../db/knex.ts';
 import { listDocuments } from './documents.repository.ts';
 
@@ -10,6 +11,6 @@ export async function publicDocumentLinks(
   return (await listDocuments(conn, request.id, { publicOnly: true })).map((d) => ({
     name: d.original_name,
     href: `/requests/${referenceUrl}/documents/${d.id}`,
-    kb: Math.max(1, Math.round(d.size / 1024)),
+    kb: kilobytes(d.size),
   }));
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
-import { athensDate, athensDateTime, formatDate } from '../../../lib/format.ts';
+import { athensDate, athensDateTime, formatDate, kilobytes } from '../../../lib/format.ts';
 import { pick } from '../../../lib/localized.ts';
 import { presentErrors } from '../../../lib/form.ts';
 import { listPhotos } from '../photos.repository.ts';
@@ -149,7 +149,7 @@ export async function renderRequest(
     documents: documents.map((d) => ({
       name: d.original_name,
       href: `/staff/requests/${url}/documents/${d.id}`,
-      kb: Math.max(1, Math.round(d.size / 1024)),
+      kb: kilobytes(d.size),
       internal: !d.public,
     })),
     photos: photos.map((p, i) => ({
@@ -158,7 +158,7 @@ export async function renderRequest(
       width: p.width,
       height: p.height,
       size: `${p.width} × ${p.height}`,
-      kb: Math.max(1, Math.round(p.bytes / 1024)),
+      kb: kilobytes(p.bytes),
     })),
     events: events.map((event) => eventView(req, request, event)),
     values,
