@@ -119,7 +119,7 @@ export async function uploadRun(base: string, setup: RequestsSetup): Promise<Upl
     accounts: setup.accounts,
     categoryIds: setup.categoryIds,
     total: UPLOADS,
-    concurrency: 4,
+    concurrency: Number(process.env.BENCH_UPLOAD_CONCURRENCY ?? 4),
   });
 }
 

@@ -120,7 +120,13 @@ async function benchApp(): Promise<void> {
   const logPath = '.data/bench-app.log';
   const app: ChildProcess = spawn(
     process.execPath,
-    ['--max-old-space-size=128', '--max-semi-space-size=4', 'dist/src/server.js'],
+    [
+      '--max-old-space-size=128',
+      '--max-semi-space-size=4',
+      // BENCH_NODE_FLAGS: more flags for the app process, e.g. --cpu-prof to see where time goes.
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      'dist/src/server.js',
+    ],
     {
       env: {
         ...process.env,

@@ -12,7 +12,13 @@ import { createApiArea, createStandardApiAreas } from './features/api/api-area.t
 import { createServices, type Services } from './services.ts';
 import { createWebhooksArea } from './features/webhooks-area.ts';
 import type { Module, ModuleContext } from './features/module.ts';
-import { cspOf, publicPagesOf, sessionPathPattern, uploadPathTest } from './features/registry.ts';
+import {
+  cspOf,
+  keptStaffPagesOf,
+  publicPagesOf,
+  sessionPathPattern,
+  uploadPathTest,
+} from './features/registry.ts';
 import { createAuthenticator, endOutdatedSignIn, sessionLimits } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { inSequence, onceOnlySubmission } from './middleware/once-only-submission.ts';
@@ -30,7 +36,15 @@ import { requestLogger } from './middleware/request-logger.ts';
 import { refuseNul } from './middleware/refuse-nul.ts';
 import { createAssets } from './middleware/assets.ts';
 import { compressSentPages } from './middleware/compress-sent.ts';
-import { answerKeptPagesFirst, pageCache, publicPageTest } from './middleware/page-cache.ts';
+import { athensDate } from './lib/format.ts';
+import {
+  answerKeptPagesFirst,
+  keptStaffPageTest,
+  pageCache,
+  publicPageTest,
+  type PublicPageTest,
+} from './middleware/page-cache.ts';
+import type { ContentCache } from './lib/content-cache.ts';
 import { personalPages } from './middleware/personal-pages.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
@@ -98,16 +112,31 @@ export function createApp(
   // with the headers and log line of the two handlers above.
   const isPublicPage = publicPageTest(publicPagesOf(modules));
   app.use(pageCache(deps.contentCache, isPublicPage));
-  // The same pages as a signed-in citizen sees them, kept per session (personal-pages.ts).
-  const personal = personalPages({
-    pages: deps.contentCache,
-    sessions: deps.sessionCache,
-    users: deps.userCache,
-    secret: config.SESSION_SECRET,
-    now: () => deps.clock.now(),
+  // The same pages as a signed-in citizen sees them, and the staff pages modules mark kept (a
+  // handler's queue), kept per session and day until what they show changes (personal-pages.ts).
+  const isKeptStaffPage = keptStaffPageTest(keptStaffPagesOf(modules));
+  const keptPer = (pages: ContentCache, isKept: PublicPageTest) =>
+    personalPages({
+      pages,
+      sessions: deps.sessionCache,
+      users: deps.userCache,
+      secret: config.SESSION_SECRET,
+      now: () => deps.clock.now(),
+      variant: () => athensDate(deps.clock.now()),
+      isKept,
+    });
+  const personal = keptPer(deps.contentCache, isPublicPage);
+  const staffKept = keptPer(deps.workCache, isKeptStaffPage);
+  answerKeptPagesFirst(
+    app,
+    deps.contentCache,
     isPublicPage,
-  });
-  answerKeptPagesFirst(app, deps.contentCache, isPublicPage, [logRequest, headers], personal);
+    [logRequest, headers],
+    [
+      { test: isPublicPage, pages: personal },
+      { test: isKeptStaffPage, pages: staffKept },
+    ],
+  );
   // Made here, mounted below where forms begin.
   const csrf = csrfProtection(uploadPathTest(modules), {
     secret: config.SESSION_SECRET,
@@ -133,7 +162,7 @@ export function createApp(
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(refuseNul);
-  app.use(personal.capture);
+  app.use(personal.capture, staffKept.capture);
   app.use(
     sessionWhenNeeded(
       [
@@ -157,7 +186,7 @@ export function createApp(
       sessionPathPattern(modules, ['staff']),
     ),
   );
-  app.use(personal.keep);
+  app.use(personal.keep, staffKept.keep);
   app.use(csrf.protect);
   app.use(onceOnly);
 

@@ -35,6 +35,7 @@ export interface Deps {
   contentCache: ContentCache;
   userCache: ContentCache;
   sessionCache: ContentCache;
+  workCache: ContentCache;
   boss: PgBoss;
   /** A small pg pool for the session store. */
   sessionPool: pg.Pool;
@@ -65,13 +66,18 @@ export function createDeps(
   const modules = overrides.modules ?? MODULES;
   const i18n = overrides.i18n ?? createI18n(localesOf(modules));
   const mail = overrides.mail ?? createMailQueue(boss);
-  const { cacheBudget, contentCache, userCache, sessionCache } =
-    overrides.cacheBudget && overrides.contentCache && overrides.userCache && overrides.sessionCache
+  const { cacheBudget, contentCache, userCache, sessionCache, workCache } =
+    overrides.cacheBudget &&
+    overrides.contentCache &&
+    overrides.userCache &&
+    overrides.sessionCache &&
+    overrides.workCache
       ? {
           cacheBudget: overrides.cacheBudget,
           contentCache: overrides.contentCache,
           userCache: overrides.userCache,
           sessionCache: overrides.sessionCache,
+          workCache: overrides.workCache,
         }
       : createCaches({
           listenUrl: databaseUrl,
@@ -111,6 +117,7 @@ export function createDeps(
     contentCache,
     userCache,
     sessionCache,
+    workCache,
     boss,
     sessionPool,
     mail,
@@ -127,6 +134,7 @@ export function createDeps(
       await contentCache.close();
       await userCache.close();
       await sessionCache.close();
+      await workCache.close();
       await sessionPool.end();
       await db.destroy();
     },

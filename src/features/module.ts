@@ -161,6 +161,13 @@ export interface StaffSectionDefinition {
    */
   navKey?: string;
   router: (ctx: ModuleContext) => Router;
+  /**
+   * Its GET pages (a path under the prefix, a pattern without anchors: `/\/?/` for its own page)
+   * that show nothing but what the signed-in staff member may see of tables announcing NOTIFY
+   * work_changed (see caches.ts), and today's date. Kept rendered per session, URL, language
+   * and Athens day (personal-pages.ts), so a busy queue is not rendered again until work changes.
+   */
+  keptPages?: readonly RegExp[];
 }
 
 export interface AccountItem {

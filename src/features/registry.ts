@@ -189,6 +189,25 @@ export function publicPagesOf(modules: readonly Module[]): PublicPagePatterns {
   };
 }
 
+/** The staff pages kept rendered until NOTIFY work_changed (their sections' `keptPages`), as one pattern. */
+export function keptStaffPagesOf(modules: readonly Module[]): RegExp {
+  const all = modules.flatMap((module) =>
+    (module.staff ?? []).flatMap((section) =>
+      (section.keptPages ?? []).map((path) => ({ path, section, module: module.name })),
+    ),
+  );
+  for (const { path, module } of all)
+    if (path.source.startsWith('^') || path.source.endsWith('$') || path.flags)
+      throw new Error(
+        `Kept staff page ${path.source} of ${module}: a pattern without anchors or flags`,
+      );
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const sources = all.map(
+    ({ path, section }) => `${escape(`/staff${section.prefix}`)}${path.source}`,
+  );
+  return sources.length ? new RegExp(`^(?:${sources.join('|')})$`) : /(?!)/;
+}
+
 /** Every mail template (its name, without `.html.ejs`) and the folder that holds it; each has a text part. */
 export function emailTemplatesOf(modules: readonly Module[]): ReadonlyMap<string, string> {
   const templates = new Map<string, string>();

@@ -12,6 +12,12 @@ export interface Caches {
   userCache: ContentCache;
   /** Sessions, by id: a page view does not re-read its session unless it changed (NOTIFY sessions_changed). */
   sessionCache: ContentCache;
+  /**
+   * Case work staff handle (the requests queue), and the staff pages rendered from it: emptied by
+   * NOTIFY work_changed, which a module's tables announce (statement triggers calling
+   * notify_work_changed()). Apart from contentCache, so a filed request does not empty the public pages.
+   */
+  workCache: ContentCache;
 }
 
 /** The process's caches, under one byte budget, each listening on `listenUrl` for changes. */
@@ -31,6 +37,7 @@ export function createCaches(options: {
       contentCache: createNoContentCache(),
       userCache: createNoContentCache(),
       sessionCache: createNoContentCache(),
+      workCache: createNoContentCache(),
     };
   const common = {
     budget: cacheBudget,
@@ -52,5 +59,6 @@ export function createCaches(options: {
       channel: 'sessions_changed',
       keyOf: (sid) => sid,
     }),
+    workCache: createNotifiedCache(options.listenUrl, { ...common, channel: 'work_changed' }),
   };
 }

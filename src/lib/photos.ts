@@ -134,8 +134,10 @@ async function reencode(input: Buffer): Promise<ProcessedPhoto | PhotoProblem> {
       .flatten({ background: '#ffffff' })
       // No keepMetadata/withMetadata/keepExif/keepIccProfile: sharp then writes no EXIF, XMP,
       // IPTC or ICC profile (pixels converted to sRGB); the tests check the output for each.
-      // Plain libjpeg: mozjpeg's trellis search saves ~10 % of bytes for 3–4× the time per photo.
-      .jpeg({ quality: 82 })
+      // Plain libjpeg with its standard Huffman tables: mozjpeg's trellis search saves ~10 % of
+      // bytes for 3–4× the time per photo, and optimised tables (a second pass over the
+      // coefficients) a few per cent for twice the CPU (bench/requests.ts).
+      .jpeg({ quality: 82, optimiseCoding: false })
       .toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, bytes: data.length, type: 'image/jpeg' };
   } catch {

@@ -40,6 +40,14 @@ export function publicPageTest(pages: PublicPagePatterns): PublicPageTest {
   };
 }
 
+/** Whether a request asks for one of the staff pages kept per session (`keptPages`), with any query. */
+export function keptStaffPageTest(pattern: RegExp): PublicPageTest {
+  return (req) =>
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    !req.headers.authorization &&
+    pattern.test(req.path);
+}
+
 const hasSessionCookie = (req: PageRequest) =>
   req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;
 
@@ -113,7 +121,7 @@ export function answerKeptPagesFirst(
   cache: ContentCache,
   isPublicPage: PublicPageTest,
   before: RequestHandler[],
-  personal?: PersonalPages,
+  personal: readonly { test: PublicPageTest; pages: PersonalPages }[] = [],
 ): void {
   // Express calls app.handle for every request (express.js: `app(req, res) => app.handle(…)`).
   const withHandle = app as unknown as { handle: Handle };
@@ -124,16 +132,14 @@ export function answerKeptPagesFirst(
     const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
     const path = mark < 0 ? url : url.slice(0, mark);
     const pageRequest = { method: req.method, path, query, headers: req.headers };
-    if (!isPublicPage(pageRequest)) return false;
+    const signedIn = hasSessionCookie(pageRequest);
+    // A signed-in page is kept for GET only (personal-pages.ts keeps what GET renders).
+    const kind =
+      signedIn && req.method === 'GET' ? personal.find((k) => k.test(pageRequest)) : undefined;
+    if (!kind && (signedIn || !isPublicPage(pageRequest))) return false;
     const { lang, remember } = chooseLanguage(query.lang, req.headers.cookie);
     if (remember) return false;
-    // A signed-in page is kept for GET only (personal-pages.ts keeps what GET renders).
-    const signedIn = hasSessionCookie(pageRequest);
-    const page = !signedIn
-      ? cache.peek<KeptPage>(keyOf(lang, url))
-      : req.method === 'GET'
-        ? personal?.find(req, lang, url)
-        : undefined;
+    const page = kind ? kind.pages.find(req, lang, url) : cache.peek<KeptPage>(keyOf(lang, url));
     if (!page) return false;
     const expressReq = req as unknown as Request;
     const expressRes = res as unknown as Response;

@@ -10,8 +10,10 @@ import { keepAliveDue, pastAbsoluteLimit, SESSION_COOKIE, sessionExpired } from 
 
 /**
  * The public pages (home, decisions, benefits, …) as a signed-in citizen sees them: their name in
- * the header, the sign-out form, the services open to them. Rendered once per session, language
- * and URL and kept in the content cache (its byte budget; emptied when content changes), each
+ * the header, the sign-out form, the services open to them; and the staff pages a module marks
+ * `keptPages` (a handler's queue), as that staff member sees them. Rendered once per session,
+ * language, day and URL and kept in a notified cache (the content cache for public pages, the
+ * work cache for staff ones: their byte budget; emptied when what they show changes), each
  * page tied to the very session and account objects it was made from: when the session changes
  * (sign-out, a message, its timeout extended) or the account does (a role, the identity check, a
  * password change), the session or account cache drops that object and the page is made again.
@@ -44,8 +46,6 @@ export function sessionIdOf(cookieHeader: string | undefined, secret: string): s
   return typeof sid === 'string' && sid !== value ? sid : undefined;
 }
 
-const keyOf = (sid: string, lang: string, url: string) => `me:${sid}:${lang}:${url}`;
-
 export interface PersonalPages {
   /** Before the session chain: notes which session and account objects the request starts from. */
   capture: RequestHandler;
@@ -62,9 +62,13 @@ export function personalPages(options: {
   secret: string;
   now: () => Date;
   /** Which requests are for a page that may be kept (a public page, GET, no odd parameters). */
-  isPublicPage: (req: Request) => boolean;
+  isKept: (req: Request) => boolean;
+  /** What else a page depends on (today's date), part of its key. */
+  variant?: () => string;
 }): PersonalPages {
   const { pages, sessions, users, secret, now } = options;
+  const keyOf = (sid: string, lang: string, url: string) =>
+    `me:${sid}:${lang}:${options.variant?.() ?? ''}:${url}`;
 
   /** The session and account as kept now, if a page made from them may be answered as it is. */
   const current = (sid: string) => {
@@ -90,7 +94,7 @@ export function personalPages(options: {
 
   return {
     capture(req, _res, next) {
-      if (req.method === 'GET' && options.isPublicPage(req)) {
+      if (req.method === 'GET' && options.isKept(req)) {
         const sid = sessionIdOf(req.headers.cookie, secret);
         const state = sid ? current(sid) : undefined;
         if (sid && state) capturedOf.set(req, { sid, ...state, generation: pages.generation() });
@@ -154,3 +158,4 @@ export function sendPersonalPage(
 ): void {
   sendKeptPage(req, res, page, write, { personal: true });
 }
+

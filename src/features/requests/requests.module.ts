@@ -25,6 +25,7 @@ import * as digests from './migrations/20261203093000_handler_digests.ts';
 import * as replyTemplates from './migrations/20261203094000_reply_templates.ts';
 import * as requestDocuments from './migrations/20261203094100_request_documents.ts';
 import * as queueCounts from './migrations/20261203095000_queue_counts.ts';
+import * as queueNotify from './migrations/20261211090100_queue_notify.ts';
 
 /** Requests and complaints (Αιτήματα/Καταγγελίες): citizens file and follow them; departments handle them. */
 export const requestsModule: Module = {
@@ -43,6 +44,8 @@ export const requestsModule: Module = {
       navKey: 'staff.nav.requests',
       router: (ctx) =>
         createHandlingRouter(ctx.deps, ctx.services.requestHandling, ctx.protectUpload),
+      // The queue: requests, their categories and departments, who handles what (work_changed).
+      keptPages: [/\/?/],
     },
     {
       prefix: '/requests/settings',
@@ -130,6 +133,7 @@ export const requestsModule: Module = {
     '20261203094000_reply_templates': replyTemplates,
     '20261203094100_request_documents': requestDocuments,
     '20261203095000_queue_counts': queueCounts,
+    '20261211090100_queue_notify': queueNotify,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

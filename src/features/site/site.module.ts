@@ -12,6 +12,7 @@ import * as formSubmissions from './migrations/20261122090200_form_submissions.t
 import * as sessionsNotify from './migrations/20261201140000_sessions_notify.ts';
 import * as roles from './migrations/20261201150000_roles.ts';
 import * as settings from './migrations/20261201180000_settings.ts';
+import * as workNotify from './migrations/20261211090000_work_notify.ts';
 
 /** What every page shares: the layout's strings, the home page (the e-services hub), the footer's pages, housekeeping. */
 export const siteModule: Module = {
@@ -66,6 +67,7 @@ export const siteModule: Module = {
     '20261201140000_sessions_notify': sessionsNotify,
     '20261201150000_roles': roles,
     '20261201180000_settings': settings,
+    '20261211090000_work_notify': workNotify,
   },
   locales: localesBeside(import.meta.url),
 };
