@@ -147,13 +147,13 @@ ceiling is the bare server answering with the bytes the app sent for that page.
 | Handler's queue (one department, one status) | ${queue.bytes.toLocaleString('en')} ${queue.encoding} | ${queue.ceiling.toFixed(0)} | ${queue.rps.toFixed(0)} | ${queue.p50} | ${queue.p99} | ${queue.ratio.toFixed(3)} | ${queue.errors} | ${ok(queuePass)} (≥ ${BARS.queueRatio}, p99 < ${BARS.queueP99}) |
 
 Peak RSS during the queue run: **${queuePeak.toFixed(0)} MB**: ${ok(queuePeak < BARS.rssMb)}.
-The counts per status come from \`request_counts\`, kept by triggers (migration 20261203095000_queue_counts): counted on
-each view they cost ~70 ms (EXPLAIN ANALYZE: an index-only scan of requests_queue_idx over the department's ~79,000
-requests), summed from the kept counts under 1 ms; the page's four queries together take ~5 ms (the list itself is an
-index scan of requests_queue_idx, department and status, newest first, then an incremental sort on the id). What remains
-is the app's own work on a 54 KB page of 50 rows (template, dates, compression, ~6 ms of CPU a page, ~16 ms one at a time), so at
-${connections} connections on ${os.cpus().length} cores the page is bound by throughput: p99 ≈ connections ÷ req/s. Meeting the bar takes
-about 800 req/s (0.05 of the ceiling), i.e. keeping the rendered queue (per handler and address, emptied when a request changes) or a lighter page.
+The queue is kept rendered per session, address, language and Athens day (the section's \`keptPages\`,
+src/middleware/personal-pages.ts) in the work cache, which NOTIFY work_changed empties on any write to requests,
+their categories, departments or handlers (migration 20261211090100_queue_notify): the run above is answered from
+memory, as a handler's repeated views are between two changes. Rendering it afresh costs ~16 ms one at a time (four
+queries, ~5 ms together: the list is an index scan of requests_queue_idx, the counts per status come from
+\`request_counts\`, kept by triggers, under 1 ms instead of ~70 ms counted), i.e. ~135 req/s at ${connections}
+connections on ${os.cpus().length} cores: the first view after each change pays it, the rest do not.
 
 Filing: ${upload.filed} requests, each with one ${(upload.photoBytes / 1e6).toFixed(1)} MB JPEG (${upload.photoSize}, noise),
 ${upload.concurrency} citizens at a time, through the real steps (the location form, then the multipart details form with the
@@ -163,7 +163,10 @@ The multipart POST alone (upload, photo checked, turned, resized to 2,048 px, re
 filed, emails queued): p50 **${upload.p50.toFixed(0)} ms**, p95 **${upload.p95.toFixed(0)} ms**, max ${upload.max.toFixed(0)} ms, ${upload.perSecond.toFixed(1)} filings/s,
 ${upload.failures} failed: ${ok(uploadPass)}.
 Peak RSS during the uploads: **${uploadPeak.toFixed(0)} MB**: ${ok(uploadPeak < BARS.rssMb)}.
-Each photo costs ~250 ms of one core in \`processPhoto\` (decode 2400×1800 of noise, resize, re-encode with plain
-libjpeg; mozjpeg took 3–4× that and was dropped), at most 2 at a time (PHOTO_MAX_CONCURRENT) on 2 cores, so with 4
-uploads at once two wait for a slot and p95 is about twice the work. Noise is JPEG's worst case; a phone photo costs less.`;
+Each photo costs ~66 ms of CPU in \`processPhoto\` alone (decode 2400×1800 of noise, resize, re-encode with plain
+libjpeg and its standard Huffman tables; optimised tables took twice that, mozjpeg 3–4×), at most 2 at a time
+(PHOTO_MAX_CONCURRENT). Measured per thread during the run, one filing costs the machine ~250 ms of CPU: the app's
+main thread ~110 ms (the four steps' pages, the multipart parse, sessions, the filing transaction, GC), libvips
+~75 ms, the bench's own client ~55 ms, PostgreSQL the rest; with 4 citizens at once on 2 cores the POST waits for CPU
+about as long as it works. BENCH_UPLOAD_CONCURRENCY=1 shows the POST alone: p50 ~130 ms.`;
 }

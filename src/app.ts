@@ -110,8 +110,14 @@ export function createApp(
   app.use(language({ t: deps.i18n.t, secureCookie: config.isProduction }));
   // Anonymous public pages are kept rendered; once kept, they are answered before Express,
   // with the headers and log line of the two handlers above.
-  const isPublicPage = publicPageTest(publicPagesOf(modules));
-  app.use(pageCache(deps.contentCache, isPublicPage));
+  // Those that show case work (the public list of requests) in the work cache, the rest in the
+  // content cache: each emptied by the writes to what it shows.
+  const publicPages = publicPagesOf(modules);
+  const isPublicPage = publicPageTest(publicPages);
+  const isWorkPage: PublicPageTest = (req) => isPublicPage(req) && publicPages.work.test(req.path);
+  const isContentPage: PublicPageTest = (req) =>
+    isPublicPage(req) && !publicPages.work.test(req.path);
+  app.use(pageCache(deps.contentCache, isContentPage), pageCache(deps.workCache, isWorkPage));
   // The same pages as a signed-in citizen sees them, and the staff pages modules mark kept (a
   // handler's queue), kept per session and day until what they show changes (personal-pages.ts).
   const isKeptStaffPage = keptStaffPageTest(keptStaffPagesOf(modules));
@@ -125,16 +131,19 @@ export function createApp(
       variant: () => athensDate(deps.clock.now()),
       isKept,
     });
-  const personal = keptPer(deps.contentCache, isPublicPage);
-  const staffKept = keptPer(deps.workCache, isKeptStaffPage);
+  const isWorkKept: PublicPageTest = (req) => isWorkPage(req) || isKeptStaffPage(req);
+  const personal = keptPer(deps.contentCache, isContentPage);
+  const workKept = keptPer(deps.workCache, isWorkKept);
   answerKeptPagesFirst(
     app,
-    deps.contentCache,
-    isPublicPage,
+    [
+      { test: isContentPage, cache: deps.contentCache },
+      { test: isWorkPage, cache: deps.workCache },
+    ],
     [logRequest, headers],
     [
-      { test: isPublicPage, pages: personal },
-      { test: isKeptStaffPage, pages: staffKept },
+      { test: isContentPage, pages: personal },
+      { test: isWorkKept, pages: workKept },
     ],
   );
   // Made here, mounted below where forms begin.
@@ -162,7 +171,7 @@ export function createApp(
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(refuseNul);
-  app.use(personal.capture, staffKept.capture);
+  app.use(personal.capture, workKept.capture);
   app.use(
     sessionWhenNeeded(
       [
@@ -186,7 +195,7 @@ export function createApp(
       sessionPathPattern(modules, ['staff']),
     ),
   );
-  app.use(personal.keep, staffKept.keep);
+  app.use(personal.keep, workKept.keep);
   app.use(csrf.protect);
   app.use(onceOnly);
 

@@ -113,7 +113,15 @@ export interface Module {
    * Its pages every anonymous visitor sees alike (no form, no search), kept rendered by the page
    * cache: a path pattern without anchors (`/decisions/[1-9]\d{0,9}`); `paged`: also with `?page=N`.
    */
-  publicPages?: readonly { path: RegExp; paged?: boolean }[];
+  publicPages?: readonly {
+    path: RegExp;
+    paged?: boolean;
+    /**
+     * 'work': the page shows case work (the public list of requests), so it is kept in the work
+     * cache, emptied by NOTIFY work_changed, not by content_changed.
+     */
+    changesWith?: 'content' | 'work';
+  }[];
   /** Data every installation needs (its categories): run at each start and safe to run again. */
   referenceData?: (db: Knex) => Promise<void>;
   /**

@@ -170,6 +170,8 @@ export function settingsOf(
 export interface PublicPagePatterns {
   page: RegExp;
   paged: RegExp;
+  /** Those that show case work, kept in the work cache (`changesWith: 'work'`). */
+  work: RegExp;
 }
 
 export function publicPagesOf(modules: readonly Module[]): PublicPagePatterns {
@@ -186,6 +188,7 @@ export function publicPagesOf(modules: readonly Module[]): PublicPagePatterns {
   return {
     page: join(all.map((page) => page.path)),
     paged: join(all.filter((page) => page.paged).map((page) => page.path)),
+    work: join(all.filter((page) => page.changesWith === 'work').map((page) => page.path)),
   };
 }
 

@@ -56,9 +56,9 @@ type Handle = (req: IncomingMessage, res: ServerResponse, next?: unknown) => voi
 const keyOf = (lang: string, url: string) => `page:${lang}:${url}`;
 
 /**
- * Anonymous public pages, rendered once per language and URL and kept in the content cache
- * (under its byte budget, emptied by NOTIFY content_changed, bypassed while its connection is
- * down). Mounted after the request logger, the security headers and the language, so a kept page
+ * Anonymous public pages, rendered once per language and URL and kept in a notified cache (the
+ * content cache, or the work cache for pages of case work; under their byte budget, emptied by
+ * their NOTIFY, bypassed while the connection is down). Mounted after the request logger, the security headers and the language, so a kept page
  * goes out with the same headers and log line as a fresh one. A page that comes out with a
  * session, a user, a new cookie or a status other than 200 is sent as it is and not kept.
  */
@@ -118,8 +118,7 @@ function keepable(
  */
 export function answerKeptPagesFirst(
   app: Express,
-  cache: ContentCache,
-  isPublicPage: PublicPageTest,
+  anonymous: readonly { test: PublicPageTest; cache: ContentCache }[],
   before: RequestHandler[],
   personal: readonly { test: PublicPageTest; pages: PersonalPages }[] = [],
 ): void {
@@ -134,12 +133,18 @@ export function answerKeptPagesFirst(
     const pageRequest = { method: req.method, path, query, headers: req.headers };
     const signedIn = hasSessionCookie(pageRequest);
     // A signed-in page is kept for GET only (personal-pages.ts keeps what GET renders).
-    const kind =
-      signedIn && req.method === 'GET' ? personal.find((k) => k.test(pageRequest)) : undefined;
-    if (!kind && (signedIn || !isPublicPage(pageRequest))) return false;
+    const kind = signedIn
+      ? req.method === 'GET'
+        ? personal.find((k) => k.test(pageRequest))
+        : undefined
+      : anonymous.find((k) => k.test(pageRequest));
+    if (!kind) return false;
     const { lang, remember } = chooseLanguage(query.lang, req.headers.cookie);
     if (remember) return false;
-    const page = kind ? kind.pages.find(req, lang, url) : cache.peek<KeptPage>(keyOf(lang, url));
+    const page =
+      'pages' in kind
+        ? kind.pages.find(req, lang, url)
+        : kind.cache.peek<KeptPage>(keyOf(lang, url));
     if (!page) return false;
     const expressReq = req as unknown as Request;
     const expressRes = res as unknown as Response;

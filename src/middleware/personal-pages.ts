@@ -158,4 +158,3 @@ export function sendPersonalPage(
 ): void {
   sendKeptPage(req, res, page, write, { personal: true });
 }
-
