@@ -127,6 +127,11 @@ await emit(
   'js/request-map.mjs',
   await readFile(path.join(root, 'assets', 'js', 'request-map.mjs')),
 );
+// The public list's map of known problems (/requests/public), with the same Leaflet.
+await emit(
+  'js/public-requests-map.mjs',
+  await readFile(path.join(root, 'assets', 'js', 'public-requests-map.mjs')),
+);
 
 await writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 

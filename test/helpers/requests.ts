@@ -1,4 +1,6 @@
+import sharp from 'sharp';
 import type { Db } from '../../src/db/knex.ts';
+import type { Deps } from '../../src/deps.ts';
 
 let number = 500;
 
@@ -47,4 +49,33 @@ export async function insertRequest(
     by_citizen: true,
   });
   return { id: row!.id, url: `2026-${String(number).padStart(6, '0')}` };
+}
+
+/**
+ * A photo of a request, stored as the filing leaves it (a small JPEG in the document store);
+ * `approvedBy`: already approved for the public list by that handler. Returns its id.
+ */
+export async function insertRequestPhoto(
+  deps: Pick<Deps, 'db' | 'documents'>,
+  requestId: number,
+  options: { approvedBy?: number; colour?: string } = {},
+): Promise<number> {
+  const jpeg = await sharp({
+    create: { width: 40, height: 30, channels: 3, background: options.colour ?? '#884400' },
+  })
+    .jpeg()
+    .toBuffer();
+  const file = await deps.documents.save(jpeg, 'jpg');
+  const [row] = (await deps
+    .db('request_photos')
+    .insert({
+      request_id: requestId,
+      file,
+      width: 40,
+      height: 30,
+      bytes: jpeg.length,
+      ...(options.approvedBy ? { approved_at: new Date(), approved_by: options.approvedBy } : {}),
+    })
+    .returning('id')) as { id: number }[];
+  return row!.id;
 }

@@ -12,6 +12,7 @@ import {
 } from '../helpers/accounts.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+import { insertRequest } from '../helpers/requests.ts';
 
 // Thursday 26 November 2026, 10:00 in Athens.
 const NOW = new Date('2026-11-26T08:00:00Z');
@@ -21,7 +22,6 @@ let ctx: TestContext;
 let handler: { agent: Agent; id: number; email: string };
 let maria: { id: number; agent: Agent };
 let nikos: { id: number; agent: Agent };
-let number = 700;
 
 async function citizen(name: string) {
   const user = await createActiveUser(ctx.db, name);
@@ -30,39 +30,14 @@ async function citizen(name: string) {
   return { id: user.id, agent };
 }
 
-/** A request of Maria's straight in the database, with a photo of hers; Nikos follows it. */
+/** A request of Maria's straight in the database; Nikos follows it. */
 async function makeRequest(extra: Record<string, unknown> = {}) {
-  number += 1;
-  const c = (await ctx.db('request_categories').where({ slug: 'pothole' }).first()) as {
-    id: number;
-    department_id: number;
-  };
-  const [row] = (await ctx
-    .db('requests')
-    .insert({
-      year: 2026,
-      number,
-      user_id: maria.id,
-      category_id: c.id,
-      department_id: c.department_id,
-      kind: 'request',
-      title: `Λακκούβα ${number}`,
-      description: FILER_WORDS,
-      address: 'Οδός Κουντούρου 5',
-      due_date: '2026-12-10',
-      created_at: new Date('2026-11-20T10:00:00Z'),
-      ...extra,
-    })
-    .returning('id')) as { id: number }[];
-  await ctx.db('request_events').insert({
-    request_id: row!.id,
-    kind: 'submitted',
-    status: 'submitted',
-    actor_id: maria.id,
-    by_citizen: true,
+  const request = await insertRequest(ctx.db, maria.id, 'pothole', {
+    description: FILER_WORDS,
+    ...extra,
   });
-  await ctx.db('request_followers').insert({ request_id: row!.id, user_id: nikos.id });
-  return { id: row!.id, url: `/requests/2026-${String(number).padStart(6, '0')}` };
+  await ctx.db('request_followers').insert({ request_id: request.id, user_id: nikos.id });
+  return { id: request.id, url: `/requests/${request.url}` };
 }
 
 const page = (agent: Agent, path: string) =>

@@ -12,6 +12,7 @@ import {
 import { sendHandlerDigests } from '../../src/features/requests/staff/digest.job.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+import { insertRequest } from '../helpers/requests.ts';
 
 // Thursday 26 November 2026, 10:00 in Athens.
 const NOW = new Date('2026-11-26T08:00:00Z');
@@ -22,7 +23,6 @@ let technical: { agent: Agent; id: number };
 let cleaning: { agent: Agent; id: number };
 let maria: { id: number; agent: Agent };
 let nikosId: number;
-let number = 500;
 
 const dept = async (slug: string) =>
   ((await ctx.db('departments').where({ slug }).first('id')) as { id: number }).id;
@@ -33,38 +33,8 @@ const category = async (slug: string) =>
   };
 
 /** A request of Maria's straight in the database; returns its reference as in addresses. */
-async function makeRequest(
-  slug: string,
-  extra: Record<string, unknown> = {},
-): Promise<{ id: number; url: string }> {
-  number += 1;
-  const c = await category(slug);
-  const [row] = (await ctx
-    .db('requests')
-    .insert({
-      year: 2026,
-      number,
-      user_id: maria.id,
-      category_id: c.id,
-      department_id: c.department_id,
-      kind: 'request',
-      title: `Αίτημα ${number}`,
-      description: 'Περιγραφή του προβλήματος',
-      address: 'Οδός Κουντούρου 5',
-      due_date: '2026-12-10',
-      created_at: new Date('2026-11-20T10:00:00Z'),
-      ...extra,
-    })
-    .returning('id')) as { id: number }[];
-  await ctx.db('request_events').insert({
-    request_id: row!.id,
-    kind: 'submitted',
-    status: 'submitted',
-    actor_id: maria.id,
-    by_citizen: true,
-  });
-  return { id: row!.id, url: `2026-${String(number).padStart(6, '0')}` };
-}
+const makeRequest = (slug: string, extra: Record<string, unknown> = {}) =>
+  insertRequest(ctx.db, maria.id, slug, extra);
 
 /** The request's row as the database has it now. */
 const rowOf = async (id: number) =>

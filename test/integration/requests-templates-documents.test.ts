@@ -21,6 +21,7 @@ import {
   type LiveServer,
 } from '../helpers/browser.ts';
 import { signedInStaff, STAFF_PASSWORD } from '../helpers/staff.ts';
+import { insertRequest } from '../helpers/requests.ts';
 
 const TEMPLATES = '/staff/requests/settings/templates';
 const CITIZEN_PASSWORD = 'κρητικό φως και αέρας';
@@ -34,7 +35,6 @@ let otherHandler: { agent: Agent; id: number };
 let maria: { agent: Agent; id: number; username: string };
 let john: { agent: Agent; id: number; username: string };
 let stranger: { agent: Agent; id: number };
-let number = 700;
 
 const category = async (slug: string) =>
   (await ctx.db('request_categories').where({ slug }).first('id', 'department_id')) as {
@@ -45,37 +45,8 @@ const dept = async (slug: string) =>
   ((await ctx.db('departments').where({ slug }).first('id')) as { id: number }).id;
 
 /** A request filed by `userId` straight in the database, with its 'submitted' event. */
-async function makeRequest(
-  slug: string,
-  userId: number,
-  extra: Record<string, unknown> = {},
-): Promise<{ id: number; url: string }> {
-  number += 1;
-  const c = await category(slug);
-  const [row] = (await ctx
-    .db('requests')
-    .insert({
-      year: 2026,
-      number,
-      user_id: userId,
-      category_id: c.id,
-      department_id: c.department_id,
-      kind: 'request',
-      title: `Αίτημα ${number}`,
-      description: 'Περιγραφή του προβλήματος',
-      due_date: '2099-12-31',
-      ...extra,
-    })
-    .returning('id')) as { id: number }[];
-  await ctx.db('request_events').insert({
-    request_id: row!.id,
-    kind: 'submitted',
-    status: 'submitted',
-    actor_id: userId,
-    by_citizen: true,
-  });
-  return { id: row!.id, url: `2026-${String(number).padStart(6, '0')}` };
-}
+const makeRequest = (slug: string, userId: number, extra: Record<string, unknown> = {}) =>
+  insertRequest(ctx.db, userId, slug, { due_date: '2099-12-31', address: null, ...extra });
 
 const page = (agent: Agent, path: string) =>
   agent.get(path).then((res) => ({ res, $: cheerio.load(res.text) }));

@@ -10,6 +10,8 @@ export interface PhotoRow {
   width: number;
   height: number;
   bytes: number;
+  /** When a handler approved it for the public list; null: not approved. */
+  approved_at: Date | null;
 }
 
 export async function insertPhotos(
@@ -28,7 +30,23 @@ export async function listPhotos(conn: Conn, requestId: number): Promise<PhotoRo
   return (await conn('request_photos')
     .where({ request_id: requestId })
     .orderBy('id')
-    .select('id', 'request_id', 'file', 'width', 'height', 'bytes')) as PhotoRow[];
+    .select('id', 'request_id', 'file', 'width', 'height', 'bytes', 'approved_at')) as PhotoRow[];
+}
+
+/**
+ * A handler's approval of one of the request's photos for the public list (`approval`), or its
+ * withdrawal (null); false when the photo is not the request's.
+ */
+export async function setPhotoApproval(
+  conn: Conn,
+  requestId: number,
+  photoId: number,
+  approval: { at: Date; by: number } | null,
+): Promise<boolean> {
+  const changed = await conn('request_photos')
+    .where({ id: photoId, request_id: requestId })
+    .update({ approved_at: approval?.at ?? null, approved_by: approval?.by ?? null });
+  return changed > 0;
 }
 
 /**

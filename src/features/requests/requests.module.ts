@@ -4,6 +4,7 @@ import { mapCspNeeds, mapSettingsOf, requestsConfig } from './requests.config.ts
 import { createDevTilesRouter } from './dev-tiles.routes.ts';
 import { DEMO_HANDLER, seedDemoRequests, seedRequestCategories } from './requests.demo.ts';
 import { createRequestsRouter, REQUESTS_HUB_ENTRY } from './requests.routes.ts';
+import { createPublicListRouter } from './public-list.routes.ts';
 import { requestsServices } from './requests.services.ts';
 import { sendHandlerDigests } from './staff/digest.job.ts';
 import { createHandlingRouter } from './staff/handling.routes.ts';
@@ -26,13 +27,19 @@ import * as replyTemplates from './migrations/20261203094000_reply_templates.ts'
 import * as requestDocuments from './migrations/20261203094100_request_documents.ts';
 import * as queueCounts from './migrations/20261203095000_queue_counts.ts';
 import * as queueNotify from './migrations/20261211090100_queue_notify.ts';
+import * as showName from './migrations/20261212100000_request_show_name.ts';
+import * as publicLocation from './migrations/20261212100100_category_public_location.ts';
+import * as photoApproval from './migrations/20261212100200_photo_approval.ts';
+import * as publicList from './migrations/20261212100300_public_list.ts';
 
 /** Requests and complaints (Αιτήματα/Καταγγελίες): citizens file and follow them; departments handle them. */
 export const requestsModule: Module = {
   name: 'requests',
   services: requestsServices,
   routes: (ctx) => {
-    const router = createRequestsRouter(ctx.deps, ctx.services.requests, ctx.protectUpload);
+    // The public list first: /requests/:ref (a citizen's own, after sign-in) would take its address.
+    const router = createPublicListRouter(ctx.deps);
+    router.use(createRequestsRouter(ctx.deps, ctx.services.requests, ctx.protectUpload));
     router.use(createCitizenDocumentsRouter(ctx.deps));
     // The development tile server is a stand-in for the map: production never mounts it.
     return ctx.deps.config.isProduction ? router : router.use(createDevTilesRouter());
@@ -95,6 +102,8 @@ export const requestsModule: Module = {
     'request.merged',
     'request.moved',
     'request.visibility_changed',
+    'request.photo_approved',
+    'request.photo_withdrawn',
     'request.commented',
     'request.reopened',
     'request.document_attached',
@@ -134,6 +143,10 @@ export const requestsModule: Module = {
     '20261203094100_request_documents': requestDocuments,
     '20261203095000_queue_counts': queueCounts,
     '20261211090100_queue_notify': queueNotify,
+    '20261212100000_request_show_name': showName,
+    '20261212100100_category_public_location': publicLocation,
+    '20261212100200_photo_approval': photoApproval,
+    '20261212100300_public_list': publicList,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

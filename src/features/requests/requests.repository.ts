@@ -110,6 +110,8 @@ export async function insertRequest(
     'id' | 'status' | 'created_at' | 'updated_at' | 'closed_at' | 'merged_into' | 'public'
   > & {
     lang: string;
+    /** The citizen's consent to their name on the public list (off when not given). */
+    show_name?: boolean;
   },
 ): Promise<number> {
   const [inserted] = (await conn('requests').insert(row).returning('id')) as { id: number }[];

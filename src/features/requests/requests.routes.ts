@@ -134,7 +134,7 @@ function renderDetails(
 function detailsPage(): RequestHandler {
   return (req, res) => {
     if (!req.session.requestDraft) return res.redirect(303, '/requests/new');
-    renderDetails(req, res, { kind: '', title: '', description: '' });
+    renderDetails(req, res, { kind: '', title: '', description: '', showName: '' });
   };
 }
 
@@ -142,7 +142,7 @@ function file(requests: RequestsService): RequestHandler {
   return async (req, res) => {
     const draft = req.session.requestDraft;
     if (!draft) return res.redirect(303, '/requests/new');
-    const values = formFields(req.body, ['kind', 'title', 'description']);
+    const values = formFields(req.body, ['kind', 'title', 'description', 'showName']);
     const parsed = parseForm(detailsSchema, values);
     const photoError = res.locals.photoError;
     // A browser never sends a chosen file twice: say so at the field when the photos are lost.

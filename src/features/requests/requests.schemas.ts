@@ -40,7 +40,7 @@ export const locationSchema = z
       ctx.addIssue({ code: 'custom', path: ['address'], message: 'requests.errors.where' });
   });
 
-/** Step 3: what kind, a title and the description. */
+/** Step 3: what kind, a title and the description; whether the public list may name the citizen. */
 export const detailsSchema = z.object({
   kind: z.enum(['request', 'complaint'], 'requests.errors.kind'),
   title: z
@@ -56,4 +56,6 @@ export const detailsSchema = z.object({
         .min(1, 'requests.errors.description')
         .max(4000, 'requests.errors.descriptionTooLong'),
     ),
+  /** A checkbox, off unless ticked ('yes'); absent is ''. */
+  showName: z.string('errors.field.invalid').transform((value) => value === 'yes'),
 });

@@ -39,6 +39,8 @@ export interface Details {
   kind: RequestKind;
   title: string;
   description: string;
+  /** The citizen's consent to their name on the public list, should the request be published. */
+  showName: boolean;
 }
 
 type FilingDeps = Pick<
@@ -123,6 +125,7 @@ async function insertFiled(
     lng: input.draft.lng,
     due_date: due,
     lang: input.lang,
+    show_name: input.details.showName,
   });
   const eventId = await insertEvent(trx, {
     request_id: id,

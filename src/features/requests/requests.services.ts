@@ -6,6 +6,7 @@ import { followRequest, nearDuplicates } from './duplicates.service.ts';
 import { fileRequest, outsideArea } from './requests.service.ts';
 import { mergeRequest, moveRequest, setVisibility } from './staff/handling-changes.service.ts';
 import { answerRequest, assignRequest, changeStatus } from './staff/handling.service.ts';
+import { approvePhoto, withdrawPhotoApproval } from './staff/photo-approval.service.ts';
 
 /** Whether a category exists and takes requests. */
 async function categoryExists(deps: Pick<Deps, 'db'>, id: number): Promise<boolean> {
@@ -34,6 +35,8 @@ export function requestsServices(deps: Deps) {
       mergeRequest,
       moveRequest,
       setVisibility,
+      approvePhoto,
+      withdrawPhotoApproval,
     }),
   };
 }

@@ -12,6 +12,7 @@ import {
   assignSchema,
   mergeSchema,
   moveSchema,
+  photoSchema,
   statusSchema,
   visibilitySchema,
 } from './handling.schemas.ts';
@@ -110,6 +111,15 @@ export function createHandlingRouter(
   router.post(
     '/:ref/visibility',
     action(deps, visibilitySchema, ['public'], handling.setVisibility, done('visibility')),
+  );
+  // A photo approved for the public list, or no longer (the photo's id in the form).
+  router.post(
+    '/:ref/photos/approve',
+    action(deps, photoSchema, ['photo'], handling.approvePhoto, done('photoApproved')),
+  );
+  router.post(
+    '/:ref/photos/withdraw',
+    action(deps, photoSchema, ['photo'], handling.withdrawPhotoApproval, done('photoWithdrawn')),
   );
   return router;
 }

@@ -44,6 +44,13 @@ export const moveSchema = z.object({
   moveNote: optionalText(4000),
 });
 
+export const photoSchema = z.object({
+  photo: z
+    .string('errors.field.invalid')
+    .regex(/^[1-9]\d{0,17}$/, 'errors.field.invalid')
+    .transform(Number),
+});
+
 export const visibilitySchema = z.object({
   public: z.enum(['yes', 'no'], 'errors.field.invalid').transform((value) => value === 'yes'),
 });

@@ -4,6 +4,7 @@ import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
 import { athensDate, athensDateTime, formatDate, kilobytes } from '../../../lib/format.ts';
 import { pick } from '../../../lib/localized.ts';
 import { presentErrors } from '../../../lib/form.ts';
+import { findFilingApp } from '../../open311/filing-app.repository.ts';
 import { listPhotos } from '../photos.repository.ts';
 import { formatReference } from '../reference.ts';
 import { listDocuments } from './documents.repository.ts';
@@ -27,8 +28,8 @@ const STATUS_IN_NAME: Readonly<Record<string, string>> = {
   merged: 'merged',
 };
 
-/** The request's details as the page shows them. */
-function details(req: Request, request: HandledRequest, today: string) {
+/** The request's details as the page shows them; `app`: the Open311 app that filed it. */
+function details(req: Request, request: HandledRequest, today: string, app: string | undefined) {
   return {
     ...formatReference(request),
     title: request.title ?? req.t('requests.untitled'),
@@ -36,7 +37,9 @@ function details(req: Request, request: HandledRequest, today: string) {
     address: request.address ?? '',
     point: request.lat !== null ? `${request.lat}, ${request.lng}` : '',
     kind: req.t(`requests.kinds.${request.kind}`),
-    channel: req.t(`requests.staff.channels.${request.channel}`),
+    channel: app
+      ? req.t('requests.staff.request.filedThrough', { app })
+      : req.t(`requests.staff.channels.${request.channel}`),
     status: request.status,
     category: pick(request.category_name, req.lang),
     department: pick(request.department_name, req.lang),
@@ -118,15 +121,17 @@ export async function renderRequest(
 ): Promise<void> {
   const request = await findForHandler(deps.db, ref, req.user!.id);
   if (!request) throw new NotFoundError();
-  const [events, photos, handlers, groups, mergedInto, documents, templates] = await Promise.all([
-    listStaffEvents(deps.db, request.id),
-    listPhotos(deps.db, request.id),
-    handlersOf(deps.db, request.department_id),
-    moveChoices(deps, req, request),
-    request.merged_into ? findMergedInto(deps.db, request.merged_into) : undefined,
-    listDocuments(deps.db, request.id),
-    templatesForCategory(deps.db, request.category_id),
-  ]);
+  const [events, photos, handlers, groups, mergedInto, documents, templates, app] =
+    await Promise.all([
+      listStaffEvents(deps.db, request.id),
+      listPhotos(deps.db, request.id),
+      handlersOf(deps.db, request.department_id),
+      moveChoices(deps, req, request),
+      request.merged_into ? findMergedInto(deps.db, request.merged_into) : undefined,
+      listDocuments(deps.db, request.id),
+      templatesForCategory(deps.db, request.category_id),
+      request.channel === 'api' ? findFilingApp(deps.db, request.id) : undefined,
+    ]);
   const errors = [...(form.errors ?? [])];
   const values = { ...form.values };
   const choices = templateChoices(req, request, templates);
@@ -139,7 +144,7 @@ export async function renderRequest(
   const url = formatReference(request).url;
   res.status(errors.length ? 400 : 200).render('requests/staff/views/request', {
     pageTitle: formatReference(request).display,
-    request: details(req, request, athensDate(deps.clock.now())),
+    request: details(req, request, athensDate(deps.clock.now()), app),
     mergedInto: mergedInto ? formatReference(mergedInto) : null,
     me: req.user!.id,
     handlers,
@@ -153,6 +158,8 @@ export async function renderRequest(
       internal: !d.public,
     })),
     photos: photos.map((p, i) => ({
+      id: p.id,
+      approved: p.approved_at !== null,
       n: i + 1,
       href: `/staff/requests/${url}/photos/${p.id}`,
       width: p.width,

@@ -21,6 +21,7 @@ export const CATEGORY_FIELDS = [
   'department',
   'deadlineDays',
   'mayBePublic',
+  'publicLocation',
   'active',
   'position',
 ] as const;
@@ -58,6 +59,7 @@ const formOf = (category: SettingsCategoryRow): CategoryForm => ({
   department: String(category.department_id),
   deadlineDays: String(category.deadline_days),
   mayBePublic: category.may_be_public ? 'yes' : '',
+  publicLocation: category.public_location,
   active: category.active ? 'yes' : '',
   position: String(category.position),
 });
@@ -80,6 +82,7 @@ export async function renderCategory(
   const defaults: Partial<CategoryForm> = {
     deadlineDays: '10',
     mayBePublic: 'yes',
+    publicLocation: 'exact',
     active: 'yes',
     position: String((await listAllCategories(deps.db)).length),
   };

@@ -22,9 +22,13 @@ export interface SettingsCategoryRow {
   name: Localized;
   deadline_days: number;
   may_be_public: boolean;
+  /** Where the public list shows its requests: the exact point, or only the street. */
+  public_location: PublicLocation;
   active: boolean;
   position: number;
 }
+
+export type PublicLocation = 'exact' | 'street';
 
 const DEPARTMENT_COLUMNS = ['id', 'slug', 'name', 'email', 'position'];
 const CATEGORY_COLUMNS = [
@@ -35,6 +39,7 @@ const CATEGORY_COLUMNS = [
   'name',
   'deadline_days',
   'may_be_public',
+  'public_location',
   'active',
   'position',
 ];

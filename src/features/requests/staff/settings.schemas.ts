@@ -55,6 +55,10 @@ export const categorySchema = z.object({
   ),
   deadlineDays: wholeNumber(1, 365, `${ERR}.deadlineDays`),
   mayBePublic: checkbox(),
+  // Radios, one always chosen in a browser; none sent (a script's form) is the column's default.
+  publicLocation: z
+    .enum(['', 'exact', 'street'], `${ERR}.publicLocation`)
+    .transform((value) => value || 'exact'),
   active: checkbox(),
   position: wholeNumber(0, 9999, `${ERR}.position`),
 });

@@ -190,6 +190,7 @@ const categoryValues = (input: CategoryInput): CategoryValues => ({
   name: { el: input.nameEl, en: input.nameEn },
   deadline_days: input.deadlineDays,
   may_be_public: input.mayBePublic,
+  public_location: input.publicLocation,
   active: input.active,
   position: input.position,
 });
