@@ -50,6 +50,11 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
 
 /** The composition root: every request's path through the middleware, in order. */
+/** The paths that need a session, less the public pages among them (kept for anonymous visitors). */
+function needsSessionTest(paths: RegExp, publicPages: RegExp): Pick<RegExp, 'test'> {
+  return { test: (path) => paths.test(path) && !publicPages.test(path) };
+}
+
 export function createApp(
   deps: Deps,
   options: {
@@ -192,7 +197,8 @@ export function createApp(
         csrf.expose,
         flashNotice,
       ],
-      sessionPathPattern(modules, ['staff']),
+      // A public page (the public list of requests under /requests) needs none when anonymous.
+      needsSessionTest(sessionPathPattern(modules, ['staff']), publicPages.page),
     ),
   );
   app.use(personal.keep, workKept.keep);

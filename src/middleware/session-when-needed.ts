@@ -13,7 +13,7 @@ export function sessionWhenNeeded(
    * and /staff). An anonymous visitor's form carries a cookie-bound token (csrf.ts), so showing it
    * loads an empty session but stores no row.
    */
-  needsSession: RegExp,
+  needsSession: Pick<RegExp, 'test'>,
 ): RequestHandler {
   return (req, res, next) => {
     const hasCookie = req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;

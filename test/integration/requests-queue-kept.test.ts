@@ -137,6 +137,28 @@ describe('the handlers’ queue kept rendered', () => {
   });
 });
 
+describe('the public list kept rendered for anonymous visitors', () => {
+  it('is rendered once, answered from memory, and shows a newly public request after NOTIFY work_changed', async () => {
+    await insertRequest(ctx.db, citizenId, 'pothole', {
+      title: 'Δημόσια λακκούβα',
+      public: true,
+    });
+    const anonymous = newAgent(ctx.app);
+    await untilShown(anonymous, '/requests/public', 'Δημόσια λακκούβα');
+    const kept = await untilKept(anonymous, '/requests/public');
+    expect(kept.headers['set-cookie']).toBeUndefined();
+    expect(kept.headers.etag).toBeTruthy();
+    const before = renders;
+    await anonymous.get('/requests/public');
+    expect(renders).toBe(before);
+    await insertRequest(ctx.db, citizenId, 'light-out', {
+      title: 'Δημόσια σβηστή λάμπα',
+      public: true,
+    });
+    await untilShown(anonymous, '/requests/public', 'Δημόσια σβηστή λάμπα');
+  });
+});
+
 describe('a handler’s own change', () => {
   let own: TestContext;
 

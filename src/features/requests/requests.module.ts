@@ -83,6 +83,12 @@ export const requestsModule: Module = {
   ],
   hubEntry: REQUESTS_HUB_ENTRY,
   sessionPaths: ['requests'],
+  // The public list and a public request's page, as anonymous visitors see them, kept rendered
+  // until a request changes (work_changed); the filtered lists are not kept.
+  publicPages: [
+    { path: /\/requests\/public/, paged: true, changesWith: 'work' },
+    { path: /\/requests\/public\/2\d{3}-\d{6}/, changesWith: 'work' },
+  ],
   uploadPaths: [
     /^\/requests\/new\/details$/,
     /^\/requests\/2\d{3}-\d{6}\/comment$/,
