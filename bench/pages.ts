@@ -103,22 +103,31 @@ export async function load(
     duration: number;
     headers?: Record<string, string>;
     distinct?: (n: number) => string;
+    /** Headers of the n-th request besides `headers` (a client address each: X-Forwarded-For). */
+    headersFor?: (n: number) => Record<string, string>;
   },
 ) {
   let n = 0;
-  const { distinct } = options;
+  const { distinct, headersFor } = options;
   const result = await autocannon({
     url,
     connections: options.connections,
     duration: options.duration,
     pipelining: 1,
     headers: { ...ACCEPT_ENCODING, ...options.headers },
-    ...(distinct
+    ...(distinct || headersFor
       ? {
           requests: [
             {
               method: 'GET' as const,
-              setupRequest: (request) => ({ ...request, path: distinct((n += 1)) }),
+              setupRequest: (request) => {
+                n += 1;
+                return {
+                  ...request,
+                  ...(distinct ? { path: distinct(n) } : {}),
+                  ...(headersFor ? { headers: { ...request.headers, ...headersFor(n) } } : {}),
+                };
+              },
             },
           ],
         }

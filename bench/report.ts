@@ -12,6 +12,7 @@ export const SECTION_ORDER = [
   'memory',
   'mail',
   'requests',
+  'open311',
 ] as const;
 export type Section = (typeof SECTION_ORDER)[number];
 

@@ -88,6 +88,11 @@ export function athensDate(instant: Date): string {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
+/** An instant written out on Athens' clock, as people read it: "1 Δεκεμβρίου 2026, 23:18". */
+export function formatDateTime(instant: Date, lang: Lang): string {
+  return `${formatDate(athensDate(instant), lang)}, ${athensDateTime(instant).slice(11, 16)}`;
+}
+
 /** An instant on Athens' clock: '2026-03-29 04:30', with `seconds` '2026-03-29 04:30:00'. */
 export function athensDateTime(instant: Date, options: { seconds?: boolean } = {}): string {
   const p = athensParts(instant);

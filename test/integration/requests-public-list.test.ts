@@ -163,6 +163,15 @@ describe('the public list of known problems', () => {
     expect(res.text).not.toContain(`user.public-maria@example.gr`);
   });
 
+  it('lists the same requests through Open311 as on the page, none of a category that may not be public', async () => {
+    const res = await request(ctx.app).get('/open311/v2/requests.json');
+    expect(res.status).toBe(200);
+    const ids = (res.body as { service_request_id: string }[]).map((r) => r.service_request_id);
+    for (const shown of [r.named, r.anonymous, r.street]) expect(ids).toContain(shown.url);
+    expect(ids).not.toContain(r.notPublicCategory.url);
+    expect(ids).not.toContain(r.private.url);
+  });
+
   it('names the citizen only when they allowed it', async () => {
     const { $ } = await page('/requests/public');
     const item = (url: string) =>

@@ -20,6 +20,21 @@ export function endOfAthensDay(isoDate: string): string {
   return `${isoDate}T23:59:59${offset}`;
 }
 
+/** The start of a calendar day in Athens (midnight on its clocks), as an instant. */
+export function startOfAthensDay(isoDate: string): Date {
+  // 00:00 UTC that day is before the night's change of summer time (01:00 UTC), as midnight in
+  // Athens is: both have the evening before's offset.
+  const offset = athensIso(new Date(`${isoDate}T00:00:00Z`)).slice(-6);
+  return new Date(`${isoDate}T00:00:00${offset}`);
+}
+
+/** A calendar day `days` before another (YYYY-MM-DD). */
+export function daysBefore(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - days);
+  return date.toISOString().slice(0, 10);
+}
+
 /** A date-time as the spec writes them (ISO 8601 with Z or an offset); undefined otherwise. */
 export function parseIsoDateTime(value: string): Date | undefined {
   const match =

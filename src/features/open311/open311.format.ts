@@ -15,12 +15,14 @@ export class Open311Error extends Error {
     readonly status: 400 | 403 | 404 | 429,
     readonly key: string,
     readonly params: Record<string, string | number> = {},
+    /** A 429's Retry-After, in seconds (60 unless said). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(key);
   }
 }
 
-type Json = string | number | boolean | null | undefined | Json[] | { [key: string]: Json };
+export type Json = string | number | boolean | null | undefined | Json[] | { [key: string]: Json };
 
 /**
  * The XML element of each item of a list, by the list's name, as the spec's XML writes them:
@@ -68,9 +70,19 @@ export function xmlDocument(root: string, body: Json): string {
 }
 
 /**
- * Answers in the format asked for: the JSON body as is, or its XML under `root` (a list's root
- * names its items: `service_requests` holds `request` elements).
+ * The answer in the format asked for: the JSON body as is, or its XML under `root` (a list's root
+ * names its items: `service_requests` holds `request` elements), with its Content-Type.
  */
+export function serializeOpen311(
+  format: Format,
+  root: string,
+  body: Json,
+): { type: string; text: string } {
+  return format === 'json'
+    ? { type: 'application/json; charset=utf-8', text: JSON.stringify(body) }
+    : { type: 'text/xml; charset=utf-8', text: xmlDocument(root, body) };
+}
+
 export function sendOpen311(
   res: Response,
   format: Format,
@@ -78,12 +90,8 @@ export function sendOpen311(
   body: Json,
   status = 200,
 ): void {
-  res.status(status);
-  if (format === 'json') {
-    res.type('application/json; charset=utf-8').send(JSON.stringify(body));
-    return;
-  }
-  res.type('text/xml; charset=utf-8').send(xmlDocument(root, body));
+  const { type, text } = serializeOpen311(format, root, body);
+  res.status(status).type(type).send(text);
 }
 
 /** The spec's errors: `[{"code":…,"description":…}]` or `<errors><error><code/><description/></error></errors>`. */

@@ -1,9 +1,11 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
+import { eraseOpen311, exportOpen311 } from './open311.privacy.ts';
 import { createOpen311Router, open311Errors } from './open311.routes.ts';
 import { OPEN311_SCOPES } from './open311.service.ts';
 import { createStatusPageRouter } from './status-page.routes.ts';
 import * as reporters from './migrations/20261210090000_open311_reporters.ts';
 import * as statusLinks from './migrations/20261210090100_open311_status_links.ts';
+import * as listIndex from './migrations/20261212110000_open311_list_index.ts';
 
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) at /open311/v2: apps list the
@@ -20,7 +22,11 @@ export const open311Module: Module = {
   migrations: {
     '20261210090000_open311_reporters': reporters,
     '20261210090100_open311_status_links': statusLinks,
+    '20261212110000_open311_list_index': listIndex,
   },
+  privacyNotice: { headingKey: 'open311.privacy.heading', bodyKey: 'open311.privacy.body' },
+  exportFor: exportOpen311,
+  eraseFor: eraseOpen311,
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),
 };

@@ -1,4 +1,4 @@
-import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Lang } from '../../lib/localized.ts';
 import { ApiError, checkApiKey } from '../api/api-area.ts';
 import type { ApiKeyRow } from '../api/api-keys.repository.ts';
@@ -9,6 +9,7 @@ import {
   isFormat,
   Open311Error,
   sendOpen311,
+  serializeOpen311,
   sendOpen311Error,
   type Format,
 } from './open311.format.ts';
@@ -18,9 +19,11 @@ import {
   presentRequest,
   presentService,
 } from './open311.present.ts';
-import { findReferenceByToken, listServices } from './open311.repository.ts';
+import { createAnswerCache, keepAnswer, sendKeptAnswer } from './open311.answers.ts';
+import { ANONYMOUS_READS, createClientLimiter } from './open311.limits.ts';
+import { findReferenceByToken, listOpen311Requests, listServices } from './open311.repository.ts';
 import { parsePostRequest, parseRequestQuery } from './open311.schemas.ts';
-import { fileApiRequest, findRequests, OPEN311_SCOPES } from './open311.service.ts';
+import { fileApiRequest, findRequests, OPEN311_SCOPES, requestFilters } from './open311.service.ts';
 import { hashToken } from './reporter-mail.ts';
 
 /**
@@ -75,26 +78,52 @@ async function writerKey(ctx: ModuleContext, req: Request): Promise<ApiKeyRow> {
   return check.key;
 }
 
+const keyGiven = (req: Request) =>
+  (req.query as Record<string, unknown>).api_key !== undefined ||
+  req.headers.authorization !== undefined ||
+  req.headers['x-api-key'] !== undefined;
+
 /**
- * Reading needs no key; a key with open311:read-all also sees requests not marked public. A key
- * that is given must be valid (403 otherwise); a valid one without that scope reads as the public.
+ * Before every GET: reading needs no key, but a call without one counts against its address's
+ * limit (open311.limits.ts), answered 429 with Retry-After beyond it. A key that is given must be
+ * valid (403 otherwise) and is not counted per address; one with open311:read-all also sees
+ * requests not marked public (`req.apiKey` is set), one without reads as the public.
  */
-async function seesEverything(ctx: ModuleContext, req: Request): Promise<boolean> {
-  const given =
-    (req.query as Record<string, unknown>).api_key !== undefined ||
-    req.headers.authorization !== undefined ||
-    req.headers['x-api-key'] !== undefined;
-  if (!given) return false;
-  const check = await checkApiKey(ctx.deps, req, OPEN311_SCOPES.readAll);
-  if (check.ok) return true;
-  if (check.reason === 'scope') return false;
-  throw refusal(check.reason);
+function readersGate(ctx: ModuleContext): RequestHandler {
+  const limiter = createClientLimiter({
+    ...ANONYMOUS_READS,
+    now: () => ctx.deps.clock.now().getTime(),
+  });
+  return async (req, _res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (!keyGiven(req)) {
+      const wait = limiter.take(req.ip ?? '');
+      if (wait)
+        throw new Open311Error(
+          429,
+          'tooManyAnonymous',
+          { limit: ANONYMOUS_READS.limit, minutes: ANONYMOUS_READS.windowSeconds / 60 },
+          wait,
+        );
+      return next();
+    }
+    const check = await checkApiKey(ctx.deps, req, OPEN311_SCOPES.readAll);
+    if (check.ok) req.apiKey = check.key;
+    else if (check.reason !== 'scope') throw refusal(check.reason);
+    next();
+  };
 }
+
+/** Whether the call's key has open311:read-all (readersGate checked it). */
+const seesEverything = (req: Request) =>
+  req.apiKey?.scopes.includes(OPEN311_SCOPES.readAll) === true;
 
 /** Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), mounted at /open311/v2. */
 export function createOpen311Router(ctx: ModuleContext): Router {
   const router = Router();
   const { deps } = ctx;
+  const keptAnswers = createAnswerCache(deps.workCache);
+  router.use(readersGate(ctx));
 
   router.get('/discovery.:format', (req, res) => {
     const format = formatOf(req);
@@ -136,23 +165,28 @@ export function createOpen311Router(ctx: ModuleContext): Router {
     ]);
   });
 
+  // Kept in memory per format, language, what the caller may see and the filters (the default
+  // window's first day included), until a request, category or department changes (work_changed).
   router.get('/requests.:format', async (req, res) => {
     const format = formatOf(req);
-    const everything = await seesEverything(ctx, req);
+    const everything = seesEverything(req);
     const query = parseRequestQuery(req.query as Record<string, unknown>);
     const words = wordsFor(ctx, req);
-    const rows = await findRequests(deps, query, everything);
-    sendOpen311(
-      res,
-      format,
-      'service_requests',
-      rows.map((row) => presentRequest(row, words)),
-    );
+    const filters = requestFilters(query, everything, deps.clock.now());
+    const scope = everything ? 'read-all' : 'public';
+    const key = `open311:requests:${format}:${words.lang}:${scope}:${JSON.stringify(filters)}`;
+    const answer = await keptAnswers(key, async () => {
+      const rows = await listOpen311Requests(deps.db, filters);
+      const body = rows.map((row) => presentRequest(row, words));
+      const { type, text } = serializeOpen311(format, 'service_requests', body);
+      return keepAnswer(type, text);
+    });
+    sendKeptAnswer(req, res, answer);
   });
 
   router.get('/requests/:id.:format', async (req, res) => {
     const format = formatOf(req);
-    const everything = await seesEverything(ctx, req);
+    const everything = seesEverything(req);
     const ref = parseReference(req.params.id);
     const rows = ref ? await findRequests(deps, { references: [ref] }, everything) : [];
     if (!rows.length) throw new Open311Error(404, 'unknownRequest');
@@ -206,7 +240,11 @@ export function open311Errors(ctx: ModuleContext): ErrorRequestHandler {
     }
     if (status >= 500)
       ctx.deps.logger.error({ err: error, reqId: req.id }, 'open311 request failed');
-    if (status === 429) res.setHeader('Retry-After', '60');
+    if (status === 429)
+      res.setHeader(
+        'Retry-After',
+        String((error instanceof Open311Error && error.retryAfterSeconds) || 60),
+      );
     sendOpen311Error(res, format, status, description);
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
-import { truncate } from '../../lib/format.ts';
+import { athensDate, truncate } from '../../lib/format.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import type { Services } from '../../services.ts';
 import type { ApiKeyRow } from '../api/api-keys.repository.ts';
@@ -13,7 +13,9 @@ import {
   insertReporter,
   listOpen311Requests,
   type Open311RequestRow,
+  type RequestFilters,
 } from './open311.repository.ts';
+import { daysBefore, startOfAthensDay } from './open311.dates.ts';
 import type { PostRequestInput, RequestQuery } from './open311.schemas.ts';
 import { hashToken, tellReporterOfFiling } from './reporter-mail.ts';
 
@@ -105,7 +107,10 @@ export async function fileApiRequest(
   return { reference, token, dueDate: due };
 }
 
-/** The span GET requests covers: 90 days at most, the last 90 by default. */
+/**
+ * The span GET requests covers: 90 days at most; by default the 90 days ending today in Athens,
+ * today included, from midnight (a whole day, so an answer kept in memory stays right all day).
+ */
 export function windowOf(query: RequestQuery, now: Date): { from: Date; to?: Date } {
   const { start, end } = query;
   if (start && end) {
@@ -116,28 +121,41 @@ export function windowOf(query: RequestQuery, now: Date): { from: Date; to?: Dat
   }
   if (start) return { from: start, to: new Date(start.getTime() + WINDOW_DAYS * DAY_MS) };
   if (end) return { from: new Date(end.getTime() - WINDOW_DAYS * DAY_MS), to: end };
-  return { from: new Date(now.getTime() - WINDOW_DAYS * DAY_MS) };
+  return { from: startOfAthensDay(daysBefore(athensDate(now), WINDOW_DAYS - 1)) };
 }
 
-/** GET requests: by reference (overriding the rest), or filtered within the window. */
-export async function findRequests(
-  deps: Pick<Deps, 'db' | 'clock'>,
+/**
+ * GET requests' filters as the repository takes them: by reference (overriding the rest, in a
+ * fixed order, each once), or within the window; service codes each once, in a fixed order. Two
+ * queries that ask the same thing give equal filters (and so one key of the answer cache).
+ */
+export function requestFilters(
   query: RequestQuery,
   includePrivate: boolean,
-): Promise<Open311RequestRow[]> {
-  if (query.references)
-    return listOpen311Requests(deps.db, {
-      references: query.references,
-      includePrivate,
-      limit: MAX_REQUESTS,
-    });
-  const window = windowOf(query, deps.clock.now());
-  return listOpen311Requests(deps.db, {
-    ...(query.serviceCodes ? { serviceCodes: query.serviceCodes } : {}),
+  now: Date,
+): RequestFilters {
+  if (query.references) {
+    const references = [
+      ...new Map(query.references.map((ref) => [`${ref.year}-${ref.number}`, ref])).values(),
+    ].sort((a, b) => a.year - b.year || a.number - b.number);
+    return { references, includePrivate, limit: MAX_REQUESTS };
+  }
+  const window = windowOf(query, now);
+  return {
+    ...(query.serviceCodes ? { serviceCodes: [...new Set(query.serviceCodes)].sort() } : {}),
     ...(query.closed !== undefined ? { closed: query.closed } : {}),
     from: window.from,
     ...(window.to ? { to: window.to } : {}),
     includePrivate,
     limit: MAX_REQUESTS,
-  });
+  };
+}
+
+/** GET requests: by reference, or filtered within the window. */
+export async function findRequests(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  query: RequestQuery,
+  includePrivate: boolean,
+): Promise<Open311RequestRow[]> {
+  return listOpen311Requests(deps.db, requestFilters(query, includePrivate, deps.clock.now()));
 }

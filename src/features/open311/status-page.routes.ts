@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
-import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
+import { athensDate, formatDate, formatDateTime } from '../../lib/format.ts';
 import { pick } from '../../lib/localized.ts';
 import { formatReference } from '../requests/reference.ts';
 import { listPublicEvents, type EventRow } from '../requests/requests.repository.ts';
@@ -50,7 +50,7 @@ export function createStatusPageRouter(deps: Pick<Deps, 'db'>): Router {
         .map((event) => ({
           what: eventLabel(req, event),
           note: event.by_citizen ? '' : (event.public_note ?? ''),
-          when: athensDateTime(event.created_at),
+          when: formatDateTime(event.created_at, req.lang),
         })),
     });
   });

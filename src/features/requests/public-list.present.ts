@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { FieldError } from '../../lib/errors.ts';
-import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
-import { pick, type Lang } from '../../lib/localized.ts';
+import { athensDate, formatDate, formatDateTime } from '../../lib/format.ts';
+import { pick } from '../../lib/localized.ts';
 import type {
   PublicListFilters,
   PublicListRow,
@@ -66,11 +66,6 @@ export function listHref(values: ParsedListQuery['values'], page = 1): string {
   return query ? `${PUBLIC_LIST}?${query}` : PUBLIC_LIST;
 }
 
-/** "1 December 2026, 23:18" in Athens, as the citizen's page writes dates. */
-export function whenText(instant: Date, lang: Lang): string {
-  return `${formatDate(athensDate(instant), lang)}, ${athensDateTime(instant).slice(11, 16)}`;
-}
-
 /** What every page of the list shows of a request: nothing the row did not let the public see. */
 export function presentPublicRequest(req: Request, row: PublicRequestRow) {
   const reference = formatReference(row);
@@ -103,7 +98,7 @@ export function presentListRow(req: Request, row: PublicListRow) {
     ...presentPublicRequest(req, row),
     latestNote:
       row.latest_note && row.latest_note_at
-        ? { text: row.latest_note, when: whenText(new Date(row.latest_note_at), req.lang) }
+        ? { text: row.latest_note, when: formatDateTime(new Date(row.latest_note_at), req.lang) }
         : null,
   };
 }

@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../deps.ts';
 import { renderAtomFeed } from '../../lib/atom.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { presentErrors } from '../../lib/form.ts';
 import { pick } from '../../lib/localized.ts';
@@ -18,7 +19,6 @@ import {
   presentListRow,
   presentPublicRequest,
   PUBLIC_LIST,
-  whenText,
 } from './public-list.present.ts';
 import { mapSettingsOf } from './requests.config.ts';
 import { formatReference, parseReference } from './reference.ts';
@@ -97,7 +97,7 @@ function publicEvent(req: Request, event: EventRow) {
         : req.t(`requests.events.${event.kind}`),
     // A citizen's own words (a reopening's reason) are not the department's to publish.
     note: event.by_citizen ? '' : (event.public_note ?? ''),
-    when: whenText(event.created_at, req.lang),
+    when: formatDateTime(event.created_at, req.lang),
     iso: event.created_at.toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError, type FieldError } from '../../lib/errors.ts';
 import { presentErrors } from '../../lib/form.ts';
-import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
+import { athensDate, formatDate, formatDateTime } from '../../lib/format.ts';
 import { isOpen, mayReopen } from './citizen-updates.service.ts';
 import { listPhotos, sendRequestPhoto } from './photos.repository.ts';
 import { publicDocumentLinks } from './staff/documents.present.ts';
@@ -74,7 +74,7 @@ export async function renderRequestPage(
     },
     original: original ? formatReference(original) : undefined,
     answer: answer?.public_note
-      ? { text: answer.public_note, when: whenText(answer.created_at, req.lang) }
+      ? { text: answer.public_note, when: formatDateTime(answer.created_at, req.lang) }
       : undefined,
     canComment: filer && isOpen(request),
     canReopen: filer && mayReopen(request, deps.clock.now()),
@@ -90,14 +90,9 @@ export async function renderRequestPage(
     events: shown.map((event) => ({
       what: eventLabel(req, event),
       note: filer || !event.by_citizen ? (event.public_note ?? '') : '',
-      when: whenText(event.created_at, req.lang),
+      when: formatDateTime(event.created_at, req.lang),
     })),
   });
-}
-
-/** "1 December 2026, 23:18" in Athens: dates on the citizen's page are written out. */
-function whenText(instant: Date, lang: Request['lang']): string {
-  return `${formatDate(athensDate(instant), lang)}, ${athensDateTime(instant).slice(11, 16)}`;
 }
 
 /** "Status changed to: In progress", "Comment (yours)", "Reopened": what happened, in words. */

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
-import { athensDate, athensDateTime, formatDate, kilobytes } from '../../../lib/format.ts';
+import { athensDate, formatDate, formatDateTime, kilobytes } from '../../../lib/format.ts';
 import { pick } from '../../../lib/localized.ts';
 import { presentErrors } from '../../../lib/form.ts';
 import { findFilingApp } from '../../open311/filing-app.repository.ts';
@@ -46,14 +46,16 @@ function details(req: Request, request: HandledRequest, today: string, app: stri
     citizen: request.citizen_name ?? '',
     email: request.citizen_email ?? '',
     assignee: request.assignee_name ?? '',
-    filedOn: athensDateTime(request.created_at),
+    filedOn: formatDateTime(request.created_at, req.lang),
     dueDate: formatDate(request.due_date, req.lang),
     // Overdue only while the department still owes an answer: never once answered or closed.
     overdue:
       request.due_date < today && ['submitted', 'assigned', 'in_progress'].includes(request.status),
     closed: request.status === 'closed',
     closedOn:
-      request.status === 'closed' && request.closed_at ? athensDateTime(request.closed_at) : '',
+      request.status === 'closed' && request.closed_at
+        ? formatDateTime(request.closed_at, req.lang)
+        : '',
     isPublic: request.public,
     mayBePublic: request.may_be_public,
   };
@@ -101,7 +103,7 @@ function eventView(req: Request, request: HandledRequest, event: StaffEventRow) 
           internal: !event.document_public,
         }
       : null,
-    when: athensDateTime(event.created_at),
+    when: formatDateTime(event.created_at, req.lang),
     iso: event.created_at.toISOString(),
   };
 }
