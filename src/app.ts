@@ -139,18 +139,6 @@ export function createApp(
   const isWorkKept: PublicPageTest = (req) => isWorkPage(req) || isKeptStaffPage(req);
   const personal = keptPer(deps.contentCache, isContentPage);
   const workKept = keptPer(deps.workCache, isWorkKept);
-  answerKeptPagesFirst(
-    app,
-    [
-      { test: isContentPage, cache: deps.contentCache },
-      { test: isWorkPage, cache: deps.workCache },
-    ],
-    [logRequest, headers],
-    [
-      { test: isContentPage, pages: personal },
-      { test: isWorkKept, pages: workKept },
-    ],
-  );
   // Made here, mounted below where forms begin.
   const csrf = csrfProtection(uploadPathTest(modules), {
     secret: config.SESSION_SECRET,
@@ -167,6 +155,23 @@ export function createApp(
     hubEntries,
     protectUpload: inSequence(csrf.protectUpload, onceOnly),
   };
+  // Kept pages and answers go out before Express (page-cache.ts).
+  answerKeptPagesFirst(
+    app,
+    [
+      { test: isContentPage, cache: deps.contentCache },
+      { test: isWorkPage, cache: deps.workCache },
+    ],
+    [logRequest, headers],
+    [
+      { test: isContentPage, pages: personal },
+      { test: isWorkKept, pages: workKept },
+    ],
+    // Standards' answers kept in memory (Open311's GET requests), answered the same way.
+    modules.flatMap(({ standardApi }) =>
+      standardApi?.early ? [{ prefix: standardApi.prefix, answer: standardApi.early(ctx) }] : [],
+    ),
+  );
   // The machine area: no session, no CSRF, its own parsers and JSON errors (api-area.ts).
   app.use('/api/v1', createApiArea(ctx, modules));
   // Standards' own interfaces (Open311 at /open311/v2): the same, in the standard's format.

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
@@ -72,6 +73,12 @@ export interface Module {
     prefix: string;
     router: (ctx: ModuleContext) => Router;
     errors: (ctx: ModuleContext) => ErrorRequestHandler;
+    /**
+     * Answers kept in memory, sent before Express as kept pages are (page-cache.ts): given a call
+     * (its path under `prefix`), the answer the router would send, or undefined to let the router
+     * answer. It must count what the router counts (rate limits) and send the same headers.
+     */
+    early?: (ctx: ModuleContext) => EarlyAnswers;
   };
   /** Jobs the worker runs: on demand (queued by the module) or on a schedule. */
   jobs?: readonly JobDefinition[];
@@ -158,6 +165,25 @@ export interface ModuleContext {
   /** For upload routes: CSRF checked after parsing, then the once-only submission check. */
   protectUpload: RequestHandler;
 }
+
+/** A call as an early answer sees it, before Express: the path under the API's prefix. */
+export interface EarlyCall {
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+  /** The client's address as Express's `req.ip` gives it (the trusted proxy's X-Forwarded-For). */
+  ip: () => string;
+}
+
+/** An answer ready to go: status, headers and body. */
+export interface EarlyAnswer {
+  status: number;
+  headers: Record<string, string | number>;
+  body: Buffer;
+}
+
+export type EarlyAnswers = (call: EarlyCall) => EarlyAnswer | undefined;
 
 export interface StaffSectionDefinition {
   /** Under /staff: '/decisions'. */

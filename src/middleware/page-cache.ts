@@ -1,6 +1,7 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import type { EarlyAnswers } from '../features/module.ts';
 import type { PublicPagePatterns } from '../features/registry.ts';
 import type { ContentCache } from '../lib/content-cache.ts';
 import { keepPage, keptPageBytes, sendKeptPage, type KeptPage } from './kept-page.ts';
@@ -121,15 +122,65 @@ export function answerKeptPagesFirst(
   anonymous: readonly { test: PublicPageTest; cache: ContentCache }[],
   before: RequestHandler[],
   personal: readonly { test: PublicPageTest; pages: PersonalPages }[] = [],
+  answers: readonly { prefix: string; answer: EarlyAnswers }[] = [],
 ): void {
   // Express calls app.handle for every request (express.js: `app(req, res) => app.handle(…)`).
   const withHandle = app as unknown as { handle: Handle };
   const handle = withHandle.handle.bind(app);
+  /** The handlers every answer's headers and log line come from; false when one failed (a 500 sent). */
+  const runBefore = (req: IncomingMessage, res: ServerResponse, url: string): boolean => {
+    const expressReq = req as unknown as Request;
+    const expressRes = res as unknown as Response;
+    expressReq.originalUrl = url;
+    expressRes.locals = Object.create(null) as Response['locals'];
+    let ran = 0;
+    try {
+      for (const handler of before) void handler(expressReq, expressRes, () => (ran += 1));
+    } catch {
+      ran = -1;
+    }
+    // Those handlers set headers and call next() at once; one that did not is a bug, not a page.
+    if (ran === before.length) return true;
+    res.statusCode = 500;
+    res.end();
+    return false;
+  };
+  // The client's address as Express's req.ip works it out (its trust proxy setting), without
+  // making the request an Express one.
+  const ipOf = (req: IncomingMessage) => {
+    const shim = { app, socket: req.socket, connection: req.socket, headers: req.headers };
+    // Reflect.get calls Express's `ip` getter with the shim as `this`.
+    const ip: unknown = Reflect.get(app.request, 'ip', shim);
+    return typeof ip === 'string' ? ip : '';
+  };
+  const answerEarly = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    api: { prefix: string; answer: EarlyAnswers },
+    path: string,
+    query: Record<string, unknown>,
+  ): boolean => {
+    const answer = api.answer({
+      method: req.method ?? 'GET',
+      path: path.slice(api.prefix.length),
+      query,
+      headers: req.headers,
+      ip: () => ipOf(req),
+    });
+    if (!answer) return false;
+    if (!runBefore(req, res, req.url ?? '/')) return true;
+    res.statusCode = answer.status;
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    res.end(answer.body);
+    return true;
+  };
   const early = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '/';
     const mark = url.indexOf('?');
     const query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
     const path = mark < 0 ? url : url.slice(0, mark);
+    const api = answers.find(({ prefix }) => path.startsWith(`${prefix}/`));
+    if (api) return answerEarly(req, res, api, path, query);
     const pageRequest = { method: req.method, path, query, headers: req.headers };
     const signedIn = hasSessionCookie(pageRequest);
     // A signed-in page is kept for GET only (personal-pages.ts keeps what GET renders).
@@ -146,22 +197,7 @@ export function answerKeptPagesFirst(
         ? kind.pages.find(req, lang, url)
         : kind.cache.peek<KeptPage>(keyOf(lang, url));
     if (!page) return false;
-    const expressReq = req as unknown as Request;
-    const expressRes = res as unknown as Response;
-    expressReq.originalUrl = url;
-    expressRes.locals = Object.create(null) as Response['locals'];
-    let ran = 0;
-    try {
-      for (const handler of before) void handler(expressReq, expressRes, () => (ran += 1));
-    } catch {
-      ran = -1;
-    }
-    // Those handlers set headers and call next() at once; one that did not is a bug, not a page.
-    if (ran !== before.length) {
-      res.statusCode = 500;
-      res.end();
-      return true;
-    }
+    if (!runBefore(req, res, url)) return true;
     if (signedIn) sendPersonalPage(req, res, page as PersonalPage, (body) => res.end(body));
     else sendKeptPage(req, res, page, (body) => res.end(body));
     return true;

@@ -85,6 +85,18 @@ describe('GET requests kept in memory', () => {
     expect(again.text).toBe(res.text);
     expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(again.headers['cache-control']).toBe('no-store');
+    // The kept answer goes out before Express (page-cache.ts) with the headers the router sends,
+    // the shared ones (request id, security headers) included.
+    for (const name of ['content-type', 'vary', 'content-length', 'x-content-type-options'])
+      expect(again.headers[name], name).toBe(res.headers[name]);
+    expect(again.headers['x-request-id']).toBeTruthy();
+    const csp = (header: unknown) => String(header).replace(/'nonce-[^']*'/g, '');
+    expect(csp(again.headers['content-security-policy'])).toBe(
+      csp(res.headers['content-security-policy']),
+    );
+    // A wrong key, or a NUL, is still the router's to refuse, the answer kept or not.
+    expect((await get(`${list}&api_key=wrong`, address)).status).toBe(403);
+    expect((await get(`${list}&status=open%00`, address)).status).toBe(400);
     // Also in the same query written another way (the codes repeated): one kept answer.
     expect((await get(`${list},pothole`, address)).text).toBe(res.text);
     expect(listQueries - before).toBe(1);

@@ -72,14 +72,29 @@ export function createAnswerCache(cache: ContentCache) {
   };
 }
 
-/** Sends a kept answer in the encoding the client takes best (br, gzip, or none). */
-export function sendKeptAnswer(req: Request, res: Response, answer: KeptAnswer): void {
-  const encoding = chooseEncoding(req.headers['accept-encoding']);
+/** A kept answer in the encoding the client takes best (br, gzip, or none), with its headers. */
+export function keptAnswerResponse(
+  acceptEncoding: string | undefined,
+  answer: KeptAnswer,
+): { status: number; headers: Record<string, string | number>; body: Buffer } {
+  const encoding = chooseEncoding(acceptEncoding);
   const body = encoding === 'identity' ? answer.identity : (answer[encoding] ?? answer.identity);
-  res.status(200);
-  res.setHeader('Content-Type', answer.type);
-  res.setHeader('Vary', 'Accept-Encoding');
-  if (body !== answer.identity) res.setHeader('Content-Encoding', encoding);
-  res.setHeader('Content-Length', body.length);
+  return {
+    status: 200,
+    headers: {
+      'Content-Type': answer.type,
+      Vary: 'Accept-Encoding',
+      ...(body !== answer.identity ? { 'Content-Encoding': encoding } : {}),
+      'Content-Length': body.length,
+    },
+    body,
+  };
+}
+
+/** Sends a kept answer (keptAnswerResponse). */
+export function sendKeptAnswer(req: Request, res: Response, answer: KeptAnswer): void {
+  const { status, headers, body } = keptAnswerResponse(req.headers['accept-encoding'], answer);
+  res.status(status);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.end(body);
 }

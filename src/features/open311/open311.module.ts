@@ -1,6 +1,6 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
 import { eraseOpen311, exportOpen311 } from './open311.privacy.ts';
-import { createOpen311Router, open311Errors } from './open311.routes.ts';
+import { createOpen311Router, earlyOpen311Answers, open311Errors } from './open311.routes.ts';
 import { OPEN311_SCOPES } from './open311.service.ts';
 import { createStatusPageRouter } from './status-page.routes.ts';
 import * as reporters from './migrations/20261210090000_open311_reporters.ts';
@@ -16,7 +16,12 @@ import * as listIndex from './migrations/20261212110000_open311_list_index.ts';
 export const open311Module: Module = {
   name: 'open311',
   routes: (ctx) => createStatusPageRouter(ctx.deps),
-  standardApi: { prefix: '/open311/v2', router: createOpen311Router, errors: open311Errors },
+  standardApi: {
+    prefix: '/open311/v2',
+    router: createOpen311Router,
+    errors: open311Errors,
+    early: earlyOpen311Answers,
+  },
   apiScopes: [OPEN311_SCOPES.write, OPEN311_SCOPES.readAll],
   auditActions: ['open311.request_filed'],
   migrations: {

@@ -3,7 +3,7 @@ import type { Lang } from '../../lib/localized.ts';
 import { ApiError, checkApiKey } from '../api/api-area.ts';
 import type { ApiKeyRow } from '../api/api-keys.repository.ts';
 import { auditContext } from '../audit/audit.repository.ts';
-import type { ModuleContext } from '../module.ts';
+import type { EarlyAnswers, ModuleContext } from '../module.ts';
 import { parseReference } from '../requests/reference.ts';
 import {
   isFormat,
@@ -19,8 +19,14 @@ import {
   presentRequest,
   presentService,
 } from './open311.present.ts';
-import { createAnswerCache, keepAnswer, sendKeptAnswer } from './open311.answers.ts';
-import { ANONYMOUS_READS, createClientLimiter } from './open311.limits.ts';
+import {
+  createAnswerCache,
+  keepAnswer,
+  keptAnswerResponse,
+  sendKeptAnswer,
+  type KeptAnswer,
+} from './open311.answers.ts';
+import { ANONYMOUS_READS, createClientLimiter, type ClientLimiter } from './open311.limits.ts';
 import { findReferenceByToken, listOpen311Requests, listServices } from './open311.repository.ts';
 import { parsePostRequest, parseRequestQuery } from './open311.schemas.ts';
 import { fileApiRequest, findRequests, OPEN311_SCOPES, requestFilters } from './open311.service.ts';
@@ -30,7 +36,11 @@ import { hashToken } from './reporter-mail.ts';
  * The language of the words in an answer (service names, notices, errors): the `locale`
  * parameter, else the best of Accept-Language, else Greek.
  */
-export function open311Lang(req: Request): Lang {
+export function open311Lang(req: {
+  query: Record<string, unknown>;
+  headers: Request['headers'];
+  body?: unknown;
+}): Lang {
   const locale =
     (req.query as Record<string, unknown>).locale ??
     (req.body as Record<string, unknown> | undefined)?.locale;
@@ -90,10 +100,7 @@ const keyGiven = (req: Request) =>
  * requests not marked public (`req.apiKey` is set), one without reads as the public.
  */
 function readersGate(ctx: ModuleContext): RequestHandler {
-  const limiter = createClientLimiter({
-    ...ANONYMOUS_READS,
-    now: () => ctx.deps.clock.now().getTime(),
-  });
+  const limiter = anonymousLimiter(ctx);
   return async (req, _res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (!keyGiven(req)) {
@@ -111,6 +118,62 @@ function readersGate(ctx: ModuleContext): RequestHandler {
     if (check.ok) req.apiKey = check.key;
     else if (check.reason !== 'scope') throw refusal(check.reason);
     next();
+  };
+}
+
+/** One count of anonymous calls per process, shared by the router and the early answers. */
+const limiters = new WeakMap<ModuleContext['deps'], ClientLimiter>();
+function anonymousLimiter(ctx: ModuleContext): ClientLimiter {
+  let limiter = limiters.get(ctx.deps);
+  if (!limiter) {
+    limiter = createClientLimiter({
+      ...ANONYMOUS_READS,
+      now: () => ctx.deps.clock.now().getTime(),
+    });
+    limiters.set(ctx.deps, limiter);
+  }
+  return limiter;
+}
+
+/** Where GET requests' answer is kept: per format, language, what the caller may see, filters. */
+const requestsAnswerKey = (
+  format: Format,
+  lang: Lang,
+  everything: boolean,
+  filters: ReturnType<typeof requestFilters>,
+) =>
+  `open311:requests:${format}:${lang}:${everything ? 'read-all' : 'public'}:${JSON.stringify(filters)}`;
+
+const REQUESTS_PATH = /^\/requests\.(json|xml)$/;
+
+/**
+ * GET requests without a key, answered from the work cache before Express when the answer is
+ * kept (as kept pages are: Express's own work per call costs more than sending a kept answer).
+ * Counted against the address's limit as the router counts it; anything else (a key, a filter
+ * the router must refuse, an answer not kept, a client over its limit) goes to the router.
+ */
+export function earlyOpen311Answers(ctx: ModuleContext): EarlyAnswers {
+  const { deps } = ctx;
+  const limiter = anonymousLimiter(ctx);
+  return (call) => {
+    const format = REQUESTS_PATH.exec(call.path)?.[1];
+    if (call.method !== 'GET' || !isFormat(format) || !deps.workCache.isListening()) return;
+    const { query, headers } = call;
+    if (query.api_key !== undefined || headers.authorization || headers['x-api-key']) return;
+    if (Object.values(query).some((value) => typeof value !== 'string' || value.includes('\0')))
+      return;
+    let filters: ReturnType<typeof requestFilters>;
+    try {
+      filters = requestFilters(parseRequestQuery(query), false, deps.clock.now());
+    } catch {
+      return;
+    }
+    const answer = deps.workCache.peek<KeptAnswer>(
+      requestsAnswerKey(format, open311Lang({ query, headers }), false, filters),
+    );
+    if (!answer || limiter.take(call.ip())) return;
+    const kept = keptAnswerResponse(headers['accept-encoding'], answer);
+    return { ...kept, headers: { 'Cache-Control': 'no-store', ...kept.headers } };
   };
 }
 
@@ -173,8 +236,7 @@ export function createOpen311Router(ctx: ModuleContext): Router {
     const query = parseRequestQuery(req.query as Record<string, unknown>);
     const words = wordsFor(ctx, req);
     const filters = requestFilters(query, everything, deps.clock.now());
-    const scope = everything ? 'read-all' : 'public';
-    const key = `open311:requests:${format}:${words.lang}:${scope}:${JSON.stringify(filters)}`;
+    const key = requestsAnswerKey(format, words.lang, everything, filters);
     const answer = await keptAnswers(key, async () => {
       const rows = await listOpen311Requests(deps.db, filters);
       const body = rows.map((row) => presentRequest(row, words));
