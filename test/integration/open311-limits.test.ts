@@ -164,6 +164,35 @@ describe('GET requests kept in memory', () => {
   });
 });
 
+describe('a category that shows only the street', () => {
+  it('gives anyone the street without the house number and no point; a read-all key the exact place', async () => {
+    await ctx
+      .db('request_categories')
+      .where({ slug: 'pavement' })
+      .update({ public_location: 'street' });
+    const street = await insertRequest(ctx.db, citizen, 'pavement', {
+      public: true,
+      address: 'Ρούσσου Κουνδούρου 12, μπροστά στο περίπτερο',
+      lat: 35.19123,
+      lng: 25.71456,
+      created_at: new Date('2026-11-25T09:00:00Z'),
+    });
+    const path = `${V2}/requests.json?service_code=pavement`;
+    const anyone = await eventually(path, '198.51.100.9', (b) => ids(b).includes(street.url));
+    const item = (anyone as Item[]).find((i) => i.service_request_id === street.url)!;
+    expect(item.address).toBe('Ρούσσου Κουνδούρου');
+    expect(item.lat).toBeUndefined();
+    expect(item.long).toBeUndefined();
+    const one = await get(`${V2}/requests/${street.url}.xml`, '198.51.100.9');
+    expect(one.text).toContain('<address>Ρούσσου Κουνδούρου</address>');
+    expect(one.text).not.toContain('<lat>');
+    const everything = await get(`${path}&api_key=${readAll}`, '198.51.100.9');
+    const exact = (everything.body as Item[]).find((i) => i.service_request_id === street.url)!;
+    expect(exact.address).toBe('Ρούσσου Κουνδούρου 12, μπροστά στο περίπτερο');
+    expect(exact.lat).toBe(35.19123);
+  });
+});
+
 describe('calls without a key, per address', () => {
   const address = '203.0.113.9';
 

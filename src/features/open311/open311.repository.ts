@@ -2,6 +2,7 @@ import type { Conn } from '../../db/knex.ts';
 import type { Localized } from '../../lib/localized.ts';
 import type { CategoryRow } from '../requests/categories.repository.ts';
 import { wherePublic } from '../requests/public-list.repository.ts';
+import { PUBLIC_AREA_SQL, publicPointColumns } from '../requests/public-location.ts';
 
 /** A category as a service: its code (slug), names, group and department. */
 export interface ServiceRow {
@@ -81,9 +82,11 @@ function presentedColumns(conn: Conn, includePrivate: boolean) {
     'r.number',
     'r.status',
     'r.description',
-    'r.address',
-    'r.lat',
-    'r.lng',
+    // A key that sees everything gets the exact place; anyone else the place as the public list
+    // shows it (the street alone, no point, for a street-only category).
+    ...(includePrivate
+      ? ['r.address', 'r.lat', 'r.lng']
+      : [conn.raw(`${PUBLIC_AREA_SQL} AS address`), ...publicPointColumns(conn)]),
     conn.raw("to_char(r.due_date, 'YYYY-MM-DD') AS due_date"),
     'r.created_at',
     'r.updated_at',
