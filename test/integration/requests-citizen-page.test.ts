@@ -89,6 +89,65 @@ describe('the citizen’s page of a request', () => {
     expect($('form[action$="/reopen"] button').attr('class')).not.toContain('warning');
   });
 
+  it('shows the filer the category and whether they agreed to their name on the public list', async () => {
+    const summary = async (agent: Agent, url: string, lang = 'el') => {
+      const { $ } = await page(agent, `${url}?lang=${lang}`);
+      return Object.fromEntries(
+        $('.govuk-summary-list__row')
+          .map((_, row) => [
+            [
+              $(row).find('.govuk-summary-list__key').text().trim(),
+              $(row).find('.govuk-summary-list__value').text().trim(),
+            ],
+          ])
+          .get() as [string, string][],
+      );
+    };
+    const agreed = await makeRequest({ show_name: true });
+    const rows = await summary(maria.agent, agreed.url);
+    expect(rows['Κατηγορία']).toBe('Λακκούβα');
+    expect(rows['Το όνομά σας στη δημόσια λίστα']).toBe(
+      'Συμφωνήσατε να φαίνεται, αν ο Δήμος δημοσιεύσει το αίτημα',
+    );
+    const declined = await makeRequest();
+    const english = await summary(maria.agent, declined.url, 'en');
+    expect(english['Category']).toBe('Pothole');
+    expect(english['Your name on the public list']).toBe('You did not agree: it is not shown');
+    await maria.agent.get('/requests?lang=el');
+    // A follower sees the category, not the filer's choice.
+    const followed = await summary(nikos.agent, agreed.url, 'el');
+    expect(followed['Κατηγορία']).toBe('Λακκούβα');
+    expect(followed['Το όνομά σας στη δημόσια λίστα']).toBeUndefined();
+  });
+
+  it('shows the category and the consent on the confirmation after filing', async () => {
+    await postForm(maria.agent, '/requests/new', '/requests/new', {
+      address: 'Πλατεία Βενιζέλου',
+      lat: '',
+      lng: '',
+      category: String(
+        (
+          (await ctx.db('request_categories').where({ slug: 'parks' }).first('id')) as {
+            id: number;
+          }
+        ).id,
+      ),
+    });
+    await maria.agent.get('/requests/new/similar');
+    const filed = await postForm(maria.agent, '/requests/new/details', '/requests/new/details', {
+      kind: 'request',
+      title: 'Σπασμένη κούνια',
+      description: 'Στην παιδική χαρά.',
+      showName: 'yes',
+    });
+    expect(filed.status).toBe(303);
+    const { $ } = await page(maria.agent, filed.headers.location as string);
+    expect($('.govuk-notification-banner, .govuk-panel').length).toBeGreaterThan(0);
+    const list = $('.govuk-summary-list').text();
+    expect(list).toContain('Πάρκα');
+    expect(list).toContain('Συμφωνήσατε να φαίνεται');
+  });
+
   it('links a merged request to the original it now follows', async () => {
     const original = await makeRequest();
     const duplicate = await makeRequest({ status: 'merged', merged_into: original.id });
@@ -127,9 +186,18 @@ describe('the citizen’s page of a request', () => {
     expect(filer.$('.app-photos img').length).toBe(1);
     expect((await nikos.agent.get(`${r.url}/photos/${photo.id}`)).status).toBe(404);
 
-    // Once a handler marks it public, the follower sees what the public would.
+    // Neither the filer's exact address nor, while it is not public, their title.
+    expect(follower.res.text).not.toContain('Οδός Κουντούρου 5');
+    expect(follower.$('h1').text()).not.toContain('Αίτημα');
+
+    // Once a handler marks it public, the follower sees what the public would: the photos a
+    // handler approved, no other.
     await ctx.db('requests').where({ id: r.id }).update({ public: true });
+    expect((await nikos.agent.get(`${r.url}/photos/${photo.id}`)).status).toBe(404);
+    expect((await page(nikos.agent, r.url)).$('.app-photos img').length).toBe(0);
+    await ctx.db('request_photos').where({ id: photo.id }).update({ approved_at: new Date() });
     expect((await nikos.agent.get(`${r.url}/photos/${photo.id}`)).status).toBe(200);
+    expect((await page(nikos.agent, r.url)).$('.app-photos img').length).toBe(1);
   });
 });
 

@@ -268,6 +268,33 @@ describe('the demo requests', () => {
     expect(citizenPage.text).not.toContain(noted.internal_note);
   });
 
+  it('answer the public list’s area hint: each of its examples finds a request, in both languages', async () => {
+    for (const [lang, or] of [
+      ['el', ' ή '],
+      ['en', ' or '],
+    ] as const) {
+      const list = cheerio.load(
+        (await newAgent(ctx.app).get(`/requests/public?lang=${lang}`)).text,
+      );
+      const hint = list('#area-hint').text();
+      const examples = hint
+        .slice(hint.lastIndexOf(':') + 1)
+        .split(or)
+        .map((word) => word.trim());
+      expect(examples, hint).toHaveLength(2);
+      for (const example of examples) {
+        const found = cheerio.load(
+          (
+            await newAgent(ctx.app).get(
+              `/requests/public?lang=${lang}&area=${encodeURIComponent(example)}`,
+            )
+          ).text,
+        );
+        expect(found('.app-public-requests li').length, `${lang}: ${example}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('loads quickly, and a second run adds nothing', async () => {
     expect(seedMs).toBeLessThan(3000);
     const before = await counts();

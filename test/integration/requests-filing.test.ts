@@ -12,6 +12,7 @@ import {
   postForm,
   signIn,
 } from '../helpers/accounts.ts';
+import { insertRequest } from '../helpers/requests.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -20,6 +21,8 @@ const NOW = new Date('2026-11-26T08:00:00Z');
 const CENTRE = { lat: 35.1911, lng: 25.7164 };
 /** Metres north along a meridian, as earthdistance measures them (a sphere of 6,378,168 m). */
 const north = (metres: number) => CENTRE.lat + (metres / 6378168) * (180 / Math.PI);
+/** Another place, away from CENTRE's requests. */
+const SPOT = { lat: 35.1852, lng: 25.7105 };
 
 let ctx: TestContext;
 let maria: Agent;
@@ -150,7 +153,7 @@ describe('filing a request', () => {
     const near = await fileOne(
       nikos,
       {
-        address: 'Ακτή',
+        address: 'Ακτή Σήφη Κουνδούρου 7',
         lat: north(49).toFixed(8),
         lng: String(CENTRE.lng),
         category: String(lightOut),
@@ -199,11 +202,17 @@ describe('filing a request', () => {
     const similar = await maria.get('/requests/new/similar');
     expect(similar.status).toBe(200);
     const $ = cheerio.load(similar.text);
-    const titles = $('.govuk-summary-card__title')
-      .map((_i, el) => $(el).text())
-      .get();
-    expect(titles).toEqual(['Κοντινή λάμπα']);
-    expect(similar.text).toContain('49 μ.');
+    // Not published: its category, how far (rounded), when and its status; never its words or place.
+    const cards = $('.app-nearby');
+    expect(cards.length).toBe(1);
+    expect(cards.find('.govuk-summary-card__title').text()).toBe('Σβηστός λαμπτήρας');
+    expect(cards.text()).toContain('περίπου 50 μ. μακριά');
+    expect(cards.text()).toMatch(/Υποβλήθηκε\s*\d{1,2} [Α-Ωα-ωάέήίόύώ]+ 2026/);
+    expect(cards.text()).toContain('Υποβλήθηκε');
+    expect(similar.text).not.toContain('Κοντινή λάμπα');
+    expect(similar.text).not.toContain('Σβηστή.');
+    expect(similar.text).not.toContain('Κουνδούρου');
+    expect(similar.text).not.toContain((near.headers.location as string).slice(10));
 
     // Maria cannot see Nikos's request by its reference, until she follows it.
     const ref = near.headers.location as string;
@@ -217,6 +226,155 @@ describe('filing a request', () => {
     expect((await maria.get('/requests')).text).toContain('Κοντινή λάμπα');
     // Still not the far one.
     expect((await maria.get(far.headers.location as string)).status).toBe(404);
+  });
+
+  it('lets a citizen follow only a request the near-duplicates step offers: anything else is 404, and nothing is recorded', async () => {
+    const owner = await createActiveUser(ctx.db, 'req-follow-owner');
+    const prober = await createActiveUser(ctx.db, 'req-prober');
+    const agent = newAgent(ctx.app);
+    await signIn(agent, prober.username, prober.password);
+    const at = (metres: number) => ({ lat: SPOT.lat + metres / 111_320, lng: SPOT.lng });
+    const offered = await insertRequest(ctx.db, owner.id, 'lamp-post', at(20));
+    const refused = {
+      farAway: await insertRequest(ctx.db, owner.id, 'lamp-post', at(80)),
+      // Unpublished, in a category that may never be public: the hand-made form's target.
+      otherCategory: await insertRequest(ctx.db, owner.id, 'stray-animals', at(0)),
+      closed: await insertRequest(ctx.db, owner.id, 'lamp-post', {
+        ...at(5),
+        status: 'closed',
+        closed_at: NOW,
+      }),
+    };
+    const followBy = (id: string) => postForm(agent, '/requests/new', '/requests/follow', { id });
+    const recorded = async () => ({
+      followers: Number(
+        (
+          (await ctx
+            .db('request_followers')
+            .where({ user_id: prober.id })
+            .count({ n: '*' })
+            .first()) as {
+            n: string;
+          }
+        ).n,
+      ),
+      audit: Number(
+        (
+          (await ctx
+            .db('audit_log')
+            .where({ user_id: prober.id, action: 'request.followed' })
+            .count({ n: '*' })
+            .first()) as { n: string }
+        ).n,
+      ),
+    });
+    // Without a draft nothing is offered, not even the request nearby.
+    expect((await followBy(String(offered.id))).status).toBe(404);
+    await postForm(agent, '/requests/new', '/requests/new', {
+      address: 'Λιμάνι',
+      lat: String(SPOT.lat),
+      lng: String(SPOT.lng),
+      category: String(await categoryId('lamp-post')),
+    });
+    const similar = cheerio.load((await agent.get('/requests/new/similar')).text);
+    expect(
+      similar('form[action="/requests/follow"] input[name="id"]')
+        .map((_i, input) => similar(input).val())
+        .get(),
+    ).toEqual([String(offered.id)]);
+    for (const [name, target] of Object.entries(refused))
+      expect((await followBy(String(target.id))).status, name).toBe(404);
+    for (const odd of ['', 'abc', '0', '99999999'])
+      expect((await followBy(odd)).status, odd).toBe(404);
+    expect(await recorded()).toEqual({ followers: 0, audit: 0 });
+    for (const target of Object.values(refused))
+      expect((await agent.get(`/requests/${target.url}`)).status).toBe(404);
+
+    const followed = await followBy(String(offered.id));
+    expect(followed.status).toBe(303);
+    expect(followed.headers.location).toBe(`/requests/${offered.url}`);
+    expect(await recorded()).toEqual({ followers: 1, audit: 1 });
+    // The draft is spent: the same form again finds nothing to follow.
+    expect((await followBy(String(refused.farAway.id))).status).toBe(404);
+  });
+
+  it('shows of a published near duplicate its title and street, of an unpublished one neither', async () => {
+    const owner = await createActiveUser(ctx.db, 'req-dup-owner');
+    const viewer = await signedIn('req-dup-viewer');
+    // Pavements show only their street on the public list: a door is a home.
+    await ctx.db('request_categories').where({ slug: 'pavement' }).update({
+      public_location: 'street',
+    });
+    const published = await insertRequest(ctx.db, owner.id, 'pavement', {
+      ...SPOT,
+      title: 'Σπασμένες πλάκες',
+      address: 'Οδός Μαρκοπούλου 14, δίπλα στον φούρνο',
+      public: true,
+    });
+    await insertRequest(ctx.db, owner.id, 'pavement', {
+      lat: SPOT.lat + 0.0001,
+      lng: SPOT.lng,
+      title: 'Ιδιωτικό πεζοδρόμιο',
+      description: 'Μυστική περιγραφή',
+      address: 'Οδός Ιδιωτική 3',
+    });
+    const draft = async (slug: string, lang = 'el') => {
+      await postForm(viewer, '/requests/new', '/requests/new', {
+        address: 'Εδώ',
+        lat: String(SPOT.lat),
+        lng: String(SPOT.lng),
+        category: String(await categoryId(slug)),
+      });
+      const res = await viewer.get(`/requests/new/similar?lang=${lang}`);
+      expect(res.status).toBe(200);
+      return { text: res.text, $: cheerio.load(res.text) };
+    };
+    const pavement = await draft('pavement');
+    const cards = pavement.$('.app-nearby');
+    expect(cards.length).toBe(2);
+    const shown = cards.first();
+    expect(shown.find('.govuk-summary-card__title').text()).toBe('Σπασμένες πλάκες');
+    expect(shown.text()).toContain('Οδός Μαρκοπούλου');
+    expect(shown.text()).toContain('περίπου 10 μ. μακριά');
+    expect(shown.find(`a[href="/requests/public/${published.url}"]`).length).toBe(1);
+    // The street-only category's house number and the rest of the address never reach the page.
+    expect(pavement.text).not.toMatch(/Μαρκοπούλου 14|φούρνο/);
+    const hidden = cards.last();
+    expect(hidden.find('.govuk-summary-card__title').text()).toBe('Χαλασμένο πεζοδρόμιο');
+    expect(hidden.text()).toContain('περίπου 10 μ. μακριά');
+    expect(hidden.text()).toContain('20 Νοεμβρίου 2026');
+    expect(hidden.text()).toContain('Υποβλήθηκε');
+    expect(hidden.find('a').length).toBe(0);
+    for (const secret of ['Ιδιωτικό πεζοδρόμιο', 'Μυστική', 'Ιδιωτική 3'])
+      expect(pavement.text, secret).not.toContain(secret);
+
+    // An exact-point category shows its whole address; one that may never be public, nothing.
+    await insertRequest(ctx.db, owner.id, 'pothole', {
+      ...SPOT,
+      title: 'Λακκούβα στην Κονδυλάκη',
+      address: 'Οδός Κονδυλάκη 8',
+      public: true,
+    });
+    const pothole = await draft('pothole', 'en');
+    const exact = pothole.$('.app-nearby');
+    expect(exact.find('.govuk-summary-card__title').text()).toBe('Λακκούβα στην Κονδυλάκη');
+    expect(exact.text()).toContain('Οδός Κονδυλάκη 8');
+    expect(exact.text()).toContain('about 10 m away');
+    await insertRequest(ctx.db, owner.id, 'stray-animals', {
+      ...SPOT,
+      title: 'Κουτάβια στην αυλή',
+      address: 'Οδός Σκύλων 1',
+      public: true,
+    });
+    const animals = await draft('stray-animals');
+    expect(animals.$('.app-nearby').length).toBeGreaterThan(0);
+    expect(animals.text).not.toMatch(/Κουτάβια|Σκύλων/);
+    await viewer.get('/requests?lang=el');
+  });
+
+  it('gives an address example spelled as the streets are', async () => {
+    const $ = cheerio.load((await maria.get('/requests/new')).text);
+    expect($('#address-hint').text()).toContain('Ρούσσου Κουνδούρου 12');
   });
 
   it('never shows a request to another citizen, whatever the reference', async () => {

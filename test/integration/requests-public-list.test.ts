@@ -256,6 +256,58 @@ describe('the public list of known problems', () => {
     expect(listed(byNumber.$)).not.toContain(r.street.url);
   });
 
+  it('says under the map how many of the page’s requests have no marker, in both languages', async () => {
+    // No map here (no tile server): nothing to explain.
+    expect((await page('/requests/public')).$('.app-map-note').length).toBe(0);
+    const tiles = await createTestContext(
+      { MAP_TILE_URL: 'https://tiles.example.org/{z}/{x}/{y}.png' },
+      { clock: { now: () => NOW } },
+    );
+    try {
+      const citizen = await createActiveUser(tiles.db, 'map-note-citizen');
+      await tiles
+        .db('request_categories')
+        .where({ slug: 'pavement' })
+        .update({ public_location: 'street' });
+      const point = { lat: 35.1911, lng: 25.7164, public: true };
+      await insertRequest(tiles.db, citizen.id, 'pothole', point);
+      await insertRequest(tiles.db, citizen.id, 'pavement', point);
+      await insertRequest(tiles.db, citizen.id, 'pavement', point);
+      const list = async (query: string) => {
+        const res = await request(tiles.app).get(`/requests/public${query}`);
+        const $ = cheerio.load(res.text);
+        return { $, markers: $('.app-public-requests li[data-lat]').length };
+      };
+      const greek = await list('');
+      expect(greek.$('#public-requests-map').length).toBe(1);
+      expect(greek.markers).toBe(1);
+      expect(greek.$('.app-map-note').text()).toBe(
+        '2 από τα προβλήματα αυτής της σελίδας δείχνουν μόνο τον δρόμο, όχι το ακριβές σημείο, γι’ αυτό δεν είναι στον χάρτη.',
+      );
+      expect((await list('?lang=en')).$('.app-map-note').text()).toBe(
+        '2 of the problems on this page show only their street, not an exact point, so they are not on the map.',
+      );
+      // Every request on the page has its marker: no note.
+      expect((await list('?category=pothole')).$('.app-map-note').length).toBe(0);
+    } finally {
+      await tiles.close();
+    }
+  });
+
+  it('says names appear only for citizens who agreed, and gives a filter example the addresses match', async () => {
+    for (const [lang, words] of [
+      ['el', /μόνο αν το δέχτηκε/],
+      ['en', /only if they agreed/],
+    ] as const) {
+      const { $ } = await page(`/requests/public?lang=${lang}`);
+      expect($('.govuk-body-l').text()).toMatch(words);
+      expect($('.govuk-body-l').text()).not.toMatch(/προσωπικά στοιχεία|personal details/);
+      // The addresses are in Greek, so both languages' examples are the Greek spelling.
+      expect($('#area-hint').text()).toContain('Κουνδούρου');
+      expect($('#area-hint').text()).toContain('Κριτσά');
+    }
+  });
+
   it('filters by category, status and area (accents and case aside)', async () => {
     const pothole = await page('/requests/public?category=pothole');
     expect(listed(pothole.$)).toEqual([r.named.url, r.anonymous.url, r.closedLately.url]);

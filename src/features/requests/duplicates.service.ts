@@ -2,12 +2,7 @@ import type { Deps } from '../../deps.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import type { UserRow } from '../accounts/users.repository.ts';
 import { formatReference } from './reference.ts';
-import {
-  findNearbyOpen,
-  findOpenRequestById,
-  follow,
-  type NearbyRequest,
-} from './requests.repository.ts';
+import { findNearbyOpen, follow, type NearbyRequest } from './requests.repository.ts';
 import type { Draft } from './requests.service.ts';
 
 /** Near-duplicates: open requests of the same category within this many metres. */
@@ -28,14 +23,21 @@ export async function nearDuplicates(
   );
 }
 
-/** "Me too": the citizen follows an open request instead of filing it again. */
+/**
+ * "Me too": the citizen follows an open request instead of filing it again: only one that the
+ * near-duplicates step offers for their draft (the same rule and query); any other id is
+ * undefined (a 404: which ids exist is not told) and nothing is recorded.
+ */
 export async function followRequest(
   deps: Pick<Deps, 'db'>,
   user: UserRow,
   requestId: number,
+  draft: Draft | undefined,
   context: AuditContext,
 ): Promise<string | undefined> {
-  const request = await findOpenRequestById(deps.db, requestId);
+  if (!draft) return undefined;
+  const offered = await nearDuplicates(deps, draft, user.id);
+  const request = offered.find((row) => row.id === requestId);
   if (!request) return undefined;
   await deps.db.transaction(async (trx) => {
     await follow(trx, request.id, user.id);

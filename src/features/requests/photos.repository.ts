@@ -58,10 +58,11 @@ export async function sendRequestPhoto(
   req: Request,
   res: Response,
   requestId: number,
+  options: { approvedOnly?: boolean } = {},
 ): Promise<void> {
   const id = /^[1-9]\d{0,17}$/.test(String(req.params.photo)) ? Number(req.params.photo) : 0;
   const photo = (await listPhotos(deps.db, requestId)).find((p) => p.id === id);
-  if (!photo) throw new NotFoundError();
+  if (!photo || (options.approvedOnly && !photo.approved_at)) throw new NotFoundError();
   res.set('Cache-Control', 'private, max-age=3600');
   res.type('image/jpeg').sendFile(deps.documents.pathOf(photo.file), { dotfiles: 'allow' });
 }

@@ -25,7 +25,7 @@ const STATUSES: readonly string[] = ['open', 'closed'] satisfies PublicStatus[];
 const AREA_MAX = 100;
 
 /**
- * ?category=pothole&status=open&area=Κουντούρου&page=2. A filter that is not one of the choices
+ * ?category=pothole&status=open&area=Κουνδούρου&page=2. A filter that is not one of the choices
  * (or too long, or given twice) is a message at its field; the page then lists nothing rather
  * than something that looks filtered.
  */

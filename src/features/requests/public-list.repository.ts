@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Conn } from '../../db/knex.ts';
 import type { Localized } from '../../lib/localized.ts';
 import type { RequestStatus } from './requests.repository.ts';
+import { PUBLIC_AREA_SQL, publicPointColumns } from './public-location.ts';
 
 /**
  * What the public may see of requests: those a handler marked public (the visibility action) in
@@ -41,13 +42,8 @@ function whereListed(query: Knex.QueryBuilder, now: Date): Knex.QueryBuilder {
   );
 }
 
-/**
- * Where a request is, as the public sees it: its address, or for a category that shows only the
- * street (`public_location = 'street'`) the address's street without the house number. The list
- * shows and filters on this alone, so a search cannot find the number the page hides.
- */
-const AREA = `CASE WHEN c.public_location = 'exact' THEN r.address
-  ELSE public.request_street(r.address) END`;
+/** Where a request is, as the public sees it (public-location.ts), for the list and its filter. */
+export const PUBLIC_AREA = PUBLIC_AREA_SQL;
 
 /** Timeline entries the public sees (a citizen's own comments and photos, and internal steps, not). */
 export const PUBLIC_EVENT_KINDS = [
@@ -102,9 +98,8 @@ function publicColumns(conn: Conn) {
     'r.closed_at',
     'c.slug as category_slug',
     'c.name as category_name',
-    conn.raw(`${AREA} AS area`),
-    conn.raw(`CASE WHEN c.public_location = 'exact' THEN r.lat END AS lat`),
-    conn.raw(`CASE WHEN c.public_location = 'exact' THEN r.lng END AS lng`),
+    conn.raw(`${PUBLIC_AREA} AS area`),
+    ...publicPointColumns(conn),
     conn.raw('CASE WHEN r.show_name THEN u.full_name END AS citizen_name'),
     conn.raw(`COALESCE((SELECT json_agg(json_build_object('id', p.id, 'width', p.width,
         'height', p.height) ORDER BY p.id)
@@ -149,7 +144,7 @@ export async function listPublicRequests(
       LISTED[half](wherePublic(query), now);
       if (filters.category) void query.where('c.slug', filters.category);
       if (filters.area)
-        void query.whereRaw(`public.search_fold(${AREA}) LIKE public.search_fold(?)`, [
+        void query.whereRaw(`public.search_fold(${PUBLIC_AREA}) LIKE public.search_fold(?)`, [
           likePattern(filters.area),
         ]);
       return query;

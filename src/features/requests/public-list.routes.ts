@@ -68,6 +68,7 @@ function listPage(deps: Deps): RequestHandler {
     // Past the last page there is nothing to show, and no such page.
     if (!invalid && parsed.page > pages) throw new NotFoundError();
     const filtered = Object.values(parsed.values).some(Boolean);
+    const requests = result.rows.map((row) => presentListRow(req, row));
     res.status(invalid ? 400 : 200).render('requests/views/public-list', {
       pageTitle: req.t('requests.public.title'),
       values: parsed.values,
@@ -80,7 +81,9 @@ function listPage(deps: Deps): RequestHandler {
       pages,
       firstNumber: (parsed.page - 1) * PUBLIC_PAGE_SIZE + 1,
       pageHref: (page: number) => listHref(parsed.values, page),
-      requests: result.rows.map((row) => presentListRow(req, row)),
+      requests,
+      // Street-only categories have no point: the map says why it has fewer markers.
+      withoutPoint: requests.filter((item) => !item.point).length,
       feedUrl: feedPath(req.lang),
       feedTitle: req.t('requests.public.feed'),
       ...mapView(deps),

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError, type FieldError } from '../../lib/errors.ts';
 import { presentErrors } from '../../lib/form.ts';
 import { athensDate, formatDate, formatDateTime } from '../../lib/format.ts';
+import { pick } from '../../lib/localized.ts';
 import { isOpen, mayReopen } from './citizen-updates.service.ts';
 import { listPhotos, sendRequestPhoto } from './photos.repository.ts';
 import { publicDocumentLinks } from './staff/documents.present.ts';
@@ -11,17 +12,15 @@ import {
   findCitizenRequest,
   findReferenceOf,
   listPublicEvents,
+  type CitizenRequestRow,
   type EventRow,
-  type RequestRow,
 } from './requests.repository.ts';
-
-type CitizenRequest = RequestRow & { following: boolean };
 
 /** The request at this address, if the signed-in citizen filed or follows it; 404 otherwise. */
 export async function citizenRequestOf(
   deps: Pick<Deps, 'db'>,
   req: Request,
-): Promise<CitizenRequest> {
+): Promise<CitizenRequestRow> {
   const ref = parseReference(req.params.ref);
   const request = ref && (await findCitizenRequest(deps.db, ref, req.user!.id));
   if (!request) throw new NotFoundError();
@@ -38,14 +37,19 @@ export async function renderRequestPage(
   deps: Deps,
   req: Request,
   res: Response,
-  request: CitizenRequest,
+  request: CitizenRequestRow,
   form: { errors?: FieldError[]; values?: Record<string, string> } = {},
 ): Promise<void> {
   const filer = !request.following;
-  // A follower ("me too") sees what the public list would show: not the filer's own words or photos.
+  // A follower ("me too") sees what the public list would show: not the filer's own words, and
+  // of the photos only those a handler approved for the public.
   const [events, photos, original] = await Promise.all([
     listPublicEvents(deps.db, request.id),
-    filer || request.public ? listPhotos(deps.db, request.id) : [],
+    filer
+      ? listPhotos(deps.db, request.id)
+      : request.public
+        ? listPhotos(deps.db, request.id).then((all) => all.filter((p) => p.approved_at))
+        : [],
     request.merged_into ? findReferenceOf(deps.db, request.merged_into) : undefined,
   ]);
   const reference = formatReference(request);
@@ -60,11 +64,21 @@ export async function renderRequestPage(
     pageTitle: reference.display,
     request: {
       ...reference,
-      title: request.title ?? req.t('requests.untitled'),
+      // A follower already knows roughly where it is (within 50 m of their own point): the
+      // filer's exact address and point, and until it is published their title, stay theirs.
+      title:
+        filer || request.public
+          ? (request.title ?? req.t('requests.untitled'))
+          : pick(request.category_name, req.lang),
       description: filer || request.public ? request.description : '',
-      address: request.address ?? '',
-      point: request.lat !== null ? `${request.lat}, ${request.lng}` : '',
+      address: filer ? (request.address ?? '') : '',
+      point: filer && request.lat !== null ? `${request.lat}, ${request.lng}` : '',
       kind: req.t(`requests.kinds.${request.kind}`),
+      category: pick(request.category_name, req.lang),
+      // The filer's own consent; not a follower's business.
+      showName: filer
+        ? req.t(request.show_name ? 'requests.request.showNameYes' : 'requests.request.showNameNo')
+        : '',
       status: req.t(`requests.status.${request.status}`),
       statusKey: request.status,
       open: isOpen(request),
@@ -110,7 +124,8 @@ function eventLabel(req: Request, event: EventRow): string {
 export function requestPhoto(deps: Deps): RequestHandler {
   return async (req, res) => {
     const request = await citizenRequestOf(deps, req);
+    // A follower sees the photos the public does: of a public request, those a handler approved.
     if (request.following && !request.public) throw new NotFoundError();
-    await sendRequestPhoto(deps, req, res, request.id);
+    await sendRequestPhoto(deps, req, res, request.id, { approvedOnly: request.following });
   };
 }

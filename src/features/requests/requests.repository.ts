@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Conn } from '../../db/knex.ts';
 import type { Localized } from '../../lib/localized.ts';
+import { PUBLIC_AREA, wherePublic } from './public-list.repository.ts';
 
 export type RequestStatus =
   'submitted' | 'assigned' | 'in_progress' | 'answered' | 'closed' | 'merged';
@@ -23,6 +24,8 @@ export interface RequestRow {
   status: RequestStatus;
   merged_into: number | null;
   public: boolean;
+  /** The citizen's consent to their name on the public list, should the request be published. */
+  show_name: boolean;
   due_date: string;
   created_at: Date;
   updated_at: Date;
@@ -53,53 +56,72 @@ export interface NearbyRequest {
   id: number;
   year: number;
   number: number;
-  title: string | null;
-  address: string | null;
   status: RequestStatus;
   created_at: Date;
+  /**
+   * Metres from the point, to the nearest 10 (at least 10): exact distances from a few chosen
+   * points would tell where a request nobody published is.
+   */
   distance: number;
+  category_name: Localized;
+  /** Public by the public list's rule (`wherePublic`); only then are its title and place read. */
+  public: boolean;
+  title: string | null;
+  /** Its place as the public list shows it (the street alone for a street-only category). */
+  area: string | null;
 }
 
 /**
  * Open requests of a category within `metres` of a point, nearest first (earthdistance, on the
- * GiST index of open requests' locations).
+ * GiST index of open requests' locations). Its title and place are read only for a request that
+ * is public by the public list's rule; its description never.
  */
 export async function findNearbyOpen(
   conn: Conn,
   point: { lat: number; lng: number; categoryId?: number; excludeUserId?: number },
   metres: number,
 ): Promise<NearbyRequest[]> {
-  const query = conn('requests')
-    .whereNotNull('lat')
-    .whereNotIn('status', ['closed', 'merged'])
-    .whereRaw('earth_box(ll_to_earth(?, ?), ?) @> ll_to_earth(lat, lng)', [
+  // The public list's own rule, as a value: SELECT 1 WHERE r.public AND c.may_be_public.
+  const shown = wherePublic(conn.queryBuilder().select(conn.raw('1')));
+  const query = conn('requests as r')
+    .join('request_categories as c', 'c.id', 'r.category_id')
+    .joinRaw('CROSS JOIN LATERAL (SELECT EXISTS ? AS public) AS v', [conn.raw('?', [shown])])
+    .whereNotNull('r.lat')
+    .whereNotIn('r.status', ['closed', 'merged'])
+    .whereRaw('earth_box(ll_to_earth(?, ?), ?) @> ll_to_earth(r.lat, r.lng)', [
       point.lat,
       point.lng,
       metres,
     ])
-    .whereRaw('earth_distance(ll_to_earth(?, ?), ll_to_earth(lat, lng)) <= ?', [
+    .whereRaw('earth_distance(ll_to_earth(?, ?), ll_to_earth(r.lat, r.lng)) <= ?', [
       point.lat,
       point.lng,
       metres,
     ])
     .select(
-      'id',
-      'year',
-      'number',
-      'title',
-      'address',
-      'status',
-      'created_at',
-      conn.raw('round(earth_distance(ll_to_earth(?, ?), ll_to_earth(lat, lng))) AS distance', [
-        point.lat,
-        point.lng,
-      ]),
+      'r.id',
+      'r.year',
+      'r.number',
+      'r.status',
+      'r.created_at',
+      'c.name as category_name',
+      'v.public',
+      conn.raw('CASE WHEN v.public THEN r.title END AS title'),
+      conn.raw(`CASE WHEN v.public THEN ${PUBLIC_AREA} END AS area`),
+      conn.raw(
+        `greatest(10, round(earth_distance(ll_to_earth(?, ?), ll_to_earth(r.lat, r.lng)) / 10) * 10)::int
+          AS distance`,
+        [point.lat, point.lng],
+      ),
     )
-    .orderBy('distance')
+    .orderByRaw('earth_distance(ll_to_earth(?, ?), ll_to_earth(r.lat, r.lng)), r.id', [
+      point.lat,
+      point.lng,
+    ])
     .limit(10);
-  if (point.categoryId !== undefined) query.where({ category_id: point.categoryId });
+  if (point.categoryId !== undefined) void query.where({ 'r.category_id': point.categoryId });
   if (point.excludeUserId !== undefined)
-    query.where((q) => q.whereNull('user_id').orWhereNot('user_id', point.excludeUserId!));
+    void query.where((q) => q.whereNull('r.user_id').orWhereNot('r.user_id', point.excludeUserId!));
   return (await query) as NearbyRequest[];
 }
 
@@ -107,7 +129,14 @@ export async function insertRequest(
   conn: Conn,
   row: Omit<
     RequestRow,
-    'id' | 'status' | 'created_at' | 'updated_at' | 'closed_at' | 'merged_into' | 'public'
+    | 'id'
+    | 'status'
+    | 'created_at'
+    | 'updated_at'
+    | 'closed_at'
+    | 'merged_into'
+    | 'public'
+    | 'show_name'
   > & {
     lang: string;
     /** The citizen's consent to their name on the public list (off when not given). */
@@ -150,17 +179,23 @@ function filedOrFollowedBy(userId: number) {
       );
 }
 
-/** A request by its reference, if the citizen filed or follows it. */
+export type CitizenRequestRow = RequestRow & { following: boolean; category_name: Localized };
+
+/** A request by its reference, with its category's name, if the citizen filed or follows it. */
 export async function findCitizenRequest(
   conn: Conn,
   ref: { year: number; number: number },
   userId: number,
-): Promise<(RequestRow & { following: boolean }) | undefined> {
+): Promise<CitizenRequestRow | undefined> {
   return (await conn('requests as r')
+    .join('request_categories as c', 'c.id', 'r.category_id')
     .where({ 'r.year': ref.year, 'r.number': ref.number })
     .where(filedOrFollowedBy(userId))
-    .first('r.*', conn.raw('(r.user_id IS DISTINCT FROM ?) AS following', [userId]))) as
-    (RequestRow & { following: boolean }) | undefined;
+    .first(
+      'r.*',
+      'c.name as category_name',
+      conn.raw('(r.user_id IS DISTINCT FROM ?) AS following', [userId]),
+    )) as CitizenRequestRow | undefined;
 }
 
 export async function listPublicEvents(conn: Conn, requestId: number): Promise<EventRow[]> {
@@ -212,11 +247,4 @@ export async function follow(conn: Conn, requestId: number, userId: number): Pro
     .insert({ request_id: requestId, user_id: userId })
     .onConflict()
     .ignore();
-}
-
-export async function findOpenRequestById(conn: Conn, id: number): Promise<RequestRow | undefined> {
-  return (await conn('requests')
-    .where({ id })
-    .whereNotIn('status', ['closed', 'merged'])
-    .first()) as RequestRow | undefined;
 }

@@ -14,7 +14,8 @@ import type { Services } from '../../services.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
 import { formatReference } from './reference.ts';
-import { listCitizenRequests } from './requests.repository.ts';
+import { PUBLIC_LIST } from './public-list.present.ts';
+import { listCitizenRequests, type NearbyRequest } from './requests.repository.ts';
 import { detailsSchema } from './requests.schemas.ts';
 import type { Draft } from './requests.service.ts';
 
@@ -92,16 +93,32 @@ function similarPage(requests: RequestsService): RequestHandler {
     if (!nearby.length) return res.redirect(303, '/requests/new/details');
     res.render('requests/views/similar', {
       pageTitle: req.t('requests.similar.title'),
-      nearby: nearby.map((row) => ({
-        id: row.id,
-        ...formatReference(row),
-        title: row.title ?? req.t('requests.untitled'),
-        address: row.address ?? '',
-        distance: row.distance,
-        status: req.t(`requests.status.${row.status}`),
-        filedOn: formatDate(athensDate(row.created_at), req.lang),
-      })),
+      nearby: nearby.map((row) => presentNearby(req, row)),
     });
+  };
+}
+
+/**
+ * A near duplicate as the citizen sees it: of one the department has not made public, only its
+ * category, how far, when and its status; of a public one also its title, its place as the
+ * public list shows it, and its page there.
+ */
+function presentNearby(req: Request, row: NearbyRequest) {
+  const reference = formatReference(row);
+  return {
+    id: row.id,
+    category: pick(row.category_name, req.lang),
+    distance: req.t('requests.similar.distance', { distance: row.distance }),
+    status: req.t(`requests.status.${row.status}`),
+    filedOn: formatDate(athensDate(row.created_at), req.lang),
+    shown: row.public
+      ? {
+          ...reference,
+          href: `${PUBLIC_LIST}/${reference.url}`,
+          title: row.title ?? req.t('requests.untitled'),
+          area: row.area ?? '',
+        }
+      : null,
   };
 }
 
@@ -109,7 +126,12 @@ function followOne(requests: RequestsService): RequestHandler {
   return async (req, res) => {
     const { id } = formFields(req.body, ['id']);
     const ref = /^[1-9]\d{0,17}$/.test(id)
-      ? await requests.followRequest(req.user!, Number(id), auditContext(req))
+      ? await requests.followRequest(
+          req.user!,
+          Number(id),
+          req.session.requestDraft,
+          auditContext(req),
+        )
       : undefined;
     if (!ref) throw new NotFoundError();
     delete req.session.requestDraft;

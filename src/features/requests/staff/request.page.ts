@@ -58,6 +58,8 @@ function details(req: Request, request: HandledRequest, today: string, app: stri
         : '',
     isPublic: request.public,
     mayBePublic: request.may_be_public,
+    // Whether the public list may name the citizen, should the request be published.
+    showName: request.show_name,
   };
 }
 
