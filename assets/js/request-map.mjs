@@ -19,6 +19,20 @@ function enhance(tools) {
   };
   // What the map does when the fields or the browser's location give a point.
   const listeners = [];
+  /** The point typed in the fields, or null while they are not one inside the municipality. */
+  const typedPoint = () => {
+    const [lat, lng] = [fields.lat.value, fields.lng.value].map((value) =>
+      /^\s*-?\d{1,3}([.,]\d+)?\s*$/.test(value) ? Number(value.trim().replace(',', '.')) : NaN,
+    );
+    return Number.isFinite(lat) && Number.isFinite(lng) && inside(lat, lng) ? { lat, lng } : null;
+  };
+  // A point typed inside the municipality answers an earlier message (say, "outside the
+  // municipality" from a click): it no longer holds, so it goes. Nothing is announced per keystroke.
+  const typed = () => {
+    if (typedPoint()) say('');
+  };
+  fields.lat.addEventListener('input', typed);
+  fields.lng.addEventListener('input', typed);
 
   /** Fills the fields (6 decimals: about 10 cm) and tells screen readers what was chosen. */
   function choose(lat, lng) {
@@ -40,7 +54,7 @@ function enhance(tools) {
   if (text.tiles) {
     const map = document.createElement('div');
     tools.append(map);
-    drawMap(map, text, { inside, choose, listeners }).catch(() => {
+    drawMap(map, text, { choose, listeners, typedPoint }).catch(() => {
       // No map (the script or its stylesheet did not load): the fields are enough.
       map.remove();
     });
@@ -66,7 +80,7 @@ function enhance(tools) {
   tools.hidden = false;
 }
 
-async function drawMap(container, text, { inside, choose, listeners }) {
+async function drawMap(container, text, { choose, listeners, typedPoint }) {
   await stylesheet(text.leafletCss);
   await import(text.leafletScript);
   const L = window.L;
@@ -132,12 +146,10 @@ async function drawMap(container, text, { inside, choose, listeners }) {
   });
   // Typing coordinates moves the marker (once both are a point inside the municipality).
   const follow = () => {
-    const [lat, lng] = [fields.lat.value, fields.lng.value].map((value) =>
-      /^\s*-?\d{1,3}([.,]\d+)?\s*$/.test(value) ? Number(value.trim().replace(',', '.')) : NaN,
-    );
-    if (Number.isFinite(lat) && Number.isFinite(lng) && inside(lat, lng)) {
-      place(lat, lng);
-      map.panTo([lat, lng]);
+    const point = typedPoint();
+    if (point) {
+      place(point.lat, point.lng);
+      map.panTo([point.lat, point.lng]);
     } else unplace();
   };
   fields.lat.addEventListener('input', follow);

@@ -141,15 +141,45 @@ describe('the map on the first step', { timeout: 60_000 }, () => {
         'outside the municipality',
       );
 
-      // Typed coordinates move the marker too; cleared ones remove it.
+      // Typed coordinates move the marker too, and answer the message; cleared ones remove it.
       const afterClick = await marker.boundingBox();
       await page.fill('#lat', '35.1911');
       await page.fill('#lng', '25.7164');
       expect(await marker.boundingBox()).not.toEqual(afterClick);
+      expect(await page.textContent('#location-tools [role="status"]')).toBe('');
       await page.fill('#lat', '');
       expect(await marker.count()).toBe(0);
       await page.fill('#lat', '35.1911');
       expect(await marker.count()).toBe(1);
+
+      // A click inside after one outside replaces the message with the point chosen.
+      await clickMap(page, width / 2 - 15, 0);
+      expect(await page.textContent('#location-tools [role="status"]')).toContain(
+        'outside the municipality',
+      );
+      await clickMap(page, 10, 10);
+      const status = await page.textContent('#location-tools [role="status"]');
+      expect(status).toContain('Point chosen');
+      expect(status).not.toContain('outside');
+
+      // So does dragging the marker back inside after a drag beyond the municipality.
+      const mapBox = (await page.locator('#location-map').boundingBox())!;
+      const dragTo = async (x: number, y: number) => {
+        const at = (await marker.boundingBox())!;
+        await page.mouse.move(at.x + at.width / 2, at.y + at.height - 5);
+        await page.mouse.down();
+        await page.mouse.move(x, y, { steps: 8 });
+        await page.mouse.up();
+      };
+      const beforeDrag = await coordinates(page);
+      await dragTo(mapBox.x + mapBox.width - 15, mapBox.y + mapBox.height / 2);
+      expect(await page.textContent('#location-tools [role="status"]')).toContain(
+        'outside the municipality',
+      );
+      expect(await coordinates(page)).toEqual(beforeDrag);
+      await dragTo(mapBox.x + mapBox.width / 2 - 30, mapBox.y + mapBox.height / 2 + 20);
+      expect(await page.textContent('#location-tools [role="status"]')).toContain('Point chosen');
+      expect(await coordinates(page)).not.toEqual(beforeDrag);
 
       await continueToStep2(page, 'Pothole');
       expect(problems).toEqual([]);
@@ -217,6 +247,15 @@ describe('the map on the first step', { timeout: 60_000 }, () => {
         document.querySelector('#location-tools [role="status"]')?.textContent?.includes('outside'),
       );
       expect(await coordinates(page)).toEqual({ lat: '', lng: '' });
+
+      // Back inside, the location replaces the message.
+      await context.setGeolocation({ latitude: 35.19, longitude: 25.72 });
+      await page.click('button:has-text("Use my location")');
+      await page.waitForFunction(() =>
+        document.querySelector('#location-tools [role="status"]')?.textContent?.includes('chosen'),
+      );
+      expect(await page.textContent('#location-tools [role="status"]')).not.toContain('outside');
+      expect(await coordinates(page)).toEqual({ lat: '35.19', lng: '25.72' });
     } finally {
       await context.close();
     }

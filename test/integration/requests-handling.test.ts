@@ -204,6 +204,45 @@ describe('the handlers’ queue', () => {
     expect(iso.$('#from-error').text()).toContain('δεν υπάρχει');
   });
 
+  it('sends a page past the last to the first, with the same filters', async () => {
+    for (const [path, first] of [
+      ['/staff/requests?page=2', '/staff/requests?page=1'],
+      ['/staff/requests?page=999999', '/staff/requests?page=1'],
+      [
+        '/staff/requests?status=submitted&channel=phone&sort=oldest&page=7',
+        '/staff/requests?status=submitted&channel=phone&sort=oldest&page=1',
+      ],
+      // Nothing matches: page 1 says so; page 2 does not exist.
+      ['/staff/requests?q=nothing-like-this&page=2', '/staff/requests?q=nothing-like-this&page=1'],
+    ] as const) {
+      const res = await technical.agent.get(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.location, path).toBe(first);
+    }
+    const { res, $ } = await page(
+      technical.agent,
+      '/staff/requests?status=submitted&channel=phone&sort=oldest&page=1',
+    );
+    expect(res.status).toBe(200);
+    expect($('#results-count').text()).toContain('1 αίτημα');
+    expect(res.text).toContain('Σβηστή λάμπα');
+    expect((await technical.agent.get('/staff/requests?page=1')).status).toBe(200);
+  });
+
+  it('offers to clear the filters only when one is set', async () => {
+    const clear = ($: cheerio.CheerioAPI) => $('#results-count a[href="/staff/requests"]').length;
+    for (const path of ['/staff/requests', '/staff/requests?page=1', '/staff/requests?sort=due'])
+      expect(clear((await page(technical.agent, path)).$), path).toBe(0);
+    for (const path of [
+      '/staff/requests?status=closed',
+      '/staff/requests?q=%CE%BB%CE%AC%CE%BC%CF%80%CE%B1',
+      '/staff/requests?overdue=yes',
+      `/staff/requests?department=${await dept('technical')}`,
+      '/staff/requests?from-day=1&from-month=11&from-year=2026',
+    ])
+      expect(clear((await page(technical.agent, path)).$), path).toBe(1);
+  });
+
   it('refuses citizens and other staff roles', async () => {
     expect((await maria.agent.get('/staff/requests')).status).toBe(403);
     const editor = await signedInStaff(ctx.app, ctx.db, ['editor']);
@@ -320,6 +359,31 @@ describe('acting on a request', () => {
       .send({ _csrf, public: 'yes' });
     expect(refused.status).toBe(400);
     expect(cheerio.load(refused.text)('#public').text()).toContain('δεν δημοσιεύονται');
+  });
+
+  it('says beside the publish control whether the citizen agreed to show their name', async () => {
+    const visibilityBox = ($: cheerio.CheerioAPI) =>
+      $('form[action$="/visibility"]').prevAll('p.govuk-body').text();
+    const agreed = await makeRequest('pothole', { show_name: true });
+    const declined = await makeRequest('pothole');
+    const agreedPage = await page(technical.agent, `/staff/requests/${agreed.url}`);
+    expect(agreedPage.$('.app-show-name').text()).toBe(
+      'Ο πολίτης συμφώνησε να φαίνεται το όνομά του στη δημόσια λίστα.',
+    );
+    expect(visibilityBox(agreedPage.$)).toContain('συμφώνησε να φαίνεται το όνομά του');
+    // The box no longer promises "without personal details" while a name may show.
+    expect(agreedPage.res.text).not.toContain('χωρίς προσωπικά στοιχεία');
+    const english = await page(technical.agent, `/staff/requests/${declined.url}?lang=en`);
+    expect(english.$('.app-show-name').text()).toBe(
+      'The citizen did not agree to show their name on the public list.',
+    );
+    await technical.agent.get('/staff/requests?lang=el');
+    // A published request says how it is shown, names only with consent.
+    await ctx.db('requests').where({ id: agreed.id }).update({ public: true });
+    const published = await page(technical.agent, `/staff/requests/${agreed.url}`);
+    expect(published.$('h2:contains("Δημοσιότητα") + p').text()).toContain(
+      'με το όνομα του πολίτη μόνο αν συμφώνησε',
+    );
   });
 
   it('says at the field what is wrong, in Greek and in English, and changes nothing', async () => {

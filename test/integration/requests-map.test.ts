@@ -95,6 +95,28 @@ describe('the first step without a tile server', () => {
   });
 });
 
+describe('the first step’s error summary', () => {
+  it('lists the errors in the order the fields come on the page', async () => {
+    for (const [values, expected] of [
+      [{ address: '', lat: '', lng: '', category: '' }, ['#address', '#category']],
+      [{ address: '', lat: 'abc', lng: '', category: 'x' }, ['#lat', '#category']],
+      [
+        { address: 'x'.repeat(201), lat: '35.19', lng: '', category: '' },
+        ['#address', '#lng', '#category'],
+      ],
+    ] as const) {
+      const res = await postForm(citizen, '/requests/new', '/requests/new', values);
+      expect(res.status).toBe(400);
+      const $ = cheerio.load(res.text);
+      expect(
+        $('.govuk-error-summary__list a')
+          .map((_i, a) => $(a).attr('href'))
+          .get(),
+      ).toEqual(expected);
+    }
+  });
+});
+
 describe('the first step with a tile server', () => {
   it("allows the tile server's origin in img-src and gives the map its settings", async () => {
     const agent = await signedIn(withTiles, 'map-tiles');

@@ -147,7 +147,9 @@ describe('departments', () => {
     );
     expect(english.status).toBe(400);
     const $en = cheerio.load(english.text);
-    expect($en('#nameEl-error').text()).toContain('too long');
+    expect($en('#nameEl-error').text()).toContain(
+      'The name in Greek must be 200 characters or fewer',
+    );
     expect($en('#slug-error').text()).toContain('at most 60');
     expect($en('#email-error').text()).toContain('leave it empty');
     await inLang(admin.agent, 'el');
@@ -163,7 +165,9 @@ describe('departments', () => {
       .type('form')
       .send({ _csrf, nameEl: 'α'.repeat(5000), nameEn: 'b', slug: 'c', email: '' });
     expect(huge.status).toBe(400);
-    expect(cheerio.load(huge.text)('#nameEl-error').text()).toContain('μεγάλο');
+    expect(cheerio.load(huge.text)('#nameEl-error').text()).toContain(
+      'Το όνομα στα ελληνικά είναι έως 200 χαρακτήρες',
+    );
     // Past the body limit the app answers 413 before any route: still no 500.
     const tooBig = await admin.agent
       .post(`${SETTINGS}/departments/new`)
@@ -178,6 +182,55 @@ describe('departments', () => {
       .send({ nameEl: 'Α', nameEn: 'A', slug: 'no-token', email: '' });
     expect(noCsrf.status).toBe(403);
     expect(await dept('no-token')).toBeUndefined();
+  });
+
+  it('names the field in each message of an empty form, in the summary and at the field', async () => {
+    for (const [lang, expected] of [
+      [
+        'el',
+        {
+          nameEl: 'Συμπληρώστε το όνομα στα ελληνικά',
+          nameEn: 'Συμπληρώστε το όνομα στα αγγλικά',
+          slug: 'Συμπληρώστε το σύντομο όνομα',
+        },
+      ],
+      [
+        'en',
+        {
+          nameEl: 'Enter the name in Greek',
+          nameEn: 'Enter the name in English',
+          slug: 'Enter the short name',
+        },
+      ],
+    ] as const) {
+      await inLang(admin.agent, lang);
+      const res = await postForm(
+        admin.agent,
+        `${SETTINGS}/departments/new`,
+        `${SETTINGS}/departments/new`,
+        { nameEl: '', nameEn: '', slug: '', email: '' },
+      );
+      expect(res.status).toBe(400);
+      const $ = cheerio.load(res.text);
+      const summary = $('.govuk-error-summary__list a')
+        .map((_i, a) => [[$(a).attr('href'), $(a).text().trim()]])
+        .get() as unknown as [string, string][];
+      expect(Object.fromEntries(summary)).toEqual({
+        '#nameEl': expected.nameEl,
+        '#nameEn': expected.nameEn,
+        '#slug': expected.slug,
+      });
+      for (const [field, text] of Object.entries(expected))
+        expect($(`#${field}-error`).text(), field).toContain(text);
+    }
+    await inLang(admin.agent, 'el');
+    const format = await postForm(
+      admin.agent,
+      `${SETTINGS}/departments/new`,
+      `${SETTINGS}/departments/new`,
+      { nameEl: 'Α', nameEn: 'A', slug: 'Κακό', email: '' },
+    );
+    expect(cheerio.load(format.text)('#slug-error').text()).toContain('Το σύντομο όνομα');
   });
 
   it('adds and edits a department, audited; a slug in use is a message at the field', async () => {
@@ -375,14 +428,61 @@ describe('categories', () => {
 
   it('lists every category under its group, inactive ones marked', async () => {
     const { $ } = await page(admin.agent, `${SETTINGS}/categories`);
-    expect(
-      $('h3#group-roads').nextAll('table').first().find('tr[data-category="pothole"]').length,
-    ).toBe(1);
-    expect(
-      $('h3#group-cleaning').nextAll('table').first().find('tr[data-category="pothole"]').length,
-    ).toBe(0);
+    expect($('tbody#group-roads tr[data-category="pothole"]').length).toBe(1);
+    expect($('tbody#group-roads th[scope="rowgroup"]').text()).toContain('Οδοποιία');
+    expect($('tbody#group-cleaning tr[data-category="pothole"]').length).toBe(0);
     expect($('tr[data-category="pothole"]').text()).toContain('Διεύθυνση Τεχνικών Υπηρεσιών');
     expect($('tr[data-category="pothole"]').text()).toContain('10 εργάσιμες');
+  });
+
+  it('shows every group in one table, so the columns line up, with where the public list puts each', async () => {
+    await ctx
+      .db('request_categories')
+      .where({ slug: 'pothole' })
+      .update({ public_location: 'street' });
+    try {
+      for (const [lang, header, street, exact] of [
+        ['el', 'Θέση στη δημόσια λίστα', 'Μόνο ο δρόμος ή η περιοχή', 'Το ακριβές σημείο'],
+        ['en', 'Place on the public list', 'Only the street or area', 'The exact point'],
+      ] as const) {
+        await inLang(admin.agent, lang);
+        const { $ } = await page(admin.agent, `${SETTINGS}/categories`);
+        expect($('main table')).toHaveLength(1);
+        const headers = $('thead th')
+          .map((_i, th) => $(th).text().trim())
+          .get();
+        expect(headers).toContain(header);
+        // Every row of every group has one cell per column, the one in question under its header.
+        const rows = $('tbody tr[data-category]');
+        expect(rows.length).toBeGreaterThan(5);
+        rows.each((_i, tr) => expect($(tr).children('td')).toHaveLength(headers.length));
+        const column = headers.indexOf(header);
+        const cell = (slug: string) =>
+          $(`tr[data-category="${slug}"]`).children('td').eq(column).text().trim();
+        expect(cell('pothole')).toContain(street);
+        expect(cell('light-out')).toContain(exact);
+        expect($(`tr[data-category="pothole"] td[data-label="${header}"]`)).toHaveLength(1);
+      }
+    } finally {
+      await inLang(admin.agent, 'el');
+      await ctx
+        .db('request_categories')
+        .where({ slug: 'pothole' })
+        .update({ public_location: 'exact' });
+    }
+  });
+
+  it('uses one example short name in both languages', async () => {
+    const hints: string[] = [];
+    for (const lang of ['el', 'en'] as const) {
+      await inLang(admin.agent, lang);
+      const { $ } = await page(admin.agent, `${SETTINGS}/departments/new`);
+      // The example ends the hint.
+      hints.push(/[a-z0-9]+(?:-[a-z0-9]+)+(?=\W*$)/.exec($('#slug-hint').text().trim())?.[0] ?? '');
+    }
+    await inLang(admin.agent, 'el');
+    expect(hints[0]).not.toBe('');
+    expect(hints[1]).toBe(hints[0]);
   });
 
   it('refuses bad values at their fields, in both languages, never with a 500', async () => {
@@ -432,6 +532,34 @@ describe('categories', () => {
       );
     expect(arrays.status).toBe(400);
     expect(await categoryRow('water-leak')).toBeUndefined();
+  });
+
+  it('names the field in every message of an empty form, each message once', async () => {
+    for (const [lang, nameEl] of [
+      ['el', 'Συμπληρώστε το όνομα στα ελληνικά'],
+      ['en', 'Enter the name in Greek'],
+    ] as const) {
+      await inLang(admin.agent, lang);
+      const res = await newForm({
+        nameEl: '',
+        nameEn: '',
+        slug: '',
+        group: '',
+        department: '',
+        deadlineDays: '',
+        position: '',
+      });
+      expect(res.status).toBe(400);
+      const $ = cheerio.load(res.text);
+      const texts = $('.govuk-error-summary__list a')
+        .map((_i, a) => $(a).text().trim())
+        .get();
+      expect(texts).toHaveLength(7);
+      expect(new Set(texts).size, texts.join(' | ')).toBe(texts.length);
+      expect(texts).toContain(nameEl);
+      for (const text of texts) expect(text).not.toMatch(/αυτό το πεδίο|this field/);
+    }
+    await inLang(admin.agent, 'el');
   });
 
   it('adds a category citizens can choose, and a taken slug is a message at its field', async () => {

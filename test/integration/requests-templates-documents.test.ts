@@ -200,9 +200,11 @@ describe('reply templates (admins)', () => {
       .map((_i, tr) => $(tr).text().replace(/\s+/g, ' ').trim())
       .get();
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toContain('Ευχαριστούμε');
-    expect(rows[0]).toContain('Όλες οι κατηγορίες');
-    expect(rows.join(' ')).toContain('Λακκούβα');
+    // In the order the admins gave (0, 1, 5), whatever their categories.
+    expect(rows[0]).toContain('Κάδοι');
+    expect(rows[1]).toContain('Λακκούβα');
+    expect(rows[2]).toContain('Ευχαριστούμε');
+    expect(rows[2]).toContain('Όλες οι κατηγορίες');
 
     const created = (await ctx
       .db('audit_log')
@@ -249,6 +251,69 @@ describe('reply templates (admins)', () => {
     expect((await send(`${edit}/deactivate`, {}, edit)).status).toBe(303);
     expect((await admin.agent.get(`${TEMPLATES}/999999`)).status).toBe(404);
     expect((await admin.agent.get(`${TEMPLATES}/abc`)).status).toBe(404);
+  });
+
+  it('are listed by their order, then as added, among the settings’ tabs', async () => {
+    const send = (fields: Record<string, string>) =>
+      postForm(admin.agent, `${TEMPLATES}/new`, `${TEMPLATES}/new`, fields);
+    // Categories of another department than the requests answered below (no new offers there).
+    for (const [titleEl, position, slug] of [
+      ['Σειρά τέσσερα', '4', 'waste-collection'],
+      ['Σειρά τρία', '3', 'bulky-items'],
+      ['Σειρά τέσσερα ξανά', '4', 'street-cleaning'],
+    ] as const)
+      expect(
+        (
+          await send({
+            category: String((await category(slug)).id),
+            titleEl,
+            bodyEl: 'Κείμενο',
+            position,
+          })
+        ).status,
+      ).toBe(303);
+    const { $ } = await page(admin.agent, TEMPLATES);
+    const positions = $('tbody tr td[data-label="Σειρά"]')
+      .map((_i, td) => Number($(td).text().trim()))
+      .get();
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    const titles = $('tbody tr td:first-child')
+      .map((_i, td) => $(td).text().trim())
+      .get();
+    expect(titles.indexOf('Σειρά τρία')).toBeLessThan(titles.indexOf('Σειρά τέσσερα'));
+    expect(titles.indexOf('Σειρά τέσσερα')).toBeLessThan(titles.indexOf('Σειρά τέσσερα ξανά'));
+    // The same tabs as the departments and the categories, this one current.
+    const tabs = $('main nav a')
+      .map((_i, a) => $(a).attr('href'))
+      .get();
+    expect(tabs).toEqual([
+      '/staff/requests/settings',
+      '/staff/requests/settings/categories',
+      TEMPLATES,
+    ]);
+    expect($(`main nav a[aria-current="page"]`).attr('href')).toBe(TEMPLATES);
+  });
+
+  it('have their edit page titled in the page’s language', async () => {
+    const thanks = (await ctx
+      .db('request_reply_templates')
+      .where({ title_el: 'Ευχαριστούμε' })
+      .first('id')) as { id: number };
+    const greekOnly = (await ctx
+      .db('request_reply_templates')
+      .where({ title_el: 'Σειρά τρία' })
+      .first('id')) as { id: number };
+    const title = async (id: number, lang: 'el' | 'en') =>
+      (await page(admin.agent, `${TEMPLATES}/${id}?lang=${lang}`)).$('title').text();
+    expect(await title(thanks.id, 'en')).toMatch(/^Edit reply template: Thank you – /);
+    expect(await title(thanks.id, 'el')).toMatch(
+      /^Επεξεργασία προτύπου απάντησης: Ευχαριστούμε – /,
+    );
+    // Without an English title the template is named by its Greek one, the page in English.
+    expect(await title(greekOnly.id, 'en')).toMatch(/^Edit reply template: Σειρά τρία – /);
+    const history = await page(admin.agent, `${TEMPLATES}/${thanks.id}/history?lang=en`);
+    expect(history.$('main .govuk-caption-l').text()).toBe('Thank you');
+    await admin.agent.get(`${TEMPLATES}?lang=el`);
   });
 });
 
@@ -606,7 +671,7 @@ describe('a closed request on the handler’s page', () => {
     for (const gone of ['assign', 'answer', 'merge', 'move']) expect(actions).not.toContain(gone);
     expect(shut.$('#template-picker').length).toBe(0);
     expect(shut.$('.app-closed-note').text()).toContain('έχει κλείσει');
-    expect(shut.$('main').text()).toContain('2026-02-01 12:00');
+    expect(shut.$('main').text()).toContain('1 Φεβρουαρίου 2026, 12:00');
   });
 
   it('refuses those actions sent anyway, at the field, changing nothing', async () => {

@@ -15,6 +15,19 @@ import { locationSchema } from './requests.schemas.ts';
 
 const LOCATION_PERMISSIONS = permissionsPolicy({ ...PERMISSIONS, geolocation: ['self'] });
 
+/** The form's fields in the order the page shows them: the error summary follows it. */
+const LOCATION_FIELDS = ['address', 'lat', 'lng', 'category'] as const;
+
+/** Where a field comes on the page; anything else (none today) after them. */
+const rank = (field: string) => {
+  const at = (LOCATION_FIELDS as readonly string[]).indexOf(field);
+  return at < 0 ? LOCATION_FIELDS.length : at;
+};
+
+/** The errors in the form's order (the schema finds "where?" after the fields' own errors). */
+const inFormOrder = (errors: FieldError[]) =>
+  [...errors].sort((a, b) => rank(a.field) - rank(b.field));
+
 async function categoryGroups(deps: Deps, req: Request) {
   const categories = await listActiveCategories(deps.db);
   return CATEGORY_GROUPS.map((group) => ({
@@ -40,7 +53,7 @@ async function renderLocation(
     values,
     map: mapSettingsOf(deps.config),
     bounds: moduleConfig(deps.config, requestsConfig).REQUESTS_BOUNDING_BOX,
-    ...presentErrors(req, errors),
+    ...presentErrors(req, inFormOrder(errors)),
   });
 }
 
@@ -58,7 +71,7 @@ export function locationPage(deps: Deps): RequestHandler {
 
 export function saveLocation(deps: Deps, requests: Services['requests']): RequestHandler {
   return async (req, res) => {
-    const values = formFields(req.body, ['address', 'lat', 'lng', 'category']);
+    const values = formFields(req.body, LOCATION_FIELDS);
     const parsed = parseForm(locationSchema, values);
     if (!parsed.ok) return renderLocation(deps, req, res, values, parsed.errors);
     const { address, lat, lng, category } = parsed.data;

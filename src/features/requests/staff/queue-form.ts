@@ -107,6 +107,16 @@ export function queueFilters(
   return { filters, errors };
 }
 
+/** Whether the form sets any filter (the sort is none): only then is there one to clear. */
+export function isFiltered(form: QueueForm): boolean {
+  return (
+    Boolean(form.q || form.status || form.category || form.department || form.channel) ||
+    form.overdue ||
+    !isEmptyDate(form.from) ||
+    !isEmptyDate(form.to)
+  );
+}
+
 /** The queue's address with the same filters, on another page. */
 export function queueHref(form: QueueForm, page: number): string {
   const search = new URLSearchParams();

@@ -18,6 +18,7 @@ import {
   CHANNELS,
   QUEUE_STATUSES,
   SORTS,
+  isFiltered,
   queueFilters,
   queueHref,
   readQueueForm,
@@ -42,23 +43,25 @@ function queueRow(req: Request, row: QueueRow) {
   };
 }
 
-/** One page of the queue with its counts per status (none when the filters are wrong). */
+/**
+ * One page of the queue with its counts per status (none when the filters are wrong); `pastEnd`
+ * when the page comes after the last one (and nothing is listed).
+ */
 async function search(
   deps: Pick<Deps, 'db'>,
   filters: QueueFilters,
   options: { sort: QueueSort; page: number; searchable: boolean },
 ) {
-  if (!options.searchable) return { counts: new Map<RequestStatus, number>(), total: 0, rows: [] };
+  if (!options.searchable)
+    return { counts: new Map<RequestStatus, number>(), total: 0, rows: [], pastEnd: false };
   const counts = await countQueueByStatus(deps.db, filters);
   const total = filters.status
     ? (counts.get(filters.status) ?? 0)
     : [...counts.values()].reduce((sum, n) => sum + n, 0);
-  const rows = await listQueue(deps.db, filters, {
-    sort: options.sort,
-    limit: PAGE_SIZE,
-    offset: (options.page - 1) * PAGE_SIZE,
-  });
-  return { counts, total, rows };
+  const offset = (options.page - 1) * PAGE_SIZE;
+  if (options.page > 1 && offset >= total) return { counts, total, rows: [], pastEnd: true };
+  const rows = await listQueue(deps.db, filters, { sort: options.sort, limit: PAGE_SIZE, offset });
+  return { counts, total, rows, pastEnd: false };
 }
 
 /** /staff/requests: the requests of the handler's departments, filtered, sorted, counted and paged. */
@@ -76,11 +79,13 @@ export async function renderQueue(deps: Pick<Deps, 'db' | 'clock'>, req: Request
   });
   const pageText = typeof req.query.page === 'string' ? req.query.page : '1';
   const page = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(pageText, 10) || 1));
-  const { counts, total, rows } = await search(deps, filters, {
+  const { counts, total, rows, pastEnd } = await search(deps, filters, {
     sort: form.sort,
     page,
     searchable: departments.length > 0 && !errors.length,
   });
+  // A page past the last (an old link, or requests closed since): the first, with the same filters.
+  if (pastEnd) return res.redirect(303, queueHref(form, 1));
   res.status(errors.length ? 400 : 200).render('requests/staff/views/queue', {
     pageTitle: req.t('requests.staff.queue.title'),
     form,
@@ -101,6 +106,7 @@ export async function renderQueue(deps: Pick<Deps, 'db' | 'clock'>, req: Request
     page,
     pages: Math.min(MAX_PAGE, Math.max(1, Math.ceil(total / PAGE_SIZE))),
     pageHref: (p: number) => queueHref(form, p),
+    filtered: isFiltered(form),
     ...presentFormErrors(req, errors, ['from', 'to']),
   });
 }

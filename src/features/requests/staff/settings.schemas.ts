@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { fields } from '../../../lib/forms.ts';
 import { CATEGORY_GROUPS } from '../categories.repository.ts';
 
 const ERR = 'requests.settings.errors';
@@ -7,14 +6,18 @@ const ERR = 'requests.settings.errors';
 /** A form value as trimmed text: anything else (an array) is refused. */
 const trimmed = () => z.string('errors.field.invalid').transform((value) => value.trim());
 
+/** Required text of at most 200 characters; each message names its field (`nameEl`, `nameEn`). */
+const name = (field: 'nameEl' | 'nameEn') =>
+  trimmed().pipe(z.string().min(1, `${ERR}.${field}Required`).max(200, `${ERR}.${field}TooLong`));
+
 /** As the database checks it: lower-case Latin letters, digits and hyphens, at most 60. */
 const slug = () =>
   trimmed().pipe(
     z
       .string()
-      .min(1, 'errors.field.required')
+      .min(1, `${ERR}.slugRequired`)
       .max(60, `${ERR}.slugLength`)
-      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'errors.field.slug'),
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, `${ERR}.slugFormat`),
   );
 
 /** A whole number from `min` to `max`, typed as digits. */
@@ -32,8 +35,8 @@ const wholeNumber = (min: number, max: number, key: string) =>
 const checkbox = () => z.string('errors.field.invalid').transform((value) => value === 'yes');
 
 export const departmentSchema = z.object({
-  nameEl: fields.text(200),
-  nameEn: fields.text(200),
+  nameEl: name('nameEl'),
+  nameEn: name('nameEn'),
   slug: slug(),
   email: trimmed()
     .pipe(z.string().max(254, `${ERR}.email`))
@@ -43,8 +46,8 @@ export const departmentSchema = z.object({
 export type DepartmentInput = z.infer<typeof departmentSchema>;
 
 export const categorySchema = z.object({
-  nameEl: fields.text(200),
-  nameEn: fields.text(200),
+  nameEl: name('nameEl'),
+  nameEn: name('nameEn'),
   slug: slug(),
   group: z.enum(CATEGORY_GROUPS, `${ERR}.group`),
   department: trimmed().pipe(

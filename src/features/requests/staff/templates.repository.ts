@@ -20,18 +20,16 @@ export type ReplyTemplateInput = Pick<
   'category_id' | 'title_el' | 'title_en' | 'body_el' | 'body_en' | 'position'
 >;
 
-/** Every template with its category's name (null: for every category), in the admins' order. */
+/**
+ * Every template with its category's name (null: for every category), in the order the admins
+ * gave them (the list's "Order" column), then the order they were added.
+ */
 export async function listTemplates(
   conn: Conn,
 ): Promise<(ReplyTemplateRow & { category_name: Localized | null })[]> {
   return (await conn('request_reply_templates as t')
     .leftJoin('request_categories as c', 'c.id', 't.category_id')
-    .orderBy([
-      { column: 't.active', order: 'desc' },
-      { column: 't.category_id', order: 'asc', nulls: 'first' },
-      't.position',
-      't.id',
-    ])
+    .orderBy(['t.position', 't.id'])
     .select('t.*', 'c.name as category_name')) as (ReplyTemplateRow & {
     category_name: Localized | null;
   })[];

@@ -8,6 +8,7 @@ import { idParam } from '../../../lib/params.ts';
 import { bindDeps } from '../../../lib/bind-deps.ts';
 import { auditContext, historyOf } from '../../audit/audit.repository.ts';
 import { listCategoriesWithDepartments } from './handling.repository.ts';
+import { settingsCrumb } from './settings-departments.pages.ts';
 import { TEMPLATE_FIELDS, templateSchema } from './templates.schemas.ts';
 import { findTemplate, listTemplates, type ReplyTemplateRow } from './templates.repository.ts';
 import {
@@ -21,6 +22,10 @@ import {
 export const TEMPLATES_PATH = '/staff/requests/settings/templates';
 
 type Values = Record<(typeof TEMPLATE_FIELDS)[number], string>;
+
+/** The template's title in the page's language (the Greek one when it has no English title). */
+const titleIn = (req: Request, t: Pick<ReplyTemplateRow, 'title_el' | 'title_en'>) =>
+  req.lang === 'en' && t.title_en ? t.title_en : t.title_el;
 
 const valuesOf = (t: ReplyTemplateRow): Values => ({
   category: t.category_id ? String(t.category_id) : '',
@@ -79,7 +84,7 @@ export function createTemplatesRouter(deps: Deps): Router {
     const template = await templateOf(deps, req);
     res.render('staff/history', {
       pageTitle: req.t('staff.history.title'),
-      itemTitle: template.title_el,
+      itemTitle: titleIn(req, template),
       backHref: `${TEMPLATES_PATH}/${template.id}`,
       entries: await historyOf(deps.db, { type: TEMPLATE_ENTITY, id: template.id }),
     });
@@ -97,10 +102,11 @@ async function renderList(deps: Pick<Deps, 'db'>, req: Request, res: Response): 
   const rows = await listTemplates(deps.db);
   res.render('requests/staff/views/templates', {
     pageTitle: req.t('requests.templates.title'),
+    settingsTab: 'templates',
     base: TEMPLATES_PATH,
     templates: rows.map((t) => ({
       href: `${TEMPLATES_PATH}/${t.id}`,
-      title: req.lang === 'en' && t.title_en ? t.title_en : t.title_el,
+      title: titleIn(req, t),
       category: t.category_name
         ? pick(t.category_name, req.lang)
         : req.t('requests.templates.everyCategory'),
@@ -135,8 +141,13 @@ async function renderForm(
   const errors = form.errors ?? [];
   const template = form.template;
   res.status(errors.length ? 400 : 200).render('requests/staff/views/template-form', {
-    pageTitle: template ? template.title_el : req.t('requests.templates.new'),
-    breadcrumbs: [{ href: TEMPLATES_PATH, text: req.t('requests.templates.title') }],
+    pageTitle: template
+      ? `${req.t('requests.templates.edit')}: ${titleIn(req, template)}`
+      : req.t('requests.templates.new'),
+    breadcrumbs: [
+      settingsCrumb(req),
+      { href: TEMPLATES_PATH, text: req.t('requests.templates.title') },
+    ],
     action: template ? `${TEMPLATES_PATH}/${template.id}` : `${TEMPLATES_PATH}/new`,
     template: template ? { id: template.id, active: template.active } : null,
     groups: await categoryGroups(deps, req, template?.category_id ?? null),
