@@ -177,5 +177,8 @@ The Open311 list query alone takes ~${setup.queryMs.toFixed(0)} ms warm (one que
 limit; before that index, a sequential scan of all 200,000 requests and a sort, ~500 ms). Its answer (JSON or XML, plain,
 gzip and br) is kept per format, language, scope (anonymous or open311:read-all) and filters, the default window's
 first day included, in the work cache until a request, category or department changes (NOTIFY work_changed); a kept
-answer is sent without touching PostgreSQL. Peak RSS of the app during these runs: ${peakMb.toFixed(0)} MB.`;
+answer is sent without touching PostgreSQL, and before Express sets the call up (\`standardApi.early\`, as kept pages
+are): that took the app from ~1,080 req/s and p99 ~118 ms to near the ceiling. The public list is kept rendered for
+anonymous readers in the same cache (\`publicPages\` with \`changesWith: 'work'\`); rendered afresh it answered 24–67 req/s.
+Peak RSS of the app during these runs: ${peakMb.toFixed(0)} MB.`;
 }

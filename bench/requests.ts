@@ -159,13 +159,14 @@ Filing: ${upload.filed} requests, each with one ${(upload.photoBytes / 1e6).toFi
 ${upload.concurrency} citizens at a time, through the real steps (the location form, then the multipart details form with the
 session's CSRF token); ${upload.accounts} accounts made in SQL, each filing at most 10 (the daily limit per account), each
 from its own address (X-Forwarded-For, believed because the bench runs with \`TRUST_PROXY=1\` as behind the one proxy).
-The multipart POST alone (upload, photo checked, turned, resized to 2,048 px, re-encoded and stripped, stored, request
+The multipart POST alone (upload, photo checked, turned, resized to 1,600 px, re-encoded and stripped, stored, request
 filed, emails queued): p50 **${upload.p50.toFixed(0)} ms**, p95 **${upload.p95.toFixed(0)} ms**, max ${upload.max.toFixed(0)} ms, ${upload.perSecond.toFixed(1)} filings/s,
 ${upload.failures} failed: ${ok(uploadPass)}.
 Peak RSS during the uploads: **${uploadPeak.toFixed(0)} MB**: ${ok(uploadPeak < BARS.rssMb)}.
-Each photo costs ~66 ms of CPU in \`processPhoto\` alone (decode 2400×1800 of noise, resize, re-encode with plain
-libjpeg and its standard Huffman tables; optimised tables took twice that, mozjpeg 3–4×), at most 2 at a time
-(PHOTO_MAX_CONCURRENT). Measured per thread during the run, one filing costs the machine ~250 ms of CPU: the app's
+Each photo costs ~60 ms of CPU in \`processPhoto\` alone (decode 2400×1800 of noise, resize to 1,600 px,
+re-encode with plain libjpeg and its standard Huffman tables; optimised tables took twice that, mozjpeg 3–4×),
+at most 2 at a time (PHOTO_MAX_CONCURRENT). At 2,048 px the same run gave p95 519–559 ms (the resize and the
+encoding of 1.6× the pixels); at 1,600 px, twice what a page shows, 427–459 ms. Measured per thread during the run, one filing costs the machine ~250 ms of CPU: the app's
 main thread ~110 ms (the four steps' pages, the multipart parse, sessions, the filing transaction, GC), libvips
 ~75 ms, the bench's own client ~55 ms, PostgreSQL the rest; with 4 citizens at once on 2 cores the POST waits for CPU
 about as long as it works. BENCH_UPLOAD_CONCURRENCY=1 shows the POST alone: p50 ~130 ms.`;

@@ -52,7 +52,7 @@ async function pixel(image: Buffer, left: number, top: number) {
 }
 
 describe('processPhoto', () => {
-  it('turns a phone photo upright, bounds it to 2048 px and strips every piece of metadata', async () => {
+  it('turns a phone photo upright, bounds it to 1600 px and strips every piece of metadata', async () => {
     const input = await sidewaysPhoneJpeg();
     // The oracle sees what we must remove.
     const before = (await exifr.parse(input, true)) as Record<string, unknown>;
@@ -61,19 +61,19 @@ describe('processPhoto', () => {
 
     const photo = await processed(input);
 
-    expect(photo).toMatchObject({ width: 1536, height: 2048, type: 'image/jpeg' });
+    expect(photo).toMatchObject({ width: 1200, height: 1600, type: 'image/jpeg' });
     expect(photo.bytes).toBe(photo.data.length);
     const tags = (await exifr.parse(photo.data, true)) as Record<string, unknown> | undefined;
     for (const tag of ['Make', 'Model', 'Orientation', 'GPSLatitude', 'latitude'])
       expect(tags?.[tag]).toBeUndefined();
     expect(await exifr.gps(photo.data)).toBeUndefined();
     const meta = await sharp(photo.data).metadata();
-    expect(meta).toMatchObject({ format: 'jpeg', width: 1536, height: 2048 });
+    expect(meta).toMatchObject({ format: 'jpeg', width: 1200, height: 1600 });
     for (const block of ['exif', 'icc', 'xmp', 'iptc', 'orientation'] as const)
       expect(meta[block]).toBeUndefined();
     // Rotated in its pixels: the stored top (red) is on the right once turned 90° clockwise.
-    const right = await pixel(photo.data, 1500, 1024);
-    const left = await pixel(photo.data, 30, 1024);
+    const right = await pixel(photo.data, 1170, 800);
+    const left = await pixel(photo.data, 30, 800);
     expect(right.r > 180 && right.b < 80).toBe(true);
     expect(left.b > 180 && left.r < 80).toBe(true);
   });
@@ -97,7 +97,7 @@ describe('processPhoto', () => {
       .png()
       .toBuffer();
     const fromPng = await processed(png);
-    expect(fromPng).toMatchObject({ width: 2048, height: 683, type: 'image/jpeg' });
+    expect(fromPng).toMatchObject({ width: 1600, height: 533, type: 'image/jpeg' });
     expect(fromPng.data.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect(Object.values(await pixel(fromPng.data, 100, 100)).every((v) => v > 245)).toBe(true);
 
@@ -177,7 +177,7 @@ describe('processPhoto', () => {
 
     expect(
       done.every(
-        (result) => !isPhotoProblem(result) && result.width === 1365 && result.height === 2048,
+        (result) => !isPhotoProblem(result) && result.width === 1067 && result.height === 1600,
       ),
     ).toBe(true);
     expect(mostRunning).toBe(2);
