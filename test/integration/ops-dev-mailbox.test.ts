@@ -42,12 +42,12 @@ async function messageIdFor(to: string): Promise<number> {
 }
 
 describe('the development mailbox', () => {
-  it('says that mail takes a few seconds and lists what is still waiting in the queue', async () => {
+  it('says that mail takes a moment and lists what is still waiting in the queue', async () => {
     const to = await register(701);
     const page = await request(server.app).get('/dev/mailbox?lang=en');
     expect(page.status).toBe(200);
     const $ = cheerio.load(page.text);
-    expect($('main').text()).toContain('a few seconds after it is sent');
+    expect($('main').text()).toContain('a moment after it is sent');
     expect($('main a[href="/dev/mailbox"]').text()).toContain('Refresh');
     const queued = $('#queued tbody tr')
       .toArray()
