@@ -164,6 +164,33 @@ describe('GET requests kept in memory', () => {
   });
 });
 
+describe('a timeline entry written on its own', () => {
+  it('shows in the kept answer once its NOTIFY arrives, the request row untouched', async () => {
+    const shown = await insertRequest(ctx.db, citizen, 'tree-pruning', {
+      public: true,
+      created_at: new Date('2026-11-25T10:00:00Z'),
+    });
+    const path = `${V2}/requests.json?service_code=tree-pruning`;
+    await untilListening(ctx.deps.workCache);
+    await eventually(path, '198.51.100.7', (b) => ids(b).includes(shown.url));
+    // Kept now: another call reaches no query.
+    const before = listQueries;
+    await get(path, '198.51.100.7');
+    expect(listQueries).toBe(before);
+    await ctx.db('request_events').insert({
+      request_id: shown.id,
+      kind: 'document',
+      public_note: 'Η απόφαση καθαρισμού επισυνάφθηκε.',
+      by_citizen: false,
+    });
+    const body = await eventually(path, '198.51.100.7', (b) =>
+      (b as Item[]).some((i) => i.status_notes === 'Η απόφαση καθαρισμού επισυνάφθηκε.'),
+    );
+    const item = (body as Item[]).find((i) => i.service_request_id === shown.url);
+    expect(item?.status_notes).toBe('Η απόφαση καθαρισμού επισυνάφθηκε.');
+  });
+});
+
 describe('a category that shows only the street', () => {
   it('gives anyone the street without the house number and no point; a read-all key the exact place', async () => {
     await ctx

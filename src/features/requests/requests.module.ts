@@ -27,6 +27,7 @@ import * as replyTemplates from './migrations/20261203094000_reply_templates.ts'
 import * as requestDocuments from './migrations/20261203094100_request_documents.ts';
 import * as queueCounts from './migrations/20261203095000_queue_counts.ts';
 import * as queueNotify from './migrations/20261211090100_queue_notify.ts';
+import * as linksIndexes from './migrations/20261213090000_request_links_indexes.ts';
 import * as showName from './migrations/20261212100000_request_show_name.ts';
 import * as publicLocation from './migrations/20261212100100_category_public_location.ts';
 import * as photoApproval from './migrations/20261212100200_photo_approval.ts';
@@ -153,6 +154,7 @@ export const requestsModule: Module = {
     '20261212100100_category_public_location': publicLocation,
     '20261212100200_photo_approval': photoApproval,
     '20261212100300_public_list': publicList,
+    '20261213090000_request_links_indexes': linksIndexes,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),
