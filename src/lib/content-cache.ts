@@ -19,7 +19,8 @@ import type { Logger } from './logger.ts';
  * used first) and in age: no entry is served older than `maxAgeMs`, heard or not.
  */
 export interface ContentCache {
-  get<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** `bytes`: the value's size, where JSON would misjudge it (Buffers); by default its JSON's. */
+  get<T>(key: string, load: () => Promise<T>, bytes?: (value: T) => number): Promise<T>;
   /** A value kept by `put`, if it is there and young enough. Never loads. */
   peek<T>(key: string): T | undefined;
   /**
@@ -123,7 +124,7 @@ export function createNotifiedCache(
   });
 
   return {
-    get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    get<T>(key: string, load: () => Promise<T>, bytes?: (value: T) => number): Promise<T> {
       if (!listening) return load();
       const hit = fresh(key);
       if (hit) return hit.value as Promise<T>;
@@ -136,7 +137,12 @@ export function createNotifiedCache(
           if (entries.get(key) !== entry || !entry.ticket) return;
           entry.settled = true;
           entry.result = value;
-          budget.resize(entry.ticket, estimateBytes(key, value));
+          budget.resize(
+            entry.ticket,
+            bytes
+              ? ENTRY_OVERHEAD_BYTES + 2 * key.length + bytes(value)
+              : estimateBytes(key, value),
+          );
         },
         () => drop(key, entry),
       );

@@ -20,7 +20,7 @@ import {
   presentService,
 } from './open311.present.ts';
 import {
-  createAnswerCache,
+  answerBytes,
   keepAnswer,
   keptAnswerResponse,
   sendKeptAnswer,
@@ -185,7 +185,6 @@ const seesEverything = (req: Request) =>
 export function createOpen311Router(ctx: ModuleContext): Router {
   const router = Router();
   const { deps } = ctx;
-  const keptAnswers = createAnswerCache(deps.workCache);
   router.use(readersGate(ctx));
 
   router.get('/discovery.:format', (req, res) => {
@@ -237,12 +236,16 @@ export function createOpen311Router(ctx: ModuleContext): Router {
     const words = wordsFor(ctx, req);
     const filters = requestFilters(query, everything, deps.clock.now());
     const key = requestsAnswerKey(format, words.lang, everything, filters);
-    const answer = await keptAnswers(key, async () => {
-      const rows = await listOpen311Requests(deps.db, filters);
-      const body = rows.map((row) => presentRequest(row, words));
-      const { type, text } = serializeOpen311(format, 'service_requests', body);
-      return keepAnswer(type, text);
-    });
+    const answer = await deps.workCache.get(
+      key,
+      async () => {
+        const rows = await listOpen311Requests(deps.db, filters);
+        const body = rows.map((row) => presentRequest(row, words));
+        const { type, text } = serializeOpen311(format, 'service_requests', body);
+        return keepAnswer(type, text);
+      },
+      answerBytes,
+    );
     sendKeptAnswer(req, res, answer);
   });
 
