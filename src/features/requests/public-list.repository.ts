@@ -42,9 +42,6 @@ function whereListed(query: Knex.QueryBuilder, now: Date): Knex.QueryBuilder {
   );
 }
 
-/** Where a request is, as the public sees it (public-location.ts), for the list and its filter. */
-export const PUBLIC_AREA = PUBLIC_AREA_SQL;
-
 /** Timeline entries the public sees (a citizen's own comments and photos, and internal steps, not). */
 export const PUBLIC_EVENT_KINDS = [
   'submitted',
@@ -98,7 +95,7 @@ function publicColumns(conn: Conn) {
     'r.closed_at',
     'c.slug as category_slug',
     'c.name as category_name',
-    conn.raw(`${PUBLIC_AREA} AS area`),
+    conn.raw(`${PUBLIC_AREA_SQL} AS area`),
     ...publicPointColumns(conn),
     conn.raw('CASE WHEN r.show_name THEN u.full_name END AS citizen_name'),
     conn.raw(`COALESCE((SELECT json_agg(json_build_object('id', p.id, 'width', p.width,
@@ -144,7 +141,7 @@ export async function listPublicRequests(
       LISTED[half](wherePublic(query), now);
       if (filters.category) void query.where('c.slug', filters.category);
       if (filters.area)
-        void query.whereRaw(`public.search_fold(${PUBLIC_AREA}) LIKE public.search_fold(?)`, [
+        void query.whereRaw(`public.search_fold(${PUBLIC_AREA_SQL}) LIKE public.search_fold(?)`, [
           likePattern(filters.area),
         ]);
       return query;

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Conn } from '../../db/knex.ts';
 import type { Localized } from '../../lib/localized.ts';
-import { PUBLIC_AREA, wherePublic } from './public-list.repository.ts';
+import { wherePublic } from './public-list.repository.ts';
+import { PUBLIC_AREA_SQL } from './public-location.ts';
 
 export type RequestStatus =
   'submitted' | 'assigned' | 'in_progress' | 'answered' | 'closed' | 'merged';
@@ -107,7 +108,7 @@ export async function findNearbyOpen(
       'c.name as category_name',
       'v.public',
       conn.raw('CASE WHEN v.public THEN r.title END AS title'),
-      conn.raw(`CASE WHEN v.public THEN ${PUBLIC_AREA} END AS area`),
+      conn.raw(`CASE WHEN v.public THEN ${PUBLIC_AREA_SQL} END AS area`),
       conn.raw(
         `greatest(10, round(earth_distance(ll_to_earth(?, ?), ll_to_earth(r.lat, r.lng)) / 10) * 10)::int
           AS distance`,
