@@ -13,3 +13,20 @@ for (const button of submitButtons) {
 }
 
 initAll();
+
+// RF payment codes: a copy button (hidden without JavaScript, where the code is plain selectable text).
+for (const button of document.querySelectorAll('button[data-copy-rf]')) {
+  const id = button.getAttribute('data-copy-rf');
+  const code = document.getElementById(id);
+  const status = document.querySelector(`[data-copy-status="${id}"]`);
+  if (!code || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    navigator.clipboard.writeText(code.getAttribute('data-rf') ?? code.textContent.replace(/\s+/g, '')).then(
+      () => {
+        if (status) status.textContent = button.getAttribute('data-copied-text') ?? '';
+      },
+      () => undefined,
+    );
+  });
+}

@@ -3,6 +3,9 @@ import { adminModule } from './admin/admin.module.ts';
 import { apiModule } from './api/api.module.ts';
 import { benefitsModule } from './benefits/benefits.module.ts';
 import { decisionsModule } from './decisions/decisions.module.ts';
+import { duesModule } from './dues/dues.module.ts';
+import { financeModule } from './finance/finance.module.ts';
+import { finesModule } from './fines/fines.module.ts';
 import { healthModule } from './health/health.module.ts';
 import { identityModule } from './identity/identity.module.ts';
 import { mailModule } from './mail/mail.module.ts';
@@ -23,6 +26,9 @@ export const MODULES: readonly Module[] = [
   healthModule,
   requestsModule,
   open311Module,
+  finesModule,
+  duesModule,
+  financeModule,
   identityModule,
   adminModule,
   apiModule,
