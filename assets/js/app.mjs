@@ -30,3 +30,10 @@ for (const button of document.querySelectorAll('button[data-copy-rf]')) {
     );
   });
 }
+
+// A page showing work in progress (an import) reloads itself; without JavaScript it has a link.
+const refresh = document.querySelector('[data-refresh-after]');
+if (refresh) {
+  const seconds = Number(refresh.getAttribute('data-refresh-after')) || 2;
+  setTimeout(() => window.location.reload(), seconds * 1000);
+}

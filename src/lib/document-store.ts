@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const STORED_NAME = /^[0-9a-f-]{36}\.(pdf|jpg)$/;
+const STORED_NAME = /^[0-9a-f-]{36}\.(pdf|jpg|png|csv|json)$/;
 
 /**
  * Documents (decision PDFs, requests' photos) live outside the web root under generated names,
@@ -10,7 +10,7 @@ const STORED_NAME = /^[0-9a-f-]{36}\.(pdf|jpg)$/;
  */
 export interface DocumentStore {
   /** Stores the bytes under a new name ending in `extension` (checked content only). */
-  save(content: Buffer, extension?: 'pdf' | 'jpg'): Promise<string>;
+  save(content: Buffer, extension?: 'pdf' | 'jpg' | 'png' | 'csv' | 'json'): Promise<string>;
   pathOf(storedName: string): string;
   exists(storedName: string): Promise<boolean>;
   remove(storedName: string): Promise<void>;

@@ -99,3 +99,13 @@ export function athensDateTime(instant: Date, options: { seconds?: boolean } = {
   const time = `${p.hour}:${p.minute}${options.seconds ? `:${p.second}` : ''}`;
   return `${p.year}-${p.month}-${p.day} ${time}`;
 }
+
+const money = {
+  el: new Intl.NumberFormat('el-GR', { style: 'currency', currency: 'EUR' }),
+  en: new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }),
+};
+
+/** An amount kept in cents, as the page's language writes euros: "1.234,50 €" / "€1,234.50". */
+export function formatMoney(cents: number, lang: Lang): string {
+  return money[lang].format(cents / 100);
+}

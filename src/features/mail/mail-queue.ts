@@ -69,7 +69,7 @@ interface BossDb {
 }
 
 /** The connection of a knex transaction, in the shape pg-boss can run its insert on. */
-async function bossDbFor(conn: Conn): Promise<BossDb> {
+export async function bossDbFor(conn: Conn): Promise<BossDb> {
   // Inside a knex transaction, acquireConnection hands back the transaction's own connection.
   const transaction = conn as unknown as {
     client: { acquireConnection: () => Promise<PgConnection> };
