@@ -142,7 +142,8 @@ export async function openCsv(source: string | Readable): Promise<CsvFile> {
   }
   if (first.done) throw new CsvFileError('no_header');
   const columns = first.value.record.map((name) => name.trim().toLowerCase());
-  let previousEnd = first.value.info.lines;
+  // csv-parse counts a CRLF inside a quoted field as two lines: keep the surplus to take it off.
+  let surplus = 0;
   async function* records(): AsyncGenerator<CsvRecord> {
     for (;;) {
       let next: IteratorResult<{ record: string[]; info: { lines: number } }>;
@@ -153,20 +154,16 @@ export async function openCsv(source: string | Readable): Promise<CsvFile> {
       }
       if (next.done) return;
       const { record, info } = next.value;
-      // csv-parse counts the lines read so far; a record starts after the previous one ended
-      // (blank lines skipped are counted too, so this is the last line it could start on).
-      const line = lineOf(info.lines, record, previousEnd);
-      previousEnd = info.lines;
+      let breaks = 0;
+      for (const field of record) {
+        surplus += field.match(/\r\n/g)?.length ?? 0;
+        breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+      }
       const values: Record<string, string> = {};
       for (const [i, name] of columns.entries()) values[name] = record[i] ?? '';
-      yield { line, values };
+      // The record's first line: where it ended, less the line breaks inside its fields.
+      yield { line: info.lines - surplus - breaks, values };
     }
   }
   return { encoding, delimiter, columns, records: records() };
-}
-
-/** A record's first line: its last line less the line breaks inside its quoted fields. */
-function lineOf(lastLine: number, record: string[], previousEnd: number): number {
-  const breaks = record.reduce((count, field) => count + (field.match(/\n/g)?.length ?? 0), 0);
-  return Math.max(previousEnd + 1, lastLine - breaks);
 }
