@@ -42,6 +42,9 @@ describe('demo accounts', () => {
       'verified citizen',
       'editor',
       'handler',
+      'verified citizen with instalments',
+      'verified citizen who owes nothing',
+      'finance',
       'clerk',
       'admin',
     ]);

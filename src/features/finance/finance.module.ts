@@ -66,7 +66,7 @@ export const financeModule: Module = {
   roles: [{ name: 'finance', labelKey: 'staff.roles.finance' }],
   config: financeConfig,
   referenceData: seedFinanceReferenceData,
-  demo: { seed: seedDemoFinance, accounts: [DEMO_FINANCE, ...DEMO_DUES_CITIZENS] },
+  demo: { seed: seedDemoFinance, accounts: [...DEMO_DUES_CITIZENS, DEMO_FINANCE] },
   migrations: {
     '20261220090000_role_finance': roleFinance,
     '20261220090100_rf_functions': rfFunctions,
