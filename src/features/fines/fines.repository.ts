@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import type { Conn } from '../../db/knex.ts';
+
+/** A fine with the dated rule in effect on the offence's Athens day (none before the first rule). */
+export interface FineRow {
+  id: number;
+  notice_number: string;
+  plate: string;
+  owner_afm: string | null;
+  offence_at: Date;
+  offence_date: string;
+  place: string;
+  article: string;
+  description: string;
+  amount_cents: number;
+  reduced_amount_cents: number | null;
+  reduction_deadline: string | null;
+  due_date: string;
+  status: 'unpaid' | 'paid' | 'objection' | 'cancelled' | 'tax_office';
+  paid_cents: number;
+  rf: string;
+  rule_from: string | null;
+  reduction_percent: number | null;
+  reduction_days: number | null;
+  objection_days: number | null;
+  pending_objection: boolean;
+}
+
+/** Who asks: the account, and its AFM only when a clerk checked the identity. */
+export interface Citizen {
+  id: number;
+  afm: string | null;
+  identity_verified_at: Date | null;
+}
+
+/** The AFM that links a citizen to fines: only a checked identity counts. */
+export const verifiedAfm = (citizen: Citizen): string | null =>
+  citizen.identity_verified_at && citizen.afm ? citizen.afm : null;
+
+function finesWithRules(conn: Conn) {
+  return conn('fines as f')
+    .joinRaw(
+      `LEFT JOIN LATERAL (SELECT r.effective_from, r.reduction_percent, r.reduction_days, r.objection_days
+         FROM fine_rules r WHERE r.effective_from <= (f.offence_at AT TIME ZONE 'Europe/Athens')::date
+         ORDER BY r.effective_from DESC LIMIT 1) rule ON true`,
+    )
+    .select(
+      'f.id',
+      'f.notice_number',
+      'f.plate',
+      'f.owner_afm',
+      'f.offence_at',
+      conn.raw(`to_char(f.offence_at AT TIME ZONE 'Europe/Athens', 'YYYY-MM-DD') AS offence_date`),
+      'f.place',
+      'f.article',
+      'f.description',
+      'f.amount_cents',
+      'f.reduced_amount_cents',
+      'f.reduction_deadline',
+      'f.due_date',
+      'f.status',
+      'f.paid_cents',
+      'f.rf',
+      'rule.effective_from as rule_from',
+      'rule.reduction_percent',
+      'rule.reduction_days',
+      'rule.objection_days',
+      conn.raw(`EXISTS (SELECT 1 FROM fine_objections o
+        WHERE o.fine_id = f.id AND o.status = 'submitted') AS pending_objection`),
+    );
+}
+
+/** Fines the citizen may see: looked up by them, or (verified) their AFM is the owner's. */
+function visibleTo(query: Knex.QueryBuilder, citizen: Citizen): Knex.QueryBuilder {
+  const afm = verifiedAfm(citizen);
+  return query.where((where) => {
+    where.whereExists((sub) =>
+      sub
+        .select(sub.client.raw('1'))
+        .from('fine_access as a')
+        .whereRaw('a.fine_id = f.id')
+        .where('a.user_id', citizen.id),
+    );
+    if (afm) where.orWhere('f.owner_afm', afm);
+  });
+}
+
+/** The fine with this notice number and plate (look-alike letters, spaces and dashes aside). */
+export async function findByNoticeAndPlate(
+  conn: Conn,
+  noticeNumber: string,
+  plate: string,
+): Promise<number | undefined> {
+  const row = (await conn('fines')
+    .where('notice_number', noticeNumber)
+    .whereRaw('plate_key = plate_key(?)', [plate])
+    .first('id')) as { id: number } | undefined;
+  return row?.id;
+}
+
+export async function recordAccess(conn: Conn, userId: number, fineId: number): Promise<void> {
+  await conn('fine_access')
+    .insert({ user_id: userId, fine_id: fineId })
+    .onConflict(['user_id', 'fine_id'])
+    .ignore();
+}
+
+export async function listVisibleFines(conn: Conn, citizen: Citizen): Promise<FineRow[]> {
+  return (await visibleTo(finesWithRules(conn), citizen)
+    .orderBy('f.offence_at', 'desc')
+    .orderBy('f.id', 'desc')) as FineRow[];
+}
+
+export async function findVisibleFine(
+  conn: Conn,
+  citizen: Citizen,
+  id: number,
+): Promise<FineRow | undefined> {
+  return (await visibleTo(finesWithRules(conn), citizen).where('f.id', id).first()) as
+    FineRow | undefined;
+}
+
+/** For staff: any fine. */
+export async function findFine(conn: Conn, id: number): Promise<FineRow | undefined> {
+  return (await finesWithRules(conn).where('f.id', id).first()) as FineRow | undefined;
+}

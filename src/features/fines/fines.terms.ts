@@ -1,0 +1,56 @@
+import { addDays } from '../../lib/dates.ts';
+import type { FineRow } from './fines.repository.ts';
+
+/** A fine's reduction and objection deadline: the financial system's own, else the dated rule's. */
+export interface FineTerms {
+  /** The rule in effect on the offence day (undefined: the offence is older than every rule). */
+  ruleFrom?: string;
+  reduction?: { amountCents: number; deadline: string; fromRule: boolean };
+  objectionDeadline?: string;
+}
+
+/**
+ * amount × (100 − percent) / 100 in whole cents, rounded to the nearest cent with half a cent
+ * going up (integers only: no floating point touches the amount).
+ */
+export function reducedAmount(amountCents: number, percent: number): number {
+  return Math.floor((amountCents * (100 - percent) + 50) / 100);
+}
+
+export function termsOf(fine: FineRow): FineTerms {
+  const terms: FineTerms = {};
+  if (fine.rule_from) terms.ruleFrom = fine.rule_from;
+  if (fine.reduced_amount_cents !== null && fine.reduction_deadline)
+    terms.reduction = {
+      amountCents: fine.reduced_amount_cents,
+      deadline: fine.reduction_deadline,
+      fromRule: false,
+    };
+  else if (fine.reduction_percent && fine.reduction_days)
+    terms.reduction = {
+      amountCents: reducedAmount(fine.amount_cents, fine.reduction_percent),
+      deadline: addDays(fine.offence_date, fine.reduction_days),
+      fromRule: true,
+    };
+  if (fine.objection_days)
+    terms.objectionDeadline = addDays(fine.offence_date, fine.objection_days);
+  return terms;
+}
+
+/** The status a citizen reads: a pending objection shows as "under objection". */
+export function shownStatus(fine: Pick<FineRow, 'status' | 'pending_objection'>): string {
+  return fine.pending_objection && fine.status === 'unpaid' ? 'objection' : fine.status;
+}
+
+/** Why an objection cannot be filed today, or undefined when it can. */
+export function objectionClosedReason(
+  fine: FineRow,
+  terms: FineTerms,
+  today: string,
+): 'status' | 'noRule' | 'deadline' | 'pending' | undefined {
+  if (!['unpaid', 'objection'].includes(fine.status)) return 'status';
+  if (!terms.objectionDeadline) return 'noRule';
+  if (today > terms.objectionDeadline) return 'deadline';
+  if (fine.pending_objection) return 'pending';
+  return undefined;
+}
