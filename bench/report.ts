@@ -13,6 +13,7 @@ export const SECTION_ORDER = [
   'mail',
   'requests',
   'open311',
+  'dues',
 ] as const;
 export type Section = (typeof SECTION_ORDER)[number];
 

@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- <scenario> …]: the app in production mode on 100,000 decisions, measured
  * against a bare node:http server answering with the same (compressed) bytes, in the same run.
- * Scenarios: pages, search, flood, signin, mail, requests, open311 (default: all). Writes docs/PERFORMANCE.md (the
+ * Scenarios: pages, search, flood, signin, mail, requests, open311, dues (default: all). Writes docs/PERFORMANCE.md (the
  * sections of the scenarios run). Not part of CI. BENCH_DURATION shortens the page runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,8 +31,18 @@ import {
 } from './requests.ts';
 import { PROXY_HEADERS, signInLoad, signInOnce } from './sign-in.ts';
 import { open311Runs, open311Section, prepareOpen311, type Open311Setup } from './open311.ts';
+import { duesPageRun, duesSection, prepareDues, type DuesSetup } from './dues.ts';
 
-const SCENARIOS = ['pages', 'search', 'flood', 'signin', 'mail', 'requests', 'open311'] as const;
+const SCENARIOS = [
+  'pages',
+  'search',
+  'flood',
+  'signin',
+  'mail',
+  'requests',
+  'open311',
+  'dues',
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const asked = process.argv.slice(2).filter((arg) => arg !== '--');
 const unknown = asked.filter((arg) => !(SCENARIOS as readonly string[]).includes(arg));
@@ -118,6 +128,7 @@ async function benchApp(): Promise<void> {
   const open311Setup: Open311Setup | undefined = runs('open311')
     ? await prepareOpen311(db)
     : undefined;
+  const duesSetup: DuesSetup | undefined = runs('dues') ? await prepareDues(db) : undefined;
   await db.destroy();
 
   const appPort = await freePort();
@@ -274,6 +285,12 @@ so the rate is bounded by the cores; it is reported, not held to a bar. Peak RSS
     const options = { connections: CONNECTIONS, duration: DURATION, ceilingPort: await freePort() };
     const [rows, open311Peak] = await watched(() => open311Runs(base, open311Setup, options));
     sections.open311 = open311Section(open311Setup, rows, open311Peak, CONNECTIONS, DURATION);
+  }
+
+  if (duesSetup) {
+    const options = { connections: CONNECTIONS, duration: DURATION, ceilingPort: await freePort() };
+    const [page, duesPeak] = await watched(() => duesPageRun(base, duesSetup, options));
+    sections.dues = duesSection(duesSetup, page, duesPeak, options);
   }
 
   clearInterval(sampler);

@@ -89,6 +89,11 @@ describe("every module's citizen routes, read off the routers the app mounted", 
         expect((await verified.get(path)).status, path).not.toBe(403);
       }
     }
-    expect(refused).toEqual(['/sample/verified/999999']);
+    expect(refused).toEqual([
+      '/dues',
+      '/dues/statement.pdf',
+      '/dues/999999',
+      '/sample/verified/999999',
+    ]);
   });
 });

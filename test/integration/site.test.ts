@@ -28,6 +28,8 @@ describe('home and the e-services hub', () => {
       'Κοινωνικά Επιδόματα|Ανοιχτή σε όλους',
       'Υγεία|Ανοιχτή σε όλους',
       'Αιτήματα και καταγγελίες|Χρειάζεται λογαριασμό',
+      'Πρόστιμα ΚΟΚ|Χρειάζεται λογαριασμό',
+      'Δημοτικά τέλη και οφειλές|Χρειάζεται ταυτοπροσωπία',
     ]);
     expect($('a.govuk-skip-link').attr('href')).toBe('#main-content');
     expect($('footer a[href="/accessibility"]').length).toBe(1);
