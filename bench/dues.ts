@@ -194,14 +194,10 @@ the app sent for the first citizen's page.
 | /dues (debts, totals, arrangement, payments, debt status) | ${page.bytes.toLocaleString('en')} ${page.encoding} | ${page.ceiling.toFixed(0)} | ${page.rps.toFixed(0)} | ${page.p50} | ${page.p99} | ${page.ratio.toFixed(3)} | ${page.errors} | ${ok(pass)} (≥ ${DUES_BARS.ratio}, p99 < ${DUES_BARS.p99}) |
 
 Peak RSS during the run: **${peakMb.toFixed(0)} MB**: ${ok(peakMb < DUES_BARS.rssMb)}.
-The page is rendered afresh for every request: nothing is kept, because the finance tables announce no changes
-(no NOTIFY) and the portal keeps rendered pages only for public pages and staff sections' \`keptPages\`. Its data
-comes from one statement (one round trip, one plan), each part an index walk for the one AFM: the debts and their
-totals (debts_afm_idx), the arrangements with their schedules (arrangements_afm_idx, then the instalments by
-arrangement), the payments through the debts and the instalments (payments_debt_idx, payments_instalment_idx, not a
-scan of the payments) and the debt status (the same, and fines_owner_idx); ~1 ms together in PostgreSQL. Five
-queries at once on the pool gave ~275 req/s at 10 connections, the one statement ~300; a fresh signed-in /account
-gives ~360-420 on this machine. A profile of the app under this load: socket writes ~18%, garbage collection ~9%,
-brotli ~8%, the templates and formatting most of the rest. The bar asks ~2x a fresh render: it needs the page kept
-as the handler's queue is (a citizen-side \`keptPages\` and NOTIFY work_changed from the finance tables).${parts.length ? `\n\n${parts.join('\n\n')}` : ''}`;
+The page is kept rendered per session, language and Athens day (the dues module's \`keptPages\`, personal-pages.ts)
+until a write to the finance tables announces itself (NOTIFY work_changed from debts, arrangements, instalments, payments
+and fines): the first request of each citizen renders it, the rest are answered from memory before Express, with the
+same headers and log line. Its data comes from one statement, each part an index walk for the one AFM (debts_afm_idx,
+arrangements_afm_idx, payments_debt_idx, payments_instalment_idx, fines_owner_idx), ~1 ms in PostgreSQL; rendered afresh
+each time, the page managed ~250-300 req/s here (a profile: socket writes, garbage collection, brotli and the templates).${parts.length ? `\n\n${parts.join('\n\n')}` : ''}`;
 }

@@ -14,7 +14,7 @@ import { createWebhooksArea } from './features/webhooks-area.ts';
 import type { Module, ModuleContext } from './features/module.ts';
 import {
   cspOf,
-  keptStaffPagesOf,
+  keptPersonalPagesOf,
   publicPagesOf,
   sessionPathPattern,
   uploadPathTest,
@@ -39,7 +39,7 @@ import { compressSentPages } from './middleware/compress-sent.ts';
 import { athensDate } from './lib/format.ts';
 import {
   answerKeptPagesFirst,
-  keptStaffPageTest,
+  keptPageTest,
   pageCache,
   publicPageTest,
   type PublicPageTest,
@@ -123,9 +123,10 @@ export function createApp(
   const isContentPage: PublicPageTest = (req) =>
     isPublicPage(req) && !publicPages.work.test(req.path);
   app.use(pageCache(deps.contentCache, isContentPage), pageCache(deps.workCache, isWorkPage));
-  // The same pages as a signed-in citizen sees them, and the staff pages modules mark kept (a
-  // handler's queue), kept per session and day until what they show changes (personal-pages.ts).
-  const isKeptStaffPage = keptStaffPageTest(keptStaffPagesOf(modules));
+  // The same pages as a signed-in citizen sees them, and the pages modules mark kept (a handler's
+  // queue, a citizen's dues), kept per session and day until what they show changes
+  // (personal-pages.ts).
+  const isKeptPersonalPage = keptPageTest(keptPersonalPagesOf(modules));
   const keptPer = (pages: ContentCache, isKept: PublicPageTest) =>
     personalPages({
       pages,
@@ -136,7 +137,7 @@ export function createApp(
       variant: () => athensDate(deps.clock.now()),
       isKept,
     });
-  const isWorkKept: PublicPageTest = (req) => isWorkPage(req) || isKeptStaffPage(req);
+  const isWorkKept: PublicPageTest = (req) => isWorkPage(req) || isKeptPersonalPage(req);
   const personal = keptPer(deps.contentCache, isContentPage);
   const workKept = keptPer(deps.workCache, isWorkKept);
   // Made here, mounted below where forms begin.

@@ -52,6 +52,14 @@ export interface Module {
     user: UserRow,
     req: Request,
   ) => Promise<AccountItem | undefined>;
+  /**
+   * Its citizen pages (a path pattern without anchors: `/dues`) that show nothing but what the
+   * signed-in citizen may see of tables announcing NOTIFY work_changed (see caches.ts), their
+   * account, and today's date: kept rendered per session, URL, language and Athens day
+   * (personal-pages.ts), as a staff section's `keptPages` are. A page with a form that changes
+   * nothing shown (a download link) may be kept; one that shows a rate limit or a notice may not.
+   */
+  keptPages?: readonly RegExp[];
   /** Paths whose GET pages hold a form or need to know who is signed in (first path segment). */
   sessionPaths?: readonly string[];
   /** Routes that take a multipart upload (CSRF is checked after parsing): full paths. */

@@ -192,22 +192,26 @@ export function publicPagesOf(modules: readonly Module[]): PublicPagePatterns {
   };
 }
 
-/** The staff pages kept rendered until NOTIFY work_changed (their sections' `keptPages`), as one pattern. */
-export function keptStaffPagesOf(modules: readonly Module[]): RegExp {
-  const all = modules.flatMap((module) =>
-    (module.staff ?? []).flatMap((section) =>
-      (section.keptPages ?? []).map((path) => ({ path, section, module: module.name })),
+/**
+ * The pages kept rendered per session until NOTIFY work_changed, as one pattern: staff sections'
+ * `keptPages` (under /staff and their prefix) and modules' own citizen `keptPages`.
+ */
+export function keptPersonalPagesOf(modules: readonly Module[]): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const all = modules.flatMap((module) => [
+    ...(module.staff ?? []).flatMap((section) =>
+      (section.keptPages ?? []).map((path) => ({
+        path,
+        under: escape(`/staff${section.prefix}`),
+        module: module.name,
+      })),
     ),
-  );
+    ...(module.keptPages ?? []).map((path) => ({ path, under: '', module: module.name })),
+  ]);
   for (const { path, module } of all)
     if (path.source.startsWith('^') || path.source.endsWith('$') || path.flags)
-      throw new Error(
-        `Kept staff page ${path.source} of ${module}: a pattern without anchors or flags`,
-      );
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const sources = all.map(
-    ({ path, section }) => `${escape(`/staff${section.prefix}`)}${path.source}`,
-  );
+      throw new Error(`Kept page ${path.source} of ${module}: a pattern without anchors or flags`);
+  const sources = all.map(({ path, under }) => `${under}${path.source}`);
   return sources.length ? new RegExp(`^(?:${sources.join('|')})$`) : /(?!)/;
 }
 

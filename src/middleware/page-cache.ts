@@ -41,8 +41,8 @@ export function publicPageTest(pages: PublicPagePatterns): PublicPageTest {
   };
 }
 
-/** Whether a request asks for one of the staff pages kept per session (`keptPages`), with any query. */
-export function keptStaffPageTest(pattern: RegExp): PublicPageTest {
+/** Whether a request asks for one of the pages kept per session (`keptPages`), with any query. */
+export function keptPageTest(pattern: RegExp): PublicPageTest {
   return (req) =>
     (req.method === 'GET' || req.method === 'HEAD') &&
     !req.headers.authorization &&

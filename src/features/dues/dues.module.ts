@@ -9,6 +9,10 @@ export const duesModule: Module = {
   routes: (ctx) => createDuesRouter(ctx.deps),
   hubEntry: DUES_HUB_ENTRY,
   sessionPaths: ['dues'],
+  // The overview and a debt's page show the citizen's debts, arrangements, payments and overdue
+  // fines (tables announcing work_changed: finance's dues_notify), their account and today's
+  // date: kept rendered per session until an import or a payment changes them.
+  keptPages: [/\/dues/, /\/dues\/[1-9]\d{0,15}/],
   // For a verified citizen with an AFM: nothing overdue, or how many things are.
   accountSummary: async (ctx, user) => {
     if (!user.identity_verified_at || !user.afm) return undefined;

@@ -15,6 +15,7 @@ import * as debts from './migrations/20261220090300_debts.ts';
 import * as fines from './migrations/20261220090400_fines.ts';
 import * as payments from './migrations/20261220090500_payments.ts';
 import * as staging from './migrations/20261220090600_finance_staging.ts';
+import * as duesNotify from './migrations/20261220090700_dues_notify.ts';
 
 /**
  * The finance office's side of fines and dues: imports from the municipality's financial system
@@ -75,6 +76,7 @@ export const financeModule: Module = {
     '20261220090400_fines': fines,
     '20261220090500_payments': payments,
     '20261220090600_finance_staging': staging,
+    '20261220090700_dues_notify': duesNotify,
   },
   locales: localesBeside(import.meta.url),
 };
