@@ -13,6 +13,7 @@ import {
 } from '../helpers/fines.ts';
 import { afmFrom, signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+import { formatRf } from '../../src/lib/rf.ts';
 
 const clock = movableClock('2026-03-10T10:00:00Z');
 let ctx: TestContext;
@@ -244,7 +245,9 @@ describe('an objection to a fine', () => {
     ]);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([303, 400]);
-    expect(summary(results.find((r) => r.status === 400)!.text)).toContain('Εξετάζεται ήδη');
+    expect(summary(results.find((r) => r.status === 400)!.text)).toMatch(
+      /Εξετάζεται ήδη|Έχει ήδη υποβληθεί ένσταση/,
+    );
     expect(await ctx.db('fine_objections').where({ fine_id: raced.id }).count()).toEqual([
       { count: 1 },
     ]);
@@ -340,6 +343,14 @@ describe("the finance office's decision", () => {
     expect(mail[0]!.subject).toContain(fine.noticeNumber);
     expect(mail[0]!.text).toContain('απέρριψε');
     expect(mail[0]!.text).toContain('Η φωτογραφία της κάμερας δείχνει το όχημα.');
+    // What to do next: pay the fine by its RF code.
+    expect(mail[0]!.text).toContain(`με τον κωδικό πληρωμής ${formatRf(fine.rf)}`);
+    // A fine takes one objection: once decided, it is not filed again, by anyone.
+    const fineAfter = $((await citizen.agent.get(`/fines/${fine.id}`)).text);
+    expect(fineAfter('#objection-closed').text()).toContain('έχει ήδη κριθεί');
+    const form = $((await citizen.agent.get(`/fines/${fine.id}/objection`)).text);
+    expect(form('#objection-closed').text()).toContain('έχει ήδη κριθεί');
+    expect(form('form[enctype="multipart/form-data"]').length).toBe(0);
 
     const second = await postForm(finance.agent, base, `${base}/decision`, {
       outcome: 'accepted',
@@ -356,8 +367,8 @@ describe("the finance office's decision", () => {
     expect(decided.attr('data-status')).toBe('rejected');
     expect(decided.text()).toContain('Η φωτογραφία της κάμερας δείχνει το όχημα.');
     expect($(citizenPage.text)('#fine-status').text()).toBe('Απλήρωτο');
-    // Decided, the fine takes a new objection before its deadline.
-    expect($(citizenPage.text)(`a[href="/fines/${fine.id}/objection"]`).length).toBe(1);
+    // Decided, the fine takes no new objection: a fine is objected to once.
+    expect($(citizenPage.text)(`a[href="/fines/${fine.id}/objection"]`).length).toBe(0);
 
     const queue = await finance.agent.get('/staff/finance/objections');
     expect(queue.text).not.toContain(`href="${base}"`);

@@ -24,6 +24,8 @@ export interface FineRow {
   reduction_days: number | null;
   objection_days: number | null;
   pending_objection: boolean;
+  /** An objection was filed and decided (a fine takes one). */
+  decided_objection: boolean;
 }
 
 /** Who asks: the account, and its AFM only when a clerk checked the identity. */
@@ -67,6 +69,8 @@ function finesWithRules(conn: Conn) {
       'rule.objection_days',
       conn.raw(`EXISTS (SELECT 1 FROM fine_objections o
         WHERE o.fine_id = f.id AND o.status = 'submitted') AS pending_objection`),
+      conn.raw(`EXISTS (SELECT 1 FROM fine_objections o
+        WHERE o.fine_id = f.id AND o.status <> 'submitted') AS decided_objection`),
     );
 }
 

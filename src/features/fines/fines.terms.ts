@@ -47,10 +47,11 @@ export function objectionClosedReason(
   fine: FineRow,
   terms: FineTerms,
   today: string,
-): 'status' | 'noRule' | 'deadline' | 'pending' | undefined {
+): 'status' | 'noRule' | 'deadline' | 'pending' | 'decided' | undefined {
+  if (fine.pending_objection) return 'pending';
+  if (fine.decided_objection) return 'decided';
   if (!['unpaid', 'objection'].includes(fine.status)) return 'status';
   if (!terms.objectionDeadline) return 'noRule';
   if (today > terms.objectionDeadline) return 'deadline';
-  if (fine.pending_objection) return 'pending';
   return undefined;
 }

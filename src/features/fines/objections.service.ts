@@ -18,8 +18,8 @@ export interface ObjectionInput {
   files: readonly ObjectionFile[];
 }
 
-/** The pending-objection index: a second objection while one is examined. */
-const PENDING_INDEX = 'fine_objections_pending_key';
+/** One objection per fine: a second one, or two sent at once. */
+const ONE_PER_FINE = 'fine_objections_fine_key';
 
 /**
  * Files an objection to a fine the citizen may see, before its deadline: as its verified owner,
@@ -90,8 +90,8 @@ export async function fileObjection(
     return [];
   } catch (error) {
     await Promise.all(stored.map((key) => deps.documents.remove(key)));
-    if (isUniqueViolation(error, PENDING_INDEX))
-      return [{ field: 'text', key: 'fines.objection.closed.pending' }];
+    if (isUniqueViolation(error, ONE_PER_FINE))
+      return [{ field: 'text', key: 'fines.objection.closed.taken' }];
     throw error;
   }
 }

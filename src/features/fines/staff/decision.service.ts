@@ -1,5 +1,7 @@
 import type { Deps } from '../../../deps.ts';
 import type { FieldError } from '../../../lib/errors.ts';
+import { formatDate, formatMoney } from '../../../lib/format.ts';
+import { formatRf } from '../../../lib/rf.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import { findFine } from '../fines.repository.ts';
 import { decideObjection, findObjection } from '../objections.repository.ts';
@@ -59,6 +61,10 @@ export async function decide(
           noticeNumber: fine.notice_number,
           outcome: decision.outcome,
           reason: decision.reason,
+          // What to do next: a rejected objection leaves the fine to pay, by its RF code.
+          amount: formatMoney(Math.max(0, fine.amount_cents - fine.paid_cents), lang),
+          dueDate: formatDate(fine.due_date, lang),
+          rf: formatRf(fine.rf),
           path: `/fines/${fine.id}`,
         },
         trx,
