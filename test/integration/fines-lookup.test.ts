@@ -46,6 +46,13 @@ describe('looking up a fine by notice number and plate', () => {
     expect(
       await ctx.db('fine_access').where({ user_id: citizen.id, fine_id: fine.id }).count(),
     ).toEqual([{ count: 1 }]);
+    // The notice number as people type it: the series in Latin letters, other dashes, or only
+    // its digits.
+    const digits = fine.noticeNumber.replace(/\D/g, '');
+    for (const notice of [`DA ${digits}`, digits, `${digits.slice(0, 4)}-${digits.slice(4)}`]) {
+      const res = await lookUp(citizen.agent, notice, 'IKB1234');
+      expect(res.headers.location, notice).toBe(`/fines/${fine.id}`);
+    }
     const list = await citizen.agent.get('/fines');
     const $ = cheerio.load(list.text);
     expect($(`a[href="/fines/${fine.id}"]`).text()).toBe(fine.noticeNumber);

@@ -4,6 +4,7 @@ import { createFinesRouter, FINES_HUB_ENTRY } from './fines.routes.ts';
 import { createObjectionRouter } from './objection.routes.ts';
 import { createObjectionsRouter } from './staff/objections.routes.ts';
 import { createRulesRouter } from './staff/rules.routes.ts';
+import * as noticeDigits from './migrations/20261221090000_notice_digits.ts';
 
 /** Traffic-code (ΚΟΚ) fines: look-up by notice and plate, a verified owner's fines, objections. */
 export const finesModule: Module = {
@@ -36,6 +37,7 @@ export const finesModule: Module = {
   privacyNotice: { headingKey: 'fines.privacy.heading', bodyKey: 'fines.privacy.body' },
   exportFor: exportFines,
   eraseFor: eraseFines,
+  migrations: { '20261221090000_notice_digits': noticeDigits },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),
 };

@@ -90,14 +90,25 @@ function visibleTo(query: Knex.QueryBuilder, citizen: Citizen): Knex.QueryBuilde
 }
 
 /** The fine with this notice number and plate (look-alike letters, spaces and dashes aside). */
+/** A notice number's digits, as the look-up index has them (fines' notice_digits migration). */
+const NOTICE_DIGITS = "regexp_replace(notice_number, '[^0-9]', '', 'g')";
+
+/**
+ * The fine with this notice number and plate. A notice number is compared by its digits (people
+ * type ΔΑ-2026-004512 as 2026-004512, DA 2026 004512 or with Latin look-alikes), the plate by its
+ * key; should two series share the digits, the one whose letters match too comes first.
+ */
 export async function findByNoticeAndPlate(
   conn: Conn,
   noticeNumber: string,
   plate: string,
 ): Promise<number | undefined> {
+  const digits = noticeNumber.replace(/\D/g, '');
+  if (digits.length < 4) return undefined;
   const row = (await conn('fines')
-    .where('notice_number', noticeNumber)
+    .whereRaw(`${NOTICE_DIGITS} = ?`, [digits])
     .whereRaw('plate_key = plate_key(?)', [plate])
+    .orderByRaw('(plate_key(notice_number) = plate_key(?)) DESC, id', [noticeNumber])
     .first('id')) as { id: number } | undefined;
   return row?.id;
 }
