@@ -182,15 +182,16 @@ describe("a verified citizen's dues", () => {
     expect(status('overdue')).toBe('overdue');
     expect(status('partPaid')).toBe('part_paid');
     expect(status('due')).toBe('due');
-    expect(status('arranged')).toBe('arranged');
     expect(status('paid')).toBe('paid');
+    // An arranged debt is paid through its instalments: listed under its arrangement, not here.
+    expect($(`#open-debts tr[data-debt="${ids.arranged}"]`).length).toBe(0);
     expect($(`tr[data-debt="${ids.other}"]`).length).toBe(0);
     expect(res.text).not.toContain('777,00');
     // Open debts by due date; the paid one below, in its own section.
     const open = $('#open-debts tbody tr')
       .map((_i, row) => Number($(row).attr('data-debt')))
       .get();
-    expect(open).toEqual([ids.arranged, ids.overdue, ids.partPaid, ids.due]);
+    expect(open).toEqual([ids.overdue, ids.partPaid, ids.due]);
     expect($(`#paid-debts-table tr[data-debt="${ids.paid}"]`).length).toBe(1);
     // A row carries its type, period, property, amounts, due date and RF.
     const row = $(`tr[data-debt="${ids.partPaid}"]`).text().replace(/\s+/g, ' ');
@@ -207,6 +208,18 @@ describe("a verified citizen's dues", () => {
       expect(money(row)).toContain(part);
   });
 
+  it('lists the unpaid traffic fines of the AFM that count in what is owed, each linking to its page', async () => {
+    const $ = cheerio.load((await citizenB.get('/dues')).text);
+    const fine = (await ctx.db('fines').where({ notice_number: 'ΑΝ-2026-0001' }).first()) as {
+      id: number;
+    };
+    expect($(`#fines-table a[href="/fines/${fine.id}"]`).text()).toBe('ΑΝ-2026-0001');
+    expect(money($('#fines-table').text())).toContain('80,00 €');
+    expect(money($('#owed-parts').text())).toContain('απλήρωτα πρόστιμα ΚΟΚ: 80,00 €');
+    // Citizen A owns no fine: no such section.
+    expect(cheerio.load((await citizenA.get('/dues')).text)('#fines-table').length).toBe(0);
+  });
+
   it('marks overdue debts with a red tag that says so, not by colour alone', async () => {
     const $ = cheerio.load((await citizenA.get('/dues')).text);
     const tag = $(`tr[data-debt="${ids.overdue}"] .govuk-tag`);
@@ -219,13 +232,22 @@ describe("a verified citizen's dues", () => {
 
   it('totals the unpaid debts (in SQL), in each language', async () => {
     const $ = cheerio.load((await citizenA.get('/dues')).text);
-    // 120,00 + 80,50 + 300,00 + 600,00; paid 30,00; overdue: the 120,00 alone.
-    expect(money($('[data-total="amount"]').text().trim())).toBe('1.100,50 €');
+    // 120,00 + 80,50 + 300,00 (the arranged 600,00 is not: its instalments are); paid 30,00;
+    // overdue: the 120,00 alone.
+    expect(money($('[data-total="amount"]').text().trim())).toBe('500,50 €');
     expect(money($('[data-total="paid"]').text().trim())).toBe('30,00 €');
-    expect(money($('[data-total="remaining"]').text().trim())).toBe('1.070,50 €');
-    expect(money($('[data-total="overdue"]').text())).toContain('120,00 €');
+    expect(money($('[data-total="remaining"]').text().trim())).toBe('470,50 €');
+    expect(money($('[data-total="overdue"]').text())).toContain('1 οφειλή, υπόλοιπο 120,00 €');
+    // The whole owed is the sum of its parts, each shown where it is listed.
+    const parts = $('#owed-parts li')
+      .map((_i, li) => money($(li).text().trim()))
+      .get();
+    expect(parts).toEqual([
+      'απλήρωτες οφειλές: 470,50 €',
+      'δόσεις ρυθμίσεων που απομένουν: 400,00 €',
+    ]);
     const en = cheerio.load(await inEnglish(citizenA, '/dues'));
-    expect(en('[data-total="remaining"]').text().trim()).toBe('€1,070.50');
+    expect(en('[data-total="remaining"]').text().trim()).toBe('€470.50');
   });
 
   it('says what is overdue: the debt and the unpaid instalment, with the whole outstanding', async () => {

@@ -67,7 +67,10 @@ export interface DebtTotals {
   overdue_cents: number;
 }
 
-/** The sums of the AFM's debts not yet paid in full (those in arrangements included). */
+/**
+ * The sums of the AFM's debts not yet paid in full and not in an arrangement (an arranged debt
+ * is paid through its instalments: the arrangement shows what is left of it).
+ */
 const TOTALS_SQL = `SELECT count(*)::int AS open_count,
     COALESCE(sum(d.amount_cents), 0)::bigint AS amount_cents,
     COALESCE(sum(d.paid_cents), 0)::bigint AS paid_cents,
@@ -76,7 +79,7 @@ const TOTALS_SQL = `SELECT count(*)::int AS open_count,
     COALESCE(sum(d.amount_cents - d.paid_cents) FILTER (WHERE ${DEBT_STATUS} = 'overdue'), 0)::bigint
       AS overdue_cents
   FROM debts d
-  WHERE d.afm = :afm AND d.paid_cents < d.amount_cents`;
+  WHERE d.afm = :afm AND d.paid_cents < d.amount_cents AND d.arrangement_id IS NULL`;
 
 export type InstalmentStatusCode = 'paid' | 'overdue' | 'part_paid' | 'due';
 
@@ -210,8 +213,25 @@ export const DEBT_STATUS_SQL = `WITH owed AS (
     ) ORDER BY due_date, kind, id) FILTER (WHERE due_date < :today::date), '[]') AS overdue
   FROM owed`;
 
+export interface FineRow {
+  id: number;
+  notice_number: string;
+  /** The offence's day in Athens. */
+  offence_date: string;
+  remaining_cents: number;
+  due_date: string;
+  rf: string;
+}
+
+/** The unpaid traffic fines whose owner is this AFM (fines_owner_idx): they count in what is owed. */
+const FINES_SQL = `SELECT f.id, f.notice_number, f.due_date, f.rf,
+    to_char(f.offence_at AT TIME ZONE 'Europe/Athens', 'YYYY-MM-DD') AS offence_date,
+    GREATEST(f.amount_cents - f.paid_cents, 0) AS remaining_cents
+  FROM fines f WHERE f.owner_afm = :afm AND f.status = 'unpaid'`;
+
 export interface DuesOverview {
   debts: DebtRow[];
+  fines: FineRow[];
   totals: DebtTotals;
   arrangements: ArrangementRow[];
   payments: PaymentRow[];
@@ -227,6 +247,7 @@ export async function loadOverview(db: Db, afm: string, today: string): Promise<
     `SELECT
        (SELECT COALESCE(json_agg(q ORDER BY ${DEBTS_ORDER}), '[]') FROM (${DEBTS_SQL}) q) AS debts,
        (SELECT row_to_json(q) FROM (${TOTALS_SQL}) q) AS totals,
+       (SELECT COALESCE(json_agg(q ORDER BY due_date, id), '[]') FROM (${FINES_SQL}) q) AS fines,
        (SELECT COALESCE(json_agg(q ORDER BY decided_on DESC, id DESC), '[]')
          FROM (${ARRANGEMENTS_SQL}) q) AS arrangements,
        (SELECT COALESCE(json_agg(q ORDER BY paid_at DESC, id DESC), '[]')

@@ -40,17 +40,26 @@ function overviewPage(deps: Deps): RequestHandler {
       res.render('dues/views/overview', { ...common, noAfm: true });
       return;
     }
-    const { debts, totals, arrangements, payments, status } = await loadOverview(
+    const { debts, fines, totals, arrangements, payments, status } = await loadOverview(
       deps.db,
       afm,
       todayOf(deps),
     );
+    const instalmentsLeft = arrangements.reduce((sum, a) => sum + Number(a.remaining_cents), 0);
+    const finesLeft = fines.reduce((sum, fine) => sum + Number(fine.remaining_cents), 0);
     res.render('dues/views/overview', {
       ...common,
       noAfm: false,
-      openDebts: debts.filter((debt) => debt.status !== 'paid'),
+      openDebts: debts.filter((debt) => debt.status !== 'paid' && debt.status !== 'arranged'),
       paidDebts: debts.filter((debt) => debt.status === 'paid'),
       totals,
+      fines,
+      // What "in all you owe" is made of, each part shown where it is listed below.
+      owedParts: {
+        debts: Number(totals.remaining_cents),
+        instalments: instalmentsLeft,
+        fines: finesLeft,
+      },
       arrangements: arrangements.map((arrangement) => ({
         ...arrangement,
         next: arrangement.instalments.find((instalment) => instalment.status !== 'paid'),
@@ -93,12 +102,17 @@ function statementPdf(deps: Deps): RequestHandler {
     const user = req.user!;
     if (!user.afm) throw new NotFoundError();
     const today = todayOf(deps);
-    const { debts, totals, arrangements, status } = await loadOverview(deps.db, user.afm, today);
+    const { debts, fines, totals, arrangements, status } = await loadOverview(
+      deps.db,
+      user.afm,
+      today,
+    );
     await sendStatement(deps, req, res, {
       user,
       afm: user.afm,
       today,
-      debts: debts.filter((debt) => debt.status !== 'paid'),
+      debts: debts.filter((debt) => debt.status !== 'paid' && debt.status !== 'arranged'),
+      fines,
       totals,
       arrangements,
       status: statusOf(status),

@@ -5,14 +5,16 @@ import { letterheadOf, renderDocumentPdf, type PdfBlock } from '../../lib/pdf.ts
 import type { UserRow } from '../accounts/users.repository.ts';
 import type { DebtStatus } from './debt-status.ts';
 import { duesFormat } from './dues.present.ts';
-import type { ArrangementRow, DebtRow, DebtTotals } from './dues.repository.ts';
+import type { ArrangementRow, DebtRow, DebtTotals, FineRow } from './dues.repository.ts';
 
 export interface StatementData {
   user: Pick<UserRow, 'full_name'>;
   afm: string;
   today: string;
-  /** The debts not yet paid in full. */
+  /** The debts not yet paid in full and not in an arrangement. */
   debts: DebtRow[];
+  /** The unpaid traffic fines of the AFM. */
+  fines: FineRow[];
   totals: DebtTotals;
   arrangements: ArrangementRow[];
   status: DebtStatus;
@@ -83,6 +85,27 @@ function statementBlocks(req: Request, data: StatementData, issuedAt: Date): Pdf
         '',
       ],
     });
+  if (data.fines.length)
+    blocks.push(
+      { kind: 'heading', level: 2, text: t('dues.fines.heading') },
+      {
+        kind: 'table',
+        columns: [
+          { header: t('dues.fines.notice'), width: 2 },
+          { header: t('dues.fines.date'), width: 1.6 },
+          { header: t('dues.debts.dueDate'), width: 1.6 },
+          { header: t('dues.debts.remaining'), width: 1.2, align: 'right' },
+          { header: t('dues.debts.rf'), width: 3 },
+        ],
+        rows: data.fines.map((fine) => [
+          fine.notice_number,
+          f.date(fine.offence_date),
+          f.date(fine.due_date),
+          f.money(fine.remaining_cents),
+          f.rf(fine.rf),
+        ]),
+      },
+    );
   for (const arrangement of data.arrangements) {
     const open = arrangement.instalments.filter((instalment) => instalment.status !== 'paid');
     if (!open.length) continue;
