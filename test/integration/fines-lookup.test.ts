@@ -224,6 +224,9 @@ describe("a fine's page", () => {
     expect(cheerio.load(next)('#fine-reduction').length).toBe(0);
     expect(row(next, 'fine-objection-deadline')).toBe('30 Αυγούστου 2025');
     expect(row(next, 'fine-rules')).toContain('1 Ιουλίου 2025');
+    // Those rules give no reduction, and the page says so rather than speak of one.
+    expect(row(next, 'fine-rules')).toContain('δεν προβλέπουν μείωση');
+    expect(row(old, 'fine-rules')).not.toContain('δεν προβλέπουν μείωση');
   });
 
   it("uses a rule finance added, and the financial system's own reduction over any rule", async () => {

@@ -47,10 +47,11 @@ export function objectionClosedReason(
   fine: FineRow,
   terms: FineTerms,
   today: string,
-): 'status' | 'noRule' | 'deadline' | 'pending' | 'decided' | undefined {
+): 'paid' | 'cancelled' | 'tax_office' | 'noRule' | 'deadline' | 'pending' | 'decided' | undefined {
   if (fine.pending_objection) return 'pending';
   if (fine.decided_objection) return 'decided';
-  if (!['unpaid', 'objection'].includes(fine.status)) return 'status';
+  if (fine.status === 'paid' || fine.status === 'cancelled' || fine.status === 'tax_office')
+    return fine.status;
   if (!terms.objectionDeadline) return 'noRule';
   if (today > terms.objectionDeadline) return 'deadline';
   return undefined;
