@@ -85,7 +85,7 @@ const schema = z.object({
 
   MUNICIPALITY_NAME_EL: z.string().min(1).default('Δήμος Αγίου Νικολάου'),
   MUNICIPALITY_NAME_EN: z.string().min(1).default('Municipality of Agios Nikolaos'),
-  MUNICIPALITY_WEBSITE: z.url().default('https://www.example.gov.gr'),
+  MUNICIPALITY_WEBSITE: z.url().default('https://www.agiosnikolaos.gr'),
   MUNICIPALITY_BRAND_COLOUR: hexColour.default('#0b4f71'),
   MUNICIPALITY_LOGO_URL: z.string().default('/assets/images/logo.svg'),
   CONTACT_EMAIL: z.email().default('info@example.gov.gr'),

@@ -24,7 +24,15 @@ for (const button of document.querySelectorAll('button[data-copy-rf]')) {
   button.addEventListener('click', () => {
     navigator.clipboard.writeText(code.getAttribute('data-rf') ?? code.textContent.replace(/\s+/g, '')).then(
       () => {
-        if (status) status.textContent = button.getAttribute('data-copied-text') ?? '';
+        const copied = button.getAttribute('data-copied-text') ?? '';
+        if (status) status.textContent = copied;
+        // Seen as well as heard: the button says so for a moment.
+        const label = button.innerHTML;
+        button.textContent = copied;
+        setTimeout(() => {
+          button.innerHTML = label;
+          if (status) status.textContent = '';
+        }, 3000);
       },
       () => undefined,
     );

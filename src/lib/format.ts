@@ -109,3 +109,13 @@ const money = {
 export function formatMoney(cents: number, lang: Lang): string {
   return money[lang].format(cents / 100);
 }
+
+/**
+ * When something was paid, as banks report it: with its time, or only the day when the report
+ * gave no time (midnight in Athens, as an import stores a date alone).
+ */
+export function formatPaidAt(instant: Date, lang: Lang): string {
+  return athensDateTime(instant).endsWith(' 00:00')
+    ? formatDate(athensDate(instant), lang)
+    : formatDateTime(instant, lang);
+}

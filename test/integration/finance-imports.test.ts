@@ -123,6 +123,7 @@ describe('finance imports: debts', () => {
     expect(facts['Εγγραφές που άλλαξαν']).toBe('0');
     expect(facts['Εγγραφές χωρίς αλλαγή']).toBe('3');
     expect(await ctx.db('debts').orderBy('id').select('id', 'rf', 'updated_at')).toEqual(before);
+    expect($('.govuk-notification-banner').text()).toContain('δεν άλλαξε τίποτα');
   });
 
   it('updates a changed amount and keeps the RF it made', async () => {

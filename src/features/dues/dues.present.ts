@@ -1,5 +1,5 @@
 import type { Lang } from '../../lib/localized.ts';
-import { formatDate, formatDateTime, formatMoney } from '../../lib/format.ts';
+import { formatDate, formatDateTime, formatMoney, formatPaidAt } from '../../lib/format.ts';
 import { formatRf } from '../../lib/rf.ts';
 
 /** The GOV.UK tag colour of each standing; the tag's text says it, the colour only helps. */
@@ -17,6 +17,7 @@ export function duesFormat(lang: Lang) {
     money: (cents: number) => formatMoney(cents, lang),
     date: (isoDate: string) => formatDate(isoDate, lang),
     dateTime: (instant: Date) => formatDateTime(instant, lang),
+    paidAt: (instant: Date) => formatPaidAt(instant, lang),
     rf: formatRf,
     typeName: (row: { name_el: string | null; name_en: string | null }) =>
       (lang === 'en' ? row.name_en : row.name_el) ?? '',

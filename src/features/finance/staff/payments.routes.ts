@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import type { FieldError } from '../../../lib/errors.ts';
 import { formFields } from '../../../lib/form.ts';
-import { formatDateTime, formatMoney } from '../../../lib/format.ts';
+import { formatDateTime, formatMoney, formatPaidAt } from '../../../lib/format.ts';
 import { auditContext, recordAudit } from '../../audit/audit.repository.ts';
 import { presentFormErrors } from '../../staff/form-errors.ts';
 import { listPaymentsToResolve, resolvePayment } from '../payments.repository.ts';
@@ -67,7 +67,7 @@ async function renderList(
   const present = (row: (typeof open)[number]) => ({
     ...row,
     amount: formatMoney(Number(row.amount_cents), req.lang),
-    paidAt: formatDateTime(row.paid_at, req.lang),
+    paidAt: formatPaidAt(row.paid_at, req.lang),
     resolvedAt: row.resolved_at ? formatDateTime(row.resolved_at, req.lang) : '',
     outcomeLabel: req.t(`finance.payments.outcomes.${row.outcome}`),
     note: notes[row.id] ?? '',
