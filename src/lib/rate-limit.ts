@@ -29,6 +29,24 @@ export async function hitRateLimit(
   return (result.rows[0]?.hits ?? 0) <= rule.limit;
 }
 
+/**
+ * Whether the key is still within its limit in the current window, without counting an attempt:
+ * for limits that count only some outcomes (failed sign-ins), counted afterwards by hitRateLimit.
+ */
+export async function withinRateLimit(
+  db: Db,
+  clock: Clock,
+  rule: RateLimitRule,
+  key: string,
+): Promise<boolean> {
+  const now = clock.now().getTime();
+  const windowStart = new Date(now - (now % (rule.windowSeconds * 1000)));
+  const row = (await db('rate_limits')
+    .where({ key: `${rule.name}:${key}`, window_start: windowStart })
+    .first('hits')) as { hits: number } | undefined;
+  return (row?.hits ?? 0) < rule.limit;
+}
+
 /** Old windows are useless; the worker's hourly maintenance job calls this. */
 export async function pruneRateLimits(db: Db, clock: Clock): Promise<void> {
   const dayAgo = new Date(clock.now().getTime() - DAY_MS);
@@ -108,6 +126,7 @@ export async function clearFailures(db: Conn, keys: readonly string[]): Promise<
 }
 
 export const RATE_LIMITS = {
+  // Failed sign-ins per address: a service desk behind one address signs many people in.
   loginPerIp: { name: 'login:ip', limit: 30, windowSeconds: 15 * 60 },
   // Every registration form sent (valid in form) counts, answered "taken" or not: see the README.
   registerPerIp: { name: 'register:ip', limit: 20, windowSeconds: 60 * 60 },

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { csrfFrom } from '../helpers/accounts.ts';
+import { createActiveUser, csrfFrom, signIn } from '../helpers/accounts.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 /**
@@ -34,6 +34,22 @@ describe('TRUST_PROXY=1 behind one proxy', () => {
     expect(throttled).toBeGreaterThanOrEqual(10);
     // The first ones were answered normally (wrong name or password), not throttled.
     expect(statuses[0]).not.toBe(429);
+  });
+
+  it('counts only failed sign-ins per address: a service desk signing many people in is not locked out', async () => {
+    const office = '198.51.100.40';
+    const user = await createActiveUser(ctx.db, 'desk-citizen');
+    for (let i = 0; i < 35; i += 1) {
+      const agent = request.agent(ctx.app).set('X-Forwarded-For', office);
+      expect((await signIn(agent, user.username, user.password)).status, `sign-in ${i}`).toBe(303);
+    }
+    // Failures still count: the 31st failure from the address is throttled.
+    const agent = request.agent(ctx.app).set('X-Forwarded-For', office);
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i += 1)
+      statuses.push((await signIn(agent, `nobody.desk.${i}`, 'wrong password here')).status);
+    expect(statuses.slice(0, 30)).not.toContain(429);
+    expect(statuses[30]).toBe(429);
   });
 
   it('records the address the trusted hop reports in the audit log, not the spoofed one', async () => {

@@ -7,6 +7,7 @@ import {
   RATE_LIMITS,
   recordFailure,
   SIGN_IN_LOCK,
+  withinRateLimit,
 } from '../../lib/rate-limit.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import { findUserByLogin, normaliseLogin, type UserRow } from './users.repository.ts';
@@ -36,7 +37,10 @@ export async function signIn(
   context: AuditContext,
 ): Promise<SignInResult> {
   const { db, clock } = deps;
-  if (!(await hitRateLimit(db, clock, RATE_LIMITS.loginPerIp, context.ip ?? 'unknown')))
+  // Failed sign-ins from one address are limited (counted below): successful ones never are,
+  // so an office where many people sign in from one address is not locked out.
+  const address = context.ip ?? 'unknown';
+  if (!(await withinRateLimit(db, clock, RATE_LIMITS.loginPerIp, address)))
     return { outcome: 'throttled' };
   const user = await findUserByLogin(db, login);
   const keys = signInKeys(login, user);
@@ -51,6 +55,7 @@ export async function signIn(
   // Recorded alike while locked (it then neither counts nor lengthens the lock): the same
   // statements, the same time.
   const until = failed ? await recordFailure(db, clock, SIGN_IN_LOCK, keys) : undefined;
+  if (failed || lockedAt) await hitRateLimit(db, clock, RATE_LIMITS.loginPerIp, address);
   if (lockedAt) {
     await recordAudit(
       db,
