@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODULES } from '../../src/features/index.ts';
-import { postForm } from '../helpers/accounts.ts';
+import { csrfFrom, postForm } from '../helpers/accounts.ts';
 import { aFine, fineCitizen, lookUp, postObjection } from '../helpers/fines.ts';
 import { afmFrom, signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
@@ -107,6 +107,44 @@ describe('the fine rules (finance)', () => {
     expect((await finance.agent.get(`${RULES}/999999`)).status).toBe(404);
   });
 
+  it('never changes a rule in effect: fines issued under it keep it', async () => {
+    const finance = await signedInStaff(ctx.app, ctx.db, ['finance']);
+    const inEffect = (await ctx
+      .db('fine_rules')
+      .where({ effective_from: '2025-07-01' })
+      .first()) as {
+      id: number;
+      objection_days: number;
+    };
+    const form = $((await finance.agent.get(`${RULES}/${inEffect.id}`)).text);
+    expect(form('#rule-in-effect').text()).toContain('Ο κανόνας ισχύει ήδη');
+    expect(form(`form[action="${RULES}/${inEffect.id}"]`).length).toBe(0);
+    const res = await finance.agent
+      .post(`${RULES}/${inEffect.id}`)
+      .type('form')
+      .send({
+        ...rule('1', '7', '2025', { objectionDays: '10' }),
+        _csrf: form('input[name="_csrf"]').attr('value'),
+      });
+    expect(res.status).toBe(400);
+    expect((await ctx.db('fine_rules').where({ id: inEffect.id }).first()).objection_days).toBe(
+      inEffect.objection_days,
+    );
+    // Nor is a rule still to come moved to a day that has passed.
+    await postForm(finance.agent, `${RULES}/new`, `${RULES}/new`, rule('1', '6', '2029'));
+    const future = (await ctx.db('fine_rules').where({ effective_from: '2029-06-01' }).first()) as {
+      id: number;
+    };
+    const moved = await postForm(
+      finance.agent,
+      `${RULES}/${future.id}`,
+      `${RULES}/${future.id}`,
+      rule('1', '6', '2024'),
+    );
+    expect(moved.status).toBe(400);
+    expect($(moved.text)('#effectiveFrom-error').text()).toContain('ισχύει ήδη');
+  });
+
   it('says what is wrong at each field, in Greek and English', async () => {
     const finance = await signedInStaff(ctx.app, ctx.db, ['finance']);
     const bad = rule('31', '2', '2027', {
@@ -141,7 +179,8 @@ describe('the fine rules (finance)', () => {
     );
     expect(taken.status).toBe(400);
     expect($(taken.text)('#effectiveFrom-error').text()).toContain('already starts');
-    expect(await ctx.db('fine_rules').count()).toEqual([{ count: 2 + 2 }]);
+    // The two seeded rules and the three added by the tests before: nothing more.
+    expect(await ctx.db('fine_rules').count()).toEqual([{ count: 2 + 3 }]);
   });
 });
 

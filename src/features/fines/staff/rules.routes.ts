@@ -4,7 +4,7 @@ import { isoToDateParts, readDateParts } from '../../../lib/dates.ts';
 import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
 import { formFields } from '../../../lib/form.ts';
 import { parseForm } from '../../../lib/forms.ts';
-import { formatDate } from '../../../lib/format.ts';
+import { athensDate, formatDate } from '../../../lib/format.ts';
 import { idParam } from '../../../lib/params.ts';
 import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
@@ -77,6 +77,8 @@ async function renderRule(
             objectionDays: '60',
             note: '',
           }),
+    // A rule in effect is shown, not changed: fines issued under it keep it.
+    inEffect: rule ? rule.effective_from <= athensDate(deps.clock.now()) : false,
     ...presentFormErrors(req, errors, ['effectiveFrom']),
   });
 }

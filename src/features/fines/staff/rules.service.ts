@@ -2,6 +2,7 @@ import { isUniqueViolation } from '../../../db/constraints.ts';
 import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
 import type { FieldError } from '../../../lib/errors.ts';
+import { athensDate } from '../../../lib/format.ts';
 import { changes, recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import type { RuleInput } from '../fines.schemas.ts';
 
@@ -31,8 +32,8 @@ const columnsOf = (input: RuleInput) => ({
 });
 
 /**
- * Adds a rule (id undefined) or changes one, audited with what changed. Two rules cannot start
- * on one day (a unique column): the form says so at the date.
+ * Adds a rule (id undefined) or changes one not yet in effect, audited with what changed. Two
+ * rules cannot start on one day (a unique column): the form says so at the date.
  */
 export async function saveRule(
   deps: Pick<Deps, 'db' | 'clock'>,
@@ -63,6 +64,11 @@ export async function saveRule(
       const before = (await trx('fine_rules').where({ id }).forUpdate().first()) as
         RuleRow | undefined;
       if (!before) return 'not-found' as const;
+      // Fines issued under a rule keep it: a rule in effect, or a change that would put one in
+      // effect from a past day, is not made here (a new rule from the day a change applies is).
+      const today = athensDate(deps.clock.now());
+      if (before.effective_from <= today || after.effective_from <= today)
+        return { errors: [{ field: 'effectiveFrom', key: 'fines.rules.errors.inEffect' }] };
       await trx('fine_rules')
         .where({ id })
         .update({ ...after, updated_at: deps.clock.now() });
