@@ -124,7 +124,7 @@ describe('the fine rules (finance)', () => {
       .type('form')
       .send({
         ...rule('1', '7', '2025', { objectionDays: '10' }),
-        _csrf: form('input[name="_csrf"]').attr('value'),
+        _csrf: await csrfFrom(finance.agent, `${RULES}/new`),
       });
     expect(res.status).toBe(400);
     expect((await ctx.db('fine_rules').where({ id: inEffect.id }).first()).objection_days).toBe(
