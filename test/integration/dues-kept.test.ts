@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser, newAgent, signIn, type Agent } from '../helpers/accounts.ts';
-import { untilListening } from '../helpers/caches.ts';
+import { countRenders, untilKept, untilListening, untilShown } from '../helpers/caches.ts';
 import { insertDebt, insertDebtPayment } from '../helpers/finance.ts';
 import { afmFrom } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
@@ -11,7 +11,7 @@ import { createTestContext, type TestContext } from '../helpers/test-app.ts';
  * finance tables announces itself (NOTIFY work_changed: finance's dues_notify triggers).
  */
 let ctx: TestContext;
-let renders = 0;
+let renders: () => number;
 // 23:55 in Athens: a few minutes before the next day.
 let now = new Date('2026-12-02T21:55:00Z');
 const AFM_A = afmFrom('41000001');
@@ -27,33 +27,9 @@ async function verified(name: string, afm: string): Promise<Agent> {
   return agent;
 }
 
-/** Views `path` until a view renders nothing (the first views store the session anew). */
-async function untilKept(agent: Agent, path: string) {
-  for (let view = 0; view < 10; view += 1) {
-    const before = renders;
-    const res = await agent.get(path);
-    if (renders === before) return res;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${path} was rendered on every view`);
-}
-
-async function untilShown(agent: Agent, path: string, text: string) {
-  for (let waited = 0; waited < 3000; waited += 50) {
-    const res = await agent.get(path);
-    if (res.text.includes(text)) return res;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${path} never showed ${text}`);
-}
-
 beforeAll(async () => {
   ctx = await createTestContext({}, { clock: { now: () => now } });
-  const render = ctx.app.render.bind(ctx.app);
-  ctx.app.render = ((...args: Parameters<typeof render>) => {
-    renders += 1;
-    render(...args);
-  }) as typeof ctx.app.render;
+  renders = countRenders(ctx.app);
   debt = await insertDebt(ctx.db, { afm: AFM_A, amountCents: 12_480, dueDate: '2026-12-02' });
   await insertDebt(ctx.db, { afm: AFM_B, amountCents: 99_900, dueDate: '2027-01-31' });
   maria = await verified('kept-dues-maria', AFM_A);
@@ -65,21 +41,21 @@ afterAll(() => ctx.close());
 
 describe('a citizen’s dues page kept rendered', () => {
   it('is answered from memory, to its own session only, never stored by the browser', async () => {
-    const first = await untilKept(maria, '/dues');
+    const first = await untilKept(maria, '/dues', renders);
     expect(first.status).toBe(200);
     expect(first.headers['cache-control']).toMatch(/no-store/);
     expect(first.text).toContain('124,80');
-    const before = renders;
+    const before = renders();
     const again = await maria.get('/dues');
-    expect(renders).toBe(before);
+    expect(renders()).toBe(before);
     expect(again.text).toContain('124,80');
-    const other = await untilKept(nikos, '/dues');
+    const other = await untilKept(nikos, '/dues', renders);
     expect(other.text).toContain('999,00');
     expect(other.text).not.toContain('124,80');
   });
 
   it('shows a payment matched by another process as soon as its NOTIFY arrives', async () => {
-    await untilKept(maria, '/dues');
+    await untilKept(maria, '/dues', renders);
     await insertDebtPayment(ctx.db, {
       debtId: debt.id,
       rf: debt.rf,
@@ -91,7 +67,7 @@ describe('a citizen’s dues page kept rendered', () => {
   });
 
   it('is made again on a new Athens day: a debt due today is overdue tomorrow', async () => {
-    const today = await untilKept(maria, '/dues');
+    const today = await untilKept(maria, '/dues', renders);
     expect(today.text).not.toContain('Ληξιπρόθεσμη');
     now = new Date('2026-12-02T22:02:00Z');
     const tomorrow = await maria.get('/dues');

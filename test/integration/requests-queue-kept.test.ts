@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser, newAgent, postForm, signIn, type Agent } from '../helpers/accounts.ts';
-import { untilListening } from '../helpers/caches.ts';
+import { countRenders, untilKept, untilListening, untilShown } from '../helpers/caches.ts';
 import { departmentId, insertRequest } from '../helpers/requests.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
@@ -16,7 +16,7 @@ import { createLogger } from '../../src/lib/logger.ts';
  * announces itself (NOTIFY work_changed), and only ever to the session it was made for.
  */
 let ctx: TestContext;
-let renders = 0;
+let renders: () => number;
 let now = new Date('2026-11-26T08:00:00Z');
 let technical: { agent: Agent; id: number };
 let cleaning: { agent: Agent; id: number };
@@ -25,11 +25,7 @@ const QUEUE = '/staff/requests?status=submitted';
 
 beforeAll(async () => {
   ctx = await createTestContext({}, { clock: { now: () => now } });
-  const render = ctx.app.render.bind(ctx.app);
-  ctx.app.render = ((...args: Parameters<typeof render>) => {
-    renders += 1;
-    render(...args);
-  }) as typeof ctx.app.render;
+  renders = countRenders(ctx.app);
   technical = await signedInStaff(ctx.app, ctx.db, ['handler']);
   cleaning = await signedInStaff(ctx.app, ctx.db, ['handler']);
   await ctx.db('department_handlers').insert([
@@ -44,27 +40,6 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-/** Views `path` until a view renders nothing (the first views store the session anew); the last page. */
-async function untilKept(agent: Agent, path: string) {
-  for (let view = 0; view < 10; view += 1) {
-    const before = renders;
-    const res = await agent.get(path);
-    if (renders === before) return res;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${path} was rendered on every view`);
-}
-
-/** Views `path` until it shows `text` (another process's write arrives by NOTIFY, within moments). */
-async function untilShown(agent: Agent, path: string, text: string) {
-  for (let waited = 0; waited < 3000; waited += 50) {
-    const res = await agent.get(path);
-    if (res.text.includes(text)) return res;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${path} never showed ${text}`);
-}
-
 const titles = (html: string) =>
   cheerio
     .load(html)('table tbody tr')
@@ -74,11 +49,11 @@ const titles = (html: string) =>
 
 describe('the handlers’ queue kept rendered', () => {
   it('is answered from memory, to its own session only, and as staff pages are (no-store)', async () => {
-    const first = await untilKept(technical.agent, QUEUE);
+    const first = await untilKept(technical.agent, QUEUE, renders);
     expect(first.status).toBe(200);
-    const before = renders;
+    const before = renders();
     const again = await technical.agent.get(QUEUE);
-    expect(renders).toBe(before);
+    expect(renders()).toBe(before);
     expect(again.text).toBe(first.text);
     expect(again.headers['cache-control']).toBe('no-store');
     expect(again.headers['content-security-policy']).toBeTruthy();
@@ -96,14 +71,14 @@ describe('the handlers’ queue kept rendered', () => {
   });
 
   it('shows a request filed elsewhere once its NOTIFY arrives', async () => {
-    await untilKept(technical.agent, QUEUE);
+    await untilKept(technical.agent, QUEUE, renders);
     // Written by another process: only the notification can tell this one.
     await insertRequest(ctx.db, citizenId, 'light-out', { title: 'Σβηστή λάμπα στην πλατεία' });
     await untilShown(technical.agent, QUEUE, 'Σβηστή λάμπα στην πλατεία');
   });
 
   it('is not answered after sign-out', async () => {
-    await untilKept(technical.agent, QUEUE);
+    await untilKept(technical.agent, QUEUE, renders);
     const out = await postForm(technical.agent, QUEUE, '/logout', {});
     expect(out.status).toBe(303);
     const res = await technical.agent.get(QUEUE);
@@ -125,7 +100,7 @@ describe('the handlers’ queue kept rendered', () => {
     });
     const shown = await untilShown(late.agent, QUEUE, 'Κάδοι που λήγουν');
     expect(cheerio.load(shown.text)('.app-overdue').length).toBe(0);
-    await untilKept(late.agent, QUEUE);
+    await untilKept(late.agent, QUEUE, renders);
     // Forty seconds on (the session is not due to be extended), the next day: the same address
     // is a new page, with the request overdue.
     now = new Date('2026-11-26T22:00:00Z');
@@ -145,12 +120,12 @@ describe('the public list kept rendered for anonymous visitors', () => {
     });
     const anonymous = newAgent(ctx.app);
     await untilShown(anonymous, '/requests/public', 'Δημόσια λακκούβα');
-    const kept = await untilKept(anonymous, '/requests/public');
+    const kept = await untilKept(anonymous, '/requests/public', renders);
     expect(kept.headers['set-cookie']).toBeUndefined();
     expect(kept.headers.etag).toBeTruthy();
-    const before = renders;
+    const before = renders();
     await anonymous.get('/requests/public');
-    expect(renders).toBe(before);
+    expect(renders()).toBe(before);
     await insertRequest(ctx.db, citizenId, 'light-out', {
       title: 'Δημόσια σβηστή λάμπα',
       public: true,
@@ -161,6 +136,7 @@ describe('the public list kept rendered for anonymous visitors', () => {
 
 describe('a handler’s own change', () => {
   let own: TestContext;
+  let ownRenders: () => number;
 
   beforeAll(async () => {
     // The work cache here listens on a channel nobody uses: what the handler does shows at once
@@ -191,11 +167,7 @@ describe('a handler’s own change', () => {
         },
       },
     );
-    const render = own.app.render.bind(own.app);
-    own.app.render = ((...args: Parameters<typeof render>) => {
-      renders += 1;
-      render(...args);
-    }) as typeof own.app.render;
+    ownRenders = countRenders(own.app);
   });
   afterAll(() => own.close());
 
@@ -209,7 +181,7 @@ describe('a handler’s own change', () => {
     const { url } = await insertRequest(own.db, filer, 'pothole', { title: 'Λακκούβα εδώ' });
     for (const cache of [own.deps.workCache, own.deps.userCache, own.deps.sessionCache])
       await untilListening(cache);
-    const kept = await untilKept(handler.agent, QUEUE);
+    const kept = await untilKept(handler.agent, QUEUE, ownRenders);
     const ref = `/staff/requests/${url}`;
     expect(kept.text).toContain(`href="${ref}"`);
     const res = await postForm(handler.agent, ref, `${ref}/status`, {

@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
-import multer from 'multer';
-import { HttpError, type FieldError } from '../../lib/errors.ts';
-import { containsNul, NulCharacterError } from '../../middleware/refuse-nul.ts';
+import type { FieldError } from '../../lib/errors.ts';
+import { memoryUpload } from '../../middleware/memory-upload.ts';
 import { checkPdf } from '../staff/pdf-upload.ts';
 import { cleanFileName } from '../requests/staff/documents.service.ts';
 
@@ -52,41 +51,22 @@ function fileNameFor(sent: string, extension: string): string {
  * route checks the CSRF token next (protectUpload), then the service stores what it accepts.
  */
 export function objectionUpload(): RequestHandler {
-  const parse = multer({
-    storage: multer.memoryStorage(),
-    limits: {
-      fileSize: OBJECTION_FILE_MAX_BYTES,
-      files: OBJECTION_MAX_FILES,
-      fields: 40,
-      fieldSize: 100 * 1024,
-    },
-  }).array('files', OBJECTION_MAX_FILES);
-  return (req, res, next) => {
-    parse(req, res, (error: unknown) => {
-      req.body ??= {};
+  return memoryUpload(
+    { field: 'files', maxFiles: OBJECTION_MAX_FILES, maxBytes: OBJECTION_FILE_MAX_BYTES },
+    (upload, _req, res) => {
       res.locals.objectionFiles = [];
-      if (error instanceof multer.MulterError) {
+      if (upload.refused) {
         res.locals.objectionFilesError =
-          error.code === 'LIMIT_FILE_SIZE'
+          upload.refused === 'size'
             ? { field: 'files', key: 'fines.objection.errors.fileSize', params: { max: 10 } }
             : {
                 field: 'files',
                 key: 'fines.objection.errors.tooMany',
                 params: { max: OBJECTION_MAX_FILES },
               };
-        next();
         return;
       }
-      if (error) {
-        next(new HttpError(400, 'errors.incompleteForm.title'));
-        return;
-      }
-      const files = ((req.files ?? []) as Express.Multer.File[]).filter((file) => file.size > 0);
-      if (containsNul(req.body) || files.some((file) => containsNul(file.originalname))) {
-        next(new NulCharacterError());
-        return;
-      }
-      for (const file of files) {
+      for (const file of upload.files.filter((sent) => sent.size > 0)) {
         const kind = sniffMediaType(file.buffer);
         if (!kind) {
           res.locals.objectionFilesError = {
@@ -101,7 +81,6 @@ export function objectionUpload(): RequestHandler {
           fileName: fileNameFor(file.originalname, kind.extension),
         });
       }
-      next();
-    });
-  };
+    },
+  );
 }

@@ -1,7 +1,5 @@
-import type { Request, RequestHandler, Response } from 'express';
-import multer from 'multer';
-import { HttpError } from '../../../lib/errors.ts';
-import { containsNul, NulCharacterError } from '../../../middleware/refuse-nul.ts';
+import type { RequestHandler } from 'express';
+import { memoryUpload } from '../../../middleware/memory-upload.ts';
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
@@ -12,11 +10,6 @@ export interface CsvUploadResult {
   /** An i18n key when the file was refused. */
   errorKey?: string;
 }
-
-const memory = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20, fieldSize: 10 * 1024 },
-});
 
 /** A CSV is text: no NUL bytes, and not an .xlsx (a ZIP) or a PDF sent by mistake. */
 function checkText(content: Buffer): string | undefined {
@@ -33,32 +26,24 @@ function checkText(content: Buffer): string | undefined {
  * of at most 50 MB. Refusals land in res.locals.upload so the form shows them by the field.
  */
 export function csvUpload(): RequestHandler {
-  const single = memory.single('file');
-  return (req: Request, res: Response, next) => {
-    single(req, res, (error: unknown) => {
+  return memoryUpload(
+    { field: 'file', maxFiles: 1, maxBytes: MAX_IMPORT_BYTES, fields: 20, fieldSize: 10 * 1024 },
+    (upload, _req, res) => {
       const result: CsvUploadResult = {};
-      if (error instanceof multer.MulterError) {
+      const file = upload.files[0];
+      if (upload.refused)
         result.errorKey =
-          error.code === 'LIMIT_FILE_SIZE'
+          upload.refused === 'size'
             ? 'finance.upload.errors.tooLarge'
             : 'finance.upload.errors.invalid';
-        req.body ??= {};
-      } else if (error) {
-        next(new HttpError(400, 'errors.incompleteForm.title'));
-        return;
-      } else if (containsNul(req.body) || containsNul(req.file?.originalname)) {
-        next(new NulCharacterError());
-        return;
-      } else if (req.file) {
-        result.errorKey = checkText(req.file.buffer);
+      else if (file) {
+        result.errorKey = checkText(file.buffer);
         if (!result.errorKey) {
-          result.content = req.file.buffer;
-          result.fileName =
-            req.file.originalname.replace(/[\\/]/g, '_').slice(0, 200) || 'import.csv';
+          result.content = file.buffer;
+          result.fileName = file.originalname.replace(/[\\/]/g, '_').slice(0, 200) || 'import.csv';
         }
       }
       res.locals.upload = result;
-      next();
-    });
-  };
+    },
+  );
 }
