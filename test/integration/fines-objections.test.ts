@@ -347,9 +347,9 @@ describe("the finance office's decision", () => {
     expect(mail[0]!.text).toContain(`με τον κωδικό πληρωμής ${formatRf(fine.rf)}`);
     // A fine takes one objection: once decided, it is not filed again, by anyone.
     const fineAfter = $((await citizen.agent.get(`/fines/${fine.id}`)).text);
-    expect(fineAfter('#objection-closed').text()).toContain('έχει ήδη κριθεί');
+    expect(fineAfter('#objection-closed').text()).toContain('έχει ήδη υποβληθεί και κριθεί');
     const form = $((await citizen.agent.get(`/fines/${fine.id}/objection`)).text);
-    expect(form('#objection-closed').text()).toContain('έχει ήδη κριθεί');
+    expect(form('#objection-closed').text()).toContain('έχει ήδη υποβληθεί και κριθεί');
     expect(form('form[enctype="multipart/form-data"]').length).toBe(0);
 
     const second = await postForm(finance.agent, base, `${base}/decision`, {
