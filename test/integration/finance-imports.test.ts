@@ -4,6 +4,7 @@ import { validate } from 'node-iso11649';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../src/features/api/api-keys.service.ts';
+import { runMaintenance } from '../../src/features/module-jobs.ts';
 import { formatRf, makeRf } from '../../src/lib/rf.ts';
 import { IMPORT_QUEUE } from '../../src/features/finance/imports/imports.service.ts';
 import { type Agent, formTokens, postForm } from '../helpers/accounts.ts';
@@ -328,6 +329,37 @@ describe('finance imports: arrangements, fines and payments (reconciliation)', (
       .where({ action: 'finance.payment_resolved', entity_id: b4.id })
       .first();
     expect(audit.actor_id).toBe(finance.id);
+  });
+});
+
+describe('finance imports: one whose worker stopped', () => {
+  it('is marked failed after an hour by the scheduled job, audited, and its page says to import again', async () => {
+    const res = await upload('debts', `${DEBT_HEADER}\nΟΦ-Χ;${AFM_A};TAP;2026;;100;31/12/2026;\n`);
+    const id = Number((res.headers.location as string).split('/').pop());
+    // As a worker that stopped mid-import leaves it: running, its rows half staged.
+    await ctx
+      .db('finance_imports')
+      .where({ id })
+      .update({ status: 'running', started_at: new Date(Date.now() - 30 * 60_000) });
+    await ctx.db('finance_staging_debts').insert({ import_id: id, line: 2, source_id: 'ΟΦ-Χ' });
+    await runMaintenance(ctx.deps);
+    expect((await ctx.db('finance_imports').where({ id }).first()).status).toBe('running');
+    await ctx
+      .db('finance_imports')
+      .where({ id })
+      .update({ started_at: new Date(Date.now() - 61 * 60_000) });
+    await runMaintenance(ctx.deps);
+    expect(await ctx.db('finance_imports').where({ id }).first()).toMatchObject({
+      status: 'failed',
+      failure: 'interrupted',
+    });
+    expect(await ctx.db('finance_staging_debts').where({ import_id: id })).toEqual([]);
+    const $ = cheerio.load((await finance.agent.get(`/staff/finance/imports/${id}`)).text);
+    expect($('.govuk-error-summary').text()).toContain('Η εισαγωγή διακόπηκε');
+    // The queued job, run late, leaves it as it is.
+    await runQueuedImports();
+    expect((await ctx.db('finance_imports').where({ id }).first()).status).toBe('failed');
+    expect(await ctx.db('debts').where({ source_id: 'ΟΦ-Χ' }).first()).toBeUndefined();
   });
 });
 

@@ -5,6 +5,7 @@ import { createFinanceApi, FINANCE_SCOPE } from './finance.api.ts';
 import { financeConfig } from './finance.config.ts';
 import { seedFinanceReferenceData } from './finance.reference.ts';
 import { runImport } from './imports/import-run.ts';
+import { failInterruptedImports } from './imports/interrupted.job.ts';
 import { IMPORT_QUEUE } from './imports/imports.service.ts';
 import { createImportsRouter } from './staff/imports.routes.ts';
 import { createPaymentsRouter } from './staff/payments.routes.ts';
@@ -44,6 +45,13 @@ export const financeModule: Module = {
   apiScopes: [FINANCE_SCOPE],
   uploadPaths: [/^\/staff\/finance\/imports$/],
   jobs: [
+    {
+      name: 'finance.interrupted-imports',
+      schedule: '*/10 * * * *',
+      run: async (deps) => {
+        await failInterruptedImports(deps);
+      },
+    },
     {
       name: IMPORT_QUEUE,
       run: async (deps, data) => {

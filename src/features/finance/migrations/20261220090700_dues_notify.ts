@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
 
 /** The tables a citizen's dues page shows (their debts, arrangements, payments, overdue fines). */
-const TABLES = ['debts', 'debt_types', 'arrangements', 'arrangement_instalments', 'payments', 'fines'];
+const TABLES = [
+  'debts',
+  'debt_types',
+  'arrangements',
+  'arrangement_instalments',
+  'payments',
+  'fines',
+];
 
 /**
  * A citizen's dues page is kept rendered per session until what it shows changes (`keptPages`):
@@ -15,5 +22,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of TABLES) await knex.raw(`DROP TRIGGER IF EXISTS ${table}_notify_work ON ${table}`);
+  for (const table of TABLES)
+    await knex.raw(`DROP TRIGGER IF EXISTS ${table}_notify_work ON ${table}`);
 }
