@@ -193,13 +193,15 @@ describe("a verified citizen's dues", () => {
       .get();
     expect(open).toEqual([ids.overdue, ids.partPaid, ids.due]);
     expect($(`#paid-debts-table tr[data-debt="${ids.paid}"]`).length).toBe(1);
-    // A row carries its type, period, property, what remains, due date and RF.
+    // A row carries its type, period, property, what remains (of the amount, and what was paid),
+    // due date and RF.
     const row = $(`tr[data-debt="${ids.partPaid}"]`).text().replace(/\s+/g, ' ');
     for (const part of [
       'Τέλη καθαριότητας και φωτισμού',
       '2026Α',
       'Οδός Ρούσου Κούνδουρου 5',
       '50,50 €',
+      'από 80,50 €· πληρώθηκαν 30,00 €',
       '30 Σεπτεμβρίου 2026',
       rfs.partPaid!.replace(/(.{4})(?=.)/g, '$1 '),
     ])
