@@ -332,6 +332,32 @@ describe('finance imports: arrangements, fines and payments (reconciliation)', (
   });
 });
 
+describe('finance imports: a payment that comes before its debt', () => {
+  it('waits as unknown, and is matched when an import brings its RF', async () => {
+    const early = makeRf('2841EARLY01');
+    await importAndRun(
+      'payments',
+      `bank_reference;rf;amount_cents;paid_at\nB-EARLY;${early};2500;01/12/2026\n`,
+    );
+    expect(await ctx.db('payments').where({ bank_reference: 'B-EARLY' }).first()).toMatchObject({
+      outcome: 'unknown',
+    });
+    const { $ } = await importAndRun(
+      'debts',
+      `${DEBT_HEADER}\nΟΦ-EARLY;${AFM_B};WATER;2026;;2500;31/12/2026;${early}\n`,
+    );
+    expect(summary($)['Νέες εγγραφές']).toBe('1');
+    const debt = await ctx.db('debts').where({ source_id: 'ΟΦ-EARLY' }).first();
+    expect(debt.paid_cents).toBe(2500);
+    expect(await ctx.db('payments').where({ bank_reference: 'B-EARLY' }).first()).toMatchObject({
+      outcome: 'matched',
+      debt_id: debt.id,
+    });
+    const list = cheerio.load((await finance.agent.get('/staff/finance/payments')).text);
+    expect(list('.govuk-summary-card').text()).not.toContain('B-EARLY');
+  });
+});
+
 describe('finance imports: one whose worker stopped', () => {
   it('is marked failed after an hour by the scheduled job, audited, and its page says to import again', async () => {
     const res = await upload('debts', `${DEBT_HEADER}\nΟΦ-Χ;${AFM_A};TAP;2026;;100;31/12/2026;\n`);

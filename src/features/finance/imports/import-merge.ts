@@ -161,6 +161,85 @@ async function mergeArrangements(
 }
 
 /**
+ * Matches the unknown payments `which` selects (SQL over `p`) by RF, in the order they were
+ * paid, to a debt, a fine or an instalment, and adds the matched ones to what was paid, in one
+ * statement. What is left to pay counts the earlier payments of the same batch: a payment to
+ * something already paid in full is a 'duplicate'; one whose RF nobody has stays 'unknown'. A
+ * fine is paid once its amount is, or its reduced amount by the reduction's deadline.
+ */
+async function matchPayments(
+  trx: Knex.Transaction,
+  which: string,
+  b: Record<string, unknown>,
+): Promise<void> {
+  await trx.raw(
+    `WITH targets AS (
+       SELECT p.id, p.amount_cents, p.paid_at, d.id AS debt_id, f.id AS fine_id, i.id AS instalment_id,
+         coalesce(d.amount_cents - d.paid_cents,
+           CASE WHEN f.reduction_deadline IS NOT NULL AND (p.paid_at AT TIME ZONE 'Europe/Athens')::date <= f.reduction_deadline
+             THEN f.reduced_amount_cents ELSE f.amount_cents END - f.paid_cents,
+           i.amount_cents - i.paid_cents) AS remaining,
+         coalesce('d' || d.id, 'f' || f.id, 'i' || i.id) AS target
+       FROM payments p
+       LEFT JOIN debts d ON d.rf = p.rf
+       LEFT JOIN fines f ON f.rf = p.rf AND f.status NOT IN ('cancelled')
+       LEFT JOIN arrangement_instalments i ON i.rf = p.rf
+       WHERE p.outcome = 'unknown' AND p.resolved_at IS NULL AND (${which})
+     ), ordered AS (
+       SELECT t.*, coalesce(sum(t.amount_cents) OVER (PARTITION BY t.target ORDER BY t.paid_at, t.id
+         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS earlier
+       FROM targets t WHERE t.target IS NOT NULL
+     ), matched AS (
+       UPDATE payments p SET
+         outcome = CASE WHEN o.remaining - o.earlier <= 0 THEN 'duplicate' ELSE 'matched' END,
+         debt_id = o.debt_id, fine_id = o.fine_id, instalment_id = o.instalment_id
+       FROM ordered o WHERE p.id = o.id
+       RETURNING p.outcome, p.amount_cents, p.paid_at, p.debt_id, p.fine_id, p.instalment_id
+     ), to_debts AS (
+       UPDATE debts d SET paid_cents = d.paid_cents + m.total, updated_at = now()
+       FROM (SELECT debt_id, sum(amount_cents) AS total FROM matched
+             WHERE outcome = 'matched' AND debt_id IS NOT NULL GROUP BY debt_id) m
+       WHERE d.id = m.debt_id RETURNING d.id
+     ), to_instalments AS (
+       UPDATE arrangement_instalments i SET paid_cents = i.paid_cents + m.total
+       FROM (SELECT instalment_id, sum(amount_cents) AS total FROM matched
+             WHERE outcome = 'matched' AND instalment_id IS NOT NULL GROUP BY instalment_id) m
+       WHERE i.id = m.instalment_id RETURNING i.id
+     ), to_fines AS (
+       UPDATE fines f SET paid_cents = f.paid_cents + m.total, updated_at = now(),
+         status = CASE WHEN f.paid_cents + m.total >= f.amount_cents
+             OR (f.reduction_deadline IS NOT NULL AND m.last_day <= f.reduction_deadline
+               AND f.paid_cents + m.total >= f.reduced_amount_cents)
+           THEN 'paid' ELSE f.status END
+       FROM (SELECT fine_id, sum(amount_cents) AS total,
+               max((paid_at AT TIME ZONE 'Europe/Athens')::date) AS last_day FROM matched
+             WHERE outcome = 'matched' AND fine_id IS NOT NULL GROUP BY fine_id) m
+       WHERE f.id = m.fine_id RETURNING f.id
+     )
+     SELECT (SELECT count(*) FROM to_debts) + (SELECT count(*) FROM to_instalments)
+       + (SELECT count(*) FROM to_fines) AS applied`,
+    b,
+  );
+}
+
+/**
+ * Payments that waited as unknown because their RF came before its debt, fine or instalment: an
+ * import that brings RF codes matches them now, as if they had just been paid.
+ */
+function matchWaitingPayments(
+  trx: Knex.Transaction,
+  table: 'debts' | 'fines' | 'arrangement_instalments',
+  b: Record<string, unknown>,
+): Promise<void> {
+  const merged =
+    table === 'arrangement_instalments'
+      ? `SELECT i.rf FROM arrangement_instalments i JOIN arrangements a ON a.id = i.arrangement_id
+         WHERE a.source_id IN (SELECT arrangement_id FROM finance_staging_arrangements WHERE import_id = :importId)`
+      : `SELECT rf FROM ${table} WHERE import_id = :importId`;
+  return matchPayments(trx, `p.rf IN (${merged})`, b);
+}
+
+/**
  * Payments: new bank references are kept (known ones change nothing), then matched by RF to a
  * debt, a fine or an instalment in the order they were paid. A payment to an RF nobody has is
  * 'unknown'; one to something already paid in full (counting earlier payments in the same file)
@@ -182,51 +261,7 @@ async function mergePayments(
      ) SELECT count(*)::int AS count FROM inserted`,
     b,
   );
-  await trx.raw(
-    `WITH targets AS (
-       SELECT p.id, p.amount_cents, p.paid_at, d.id AS debt_id, f.id AS fine_id, i.id AS instalment_id,
-         coalesce(d.amount_cents - d.paid_cents,
-           CASE WHEN f.reduction_deadline IS NOT NULL AND (p.paid_at AT TIME ZONE 'Europe/Athens')::date <= f.reduction_deadline
-             THEN f.reduced_amount_cents ELSE f.amount_cents END - f.paid_cents,
-           i.amount_cents - i.paid_cents) AS remaining,
-         coalesce('d' || d.id, 'f' || f.id, 'i' || i.id) AS target
-       FROM payments p
-       LEFT JOIN debts d ON d.rf = p.rf
-       LEFT JOIN fines f ON f.rf = p.rf AND f.status NOT IN ('cancelled')
-       LEFT JOIN arrangement_instalments i ON i.rf = p.rf
-       WHERE p.import_id = :importId AND p.outcome = 'unknown'
-     ), ordered AS (
-       SELECT t.*, coalesce(sum(t.amount_cents) OVER (PARTITION BY t.target ORDER BY t.paid_at, t.id
-         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS earlier
-       FROM targets t
-     )
-     UPDATE payments p SET
-       outcome = CASE WHEN o.target IS NULL THEN 'unknown'
-         WHEN o.remaining - o.earlier <= 0 THEN 'duplicate' ELSE 'matched' END,
-       debt_id = o.debt_id, fine_id = o.fine_id, instalment_id = o.instalment_id
-     FROM ordered o WHERE p.id = o.id`,
-    b,
-  );
-  const matchedTo = (column: string) =>
-    `(SELECT ${column} AS id, sum(amount_cents) AS total FROM payments
-      WHERE import_id = :importId AND outcome = 'matched' AND ${column} IS NOT NULL GROUP BY ${column})`;
-  await trx.raw(
-    `UPDATE debts d SET paid_cents = d.paid_cents + m.total, updated_at = now()
-     FROM ${matchedTo('debt_id')} m WHERE d.id = m.id`,
-    b,
-  );
-  await trx.raw(
-    `UPDATE arrangement_instalments i SET paid_cents = i.paid_cents + m.total
-     FROM ${matchedTo('instalment_id')} m WHERE i.id = m.id`,
-    b,
-  );
-  await trx.raw(
-    `UPDATE fines f SET paid_cents = f.paid_cents + m.total, updated_at = now(),
-       status = CASE WHEN f.paid_cents + m.total >= coalesce(f.reduced_amount_cents, f.amount_cents)
-         THEN 'paid' ELSE f.status END
-     FROM ${matchedTo('fine_id')} m WHERE f.id = m.id`,
-    b,
-  );
+  await matchPayments(trx, 'p.import_id = :importId', b);
   const { rows } = await trx.raw<{ rows: { outcome: string; count: number }[] }>(
     'SELECT outcome, count(*)::int AS count FROM payments WHERE import_id = :importId GROUP BY outcome',
     b,
@@ -243,13 +278,25 @@ async function mergePayments(
   };
 }
 
-const MERGES: Record<
-  ImportKind,
-  (trx: Knex.Transaction, b: Record<string, unknown>, total: number) => Promise<MergeCounts>
-> = {
-  debts: mergeDebts,
-  fines: mergeFines,
-  arrangements: mergeArrangements,
+type Merge = (
+  trx: Knex.Transaction,
+  b: Record<string, unknown>,
+  total: number,
+) => Promise<MergeCounts>;
+
+/** A merge that brings RF codes, then the payments that were waiting for them. */
+const thenMatchWaiting =
+  (merge: Merge, table: 'debts' | 'fines' | 'arrangement_instalments'): Merge =>
+  async (trx, b, total) => {
+    const counts = await merge(trx, b, total);
+    await matchWaitingPayments(trx, table, b);
+    return counts;
+  };
+
+const MERGES: Record<ImportKind, Merge> = {
+  debts: thenMatchWaiting(mergeDebts, 'debts'),
+  fines: thenMatchWaiting(mergeFines, 'fines'),
+  arrangements: thenMatchWaiting(mergeArrangements, 'arrangement_instalments'),
   payments: mergePayments,
 };
 
