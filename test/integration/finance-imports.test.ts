@@ -239,9 +239,9 @@ describe('finance imports: arrangements, fines and payments (reconciliation)', (
       'source_id;notice_number;plate;owner_afm;offence_date;offence_time;place;article;description;amount_cents;reduced_amount_cents;reduction_deadline;due_date;status;rf';
     const { $ } = await importAndRun(
       'fines',
-      `${header}\nΚΛ-1;ΔΑ-100;ikb-1234;${AFM_A};20/11/2026;10:35;Πλατεία;Άρθρο 34;Στάθμευση;8000;4000;30/11/2026;19/01/2027;unpaid;\n`,
+      `${header}\nΚΛ-1;ΔΑ-100;ikb-1234;${AFM_A};20/11/2026;10:35;Πλατεία;Άρθρο 34;Στάθμευση;8000;4000;30/11/2026;19/01/2027;unpaid;\nΚΛ-LATE;ΔΑ-109;ΙΚΒ5555;;01/10/2026;09:00;Πλατεία;Άρθρο 34;Στάθμευση;8000;4000;11/10/2026;30/12/2026;unpaid;\n`,
     );
-    expect(summary($)['Νέες εγγραφές']).toBe('1');
+    expect(summary($)['Νέες εγγραφές']).toBe('2');
     const fine = await ctx.db('fines').where({ source_id: 'ΚΛ-1' }).first();
     expect(fine.plate_key).toBe('ΙΚΒ1234');
     expect(new Date(fine.offence_at).toISOString()).toBe('2026-11-20T08:35:00.000Z');
@@ -260,6 +260,7 @@ describe('finance imports: arrangements, fines and payments (reconciliation)', (
     const debt1 = await ctx.db('debts').where({ source_id: 'ΟΦ-1' }).first();
     const debt3 = await ctx.db('debts').where({ source_id: 'ΟΦ-3' }).first();
     const fine = await ctx.db('fines').where({ source_id: 'ΚΛ-1' }).first();
+    const late = await ctx.db('fines').where({ source_id: 'ΚΛ-LATE' }).first();
     const unknownRf = makeRf('99990001234567');
     const rows = [
       'bank_reference;rf;amount_cents;paid_at',
@@ -268,6 +269,7 @@ describe('finance imports: arrangements, fines and payments (reconciliation)', (
       `B-3;${debt3.rf};150000;2026-08-02`,
       `B-4;${unknownRf};500;2026-08-03`,
       `B-5;${fine.rf};4000;25/11/2026`,
+      `B-6;${late.rf};4000;25/11/2026`,
     ].join('\n');
     const { $ } = await importAndRun('payments', rows);
     const facts = summary($);
@@ -275,11 +277,16 @@ describe('finance imports: arrangements, fines and payments (reconciliation)', (
       facts['Πληρωμές που αντιστοιχίστηκαν'],
       facts['Πληρωμές με άγνωστο κωδικό RF'],
       facts['Πληρωμές σε ήδη εξοφλημένη οφειλή'],
-    ]).toEqual(['3', '1', '1']);
+    ]).toEqual(['4', '1', '1']);
     const paid = async (source: string) =>
       (await ctx.db('debts').where({ source_id: source }).first()).paid_cents;
     expect([await paid('ΟΦ-1'), await paid('ΟΦ-3')]).toEqual([4000, 150000]);
     // Paid within the reduction's deadline: the reduced amount settles the fine.
+    // The reduced amount paid after the reduction's deadline leaves the rest to pay.
+    expect(await ctx.db('fines').where({ id: late.id }).first()).toMatchObject({
+      paid_cents: 4000,
+      status: 'unpaid',
+    });
     expect(await ctx.db('fines').where({ id: fine.id }).first()).toMatchObject({
       paid_cents: 4000,
       status: 'paid',
@@ -287,7 +294,7 @@ describe('finance imports: arrangements, fines and payments (reconciliation)', (
 
     // The same bank file again: nothing is counted twice.
     const again = await importAndRun('payments', rows);
-    expect(summary(again.$)['Εγγραφές χωρίς αλλαγή']).toBe('5');
+    expect(summary(again.$)['Εγγραφές χωρίς αλλαγή']).toBe('6');
     expect([await paid('ΟΦ-1'), await paid('ΟΦ-3')]).toEqual([4000, 150000]);
 
     // The office's list: the unknown and the duplicate payment, until someone says what was done.
