@@ -30,21 +30,21 @@ export async function hitRateLimit(
 }
 
 /**
- * Whether the key is still within its limit in the current window, without counting an attempt:
- * for limits that count only some outcomes (failed sign-ins), counted afterwards by hitRateLimit.
+ * Takes back an attempt hitRateLimit counted, for limits that count only some outcomes (failed
+ * sign-ins): counting first and giving back after keeps parallel attempts within the limit.
  */
-export async function withinRateLimit(
+export async function refundRateLimit(
   db: Db,
   clock: Clock,
   rule: RateLimitRule,
   key: string,
-): Promise<boolean> {
+): Promise<void> {
   const now = clock.now().getTime();
   const windowStart = new Date(now - (now % (rule.windowSeconds * 1000)));
-  const row = (await db('rate_limits')
+  await db('rate_limits')
     .where({ key: `${rule.name}:${key}`, window_start: windowStart })
-    .first('hits')) as { hits: number } | undefined;
-  return (row?.hits ?? 0) < rule.limit;
+    .where('hits', '>', 0)
+    .decrement('hits', 1);
 }
 
 /** Old windows are useless; the worker's hourly maintenance job calls this. */

@@ -365,6 +365,69 @@ describe('finance imports: a payment that comes before its debt', () => {
   });
 });
 
+describe('finance imports: what must never happen to money', () => {
+  it('refuses a given RF in the shape of the codes the portal makes (it could be made again for another row)', async () => {
+    const reserved = makeRf('2841F0000000777');
+    const { $ } = await importAndRun(
+      'debts',
+      `${DEBT_HEADER}\nΟΦ-RES;${AFM_A};TAP;2026;;100;31/12/2026;${reserved}\n`,
+    );
+    expect($('table tbody td').eq(2).text()).toContain('τη μορφή των κωδικών που φτιάχνει η πύλη');
+    expect(await ctx.db('debts').where({ source_id: 'ΟΦ-RES' }).first()).toBeUndefined();
+  });
+
+  it('settles a fine at the reduction its rule gives, and keeps it paid when the next export still says unpaid', async () => {
+    const header =
+      'source_id;notice_number;plate;owner_afm;offence_date;offence_time;place;article;description;amount_cents;reduced_amount_cents;reduction_deadline;due_date;status;rf';
+    // 2024: the seeded rule of 2018 gives 50 % within 10 days; the file gives no reduction.
+    const row = `ΚΛ-RULE;ΔΑ-300;ΙΚΒ3000;${AFM_A};01/03/2024;10:00;Πλατεία;Άρθρο 34;Στάθμευση;10000;;;30/04/2024;unpaid;`;
+    await importAndRun('fines', `${header}\n${row}\n`);
+    const fine = await ctx.db('fines').where({ source_id: 'ΚΛ-RULE' }).first();
+    await importAndRun(
+      'payments',
+      `bank_reference;rf;amount_cents;paid_at\nB-RULE;${fine.rf};5000;05/03/2024\n`,
+    );
+    expect(await ctx.db('fines').where({ id: fine.id }).first()).toMatchObject({
+      status: 'paid',
+      paid_cents: 5000,
+    });
+    // The financial system has not caught up: its next export still says unpaid.
+    const again = await importAndRun('fines', `${header}\n${row}\n`);
+    expect(summary(again.$)['Εγγραφές χωρίς αλλαγή']).toBe('1');
+    expect((await ctx.db('fines').where({ id: fine.id }).first()).status).toBe('paid');
+  });
+
+  it('releases a debt a re-imported arrangement no longer lists', async () => {
+    const head = 'arrangement_id;afm;decided_on;debt_source_ids;instalment;due_date;amount_cents';
+    await importAndRun(
+      'arrangements',
+      `${head}\nΡΥΘ-9;${AFM_A};01/06/2026;ΟΦ-1 ΟΦ-2;1;30/06/2026;100\n`,
+    );
+    const plan = await ctx.db('arrangements').where({ source_id: 'ΡΥΘ-9' }).first();
+    expect(
+      await ctx.db('debts').where({ arrangement_id: plan.id }).pluck('source_id'),
+    ).toHaveLength(2);
+    await importAndRun(
+      'arrangements',
+      `${head}\nΡΥΘ-9;${AFM_A};01/06/2026;ΟΦ-1;1;30/06/2026;100\n`,
+    );
+    expect(await ctx.db('debts').where({ arrangement_id: plan.id }).pluck('source_id')).toEqual([
+      'ΟΦ-1',
+    ]);
+    expect((await ctx.db('debts').where({ source_id: 'ΟΦ-2' }).first()).arrangement_id).toBeNull();
+  });
+
+  it('reports instalment 7 written twice as 7 and 07, instead of failing the import', async () => {
+    const head = 'arrangement_id;afm;decided_on;debt_source_ids;instalment;due_date;amount_cents';
+    const { $ } = await importAndRun(
+      'arrangements',
+      `${head}\nΡΥΘ-8;${AFM_A};01/06/2026;ΟΦ-1;7;30/06/2026;100\nΡΥΘ-8;${AFM_A};01/06/2026;ΟΦ-1;07;31/07/2026;100\n`,
+    );
+    expect($('.app-import-status').text()).toMatch(/Απορρίφθηκε/);
+    expect($('table tbody td').eq(1).text()).toBe('instalment');
+  });
+});
+
 describe('finance imports: one whose worker stopped', () => {
   it('is marked failed after an hour by the scheduled job, audited, and its page says to import again', async () => {
     const res = await upload('debts', `${DEBT_HEADER}\nΟΦ-Χ;${AFM_A};TAP;2026;;100;31/12/2026;\n`);

@@ -52,6 +52,22 @@ describe('TRUST_PROXY=1 behind one proxy', () => {
     expect(statuses[30]).toBe(429);
   });
 
+  it('keeps attempts sent all at once within the limit', async () => {
+    const address = '198.51.100.41';
+    const agent = request.agent(ctx.app).set('X-Forwarded-For', address);
+    const _csrf = await csrfFrom(agent, '/login');
+    const statuses = await Promise.all(
+      Array.from({ length: 45 }, (_v, i) =>
+        agent
+          .post('/login')
+          .type('form')
+          .send({ login: `nobody.burst.${i}`, password: 'wrong password here', _csrf })
+          .then((res) => res.status),
+      ),
+    );
+    expect(statuses.filter((status) => status !== 429).length).toBeLessThanOrEqual(30);
+  });
+
   it('records the address the trusted hop reports in the audit log, not the spoofed one', async () => {
     const agent = request.agent(ctx.app).set('X-Forwarded-For', '198.51.100.77');
     const _csrf = await csrfFrom(agent, '/login');

@@ -7,7 +7,7 @@ import {
   RATE_LIMITS,
   recordFailure,
   SIGN_IN_LOCK,
-  withinRateLimit,
+  refundRateLimit,
 } from '../../lib/rate-limit.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import { findUserByLogin, normaliseLogin, type UserRow } from './users.repository.ts';
@@ -37,10 +37,11 @@ export async function signIn(
   context: AuditContext,
 ): Promise<SignInResult> {
   const { db, clock } = deps;
-  // Failed sign-ins from one address are limited (counted below): successful ones never are,
-  // so an office where many people sign in from one address is not locked out.
+  // Failed sign-ins from one address are limited: each attempt counts at once (so attempts sent
+  // in parallel cannot slip past the limit) and a successful one is given back below, so an
+  // office where many people sign in from one address is not locked out.
   const address = context.ip ?? 'unknown';
-  if (!(await withinRateLimit(db, clock, RATE_LIMITS.loginPerIp, address)))
+  if (!(await hitRateLimit(db, clock, RATE_LIMITS.loginPerIp, address)))
     return { outcome: 'throttled' };
   const user = await findUserByLogin(db, login);
   const keys = signInKeys(login, user);
@@ -55,7 +56,7 @@ export async function signIn(
   // Recorded alike while locked (it then neither counts nor lengthens the lock): the same
   // statements, the same time.
   const until = failed ? await recordFailure(db, clock, SIGN_IN_LOCK, keys) : undefined;
-  if (failed || lockedAt) await hitRateLimit(db, clock, RATE_LIMITS.loginPerIp, address);
+  if (!failed && !lockedAt) await refundRateLimit(db, clock, RATE_LIMITS.loginPerIp, address);
   if (lockedAt) {
     await recordAudit(
       db,

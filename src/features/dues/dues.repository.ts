@@ -202,7 +202,7 @@ export const DEBT_STATUS_SQL = `WITH owed AS (
     SELECT 'fine', f.id, f.rf, f.due_date, GREATEST(f.amount_cents - f.paid_cents, 0), NULL,
       NULL, NULL, NULL, f.notice_number
     FROM fines f
-    WHERE f.owner_afm = :afm AND f.status = 'unpaid'
+    WHERE f.owner_afm = :afm AND f.status = 'unpaid' AND f.paid_cents < f.amount_cents
   )
   SELECT COALESCE(sum(remaining), 0)::bigint AS outstanding_cents,
     COALESCE(sum(remaining) FILTER (WHERE due_date < :today::date), 0)::bigint AS overdue_cents,
@@ -227,7 +227,7 @@ export interface FineRow {
 const FINES_SQL = `SELECT f.id, f.notice_number, f.due_date, f.rf,
     to_char(f.offence_at AT TIME ZONE 'Europe/Athens', 'YYYY-MM-DD') AS offence_date,
     GREATEST(f.amount_cents - f.paid_cents, 0) AS remaining_cents
-  FROM fines f WHERE f.owner_afm = :afm AND f.status = 'unpaid'`;
+  FROM fines f WHERE f.owner_afm = :afm AND f.status = 'unpaid' AND f.paid_cents < f.amount_cents`;
 
 export interface DuesOverview {
   debts: DebtRow[];

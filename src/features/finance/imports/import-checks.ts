@@ -46,6 +46,13 @@ const rfChecks = (
   sourceMatch: string,
 ): Check[] => [
   { field: 'rf', reason: 'invalid_rf', bad: `NOT rf_valid(${compactRf('rf')})` },
+  // The shape of the codes the portal makes (prefix, D/F/I, the row's number): one given in this
+  // shape could be made again for another row, and a payment would then count twice.
+  {
+    field: 'rf',
+    reason: 'rf_reserved',
+    bad: `${compactRf('rf')} ~ ('^RF[0-9]{2}' || :rfPrefix || '[DFI][0-9]{10,}$')`,
+  },
   {
     field: 'rf',
     reason: 'rf_taken',
@@ -130,7 +137,7 @@ const CHECKS: Record<ImportKind, Check[]> = {
     {
       field: 'instalment',
       reason: 'duplicate_in_file',
-      bad: repeatedInFile('arrangements', "s.arrangement_id || '#' || s.instalment"),
+      bad: repeatedInFile('arrangements', "s.arrangement_id || '#' || ltrim(s.instalment, '0')"),
     },
     {
       field: 'arrangement_id',
@@ -190,14 +197,20 @@ export async function checkStagedRows(
   conn: Conn,
   kind: ImportKind,
   importId: number,
+  rfPrefix: string,
 ): Promise<number> {
+  // Both are ours, never typed by anyone: an integer id, and a prefix the config allows only as
+  // 1-8 capital letters and digits.
+  if (!/^[0-9A-Z]{1,8}$/.test(rfPrefix)) throw new Error('invalid RF prefix');
+  const literals = (sql: string) =>
+    sql.replaceAll(':import', String(Math.trunc(importId))).replaceAll(':rfPrefix', `'${rfPrefix}'`);
   const table = stagingTable(kind);
   const format = IMPORT_FORMATS[kind];
   const insert = async (field: string, reason: string, bad: string): Promise<void> => {
     await conn.raw(
       `INSERT INTO finance_import_errors (import_id, line, field, reason, value)
        SELECT s.import_id, s.line, ?, ?, left(s.${field}, 200) FROM ${table} s
-       WHERE s.import_id = ? AND (${bad.replaceAll(':import', String(Math.trunc(importId)))})`,
+       WHERE s.import_id = ? AND (${literals(bad)})`,
       [field, reason, importId],
     );
   };

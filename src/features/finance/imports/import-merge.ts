@@ -59,6 +59,10 @@ const mergeDebts = (trx: Knex.Transaction, b: Record<string, unknown>, total: nu
     total,
   );
 
+/**
+ * Fines. A fine the portal marked paid (its payments matched) stays paid while the financial
+ * system, not yet caught up, still sends it as unpaid: its next export would otherwise undo it.
+ */
 const mergeFines = (trx: Knex.Transaction, b: Record<string, unknown>, total: number) =>
   merged(
     trx,
@@ -87,12 +91,14 @@ const mergeFines = (trx: Knex.Transaction, b: Record<string, unknown>, total: nu
          place = EXCLUDED.place, article = EXCLUDED.article, description = EXCLUDED.description,
          amount_cents = EXCLUDED.amount_cents, reduced_amount_cents = EXCLUDED.reduced_amount_cents,
          reduction_deadline = EXCLUDED.reduction_deadline, due_date = EXCLUDED.due_date,
-         status = EXCLUDED.status, rf = EXCLUDED.rf, import_id = EXCLUDED.import_id, updated_at = now()
+         status = CASE WHEN f.status = 'paid' AND EXCLUDED.status = 'unpaid' THEN 'paid' ELSE EXCLUDED.status END,
+         rf = EXCLUDED.rf, import_id = EXCLUDED.import_id, updated_at = now()
        WHERE (f.notice_number, f.plate, f.owner_afm, f.offence_at, f.place, f.article, f.description,
            f.amount_cents, f.reduced_amount_cents, f.reduction_deadline, f.due_date, f.status, f.rf)
          IS DISTINCT FROM (EXCLUDED.notice_number, EXCLUDED.plate, EXCLUDED.owner_afm, EXCLUDED.offence_at,
            EXCLUDED.place, EXCLUDED.article, EXCLUDED.description, EXCLUDED.amount_cents,
-           EXCLUDED.reduced_amount_cents, EXCLUDED.reduction_deadline, EXCLUDED.due_date, EXCLUDED.status, EXCLUDED.rf)
+           EXCLUDED.reduced_amount_cents, EXCLUDED.reduction_deadline, EXCLUDED.due_date,
+           CASE WHEN f.status = 'paid' AND EXCLUDED.status = 'unpaid' THEN 'paid' ELSE EXCLUDED.status END, EXCLUDED.rf)
        RETURNING (xmax = 0) AS inserted
      ) ${COUNT_MERGED}`,
     b,
@@ -149,6 +155,17 @@ async function mergeArrangements(
          AND s.arrangement_id = a.source_id AND s.instalment::int = i.number)`,
     b,
   );
+  // Debts a re-imported arrangement no longer lists are no longer settled by it.
+  await trx.raw(
+    `UPDATE debts d SET arrangement_id = NULL, updated_at = now()
+     FROM arrangements a
+     WHERE d.arrangement_id = a.id
+       AND a.source_id IN (SELECT arrangement_id FROM finance_staging_arrangements WHERE import_id = :importId)
+       AND NOT EXISTS (SELECT 1 FROM finance_staging_arrangements s
+         WHERE s.import_id = :importId AND s.arrangement_id = a.source_id
+           AND d.source_id = ANY (regexp_split_to_array(trim(s.debt_source_ids), '[[:space:]|]+')))`,
+    b,
+  );
   await trx.raw(
     `UPDATE debts d SET arrangement_id = listed.arrangement_id, updated_at = now()
      FROM (SELECT DISTINCT a.id AS arrangement_id, unnest(regexp_split_to_array(trim(s.debt_source_ids), '[[:space:]|]+')) AS source_id
@@ -159,6 +176,26 @@ async function mergeArrangements(
   );
   return counts;
 }
+
+/**
+ * A fine's reduction as its page shows it (fines.terms.ts): the financial system's own, else the
+ * rule in effect on the offence's day in Athens (amount × (100 − percent) / 100, half a cent up).
+ * Joined as `ft` (reduced, deadline) beside `f`.
+ */
+const FINE_TERMS = `LEFT JOIN LATERAL (
+    SELECT r.reduction_percent, r.reduction_days FROM fine_rules r
+    WHERE r.effective_from <= (f.offence_at AT TIME ZONE 'Europe/Athens')::date
+    ORDER BY r.effective_from DESC LIMIT 1
+  ) rule ON f.id IS NOT NULL
+  LEFT JOIN LATERAL (
+    SELECT
+      CASE WHEN f.reduction_deadline IS NOT NULL THEN f.reduced_amount_cents
+        WHEN rule.reduction_percent > 0 AND rule.reduction_days > 0
+          THEN (f.amount_cents * (100 - rule.reduction_percent) + 50) / 100 END AS reduced,
+      CASE WHEN f.reduction_deadline IS NOT NULL THEN f.reduction_deadline
+        WHEN rule.reduction_percent > 0 AND rule.reduction_days > 0
+          THEN (f.offence_at AT TIME ZONE 'Europe/Athens')::date + rule.reduction_days END AS deadline
+  ) ft ON true`;
 
 /**
  * Matches the unknown payments `which` selects (SQL over `p`) by RF, in the order they were
@@ -175,15 +212,19 @@ async function matchPayments(
   await trx.raw(
     `WITH targets AS (
        SELECT p.id, p.amount_cents, p.paid_at, d.id AS debt_id, f.id AS fine_id, i.id AS instalment_id,
+         ft.reduced, ft.deadline,
          coalesce(d.amount_cents - d.paid_cents,
-           CASE WHEN f.reduction_deadline IS NOT NULL AND (p.paid_at AT TIME ZONE 'Europe/Athens')::date <= f.reduction_deadline
-             THEN f.reduced_amount_cents ELSE f.amount_cents END - f.paid_cents,
+           CASE WHEN ft.deadline IS NOT NULL AND (p.paid_at AT TIME ZONE 'Europe/Athens')::date <= ft.deadline
+             THEN ft.reduced ELSE f.amount_cents END - f.paid_cents,
            i.amount_cents - i.paid_cents) AS remaining,
-         coalesce('d' || d.id, 'f' || f.id, 'i' || i.id) AS target
+         -- One RF, one thing: a code found in two tables is matched to neither (left unknown).
+         CASE WHEN (d.id IS NOT NULL)::int + (f.id IS NOT NULL)::int + (i.id IS NOT NULL)::int = 1
+           THEN coalesce('d' || d.id, 'f' || f.id, 'i' || i.id) END AS target
        FROM payments p
        LEFT JOIN debts d ON d.rf = p.rf
        LEFT JOIN fines f ON f.rf = p.rf AND f.status NOT IN ('cancelled')
        LEFT JOIN arrangement_instalments i ON i.rf = p.rf
+       ${FINE_TERMS}
        WHERE p.outcome = 'unknown' AND p.resolved_at IS NULL AND (${which})
      ), ordered AS (
        SELECT t.*, coalesce(sum(t.amount_cents) OVER (PARTITION BY t.target ORDER BY t.paid_at, t.id
@@ -194,7 +235,8 @@ async function matchPayments(
          outcome = CASE WHEN o.remaining - o.earlier <= 0 THEN 'duplicate' ELSE 'matched' END,
          debt_id = o.debt_id, fine_id = o.fine_id, instalment_id = o.instalment_id
        FROM ordered o WHERE p.id = o.id
-       RETURNING p.outcome, p.amount_cents, p.paid_at, p.debt_id, p.fine_id, p.instalment_id
+       RETURNING p.outcome, p.amount_cents, p.paid_at, p.debt_id, p.fine_id, p.instalment_id,
+         o.reduced, o.deadline
      ), to_debts AS (
        UPDATE debts d SET paid_cents = d.paid_cents + m.total, updated_at = now()
        FROM (SELECT debt_id, sum(amount_cents) AS total FROM matched
@@ -208,10 +250,10 @@ async function matchPayments(
      ), to_fines AS (
        UPDATE fines f SET paid_cents = f.paid_cents + m.total, updated_at = now(),
          status = CASE WHEN f.paid_cents + m.total >= f.amount_cents
-             OR (f.reduction_deadline IS NOT NULL AND m.last_day <= f.reduction_deadline
-               AND f.paid_cents + m.total >= f.reduced_amount_cents)
+             OR (m.deadline IS NOT NULL AND m.last_day <= m.deadline
+               AND f.paid_cents + m.total >= m.reduced)
            THEN 'paid' ELSE f.status END
-       FROM (SELECT fine_id, sum(amount_cents) AS total,
+       FROM (SELECT fine_id, sum(amount_cents) AS total, max(reduced) AS reduced, max(deadline) AS deadline,
                max((paid_at AT TIME ZONE 'Europe/Athens')::date) AS last_day FROM matched
              WHERE outcome = 'matched' AND fine_id IS NOT NULL GROUP BY fine_id) m
        WHERE f.id = m.fine_id RETURNING f.id

@@ -128,7 +128,7 @@ export async function runImport(
     return;
   }
 
-  const bad = await checkStagedRows(db, row.kind, importId);
+  const bad = await checkStagedRows(db, row.kind, importId, rfPrefix);
   if (bad > 0) {
     await db(table).where({ import_id: importId }).delete();
     await finish(db, importId, { status: 'rejected', rows_rejected: bad });
@@ -146,11 +146,18 @@ export async function runImport(
     // A constraint the checks did not foresee (two rows swapping notice numbers): nothing was
     // merged (one transaction); the import fails with the database's reason instead of retrying.
     const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-    if (typeof code !== 'string' || !code.startsWith('23')) throw error;
+    // 23…: a constraint; 21000: two rows of the file updating one record.
+    if (typeof code !== 'string' || !(code.startsWith('23') || code === '21000')) throw error;
     await db(table).where({ import_id: importId }).delete();
     await finish(db, importId, {
       status: 'failed',
       failure: `conflict: ${typeof constraint === 'string' ? constraint : code}`,
+    });
+    await recordAudit(db, {
+      action: 'finance.import_failed',
+      actorId: row.imported_by,
+      entity: { type: 'finance_import', id: importId },
+      details: { kind: row.kind, failure: 'conflict' },
     });
   }
 }
