@@ -65,3 +65,13 @@ export function memoryUpload(
     });
   };
 }
+
+/**
+ * A file's name as the browser sent it: multer reads the header's bytes as Latin-1, so a Greek
+ * name arrives garbled; read again as UTF-8 when that decodes cleanly.
+ */
+export function decodeFileName(sent: string): string {
+  if ([...sent].some((c) => c.charCodeAt(0) > 0xff)) return sent;
+  const utf8 = Buffer.from(sent, 'latin1').toString('utf8');
+  return utf8.includes('\uFFFD') ? sent : utf8;
+}

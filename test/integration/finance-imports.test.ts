@@ -562,6 +562,17 @@ describe('finance imports: the JSON API and who may import', () => {
     expect([noKind.status, noKind.body.error.code]).toEqual([400, 'invalid_kind']);
   });
 
+  it('answers 404, not an error, for an import number past the range of the ids', async () => {
+    expect((await finance.agent.get('/staff/finance/imports/3000000000')).status).toBe(404);
+    expect((await finance.agent.get('/staff/finance/imports/3000000000/report.csv')).status).toBe(
+      404,
+    );
+    const api = await request(ctx.app)
+      .get('/api/v1/finance/imports/3000000000')
+      .set('Authorization', `Bearer ${key}`);
+    expect(api.status).toBe(404);
+  });
+
   it('lets only the finance office in: a handler and a citizen are refused', async () => {
     const handler = await signedInStaff(ctx.app, ctx.db, ['handler']);
     for (const path of ['/staff/finance', '/staff/finance/payments', '/staff/finance/imports/1'])

@@ -39,8 +39,9 @@ export function createFinanceApi(deps: Deps): Router {
     },
   );
   router.get('/finance/imports/:id', withKey, async (req, res) => {
-    const id = Number(req.params.id);
-    const row = Number.isSafeInteger(id) && id > 0 ? await findImport(deps.db, id) : undefined;
+    // Ids are int: anything else is no such import (not a database error).
+    const id = /^[1-9]\d{0,8}$/.test(String(req.params.id)) ? Number(req.params.id) : 0;
+    const row = id ? await findImport(deps.db, id) : undefined;
     if (!row || row.api_key_id !== req.apiKey!.id)
       throw new ApiError(404, 'not_found', 'No such import for this key.');
     res.json(await describe(deps, row));

@@ -203,7 +203,9 @@ export async function checkStagedRows(
   // 1-8 capital letters and digits.
   if (!/^[0-9A-Z]{1,8}$/.test(rfPrefix)) throw new Error('invalid RF prefix');
   const literals = (sql: string) =>
-    sql.replaceAll(':import', String(Math.trunc(importId))).replaceAll(':rfPrefix', `'${rfPrefix}'`);
+    sql
+      .replaceAll(':import', String(Math.trunc(importId)))
+      .replaceAll(':rfPrefix', `'${rfPrefix}'`);
   const table = stagingTable(kind);
   const format = IMPORT_FORMATS[kind];
   const insert = async (field: string, reason: string, bad: string): Promise<void> => {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { memoryUpload } from '../../../middleware/memory-upload.ts';
+import { decodeFileName, memoryUpload } from '../../../middleware/memory-upload.ts';
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
@@ -40,7 +40,8 @@ export function csvUpload(): RequestHandler {
         result.errorKey = checkText(file.buffer);
         if (!result.errorKey) {
           result.content = file.buffer;
-          result.fileName = file.originalname.replace(/[\\/]/g, '_').slice(0, 200) || 'import.csv';
+          result.fileName =
+            decodeFileName(file.originalname).replace(/[\\/]/g, '_').slice(0, 200) || 'import.csv';
         }
       }
       res.locals.upload = result;

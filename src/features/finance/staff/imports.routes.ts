@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
 import { formFields } from '../../../lib/form.ts';
+import { idParam } from '../../../lib/params.ts';
 import { formatDateTime } from '../../../lib/format.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
@@ -72,7 +73,9 @@ export function createImportsRouter(ctx: ModuleContext): Router {
   router.get('/imports/:id/report.csv', async (req, res) => {
     const row = await importFor(deps, req);
     const errors = await importErrors(deps.db, row.id, { limit: 1_000_000 });
-    const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
+    // Quoted, and a value that Excel would take for a formula (=, +, -, @) led by an apostrophe.
+    const quote = (value: string) =>
+      `"${(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`;
     const lines = [
       [
         req.t('finance.import.line'),
@@ -96,8 +99,7 @@ export function createImportsRouter(ctx: ModuleContext): Router {
 }
 
 async function importFor(deps: Deps, req: Request): Promise<ImportListRow> {
-  const id = Number(req.params.id);
-  const row = Number.isSafeInteger(id) && id > 0 ? await findImport(deps.db, id) : undefined;
+  const row = await findImport(deps.db, idParam(req));
   if (!row) throw new NotFoundError();
   return row;
 }

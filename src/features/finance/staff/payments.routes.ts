@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
-import type { FieldError } from '../../../lib/errors.ts';
+import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
 import { formFields } from '../../../lib/form.ts';
 import { formatDateTime, formatMoney, formatPaidAt } from '../../../lib/format.ts';
 import { auditContext, recordAudit } from '../../audit/audit.repository.ts';
@@ -17,6 +17,7 @@ export function createPaymentsRouter(deps: Deps): Router {
   const router = Router();
   router.get('/', (req, res) => renderList(deps, req, res, {}, []));
   router.post('/:id/resolve', async (req, res) => {
+    if (!/^[1-9]\d{0,15}$/.test(String(req.params.id))) throw new NotFoundError();
     const id = Number(req.params.id);
     const { note } = formFields(req.body, ['note']);
     const text = note.trim();
@@ -28,8 +29,7 @@ export function createPaymentsRouter(deps: Deps): Router {
         key: 'finance.payments.errors.noteLong',
         params: { max: NOTE_MAX },
       });
-    if (errors.length || !Number.isSafeInteger(id))
-      return renderList(deps, req, res, { [id]: note }, errors);
+    if (errors.length) return renderList(deps, req, res, { [id]: note }, errors);
     const done = await deps.db.transaction(async (trx) => {
       const resolved = await resolvePayment(trx, id, req.user!.id, text);
       if (resolved)

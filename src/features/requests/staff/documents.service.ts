@@ -5,6 +5,7 @@ import { insertEvent } from '../requests.repository.ts';
 import { insertDocument } from './documents.repository.ts';
 import { tellCitizens } from './handling.notify.ts';
 import { audit, onRequestOpenOrClosed, type Handler, type Ref } from './handling.service.ts';
+import { decodeFileName } from '../../../middleware/memory-upload.ts';
 
 export type DocumentsDeps = Pick<Deps, 'db' | 'mailer' | 'clock' | 'documents'>;
 
@@ -17,11 +18,7 @@ const MAX_NAME = 200;
  * The name never becomes part of a path: the file is stored under a generated one.
  */
 export function cleanFileName(sent: string | undefined): string {
-  let name = sent ?? '';
-  if (![...name].some((c) => c.charCodeAt(0) > 0xff)) {
-    const utf8 = Buffer.from(name, 'latin1').toString('utf8');
-    if (!utf8.includes('\uFFFD')) name = utf8;
-  }
+  let name = decodeFileName(sent ?? '');
   name = (name.split(/[\\/]/).pop() ?? '')
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f"<>|:*?]/g, '')
