@@ -189,6 +189,34 @@ describe('an objection to a fine', () => {
     ).toEqual([{ capacity: 'owner', driver_afm: null }]);
   });
 
+  it("keeps the verified owner's objection whatever a stranger with the ticket's details filed", async () => {
+    const afm = afmFrom('56789124');
+    const fine = await aFine(ctx.db, { ownerAfm: afm });
+    const stranger = await citizenWith(fine);
+    expect(
+      (await postObjection(stranger.agent, fine.id, driverFields('Δεν ήμουν εκεί.'))).status,
+    ).toBe(303);
+    await ctx.db('fine_objections').where({ fine_id: fine.id }).update({
+      status: 'rejected',
+      decision_reason: 'Αβάσιμη.',
+      decided_at: new Date(),
+    });
+    // The driver's objection is spent, for the stranger and for anyone else who is not the owner.
+    const other = await citizenWith(fine);
+    expect(
+      $((await other.agent.get(`/fines/${fine.id}/objection`)).text)('#objection-closed').text(),
+    ).toContain('έχει ήδη υποβληθεί και κριθεί');
+    const owner = await fineCitizen(ctx.app, ctx.db, { afm });
+    const res = await postObjection(owner.agent, fine.id, {
+      capacity: 'owner',
+      text: 'Το όχημα είχε κλαπεί.',
+    });
+    expect(res.status).toBe(303);
+    // Examined now: nothing more is filed meanwhile.
+    const form = $((await owner.agent.get(`/fines/${fine.id}/objection`)).text);
+    expect(form('#objection-closed').text()).toContain('Εξετάζεται ήδη');
+  });
+
   it('closes after the objection deadline, with a clear message', async () => {
     // Offence on 1 March 2026 (Athens): 60 days, so the last day is 30 April 2026.
     const fine = await aFine(ctx.db, { offenceAt: '2026-03-01T08:15:00Z' });

@@ -24,8 +24,8 @@ export interface FineRow {
   reduction_days: number | null;
   objection_days: number | null;
   pending_objection: boolean;
-  /** An objection was filed and decided (a fine takes one). */
-  decided_objection: boolean;
+  /** The capacities (owner, driver) objections were filed in: one each, ever. */
+  objection_capacities: string[];
 }
 
 /** Who asks: the account, and its AFM only when a clerk checked the identity. */
@@ -69,8 +69,8 @@ function finesWithRules(conn: Conn) {
       'rule.objection_days',
       conn.raw(`EXISTS (SELECT 1 FROM fine_objections o
         WHERE o.fine_id = f.id AND o.status = 'submitted') AS pending_objection`),
-      conn.raw(`EXISTS (SELECT 1 FROM fine_objections o
-        WHERE o.fine_id = f.id AND o.status <> 'submitted') AS decided_objection`),
+      conn.raw(`ARRAY(SELECT o.capacity FROM fine_objections o
+        WHERE o.fine_id = f.id) AS objection_capacities`),
     );
 }
 

@@ -104,7 +104,12 @@ function finePage(deps: Deps): RequestHandler {
       pageTitle: req.t('fines.fine.title', { number: fine.notice_number }),
       breadcrumbs: [{ href: '/fines', text: req.t('fines.list.title') }],
       fine: presentFine(req, fine, today),
-      closedReason: objectionClosedReason(fine, termsOf(fine), today),
+      closedReason: objectionClosedReason(
+        fine,
+        termsOf(fine),
+        today,
+        verifiedAfm(req.user!) !== null && verifiedAfm(req.user!) === fine.owner_afm,
+      ),
       objections: objections.map((objection) => ({
         status: objection.status,
         submittedOn: formatDate(athensDate(objection.created_at), req.lang),

@@ -42,17 +42,31 @@ export function shownStatus(fine: Pick<FineRow, 'status' | 'pending_objection'>)
   return fine.pending_objection && fine.status === 'unpaid' ? 'objection' : fine.status;
 }
 
-/** Why an objection cannot be filed today, or undefined when it can. */
+/**
+ * Why this citizen cannot file an objection today, or undefined when they can. A fine takes one
+ * objection at a time, and one per capacity, ever: the verified owner (`isOwner`) keeps theirs
+ * whatever a driver filed.
+ */
 export function objectionClosedReason(
   fine: FineRow,
   terms: FineTerms,
   today: string,
+  isOwner: boolean,
 ): 'paid' | 'cancelled' | 'tax_office' | 'noRule' | 'deadline' | 'pending' | 'decided' | undefined {
   if (fine.pending_objection) return 'pending';
-  if (fine.decided_objection) return 'decided';
+  const used = fine.objection_capacities;
+  if (used.includes('driver') && !(isOwner && !used.includes('owner'))) return 'decided';
   if (fine.status === 'paid' || fine.status === 'cancelled' || fine.status === 'tax_office')
     return fine.status;
   if (!terms.objectionDeadline) return 'noRule';
   if (today > terms.objectionDeadline) return 'deadline';
   return undefined;
+}
+
+/** The capacities still open to this citizen: the owner's (if they are the verified owner), the driver's. */
+export function openCapacities(fine: FineRow, isOwner: boolean): ('owner' | 'driver')[] {
+  const used = fine.objection_capacities;
+  return (['owner', 'driver'] as const).filter(
+    (capacity) => !used.includes(capacity) && (capacity === 'driver' || isOwner),
+  );
 }

@@ -55,7 +55,7 @@ async function renderForm(
       },
     ],
     fine: presentFine(req, fine, today),
-    closedReason: objectionClosedReason(fine, termsOf(fine), today),
+    closedReason: objectionClosedReason(fine, termsOf(fine), today, isOwner),
     isOwner,
     maxFiles: OBJECTION_MAX_FILES,
     maxText: OBJECTION_TEXT_MAX,

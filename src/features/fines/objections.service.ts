@@ -5,7 +5,7 @@ import { athensDate, formatDate } from '../../lib/format.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import type { UserRow } from '../accounts/users.repository.ts';
 import { findVisibleFine, verifiedAfm } from './fines.repository.ts';
-import { objectionClosedReason, termsOf } from './fines.terms.ts';
+import { objectionClosedReason, openCapacities, termsOf } from './fines.terms.ts';
 import type { ObjectionFile } from './objection-upload.ts';
 import { insertObjection, insertObjectionFiles } from './objections.repository.ts';
 
@@ -18,8 +18,9 @@ export interface ObjectionInput {
   files: readonly ObjectionFile[];
 }
 
-/** One objection per fine: a second one, or two sent at once. */
-const ONE_PER_FINE = 'fine_objections_fine_key';
+/** One objection at a time per fine, and one per capacity: a second one, or two sent at once. */
+const PENDING_INDEX = 'fine_objections_pending_key';
+const CAPACITY_INDEX = 'fine_objections_capacity_key';
 
 /**
  * Files an objection to a fine the citizen may see, before its deadline: as its verified owner,
@@ -35,11 +36,13 @@ export async function fileObjection(
 ): Promise<FieldError[] | 'not-found'> {
   const fine = await findVisibleFine(deps.db, citizen, fineId);
   if (!fine) return 'not-found';
-  const closed = objectionClosedReason(fine, termsOf(fine), athensDate(deps.clock.now()));
-  if (closed) return [{ field: 'text', key: `fines.objection.closed.${closed}` }];
   const isOwner = verifiedAfm(citizen) !== null && verifiedAfm(citizen) === fine.owner_afm;
+  const closed = objectionClosedReason(fine, termsOf(fine), athensDate(deps.clock.now()), isOwner);
+  if (closed) return [{ field: 'text', key: `fines.objection.closed.${closed}` }];
   if (input.capacity === 'owner' && !isOwner)
     return [{ field: 'capacity', key: 'fines.objection.errors.notOwner' }];
+  if (!openCapacities(fine, isOwner).includes(input.capacity))
+    return [{ field: 'capacity', key: 'fines.objection.errors.capacityUsed' }];
   const stored: string[] = [];
   try {
     for (const file of input.files)
@@ -90,7 +93,7 @@ export async function fileObjection(
     return [];
   } catch (error) {
     await Promise.all(stored.map((key) => deps.documents.remove(key)));
-    if (isUniqueViolation(error, ONE_PER_FINE))
+    if (isUniqueViolation(error, PENDING_INDEX) || isUniqueViolation(error, CAPACITY_INDEX))
       return [{ field: 'text', key: 'fines.objection.closed.taken' }];
     throw error;
   }

@@ -70,9 +70,15 @@ export async function up(knex: Knex): Promise<void> {
     CHECK ((capacity = 'driver') = (driver_afm IS NOT NULL)),
     CHECK ((status = 'submitted') = (decided_at IS NULL))
   )`);
-  // One objection per fine, examined once: two submitted at once leave one, and a decided one
-  // is not filed again (by the same citizen or another who looked the fine up).
-  await knex.raw('CREATE UNIQUE INDEX fine_objections_fine_key ON fine_objections (fine_id)');
+  // One objection examined at a time per fine (two sent at once leave one), and one per capacity,
+  // ever: a decided driver's objection is not filed again by another who looked the fine up,
+  // and whatever a stranger with the ticket's details files, the verified owner keeps theirs.
+  await knex.raw(
+    "CREATE UNIQUE INDEX fine_objections_pending_key ON fine_objections (fine_id) WHERE status = 'submitted'",
+  );
+  await knex.raw(
+    'CREATE UNIQUE INDEX fine_objections_capacity_key ON fine_objections (fine_id, capacity)',
+  );
   await knex.raw('CREATE INDEX fine_objections_queue_idx ON fine_objections (status, created_at)');
   await knex.raw('CREATE INDEX fine_objections_user_idx ON fine_objections (user_id)');
   await knex.raw(`CREATE TABLE fine_objection_files (
