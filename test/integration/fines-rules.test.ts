@@ -175,10 +175,19 @@ describe('the fine rules (finance)', () => {
       finance.agent,
       `${RULES}/new`,
       `${RULES}/new`,
-      rule('1', '7', '2025'),
+      rule('1', '3', '2028'),
     );
     expect(taken.status).toBe(400);
     expect($(taken.text)('#effectiveFrom-error').text()).toContain('already starts');
+    // A new rule never reaches back over fines already issued.
+    const past = await postForm(
+      finance.agent,
+      `${RULES}/new`,
+      `${RULES}/new`,
+      rule('1', '1', '2026'),
+    );
+    expect(past.status).toBe(400);
+    expect($(past.text)('#effectiveFrom-error').text()).toContain('still to come');
     // The two seeded rules and the three added by the tests before: nothing more.
     expect(await ctx.db('fine_rules').count()).toEqual([{ count: 2 + 3 }]);
   });

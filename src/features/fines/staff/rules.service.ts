@@ -45,6 +45,10 @@ export async function saveRule(
   try {
     return await deps.db.transaction(async (trx) => {
       const after = columnsOf(input);
+      // Fines issued under a rule keep it: a new rule starts on a day still to come.
+      const today = athensDate(deps.clock.now());
+      if (id === undefined && after.effective_from <= today)
+        return { errors: [{ field: 'effectiveFrom', key: 'fines.rules.errors.past' }] };
       if (id === undefined) {
         const [row] = (await trx('fine_rules')
           .insert({ ...after, created_by: staffId })
@@ -64,9 +68,7 @@ export async function saveRule(
       const before = (await trx('fine_rules').where({ id }).forUpdate().first()) as
         RuleRow | undefined;
       if (!before) return 'not-found' as const;
-      // Fines issued under a rule keep it: a rule in effect, or a change that would put one in
-      // effect from a past day, is not made here (a new rule from the day a change applies is).
-      const today = athensDate(deps.clock.now());
+      // Nor is a rule in effect changed, or one moved to a day that has passed.
       if (before.effective_from <= today || after.effective_from <= today)
         return { errors: [{ field: 'effectiveFrom', key: 'fines.rules.errors.inEffect' }] };
       await trx('fine_rules')
