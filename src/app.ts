@@ -45,6 +45,7 @@ import {
   type PublicPageTest,
 } from './middleware/page-cache.ts';
 import type { ContentCache } from './lib/content-cache.ts';
+import { formatRf } from './lib/rf.ts';
 import { personalPages } from './middleware/personal-pages.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { siteLocals } from './middleware/site-locals.ts';
@@ -104,6 +105,8 @@ export function createApp(
   app.use(compressSentPages);
   const assets = createAssets(path.resolve('public/assets'), { production: config.isProduction });
   app.locals.asset = assets.url;
+  // RF payment codes in groups of four, as every page that shows one prints them (lib/rf.ts).
+  app.locals.formatRf = formatRf;
   app.use('/assets', assets.serve);
   const logRequest = requestLogger(deps.logger);
   const headers = securityHeaders({

@@ -8,6 +8,15 @@ export interface RateLimitRule {
   windowSeconds: number;
 }
 
+/** The counter a key counts in now: its row's key, and the start of the current fixed window. */
+function windowOf(clock: Clock, rule: RateLimitRule, key: string) {
+  const now = clock.now().getTime();
+  return {
+    counter: `${rule.name}:${key}`,
+    windowStart: new Date(now - (now % (rule.windowSeconds * 1000))),
+  };
+}
+
 /**
  * Fixed-window counters in PostgreSQL: one upsert per attempt, atomic, shared by every process.
  * Returns true while the key is within its limit.
@@ -18,13 +27,12 @@ export async function hitRateLimit(
   rule: RateLimitRule,
   key: string,
 ): Promise<boolean> {
-  const now = clock.now().getTime();
-  const windowStart = new Date(now - (now % (rule.windowSeconds * 1000)));
+  const { counter, windowStart } = windowOf(clock, rule, key);
   const result = (await db.raw(
     `INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1)
      ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
      RETURNING hits`,
-    [`${rule.name}:${key}`, windowStart],
+    [counter, windowStart],
   )) as { rows: { hits: number }[] };
   return (result.rows[0]?.hits ?? 0) <= rule.limit;
 }
@@ -39,10 +47,9 @@ export async function refundRateLimit(
   rule: RateLimitRule,
   key: string,
 ): Promise<void> {
-  const now = clock.now().getTime();
-  const windowStart = new Date(now - (now % (rule.windowSeconds * 1000)));
+  const { counter, windowStart } = windowOf(clock, rule, key);
   await db('rate_limits')
-    .where({ key: `${rule.name}:${key}`, window_start: windowStart })
+    .where({ key: counter, window_start: windowStart })
     .where('hits', '>', 0)
     .decrement('hits', 1);
 }

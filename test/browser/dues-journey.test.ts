@@ -7,6 +7,7 @@ import {
   launchBrowser,
   startLiveServer,
   type LiveServer,
+  signInInBrowser,
 } from '../helpers/browser.ts';
 import { insertArrangement, insertDebt, insertDebtPayment } from '../helpers/finance.ts';
 
@@ -68,11 +69,7 @@ async function signedIn(
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ acceptDownloads: true, ...options });
   const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/login`);
-  await page.fill('#login', citizen.username);
-  await page.fill('#password', citizen.password);
-  await page.click('form[action="/login"] button[type="submit"]');
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await signInInBrowser(page, server.baseUrl, citizen.username, citizen.password);
   return { context, page };
 }
 

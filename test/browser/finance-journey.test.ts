@@ -9,6 +9,7 @@ import {
   launchBrowser,
   startLiveServer,
   type LiveServer,
+  signInInBrowser,
 } from '../helpers/browser.ts';
 
 let server: LiveServer;
@@ -65,11 +66,7 @@ describe('the finance office imports a file and reads its report', () => {
     it(`in ${lang} at ${width} px`, async () => {
       const context = await browser.newContext({ viewport: { width, height: 900 } });
       const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/login?lang=${lang}`);
-      await page.fill('#login', username);
-      await page.fill('#password', STAFF_PASSWORD);
-      await page.click('form[action="/login"] button[type="submit"]');
-      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      await signInInBrowser(page, server.baseUrl, username, STAFF_PASSWORD, `?lang=${lang}`);
       await page.goto(`${server.baseUrl}/staff/finance`);
       await expectAccessible(page);
 
@@ -105,11 +102,7 @@ describe('the finance office imports a file and reads its report', () => {
   it('works without JavaScript: the progress page has a link instead of refreshing itself', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.fill('#login', username);
-    await page.fill('#password', STAFF_PASSWORD);
-    await page.click('form[action="/login"] button[type="submit"]');
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    await signInInBrowser(page, server.baseUrl, username, STAFF_PASSWORD);
     await page.goto(`${server.baseUrl}/staff/finance`);
     await page.check('input[name="kind"][value="debts"]');
     await page.setInputFiles('#file', { name: 'again.csv', mimeType: 'text/csv', buffer: GOOD });

@@ -7,6 +7,7 @@ import {
   launchBrowser,
   startLiveServer,
   type LiveServer,
+  signInInBrowser,
 } from '../helpers/browser.ts';
 import { aFine, FILES } from '../helpers/fines.ts';
 import { afmFrom } from '../helpers/staff.ts';
@@ -57,11 +58,7 @@ async function signedIn(
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await page.click('form[action="/login"] button[type="submit"]');
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await signInInBrowser(page, server.baseUrl, login, password);
   return { context, page };
 }
 

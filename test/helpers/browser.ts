@@ -69,3 +69,18 @@ export async function expectAccessible(page: Page): Promise<void> {
   );
   expect(summary, `axe on ${page.url()}`).toEqual([]);
 }
+
+/** Signs in through the sign-in form (`query`: e.g. '?lang=en') and waits to leave it. */
+export async function signInInBrowser(
+  page: Page,
+  baseUrl: string,
+  login: string,
+  password: string,
+  query = '',
+): Promise<void> {
+  await page.goto(`${baseUrl}/login${query}`);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('form[action="/login"] button[type="submit"]');
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}

@@ -139,3 +139,9 @@ export async function findVisibleFine(
 export async function findFine(conn: Conn, id: number): Promise<FineRow | undefined> {
   return (await finesWithRules(conn).where('f.id', id).first()) as FineRow | undefined;
 }
+
+/** Whether the citizen is the fine's owner, as a clerk checked (their verified AFM is the owner's). */
+export function isVerifiedOwner(citizen: Citizen, fine: Pick<FineRow, 'owner_afm'>): boolean {
+  const afm = verifiedAfm(citizen);
+  return afm !== null && afm === fine.owner_afm;
+}

@@ -13,6 +13,7 @@ import {
   findVisibleFine,
   listVisibleFines,
   recordAccess,
+  isVerifiedOwner,
   verifiedAfm,
 } from './fines.repository.ts';
 import { lookupSchema } from './fines.schemas.ts';
@@ -108,7 +109,7 @@ function finePage(deps: Deps): RequestHandler {
         fine,
         termsOf(fine),
         today,
-        verifiedAfm(req.user!) !== null && verifiedAfm(req.user!) === fine.owner_afm,
+        isVerifiedOwner(req.user!, fine),
       ),
       objections: objections.map((objection) => ({
         status: objection.status,

@@ -8,7 +8,7 @@ import { requireCitizen } from '../../middleware/auth.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import { fineIdParam } from './fines.routes.ts';
 import { presentFine } from './fines.present.ts';
-import { findVisibleFine, verifiedAfm } from './fines.repository.ts';
+import { findVisibleFine, isVerifiedOwner } from './fines.repository.ts';
 import { objectionSchema, OBJECTION_TEXT_MAX } from './fines.schemas.ts';
 import { objectionClosedReason, termsOf } from './fines.terms.ts';
 import { OBJECTION_MAX_FILES, objectionUpload } from './objection-upload.ts';
@@ -43,7 +43,7 @@ async function renderForm(
   const fine = await findVisibleFine(deps.db, req.user!, id);
   if (!fine) throw new NotFoundError();
   const today = athensDate(deps.clock.now());
-  const isOwner = verifiedAfm(req.user!) !== null && verifiedAfm(req.user!) === fine.owner_afm;
+  const isOwner = isVerifiedOwner(req.user!, fine);
   const errors = form.errors ?? [];
   res.status(errors.length ? 400 : 200).render('fines/views/objection', {
     pageTitle: req.t('fines.objection.title'),

@@ -4,7 +4,7 @@ import type { FieldError } from '../../lib/errors.ts';
 import { athensDate, formatDate } from '../../lib/format.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import type { UserRow } from '../accounts/users.repository.ts';
-import { findVisibleFine, verifiedAfm } from './fines.repository.ts';
+import { findVisibleFine, isVerifiedOwner } from './fines.repository.ts';
 import { objectionClosedReason, openCapacities, termsOf } from './fines.terms.ts';
 import type { ObjectionFile } from './objection-upload.ts';
 import { insertObjection, insertObjectionFiles } from './objections.repository.ts';
@@ -36,7 +36,7 @@ export async function fileObjection(
 ): Promise<FieldError[] | 'not-found'> {
   const fine = await findVisibleFine(deps.db, citizen, fineId);
   if (!fine) return 'not-found';
-  const isOwner = verifiedAfm(citizen) !== null && verifiedAfm(citizen) === fine.owner_afm;
+  const isOwner = isVerifiedOwner(citizen, fine);
   const closed = objectionClosedReason(fine, termsOf(fine), athensDate(deps.clock.now()), isOwner);
   if (closed) return [{ field: 'text', key: `fines.objection.closed.${closed}` }];
   if (input.capacity === 'owner' && !isOwner)
