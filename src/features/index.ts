@@ -2,6 +2,7 @@ import { accountsModule } from './accounts/accounts.module.ts';
 import { adminModule } from './admin/admin.module.ts';
 import { apiModule } from './api/api.module.ts';
 import { benefitsModule } from './benefits/benefits.module.ts';
+import { certificatesModule } from './certificates/certificates.module.ts';
 import { decisionsModule } from './decisions/decisions.module.ts';
 import { duesModule } from './dues/dues.module.ts';
 import { financeModule } from './finance/finance.module.ts';
@@ -12,6 +13,7 @@ import { mailModule } from './mail/mail.module.ts';
 import type { Module } from './module.ts';
 import { open311Module } from './open311/open311.module.ts';
 import { requestsModule } from './requests/requests.module.ts';
+import { rollModule } from './roll/roll.module.ts';
 import { siteModule } from './site/site.module.ts';
 
 /**
@@ -28,7 +30,9 @@ export const MODULES: readonly Module[] = [
   open311Module,
   finesModule,
   duesModule,
+  certificatesModule,
   financeModule,
+  rollModule,
   identityModule,
   adminModule,
   apiModule,

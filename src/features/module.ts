@@ -294,11 +294,32 @@ export interface Person {
   afm: string | null;
 }
 
-/** A module's strings: `locales/el.json` and `locales/en.json` beside its manifest (`import.meta.url`). */
-export function localesBeside(moduleUrl: string): { el: LocaleTree; en: LocaleTree } {
-  const read = (lang: string) =>
-    JSON.parse(readFileSync(new URL(`./locales/${lang}.json`, moduleUrl), 'utf8')) as LocaleTree;
-  return { el: read('el'), en: read('en') };
+/**
+ * A module's strings: `locales/el.json` and `locales/en.json` beside its manifest (`import.meta.url`),
+ * and, for a large module, its parts' files (`locales/<part>.el.json`), merged into one tree.
+ */
+export function localesBeside(
+  moduleUrl: string,
+  parts: readonly string[] = [],
+): { el: LocaleTree; en: LocaleTree } {
+  const read = (file: string) =>
+    JSON.parse(readFileSync(new URL(`./locales/${file}.json`, moduleUrl), 'utf8')) as LocaleTree;
+  const tree = (lang: string) =>
+    parts.reduce((merged, part) => mergeLocales(merged, read(`${part}.${lang}`)), read(lang));
+  return { el: tree('el'), en: tree('en') };
+}
+
+/** Two string trees as one; a key both give is a mistake (it would hide one of them). */
+function mergeLocales(a: LocaleTree, b: LocaleTree, path = ''): LocaleTree {
+  const merged: LocaleTree = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = merged[key];
+    if (existing === undefined) merged[key] = value;
+    else if (typeof existing === 'object' && typeof value === 'object')
+      merged[key] = mergeLocales(existing, value, `${path}${key}.`);
+    else throw new Error(`The string ${path}${key} is given twice`);
+  }
+  return merged;
 }
 
 /** A module's mail templates: the `emails/` folder beside its manifest. */

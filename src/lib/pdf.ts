@@ -1,4 +1,6 @@
 import PDFDocument from 'pdfkit';
+import { create as createFont, type Font } from 'fontkit';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Config } from '../config.ts';
@@ -7,8 +9,29 @@ import type { Lang } from './localized.ts';
 const require = createRequire(import.meta.url);
 // DejaVu Sans has every Greek glyph (pdfkit's built-in fonts have none).
 const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-const REGULAR = path.join(fontDir, 'DejaVuSans.ttf');
-const BOLD = path.join(fontDir, 'DejaVuSans-Bold.ttf');
+const REGULAR = 'DejaVuSans';
+const BOLD = 'DejaVuSans-Bold';
+
+/**
+ * The fonts, read and parsed once per process and shared by every document (pdfkit takes a
+ * fontkit font as well as a file): parsing DejaVu again for each PDF was most of its time.
+ * Each document still embeds its own subset.
+ */
+let fonts: { regular: Font; bold: Font } | undefined;
+function sharedFonts(): { regular: Font; bold: Font } {
+  const read = (file: string) => createFont(readFileSync(path.join(fontDir, file))) as Font;
+  fonts ??= { regular: read('DejaVuSans.ttf'), bold: read('DejaVuSans-Bold.ttf') };
+  return fonts;
+}
+
+/** A document that knows our two fonts by name (and starts in the regular one, not Helvetica). */
+function newDocument(options: PDFKit.PDFDocumentOptions): PDFKit.PDFDocument {
+  const { regular, bold } = sharedFonts();
+  const doc = new PDFDocument({ ...options, font: regular as unknown as string });
+  doc.registerFont(REGULAR, regular as unknown as string);
+  doc.registerFont(BOLD, bold as unknown as string);
+  return doc;
+}
 
 export interface PdfSection {
   heading?: string;
@@ -23,7 +46,7 @@ export function renderTextPdf(options: {
   author: string;
 }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
+    const doc = newDocument({
       size: 'A4',
       margin: 56,
       info: { Title: options.title, Author: options.author },
@@ -89,6 +112,11 @@ export type PdfBlock =
   | { kind: 'paragraph'; text: string; bold?: boolean }
   /** Label and value pairs (name, AFM, date), one a line. */
   | { kind: 'facts'; rows: readonly (readonly [string, string])[] }
+  /**
+   * An image (a QR code) with lines of text beside it: the image is a Figure with its alternative
+   * text, the lines are paragraphs. Kept together on one page.
+   */
+  | { kind: 'figure'; image: Buffer; size: number; alt: string; lines: readonly string[] }
   /** Its header row is printed again at the top of each page it continues on. */
   | {
       kind: 'table';
@@ -127,7 +155,7 @@ type Struct = PDFKit.PDFStructureElement;
  */
 export function renderDocumentPdf(options: DocumentPdfOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
+    const doc = newDocument({
       size: 'A4',
       layout: options.layout ?? 'portrait',
       margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
@@ -226,6 +254,30 @@ function drawBlock(doc: Doc, root: Struct, block: PdfBlock): void {
         );
       doc.moveDown(0.6);
       return;
+    case 'figure': {
+      const lineHeight = 14;
+      ensureRoom(doc, Math.max(block.size, block.lines.length * lineHeight) + 8);
+      const top = doc.y;
+      root.add(
+        doc.struct('Figure', { alt: block.alt }, () => {
+          doc.image(block.image, left, top, { width: block.size, height: block.size });
+        }),
+      );
+      const textLeft = left + block.size + 14;
+      doc.y = top + 4;
+      for (const line of block.lines)
+        root.add(
+          doc.struct('P', {}, () => {
+            doc
+              .font(REGULAR)
+              .fontSize(9)
+              .text(line, textLeft, doc.y, { width: width - block.size - 14 });
+          }),
+        );
+      doc.x = left;
+      doc.y = Math.max(doc.y, top + block.size) + 10;
+      return;
+    }
     case 'table':
       drawTable(doc, root, block);
       doc.x = left;

@@ -29,6 +29,18 @@ export interface OutgoingMail {
    * expiry to `seconds` after sending. See startLinkValidity in src/lib/one-time-links.ts.
    */
   linkValidity?: { tokenHash: string; seconds: number };
+  /**
+   * Files sent with the message (an issued certificate): named by their key in the document
+   * store and read from it when the message is sent, never carried in the job's data.
+   */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  fileName: string;
+  /** The file's key in the document store. */
+  documentKey: string;
+  contentType: string;
 }
 
 export interface EnqueueOptions {

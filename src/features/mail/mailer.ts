@@ -4,7 +4,7 @@ import type { TFunction } from '../../lib/i18n.ts';
 import type { Lang } from '../../lib/localized.ts';
 import { hashToken } from '../../lib/tokens.ts';
 import { renderEmail, type EmailContext } from './emails.ts';
-import type { EnqueueOptions, MailQueue } from './mail-queue.ts';
+import type { EnqueueOptions, MailAttachment, MailQueue } from './mail-queue.ts';
 
 /** Whom a mail goes to, and in which language it is written. */
 export interface Recipient {
@@ -23,7 +23,10 @@ export interface Mailer {
     to: Recipient,
     data: Record<string, unknown>,
     conn?: Conn,
-    options?: EnqueueOptions & { link?: { token: string; ttlMs: number } },
+    options?: EnqueueOptions & {
+      link?: { token: string; ttlMs: number };
+      attachments?: MailAttachment[];
+    },
   ): Promise<void>;
   /** The strings and the municipality's details a mail in `lang` is written with. */
   context(lang: Lang): EmailContext;
@@ -47,7 +50,7 @@ export function createMailer(deps: {
   return {
     context,
     async send(template, to, data, conn, options = {}) {
-      const { link, ...enqueue } = options;
+      const { link, attachments, ...enqueue } = options;
       const folder = deps.templates.get(template);
       if (!folder) throw new Error(`No module has the mail template ${template}`);
       const mail = await renderEmail(folder, template, to.email, context(to.lang), data);
@@ -56,6 +59,7 @@ export function createMailer(deps: {
           tokenHash: hashToken(link.token),
           seconds: Math.round(link.ttlMs / 1000),
         };
+      if (attachments?.length) mail.attachments = attachments;
       await deps.mail.enqueue(mail, conn, enqueue);
     },
   };
