@@ -14,6 +14,7 @@ export const SECTION_ORDER = [
   'requests',
   'open311',
   'dues',
+  'certificates',
 ] as const;
 export type Section = (typeof SECTION_ORDER)[number];
 

@@ -15,6 +15,7 @@ import type { Module, ModuleContext } from './features/module.ts';
 import {
   cspOf,
   keptPersonalPagesOf,
+  publicFormTest,
   publicPagesOf,
   sessionPathPattern,
   uploadPathTest,
@@ -143,10 +144,13 @@ export function createApp(
   const isWorkKept: PublicPageTest = (req) => isWorkPage(req) || isKeptPersonalPage(req);
   const personal = keptPer(deps.contentCache, isContentPage);
   const workKept = keptPer(deps.workCache, isWorkKept);
-  // Made here, mounted below where forms begin.
+  // Made here, mounted below where forms begin. Public forms that change nothing (/verify) have
+  // neither a session nor a CSRF token.
+  const isPublicForm = publicFormTest(modules);
   const csrf = csrfProtection(uploadPathTest(modules), {
     secret: config.SESSION_SECRET,
     production: config.isProduction,
+    isPublicForm,
   });
   const onceOnly = onceOnlySubmission({
     db: deps.db,
@@ -208,6 +212,7 @@ export function createApp(
       ],
       // A public page (the public list of requests under /requests) needs none when anonymous.
       needsSessionTest(sessionPathPattern(modules, ['staff']), publicPages.page),
+      isPublicForm,
     ),
   );
   app.use(personal.keep, workKept.keep);

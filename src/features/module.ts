@@ -64,6 +64,15 @@ export interface Module {
   sessionPaths?: readonly string[];
   /** Routes that take a multipart upload (CSRF is checked after parsing): full paths. */
   uploadPaths?: readonly RegExp[];
+  /**
+   * Public pages whose forms change nothing (the certificate check at /verify: a code looked up,
+   * a PDF compared with the issued one): full paths, anchored. Every request to them, whatever
+   * its method and whatever cookie it brings, runs with no session (none read, none made, no
+   * cookie set; the page is the same signed in or not) and no CSRF check. So a POST there must
+   * change nothing a visitor could be tricked into changing; a multipart one is parsed by its
+   * route, which also does its own rate limiting.
+   */
+  publicForms?: readonly RegExp[];
   /** JSON and form endpoints under /api/v1 (API keys, no session or CSRF; see api/api-area.ts). */
   api?: (ctx: ModuleContext) => Router;
   /** The scopes its API routes ask of a key ('open311:write'), offered on /staff/api-keys. */

@@ -50,6 +50,15 @@ export function uploadPathTest(modules: readonly Module[]): (path: string) => bo
   return (path) => patterns.some((pattern) => pattern.test(path));
 }
 
+/** Whether a path is one of the modules' public forms (no session, no CSRF; module.ts). */
+export function publicFormTest(modules: readonly Module[]): (path: string) => boolean {
+  const patterns = modules.flatMap((module) => module.publicForms ?? []);
+  for (const pattern of patterns)
+    if (!pattern.source.startsWith('^') || !pattern.source.endsWith('$'))
+      throw new Error(`Public form ${pattern.source}: a full path, anchored at both ends`);
+  return (path) => patterns.some((pattern) => pattern.test(path));
+}
+
 export function auditActionsOf(modules: readonly Module[]): readonly string[] {
   return unique(
     modules.flatMap((module) => (module.auditActions ?? []).map((name) => ({ name, module }))),

@@ -38,10 +38,11 @@ function tokenFrom(req: Request): string | undefined {
  * `csrfToken()`, so only pages that render a form set a cookie or touch the session. File uploads
  * (multipart) are checked by `protectUpload` after the upload is parsed, and only on the upload
  * routes listed in `uploadPaths`; a multipart request anywhere else finds no token and is refused.
+ * The modules' `publicForms` (forms that change nothing, served with no session) carry no token.
  */
 export function csrfProtection(
   isUploadPath: (path: string) => boolean,
-  options: { secret: string; production: boolean },
+  options: { secret: string; production: boolean; isPublicForm?: (path: string) => boolean },
 ): {
   protect: RequestHandler;
   expose: RequestHandler;
@@ -70,7 +71,11 @@ export function csrfProtection(
   };
 
   const protect: RequestHandler = (req, res, next: NextFunction) => {
-    if (SAFE_METHODS.has(req.method) || (isMultipart(req) && isUploadPath(req.path))) {
+    if (
+      SAFE_METHODS.has(req.method) ||
+      (isMultipart(req) && isUploadPath(req.path)) ||
+      options.isPublicForm?.(req.path)
+    ) {
       next();
       return;
     }

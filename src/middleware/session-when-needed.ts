@@ -14,11 +14,17 @@ export function sessionWhenNeeded(
    * loads an empty session but stores no row.
    */
   needsSession: Pick<RegExp, 'test'>,
+  /**
+   * Paths that never have one, whatever the method or cookie (the modules' `publicForms`): the
+   * chain is skipped, as for an anonymous public page.
+   */
+  neverSession: (path: string) => boolean = () => false,
 ): RequestHandler {
   return (req, res, next) => {
     const hasCookie = req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;
     const needed =
-      hasCookie || (req.method !== 'GET' && req.method !== 'HEAD') || needsSession.test(req.path);
+      !neverSession(req.path) &&
+      (hasCookie || (req.method !== 'GET' && req.method !== 'HEAD') || needsSession.test(req.path));
     if (!needed) {
       res.locals.user = null;
       next();

@@ -172,7 +172,7 @@ describe('the back office in a browser', { timeout: 120_000 }, () => {
     await expect.poll(() => clerk.locator('.govuk-notification-banner').count()).toBe(1);
     // The confirmation names what the check opens today, and nothing else.
     expect(await clerk.locator('.govuk-notification-banner').textContent()).toContain(
-      'Ανοίγουν τώρα για τον πολίτη: Δημοτικά τέλη και οφειλές, Αποφάσεις, Υγεία',
+      'Ανοίγουν τώρα για τον πολίτη: Δημοτικά τέλη και οφειλές, Πιστοποιητικά, Αποφάσεις, Υγεία',
     );
     expect(await clerk.locator('.app-document-number').textContent()).toBe('ΑΒ••••54');
     await expectAccessible(clerk);

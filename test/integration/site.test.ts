@@ -30,6 +30,7 @@ describe('home and the e-services hub', () => {
       'Αιτήματα και καταγγελίες|Χρειάζεται λογαριασμό',
       'Πρόστιμα ΚΟΚ|Χρειάζεται λογαριασμό',
       'Δημοτικά τέλη και οφειλές|Χρειάζεται ταυτοπροσωπία',
+      'Πιστοποιητικά|Χρειάζεται ταυτοπροσωπία',
     ]);
     expect($('a.govuk-skip-link').attr('href')).toBe('#main-content');
     expect($('footer a[href="/accessibility"]').length).toBe(1);

@@ -316,7 +316,9 @@ describe("the clerk's confirmation names only the services the check opens", () 
       const notice = cheerio
         .load((await clerk.get(page)).text)('.govuk-notification-banner')
         .text();
-      expect(notice).toContain('Ανοίγουν τώρα για τον πολίτη: Δημοτικά τέλη και οφειλές, Υγεία.');
+      expect(notice).toContain(
+        'Ανοίγουν τώρα για τον πολίτη: Δημοτικά τέλη και οφειλές, Πιστοποιητικά, Υγεία.',
+      );
       expect(notice).not.toMatch(/Δημοτικός Φόρος|Πιστοποιητικά/);
     } finally {
       await withService.close();

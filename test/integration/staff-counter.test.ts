@@ -100,11 +100,13 @@ describe('the in-person identity check', () => {
     );
     expect(ok.status).toBe(303);
     const record = cheerio.load((await clerk.get(page)).text);
-    // The confirmation says only what exists: the dues, and nothing still to come.
+    // The confirmation says only what exists: the dues and certificates, nothing still to come.
     const notice = record('.govuk-notification-banner').text();
     expect(notice).toContain('Η ταυτοπροσωπία καταχωρίστηκε');
-    expect(notice).toContain('Ανοίγουν τώρα για τον πολίτη: Δημοτικά τέλη και οφειλές.');
-    expect(notice).not.toMatch(/Δημοτικός Φόρος|Πιστοποιητικά/);
+    expect(notice).toContain(
+      'Ανοίγουν τώρα για τον πολίτη: Δημοτικά τέλη και οφειλές, Πιστοποιητικά.',
+    );
+    expect(notice).not.toMatch(/Δημοτικός Φόρος|βιντεοκλήση/);
     expect(record('.app-document-number').text()).toBe('ΑΚ••••56');
     expect(record('main').text()).not.toContain('ΑΚ123456');
     expect(JSON.stringify(await ctx.db('identity_checks').select())).not.toContain('ΑΚ123456');

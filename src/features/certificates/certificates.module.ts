@@ -1,11 +1,16 @@
-import { localesBeside, type Module } from '../module.ts';
+import { emailsBeside, localesBeside, type Module } from '../module.ts';
 import { certificatesConfig } from './certificates.config.ts';
+import { seedDemoCertificates } from './certificates.demo.ts';
 import { seedCertificateTypes } from './certificates.reference.ts';
-import { createCertificatesRouter } from './certificates.routes.ts';
+import {
+  CERTIFICATES_HUB_ENTRY,
+  createCertificatesRouter,
+  openApplicationsSummary,
+} from './certificates.routes.ts';
 import { certificatesServices } from './certificates.services.ts';
 import { createCatalogueRouter } from './staff/catalogue.routes.ts';
 import { createQueueRouter } from './staff/queue.routes.ts';
-import { createVerifyRouter } from './verify/verify.routes.ts';
+import { createVerifyRouter, VERIFY_PUBLIC_FORMS } from './verify/verify.routes.ts';
 import * as certificates from './migrations/20261222090100_certificates.ts';
 import * as notify from './migrations/20261222090200_certificates_notify.ts';
 
@@ -22,13 +27,35 @@ export const certificatesModule: Module = {
     router.use(createVerifyRouter(ctx));
     return router;
   },
+  // /verify and /verify/<code>, its file comparison too: no session, no CSRF (verify.routes.ts).
+  publicForms: VERIFY_PUBLIC_FORMS,
+  hubEntry: CERTIFICATES_HUB_ENTRY,
+  sessionPaths: ['certificates'],
+  accountSummary: openApplicationsSummary,
+  privacyNotice: {
+    headingKey: 'certificates.citizen.privacy.heading',
+    bodyKey: 'certificates.citizen.privacy.body',
+  },
+  emails: emailsBeside(import.meta.url),
   staff: [
     // The catalogue first: its prefix is longer than the queue's, which would take its paths.
-    { prefix: '/certificates/catalogue', role: 'admin', navKey: 'staff.nav.certificateCatalogue', router: createCatalogueRouter },
-    { prefix: '/certificates', role: 'clerk', navKey: 'staff.nav.certificates', router: createQueueRouter },
+    {
+      prefix: '/certificates/catalogue',
+      role: 'admin',
+      navKey: 'staff.nav.certificateCatalogue',
+      router: createCatalogueRouter,
+    },
+    {
+      prefix: '/certificates',
+      role: 'clerk',
+      navKey: 'staff.nav.certificates',
+      router: createQueueRouter,
+    },
   ],
   config: certificatesConfig,
   referenceData: seedCertificateTypes,
+  // After the roll's demo (features/index.ts lists roll first): demo.verified's applications.
+  demo: { seed: seedDemoCertificates },
   auditActions: [
     'certificates.applied',
     'certificates.started',

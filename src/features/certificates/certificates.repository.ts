@@ -5,12 +5,7 @@ export type DeliveryMethod = 'email' | 'post' | 'pickup';
 export type ApplicationStatus = 'submitted' | 'in_progress' | 'issued' | 'rejected';
 export type DeliveryState = 'emailed' | 'posted' | 'ready_for_pickup' | 'handed_over';
 export type EventKind =
-  | 'submitted'
-  | 'in_progress'
-  | 'issued'
-  | 'rejected'
-  | DeliveryState
-  | 'revoked';
+  'submitted' | 'in_progress' | 'issued' | 'rejected' | DeliveryState | 'revoked';
 
 export interface CertificateTypeRow {
   code: string;
@@ -60,6 +55,7 @@ export interface CertificateRow {
   number: string;
   verification_code: string;
   holder_name: string;
+  sealed_by: string;
   file_key: string;
   file_sha256: string;
   file_bytes: number;
@@ -90,7 +86,10 @@ export interface EventRow {
 }
 
 export async function listTypes(db: Conn, options: { activeOnly?: boolean } = {}) {
-  const query = db<CertificateTypeRow>('certificate_types').orderBy([{ column: 'position' }, { column: 'code' }]);
+  const query = db<CertificateTypeRow>('certificate_types').orderBy([
+    { column: 'position' },
+    { column: 'code' },
+  ]);
   if (options.activeOnly) void query.where({ active: true });
   return query;
 }
@@ -130,13 +129,14 @@ export async function applicationsOfUser(db: Conn, userId: number) {
     .where('a.user_id', userId)
     .orderBy('a.created_at', 'desc')
     .orderBy('a.id', 'desc')
-    .select<(ApplicationRow & { name_el: string; name_en: string; revoked_at: Date | null; valid_until: string | null })[]>(
-      'a.*',
-      't.name_el',
-      't.name_en',
-      'c.revoked_at',
-      'c.valid_until',
-    );
+    .select<
+      (ApplicationRow & {
+        name_el: string;
+        name_en: string;
+        revoked_at: Date | null;
+        valid_until: string | null;
+      })[]
+    >('a.*', 't.name_el', 't.name_en', 'c.revoked_at', 'c.valid_until');
 }
 
 export async function eventsOf(db: Conn, applicationId: number) {
@@ -158,5 +158,10 @@ export async function addEvent(
   actorId: number | null,
   note: string | null = null,
 ): Promise<void> {
-  await trx('certificate_events').insert({ application_id: applicationId, kind, actor_id: actorId, note });
+  await trx('certificate_events').insert({
+    application_id: applicationId,
+    kind,
+    actor_id: actorId,
+    note,
+  });
 }

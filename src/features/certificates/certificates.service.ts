@@ -2,20 +2,31 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Conn } from '../../db/knex.ts';
 import type { Deps } from '../../deps.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type FieldError,
+} from '../../lib/errors.ts';
 import { athensDate } from '../../lib/format.ts';
 import { dueDate } from '../../lib/working-days.ts';
 import { moduleConfig } from '../../config.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import type { UserRow } from '../accounts/users.repository.ts';
 import type { DebtStatus } from '../dues/debt-status.ts';
-import { fullNameOf, personByAfm, personById, recordWithMembers, type RollPerson } from '../roll/roll.repository.ts';
+import {
+  fullNameOf,
+  personByAfm,
+  personById,
+  recordWithMembers,
+  type RollPerson,
+} from '../roll/roll.repository.ts';
 import { localFeast } from '../site/local-feast.ts';
 import { certificatesConfig } from './certificates.config.ts';
 import {
   addEvent,
   applicationById,
-  certificateByCode,
   certificateOfApplication,
   nextNumber,
   typeByCode,
@@ -33,7 +44,12 @@ import {
   type CertificateFields,
   type CorrectableField,
 } from './document.ts';
-import { loadSealIdentity, p12DocumentSigner, SealUnavailableError, type DocumentSigner } from './signing/signer.ts';
+import {
+  loadSealIdentity,
+  p12DocumentSigner,
+  SealUnavailableError,
+  type DocumentSigner,
+} from './signing/signer.ts';
 import { newVerificationCode } from './verification-code.ts';
 
 export const PURPOSE_MAX = 200;
@@ -127,7 +143,20 @@ export function createCertificateService(
       nodeEnv: deps.config.NODE_ENV,
       devFile: path.join(path.dirname(deps.config.EMBEDDED_PG_DIR), 'development-seal.p12'),
       commonName: deps.config.MUNICIPALITY_NAME_EL,
-    }).then((identity) => (identity ? p12DocumentSigner(identity) : undefined));
+    }).then(
+      (identity) => (identity ? p12DocumentSigner(identity) : undefined),
+      (error: unknown) => {
+        // A missing file, a wrong passphrase, a broken PKCS#12: issuing is unavailable (a clear
+        // page, not a 500), logged once per attempt, and read again at the next issue (the file
+        // may have been fixed meanwhile).
+        signer = undefined;
+        deps.logger.error(
+          { err: (error as Error).message },
+          'the certificates seal cannot be read',
+        );
+        throw new SealUnavailableError((error as Error).message);
+      },
+    );
     return signer;
   };
 
@@ -151,7 +180,9 @@ export function createCertificateService(
         fatherName: m.father_name,
         birthDate: dmy(m.birth_date),
         birthPlace: m.birth_place,
-        note: m.deceased_on ? el('certificates.document.deceasedOn', { date: dmy(m.deceased_on) }) : '',
+        note: m.deceased_on
+          ? el('certificates.document.deceasedOn', { date: dmy(m.deceased_on) })
+          : '',
       }));
     return {
       fullName: fullNameOf(subject),
@@ -170,7 +201,10 @@ export function createCertificateService(
   }
 
   /** The fields of an application's certificate as the roll (or the identity check) gives them now. */
-  async function draftFields(application: ApplicationRow, conn: Conn = db): Promise<CertificateFields> {
+  async function draftFields(
+    application: ApplicationRow,
+    conn: Conn = db,
+  ): Promise<CertificateFields> {
     const type = await typeByCode(conn, application.type_code);
     if (!type) throw new NotFoundError();
     const subject = application.subject_person_id
@@ -233,6 +267,7 @@ export function createCertificateService(
         number,
         verification_code: verificationCode,
         holder_name: fields.fullName,
+        sealed_by: signer.subject || deps.config.MUNICIPALITY_NAME_EL,
         file_key: fileKey,
         file_sha256: createHash('sha256').update(sealed).digest('hex'),
         file_bytes: sealed.length,
@@ -244,16 +279,31 @@ export function createCertificateService(
       })
       .returning<CertificateRow[]>('*');
     const deliveryState: DeliveryState | null =
-      application.delivery === 'email' ? 'emailed' : application.delivery === 'pickup' ? 'ready_for_pickup' : null;
+      application.delivery === 'email'
+        ? 'emailed'
+        : application.delivery === 'pickup'
+          ? 'ready_for_pickup'
+          : null;
     await trx('certificate_applications')
       .where({ id: application.id })
-      .update({ status: 'issued', delivery_state: deliveryState, handled_by: clerkId ?? application.handled_by, updated_at: now });
+      .update({
+        status: 'issued',
+        delivery_state: deliveryState,
+        handled_by: clerkId ?? application.handled_by,
+        updated_at: now,
+      });
     await addEvent(trx, application.id, 'issued', clerkId);
     if (deliveryState) await addEvent(trx, application.id, deliveryState, clerkId);
     await notify(trx, application, 'issued', {
       attachments:
         application.delivery === 'email'
-          ? [{ fileName: `${application.reference}.pdf`, documentKey: fileKey, contentType: 'application/pdf' }]
+          ? [
+              {
+                fileName: `${application.reference}.pdf`,
+                documentKey: fileKey,
+                contentType: 'application/pdf',
+              },
+            ]
           : undefined,
     });
     return certificate!;
@@ -264,7 +314,10 @@ export function createCertificateService(
     trx: Conn,
     application: ApplicationRow,
     what: string,
-    extra: { reason?: string; attachments?: { fileName: string; documentKey: string; contentType: string }[] } = {},
+    extra: {
+      reason?: string;
+      attachments?: { fileName: string; documentKey: string; contentType: string }[];
+    } = {},
   ): Promise<void> {
     if (!application.user_id) return;
     const user = await trx<UserRow>('users').where({ id: application.user_id }).first();
@@ -289,7 +342,10 @@ export function createCertificateService(
 
   /** Locks an application for a change, or says why it cannot change. */
   async function lockApplication(trx: Conn, id: number): Promise<ApplicationRow> {
-    const application = await trx<ApplicationRow>('certificate_applications').where({ id }).forUpdate().first();
+    const application = await trx<ApplicationRow>('certificate_applications')
+      .where({ id })
+      .forUpdate()
+      .first();
     if (!application) throw new NotFoundError();
     return application;
   }
@@ -307,16 +363,23 @@ export function createCertificateService(
      */
     async apply(input: ApplyInput, context: AuditContext = {}): Promise<ApplyResult> {
       const { user } = input;
-      if (!user.identity_verified_at || !user.afm) throw new ForbiddenError('certificates.errors.notVerified');
+      if (!user.identity_verified_at || !user.afm)
+        throw new ForbiddenError('certificates.errors.notVerified');
       const errors: FieldError[] = [];
       const type = input.typeCode ? await typeByCode(db, input.typeCode) : undefined;
-      if (!type || !type.active) errors.push({ field: 'type', key: 'certificates.errors.typeRequired' });
-      else if (type.fee_cents > 0) errors.push({ field: 'type', key: 'certificates.errors.feeNotOnline' });
+      if (!type || !type.active)
+        errors.push({ field: 'type', key: 'certificates.errors.typeRequired' });
+      else if (type.fee_cents > 0)
+        errors.push({ field: 'type', key: 'certificates.errors.feeNotOnline' });
       else if (input.channel === 'phone' && !type.by_phone)
         errors.push({ field: 'type', key: 'certificates.errors.notByPhone' });
       const purpose = (input.purpose ?? '').trim();
       if (purpose.length > PURPOSE_MAX)
-        errors.push({ field: 'purpose', key: 'certificates.errors.purposeTooLong', params: { max: PURPOSE_MAX } });
+        errors.push({
+          field: 'purpose',
+          key: 'certificates.errors.purposeTooLong',
+          params: { max: PURPOSE_MAX },
+        });
       const delivery = input.delivery as DeliveryMethod;
       if (type && !type.delivery_methods.includes(delivery))
         errors.push({ field: 'delivery', key: 'certificates.errors.deliveryRequired' });
@@ -324,7 +387,11 @@ export function createCertificateService(
       if (delivery === 'post' && !postAddress)
         errors.push({ field: 'postAddress', key: 'certificates.errors.postAddressRequired' });
       if (postAddress.length > POST_ADDRESS_MAX)
-        errors.push({ field: 'postAddress', key: 'certificates.errors.postAddressTooLong', params: { max: POST_ADDRESS_MAX } });
+        errors.push({
+          field: 'postAddress',
+          key: 'certificates.errors.postAddressTooLong',
+          params: { max: POST_ADDRESS_MAX },
+        });
       const own = await personByAfm(db, user.afm);
       let subject: RollPerson | undefined;
       if (type && type.template !== 'no_debt') {
@@ -334,7 +401,12 @@ export function createCertificateService(
           const other = await personById(db, input.subject);
           // Someone else only when on the applicant's own family record and the type allows it;
           // any other person is answered alike, so ids tell nothing.
-          if (type.who !== 'family' || !other || other.record_id !== own.record_id || other.struck_off_on)
+          if (
+            type.who !== 'family' ||
+            !other ||
+            other.record_id !== own.record_id ||
+            other.struck_off_on
+          )
             errors.push({ field: 'subject', key: 'certificates.errors.subjectNotAllowed' });
           else subject = other;
         }
@@ -348,7 +420,8 @@ export function createCertificateService(
       }
       const now = deps.clock.now();
       const feast = await localFeast(deps);
-      const deadline = type.issue_mode === 'instant' ? athensDate(now) : dueDate(now, type.deadline_days, feast);
+      const deadline =
+        type.issue_mode === 'instant' ? athensDate(now) : dueDate(now, type.deadline_days, feast);
       const application = await db.transaction(async (trx) => {
         const year = Number(athensDate(now).slice(0, 4));
         const reference = `CRT-${year}-${String(await nextNumber(trx, 'application', year)).padStart(6, '0')}`;
@@ -388,7 +461,13 @@ export function createCertificateService(
           await issueIn(trx, application, type, fields, [], null);
           await recordAudit(
             trx,
-            { action: 'certificates.issued', actorId: null, userId: user.id, entity: { type: 'certificate_application', id: application.id }, details: { reference, instant: true } },
+            {
+              action: 'certificates.issued',
+              actorId: null,
+              userId: user.id,
+              entity: { type: 'certificate_application', id: application.id },
+              details: { reference, instant: true },
+            },
             context,
           );
         } else await notify(trx, application, 'submitted');
@@ -402,10 +481,24 @@ export function createCertificateService(
     async startWork(id: number, actor: Actor): Promise<void> {
       await db.transaction(async (trx) => {
         const application = await lockApplication(trx, id);
-        if (application.status !== 'submitted') throw new ConflictError('certificates.errors.alreadyHandled');
-        await trx('certificate_applications').where({ id }).update({ status: 'in_progress', handled_by: actor.userId, updated_at: deps.clock.now() });
+        if (application.status !== 'submitted')
+          throw new ConflictError('certificates.errors.alreadyHandled');
+        await trx('certificate_applications').where({ id }).update({
+          status: 'in_progress',
+          handled_by: actor.userId,
+          updated_at: deps.clock.now(),
+        });
         await addEvent(trx, id, 'in_progress', actor.userId);
-        await recordAudit(trx, { action: 'certificates.started', actorId: actor.userId, userId: application.user_id, entity: { type: 'certificate_application', id } }, actor.context);
+        await recordAudit(
+          trx,
+          {
+            action: 'certificates.started',
+            actorId: actor.userId,
+            userId: application.user_id,
+            entity: { type: 'certificate_application', id },
+          },
+          actor.context,
+        );
         await notify(trx, application, 'in_progress');
       });
     },
@@ -425,55 +518,140 @@ export function createCertificateService(
         const fields = await draftFields(application, trx);
         const allowed = new Set<string>(TEMPLATE_FIELDS[type.template]);
         for (const correction of corrections) {
-          if (!(CORRECTABLE_FIELDS as readonly string[]).includes(correction.field) || !allowed.has(correction.field)) continue;
+          if (
+            !(CORRECTABLE_FIELDS as readonly string[]).includes(correction.field) ||
+            !allowed.has(correction.field)
+          )
+            continue;
           const field = correction.field as CorrectableField;
           const value = correction.value.trim();
           if (value === fields[field]) continue;
           const reason = correction.reason.trim();
-          if (!value) errors.push({ field: `fields.${field}`, key: 'certificates.errors.valueRequired' });
-          else if (value.length > 200) errors.push({ field: `fields.${field}`, key: 'certificates.errors.valueTooLong', params: { max: 200 } });
-          if (!reason) errors.push({ field: `reasons.${field}`, key: 'certificates.errors.correctionReasonRequired' });
-          else if (reason.length > REASON_MAX) errors.push({ field: `reasons.${field}`, key: 'certificates.errors.reasonTooLong', params: { max: REASON_MAX } });
+          if (!value)
+            errors.push({ field: `fields.${field}`, key: 'certificates.errors.valueRequired' });
+          else if (value.length > 200)
+            errors.push({
+              field: `fields.${field}`,
+              key: 'certificates.errors.valueTooLong',
+              params: { max: 200 },
+            });
+          if (!reason)
+            errors.push({
+              field: `reasons.${field}`,
+              key: 'certificates.errors.correctionReasonRequired',
+            });
+          else if (reason.length > REASON_MAX)
+            errors.push({
+              field: `reasons.${field}`,
+              key: 'certificates.errors.reasonTooLong',
+              params: { max: REASON_MAX },
+            });
           accepted.push({ field, from: fields[field], to: value, reason });
         }
         if (errors.length) throw new ValidationError(errors);
-        for (const correction of accepted) fields[correction.field as CorrectableField] = correction.to;
-        const certificate = await issueIn(trx, application, type, fields, accepted, actor.userId);
-        await recordAudit(trx, { action: 'certificates.issued', actorId: actor.userId, userId: application.user_id, entity: { type: 'certificate_application', id }, details: { reference: application.reference, number: certificate.number } }, actor.context);
         for (const correction of accepted)
-          await recordAudit(trx, { action: 'certificates.corrected', actorId: actor.userId, userId: application.user_id, entity: { type: 'certificate_application', id }, details: { ...correction } }, actor.context);
+          fields[correction.field as CorrectableField] = correction.to;
+        const certificate = await issueIn(trx, application, type, fields, accepted, actor.userId);
+        await recordAudit(
+          trx,
+          {
+            action: 'certificates.issued',
+            actorId: actor.userId,
+            userId: application.user_id,
+            entity: { type: 'certificate_application', id },
+            details: { reference: application.reference, number: certificate.number },
+          },
+          actor.context,
+        );
+        for (const correction of accepted)
+          await recordAudit(
+            trx,
+            {
+              action: 'certificates.corrected',
+              actorId: actor.userId,
+              userId: application.user_id,
+              entity: { type: 'certificate_application', id },
+              details: { ...correction },
+            },
+            actor.context,
+          );
         return certificate;
       });
     },
 
     async reject(id: number, reason: string, actor: Actor): Promise<void> {
       const text = reason.trim();
-      if (!text) throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonRequired' }]);
-      if (text.length > REASON_MAX) throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonTooLong', params: { max: REASON_MAX } }]);
+      if (!text)
+        throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonRequired' }]);
+      if (text.length > REASON_MAX)
+        throw new ValidationError([
+          {
+            field: 'reason',
+            key: 'certificates.errors.reasonTooLong',
+            params: { max: REASON_MAX },
+          },
+        ]);
       await db.transaction(async (trx) => {
         const application = await lockApplication(trx, id);
         if (application.status !== 'submitted' && application.status !== 'in_progress')
           throw new ConflictError('certificates.errors.alreadyHandled');
-        await trx('certificate_applications').where({ id }).update({ status: 'rejected', rejection_reason: text, handled_by: actor.userId, updated_at: deps.clock.now() });
+        await trx('certificate_applications').where({ id }).update({
+          status: 'rejected',
+          rejection_reason: text,
+          handled_by: actor.userId,
+          updated_at: deps.clock.now(),
+        });
         await addEvent(trx, id, 'rejected', actor.userId, text);
-        await recordAudit(trx, { action: 'certificates.rejected', actorId: actor.userId, userId: application.user_id, entity: { type: 'certificate_application', id }, details: { reference: application.reference, reason: text } }, actor.context);
+        await recordAudit(
+          trx,
+          {
+            action: 'certificates.rejected',
+            actorId: actor.userId,
+            userId: application.user_id,
+            entity: { type: 'certificate_application', id },
+            details: { reference: application.reference, reason: text },
+          },
+          actor.context,
+        );
         await notify(trx, application, 'rejected', { reason: text });
       });
     },
 
     /** Posted (delivery by post), ready at the ΚΕΠ or handed over (pick-up). */
-    async markDelivery(id: number, state: 'posted' | 'ready_for_pickup' | 'handed_over', actor: Actor): Promise<void> {
+    async markDelivery(
+      id: number,
+      state: 'posted' | 'ready_for_pickup' | 'handed_over',
+      actor: Actor,
+    ): Promise<void> {
       await db.transaction(async (trx) => {
         const application = await lockApplication(trx, id);
         const fits =
           application.status === 'issued' &&
-          ((state === 'posted' && application.delivery === 'post' && application.delivery_state === null) ||
-            (state === 'ready_for_pickup' && application.delivery === 'pickup' && application.delivery_state === null) ||
-            (state === 'handed_over' && application.delivery === 'pickup' && application.delivery_state === 'ready_for_pickup'));
+          ((state === 'posted' &&
+            application.delivery === 'post' &&
+            application.delivery_state === null) ||
+            (state === 'ready_for_pickup' &&
+              application.delivery === 'pickup' &&
+              application.delivery_state === null) ||
+            (state === 'handed_over' &&
+              application.delivery === 'pickup' &&
+              application.delivery_state === 'ready_for_pickup'));
         if (!fits) throw new ConflictError('certificates.errors.deliveryNotPossible');
-        await trx('certificate_applications').where({ id }).update({ delivery_state: state, updated_at: deps.clock.now() });
+        await trx('certificate_applications')
+          .where({ id })
+          .update({ delivery_state: state, updated_at: deps.clock.now() });
         await addEvent(trx, id, state, actor.userId);
-        await recordAudit(trx, { action: 'certificates.delivery', actorId: actor.userId, userId: application.user_id, entity: { type: 'certificate_application', id }, details: { reference: application.reference, state } }, actor.context);
+        await recordAudit(
+          trx,
+          {
+            action: 'certificates.delivery',
+            actorId: actor.userId,
+            userId: application.user_id,
+            entity: { type: 'certificate_application', id },
+            details: { reference: application.reference, state },
+          },
+          actor.context,
+        );
         await notify(trx, application, state);
       });
     },
@@ -481,26 +659,55 @@ export function createCertificateService(
     /** Revokes an issued certificate: /verify says "revoked" from now on. */
     async revoke(id: number, reason: string, actor: Actor): Promise<void> {
       const text = reason.trim();
-      if (!text) throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonRequired' }]);
-      if (text.length > REASON_MAX) throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonTooLong', params: { max: REASON_MAX } }]);
+      if (!text)
+        throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonRequired' }]);
+      if (text.length > REASON_MAX)
+        throw new ValidationError([
+          {
+            field: 'reason',
+            key: 'certificates.errors.reasonTooLong',
+            params: { max: REASON_MAX },
+          },
+        ]);
       await db.transaction(async (trx) => {
         const application = await lockApplication(trx, id);
         const revoked = await trx('certificates')
           .where({ application_id: id })
           .whereNull('revoked_at')
-          .update({ revoked_at: deps.clock.now(), revoked_by: actor.userId, revocation_reason: text });
+          .update({
+            revoked_at: deps.clock.now(),
+            revoked_by: actor.userId,
+            revocation_reason: text,
+          });
         if (!revoked) throw new ConflictError('certificates.errors.notRevocable');
         await addEvent(trx, id, 'revoked', actor.userId, text);
-        await recordAudit(trx, { action: 'certificates.revoked', actorId: actor.userId, userId: application.user_id, entity: { type: 'certificate_application', id }, details: { reference: application.reference, reason: text } }, actor.context);
+        await recordAudit(
+          trx,
+          {
+            action: 'certificates.revoked',
+            actorId: actor.userId,
+            userId: application.user_id,
+            entity: { type: 'certificate_application', id },
+            details: { reference: application.reference, reason: text },
+          },
+          actor.context,
+        );
         await notify(trx, application, 'revoked', { reason: text });
       });
     },
 
     /** What /verify/<code> shows, or undefined for a code nobody has. */
     async verify(code: string): Promise<Verification | undefined> {
-      const certificate = await certificateByCode(db, code);
-      if (!certificate) return undefined;
-      const type = (await typeByCode(db, certificate.type_code))!;
+      // One look-up: the certificate with its type (the page is public and busy).
+      const row = await db('certificates as c')
+        .join('certificate_types as t', 't.code', 'c.type_code')
+        .where('c.verification_code', code)
+        .first<(CertificateRow & { type: CertificateTypeRow }) | undefined>(
+          'c.*',
+          db.raw('to_jsonb(t) AS type'),
+        );
+      if (!row) return undefined;
+      const { type, ...certificate } = row;
       const today = athensDate(deps.clock.now());
       const status = certificate.revoked_at
         ? 'revoked'

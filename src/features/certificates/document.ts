@@ -54,9 +54,33 @@ export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 
 /** The fields each template prints (the clerk's form shows these). */
 export const TEMPLATE_FIELDS: Record<Template, readonly CorrectableField[]> = {
-  registration: ['fullName', 'fatherName', 'motherName', 'birthDate', 'birthPlace', 'recordNumber', 'municipalUnit'],
-  family_status: ['fullName', 'fatherName', 'motherName', 'birthDate', 'birthPlace', 'recordNumber', 'municipalUnit', 'maritalStatus'],
-  next_of_kin: ['fullName', 'fatherName', 'motherName', 'birthDate', 'recordNumber', 'municipalUnit'],
+  registration: [
+    'fullName',
+    'fatherName',
+    'motherName',
+    'birthDate',
+    'birthPlace',
+    'recordNumber',
+    'municipalUnit',
+  ],
+  family_status: [
+    'fullName',
+    'fatherName',
+    'motherName',
+    'birthDate',
+    'birthPlace',
+    'recordNumber',
+    'municipalUnit',
+    'maritalStatus',
+  ],
+  next_of_kin: [
+    'fullName',
+    'fatherName',
+    'motherName',
+    'birthDate',
+    'recordNumber',
+    'municipalUnit',
+  ],
   residence: ['fullName', 'fatherName', 'birthDate', 'recordNumber', 'municipalUnit', 'address'],
   no_debt: ['fullName', 'fatherName'],
 };
@@ -88,7 +112,8 @@ export async function renderCertificate(
   const verifyUrl = `${config.baseUrl}/verify/${code}`;
   const qr = await QRCode.toBuffer(verifyUrl, { errorCorrectionLevel: 'M', margin: 1, scale: 4 });
   const f = document.fields;
-  const k = (key: string, params?: Record<string, unknown>) => t(`certificates.document.${key}`, params);
+  const k = (key: string, params?: Record<string, unknown>) =>
+    t(`certificates.document.${key}`, params);
   const municipality = config.MUNICIPALITY_NAME_EL;
   const blocks: PdfBlock[] = [
     { kind: 'heading', text: document.title },
@@ -97,7 +122,10 @@ export async function renderCertificate(
       rows: [
         [k('number'), document.number],
         [k('issuedAt'), formatDate(isoDay(document.issuedAt), 'el')],
-        [k('validUntil'), document.validUntil ? formatDate(document.validUntil, 'el') : k('noExpiry')],
+        [
+          k('validUntil'),
+          document.validUntil ? formatDate(document.validUntil, 'el') : k('noExpiry'),
+        ],
       ],
     },
   ];
@@ -116,41 +144,108 @@ export async function renderCertificate(
       { header: k('members.birth'), width: 2.4 },
       { header: k('members.note'), width: 1.6 },
     ],
-    rows: f.members.map((m) => [m.name, m.relation, m.fatherName || '—', [m.birthDate, m.birthPlace].filter(Boolean).join(', '), m.note]),
+    rows: f.members.map((m) => [
+      m.name,
+      m.relation,
+      m.fatherName || '—',
+      [m.birthDate, m.birthPlace].filter(Boolean).join(', '),
+      m.note,
+    ]),
   });
   switch (document.template) {
     case 'registration':
-      blocks.push({ kind: 'paragraph', text: k('registration.body', { municipality, unit: f.municipalUnit, record: f.recordNumber }) });
-      blocks.push({ kind: 'facts', rows: [...person(), [k('recordNumber'), f.recordNumber], [k('municipalUnit'), f.municipalUnit]] });
+      blocks.push({
+        kind: 'paragraph',
+        text: k('registration.body', {
+          municipality,
+          unit: f.municipalUnit,
+          record: f.recordNumber,
+        }),
+      });
+      blocks.push({
+        kind: 'facts',
+        rows: [
+          ...person(),
+          [k('recordNumber'), f.recordNumber],
+          [k('municipalUnit'), f.municipalUnit],
+        ],
+      });
       break;
     case 'family_status':
-      blocks.push({ kind: 'paragraph', text: k('familyStatus.body', { municipality, unit: f.municipalUnit, record: f.recordNumber }) });
-      blocks.push({ kind: 'facts', rows: [...person(), [k('maritalStatus'), f.maritalStatus || '—'], [k('recordNumber'), f.recordNumber]] });
+      blocks.push({
+        kind: 'paragraph',
+        text: k('familyStatus.body', {
+          municipality,
+          unit: f.municipalUnit,
+          record: f.recordNumber,
+        }),
+      });
+      blocks.push({
+        kind: 'facts',
+        rows: [
+          ...person(),
+          [k('maritalStatus'), f.maritalStatus || '—'],
+          [k('recordNumber'), f.recordNumber],
+        ],
+      });
       blocks.push({ kind: 'heading', level: 2, text: k('familyStatus.members') });
       blocks.push(membersTable());
       break;
     case 'next_of_kin':
-      blocks.push({ kind: 'paragraph', text: k(f.deceasedOn ? 'nextOfKin.bodyDeceased' : 'nextOfKin.body', { municipality, record: f.recordNumber, deceasedOn: f.deceasedOn }) });
+      blocks.push({
+        kind: 'paragraph',
+        text: k(f.deceasedOn ? 'nextOfKin.bodyDeceased' : 'nextOfKin.body', {
+          municipality,
+          record: f.recordNumber,
+          deceasedOn: f.deceasedOn,
+        }),
+      });
       blocks.push({ kind: 'facts', rows: person() });
       blocks.push({ kind: 'heading', level: 2, text: k('nextOfKin.relatives') });
-      blocks.push(f.members.length ? membersTable() : { kind: 'paragraph', text: k('nextOfKin.none') });
+      blocks.push(
+        f.members.length ? membersTable() : { kind: 'paragraph', text: k('nextOfKin.none') },
+      );
       break;
     case 'residence':
-      blocks.push({ kind: 'paragraph', text: k('residence.body', { municipality, unit: f.municipalUnit, address: f.address }) });
-      blocks.push({ kind: 'facts', rows: [...person(), [k('address'), f.address || '—'], [k('recordNumber'), f.recordNumber]] });
+      blocks.push({
+        kind: 'paragraph',
+        text: k('residence.body', { municipality, unit: f.municipalUnit, address: f.address }),
+      });
+      blocks.push({
+        kind: 'facts',
+        rows: [...person(), [k('address'), f.address || '—'], [k('recordNumber'), f.recordNumber]],
+      });
       break;
     case 'no_debt':
-      blocks.push({ kind: 'facts', rows: [[k('fullName'), f.fullName], [k('fatherName'), f.fatherName || '—'], [k('afm'), f.afm]] });
-      blocks.push({ kind: 'paragraph', bold: true, text: k('noDebt.body', { municipality, date: formatDate(isoDay(document.issuedAt), 'el') }) });
+      blocks.push({
+        kind: 'facts',
+        rows: [
+          [k('fullName'), f.fullName],
+          [k('fatherName'), f.fatherName || '—'],
+          [k('afm'), f.afm],
+        ],
+      });
+      blocks.push({
+        kind: 'paragraph',
+        bold: true,
+        text: k('noDebt.body', { municipality, date: formatDate(isoDay(document.issuedAt), 'el') }),
+      });
       break;
   }
-  blocks.push({ kind: 'paragraph', text: document.purpose ? k('purpose', { purpose: document.purpose }) : k('anyLawfulUse') });
+  blocks.push({
+    kind: 'paragraph',
+    text: document.purpose ? k('purpose', { purpose: document.purpose }) : k('anyLawfulUse'),
+  });
   blocks.push({
     kind: 'figure',
     image: qr,
     size: 92,
     alt: k('qrAlt', { url: verifyUrl }),
-    lines: [k('verificationCode', { code }), k('verifyAt', { url: `${config.baseUrl}/verify` }), k('sealed', { municipality })],
+    lines: [
+      k('verificationCode', { code }),
+      k('verifyAt', { url: `${config.baseUrl}/verify` }),
+      k('sealed', { municipality }),
+    ],
   });
   return renderDocumentPdf({
     lang: 'el',

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex.ts';
 import { MAIL_QUEUE } from './mail-queue.ts';
+import type { KeptAttachment } from './transports.ts';
 
 export interface DevMessage {
   id: number;
@@ -7,6 +8,8 @@ export interface DevMessage {
   subject: string;
   html: string;
   text: string;
+  /** Files sent with it, by their key in the document store (see devMailboxTransport). */
+  attachments: KeptAttachment[];
   created_at: Date;
 }
 
@@ -21,11 +24,14 @@ export interface QueuedMessage {
 export async function listDevMessages(
   db: Db,
   limit = 50,
-): Promise<Omit<DevMessage, 'html' | 'text'>[]> {
+): Promise<(Omit<DevMessage, 'html' | 'text' | 'attachments'> & { attachment_count: number })[]> {
   return (await db('dev_mailbox')
     .select('id', 'to_address', 'subject', 'created_at')
+    .select(db.raw('jsonb_array_length(attachments) AS attachment_count'))
     .orderBy('id', 'desc')
-    .limit(limit)) as Omit<DevMessage, 'html' | 'text'>[];
+    .limit(limit)) as (Omit<DevMessage, 'html' | 'text' | 'attachments'> & {
+    attachment_count: number;
+  })[];
 }
 
 export async function findDevMessage(db: Db, id: number): Promise<DevMessage | undefined> {

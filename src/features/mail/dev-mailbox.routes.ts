@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import {
@@ -29,7 +29,7 @@ function withLinksToTop(html: string): string {
 }
 
 /** /dev/mailbox: the mail the portal would have sent, for development without an SMTP server. Never mounted in production. */
-export function createDevMailboxRouter(deps: Pick<Deps, 'db' | 'config'>): Router {
+export function createDevMailboxRouter(deps: Pick<Deps, 'db' | 'config' | 'documents'>): Router {
   const { db } = deps;
   const router = Router();
 
@@ -62,14 +62,52 @@ export function createDevMailboxRouter(deps: Pick<Deps, 'db' | 'config'>): Route
   router.get('/dev/mailbox/:id/raw', async (req, res) => {
     const message = await messageOf(req);
     res.setHeader('Cache-Control', 'no-store');
-    res.type('text/plain; charset=utf-8').send(await rawMessage(message, deps.config.MAIL_FROM));
+    res
+      .type('text/plain; charset=utf-8')
+      .send(await rawMessage(message, deps.config.MAIL_FROM, deps.documents));
   });
 
   router.get('/dev/mailbox/:id/message.eml', async (req, res) => {
     const message = await messageOf(req);
     res.setHeader('Cache-Control', 'no-store');
     res.attachment(`message-${message.id}.eml`);
-    res.type('message/rfc822').send(await rawMessage(message, deps.config.MAIL_FROM));
+    res
+      .type('message/rfc822')
+      .send(await rawMessage(message, deps.config.MAIL_FROM, deps.documents));
+  });
+
+  // An attachment as it was sent: the file from the document store, as a download.
+  router.get('/dev/mailbox/:id/attachments/:n', async (req, res, next) => {
+    const message = await messageOf(req);
+    const attachment = /^\d{1,3}$/.test(String(req.params.n))
+      ? message.attachments[Number(req.params.n)]
+      : undefined;
+    if (!attachment) throw new NotFoundError();
+    sendAttachment(deps, res, next, attachment);
   });
   return router;
+}
+
+function sendAttachment(
+  deps: Pick<Deps, 'documents'>,
+  res: Response,
+  next: NextFunction,
+  attachment: DevMessage['attachments'][number],
+): void {
+  res.attachment(attachment.fileName);
+  res.sendFile(
+    deps.documents.pathOf(attachment.documentKey),
+    {
+      dotfiles: 'allow',
+      headers: {
+        'Content-Type': attachment.contentType,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      },
+    },
+    (err?: Error & { status?: number; code?: string }) => {
+      if (!err || res.headersSent) return;
+      next(err.status === 404 || err.code === 'ENOENT' ? new NotFoundError() : err);
+    },
+  );
 }

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import nodemailer from 'nodemailer';
+import type { DocumentStore } from '../../lib/document-store.ts';
 import type { DevMessage } from './dev-mailbox.repository.ts';
 
 // Builds messages without sending them: the MIME text an SMTP server would receive.
@@ -8,8 +10,29 @@ const composer = nodemailer.createTransport({
   newline: 'unix',
 });
 
-/** The whole message (headers, text and HTML parts) as the SMTP transport would send it. */
-export async function rawMessage(message: DevMessage, from: string): Promise<Buffer> {
+/**
+ * The whole message (headers, text and HTML parts, attachments) as the SMTP transport would send
+ * it. An attachment whose file has left the document store since is left out.
+ */
+export async function rawMessage(
+  message: DevMessage,
+  from: string,
+  documents: Pick<DocumentStore, 'pathOf'>,
+): Promise<Buffer> {
+  const attachments = await Promise.all(
+    (message.attachments ?? []).map(async (attachment) => {
+      const content = await readFile(documents.pathOf(attachment.documentKey)).catch(
+        () => undefined,
+      );
+      return (
+        content && {
+          filename: attachment.fileName,
+          content,
+          contentType: attachment.contentType,
+        }
+      );
+    }),
+  );
   const info = (await composer.sendMail({
     from,
     to: message.to_address,
@@ -18,6 +41,7 @@ export async function rawMessage(message: DevMessage, from: string): Promise<Buf
     html: message.html,
     date: message.created_at,
     messageId: `<dev-mailbox-${message.id}@eservices.invalid>`,
+    attachments: attachments.filter((attachment) => attachment !== undefined),
   })) as { message: Buffer };
   return info.message;
 }

@@ -15,8 +15,8 @@ export async function startConfiguredMailWorker(
 ): Promise<MailTransport> {
   const { config } = deps;
   const transport = config.SMTP_URL
-    ? smtpTransport(config.SMTP_URL, config.MAIL_FROM)
-    : devMailboxTransport(deps.db);
+    ? smtpTransport(config.SMTP_URL, config.MAIL_FROM, deps.documents)
+    : devMailboxTransport(deps.db, deps.documents);
   await startMailWorker(deps.boss, transport, deps.logger, {
     // A link's time starts when its mail is sent (see OutgoingMail.linkValidity).
     afterSend: async (mail) => {

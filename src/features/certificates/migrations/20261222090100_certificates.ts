@@ -81,7 +81,9 @@ export async function up(knex: Knex): Promise<void> {
     actor_id int REFERENCES users(id) ON DELETE SET NULL,
     at timestamptz NOT NULL DEFAULT clock_timestamp()
   )`);
-  await knex.raw('CREATE INDEX certificate_events_application_idx ON certificate_events (application_id, id)');
+  await knex.raw(
+    'CREATE INDEX certificate_events_application_idx ON certificate_events (application_id, id)',
+  );
   await knex.raw(`CREATE TABLE certificates (
     id serial PRIMARY KEY,
     application_id int NOT NULL UNIQUE REFERENCES certificate_applications(id),
@@ -90,6 +92,8 @@ export async function up(knex: Knex): Promise<void> {
     -- 12 characters of an alphabet without look-alikes, stored without the dashes.
     verification_code text NOT NULL UNIQUE CHECK (verification_code ~ '^[2-9A-HJ-NP-Z]{12}$'),
     holder_name text NOT NULL,
+    -- Whose seal the file bears (the signing certificate's subject when it was issued).
+    sealed_by text NOT NULL,
     file_key text NOT NULL,
     file_sha256 text NOT NULL CHECK (file_sha256 ~ '^[0-9a-f]{64}$'),
     file_bytes int NOT NULL,

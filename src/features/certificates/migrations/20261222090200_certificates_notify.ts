@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
 
 /** The tables certificate pages show announce their changes (kept pages are rendered again). */
-const TABLES = ['certificate_applications', 'certificate_events', 'certificates', 'roll_persons', 'roll_records'];
+const TABLES = [
+  'certificate_types',
+  'certificate_applications',
+  'certificate_events',
+  'certificates',
+  'roll_persons',
+  'roll_records',
+];
 
 export async function up(knex: Knex): Promise<void> {
   for (const table of TABLES)

@@ -14,7 +14,8 @@ const octets = (bytes: Buffer) =>
   asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
 const integer = (value: number) =>
   asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
-const sha256Algorithm = () => seq([oid(oids.sha256!), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
+const sha256Algorithm = () =>
+  seq([oid(oids.sha256!), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
 const attribute = (type: string, value: forge.asn1.Asn1) => seq([oid(type), set([value])]);
 const der = (node: forge.asn1.Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
 
@@ -27,7 +28,11 @@ const SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
  * signing-certificate-v2; SHA-256 with RSA; the signer's certificate included. The RSA operation
  * is Node's own (OpenSSL); node-forge only builds the ASN.1.
  */
-export function detachedCms(content: Buffer, key: KeyObject, certificate: forge.pki.Certificate): Buffer {
+export function detachedCms(
+  content: Buffer,
+  key: KeyObject,
+  certificate: forge.pki.Certificate,
+): Buffer {
   const certificateAsn1 = forge.pki.certificateToAsn1(certificate);
   const certificateDer = der(certificateAsn1);
   const signedAttributes = [
@@ -66,5 +71,7 @@ export function detachedCms(content: Buffer, key: KeyObject, certificate: forge.
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [certificateAsn1]),
     set([signerInfo]),
   ]);
-  return der(seq([oid(oids.signedData!), asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [signedData])]));
+  return der(
+    seq([oid(oids.signedData!), asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [signedData])]),
+  );
 }

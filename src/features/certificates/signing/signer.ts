@@ -99,7 +99,8 @@ export function readP12(file: Buffer, passphrase: string): SealIdentity {
     const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;
     return publicKey.n.compareTo(privateKey.n) === 0 && publicKey.e.compareTo(privateKey.e) === 0;
   });
-  if (!certificate) throw new SealUnavailableError('no certificate in the PKCS#12 file matches its key');
+  if (!certificate)
+    throw new SealUnavailableError('no certificate in the PKCS#12 file matches its key');
   return { key: createPrivateKey(forge.pki.privateKeyToPem(privateKey)), certificate };
 }
 
@@ -111,7 +112,9 @@ export function selfSignedP12(commonName: string, passphrase: string): Buffer {
   const keys = forge.pki.rsa.generateKeyPair(2048);
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = keys.publicKey;
-  certificate.serialNumber = forge.util.bytesToHex(forge.random.getBytesSync(8)).replace(/^[89a-f]/, '1');
+  certificate.serialNumber = forge.util
+    .bytesToHex(forge.random.getBytesSync(8))
+    .replace(/^[89a-f]/, '1');
   const now = new Date();
   certificate.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
   certificate.validity.notAfter = new Date(now.getTime() + 5 * 365 * 24 * 3600 * 1000);
@@ -147,7 +150,8 @@ export async function loadSealIdentity(options: {
   if (options.p12Path) return readP12(await readFile(options.p12Path), options.passphrase);
   if (options.nodeEnv === 'production') return undefined;
   const passphrase = 'development';
-  if (options.nodeEnv === 'test') return readP12(selfSignedP12(options.commonName, passphrase), passphrase);
+  if (options.nodeEnv === 'test')
+    return readP12(selfSignedP12(options.commonName, passphrase), passphrase);
   try {
     return readP12(await readFile(options.devFile), passphrase);
   } catch {

@@ -128,6 +128,9 @@ export async function runImport(
     return;
   }
 
+  // The checks join the staged rows with themselves: the planner must know how many there are
+  // (statistics of an earlier, emptied import would make it loop over the rows for each row).
+  await db.raw(`ANALYZE ${table}`);
   const bad = await checkStagedRows(db, row.kind, importId, rfPrefix);
   if (bad > 0) {
     await db(table).where({ import_id: importId }).delete();
