@@ -179,6 +179,8 @@ export function createApp(
     modules.flatMap(({ standardApi }) =>
       standardApi?.early ? [{ prefix: standardApi.prefix, answer: standardApi.early(ctx) }] : [],
     ),
+    // Modules' public pages answered from what they kept (a certificate's verification page).
+    modules.flatMap(({ earlyPages }) => (earlyPages ? [earlyPages(ctx)] : [])),
   );
   // The machine area: no session, no CSRF, its own parsers and JSON errors (api-area.ts).
   app.use('/api/v1', createApiArea(ctx, modules));

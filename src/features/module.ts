@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { DocumentStore } from '../lib/document-store.ts';
 import type { Deps } from '../deps.ts';
+import type { Lang } from '../lib/localized.ts';
+import type { KeptPage } from '../middleware/kept-page.ts';
 import type { Clients, Services } from '../services.ts';
 import type { UserRow } from './accounts/users.repository.ts';
 import type { HubEntry } from './hub/hub-entry.ts';
@@ -97,6 +99,13 @@ export interface Module {
      */
     early?: (ctx: ModuleContext) => EarlyAnswers;
   };
+  /**
+   * Its public pages answered before Express, as kept pages are (page-cache.ts), from what its
+   * router kept: given a GET, the page its router would send for it now, or undefined to let the
+   * router answer. It must count what the router counts (a rate limit) and may only answer a page
+   * that shows nobody's session (it goes to signed-in visitors alike), sent `no-store`.
+   */
+  earlyPages?: (ctx: ModuleContext) => EarlyPages;
   /** Jobs the worker runs: on demand (queued by the module) or on a schedule. */
   jobs?: readonly JobDefinition[];
   /** Every action it writes to the audit log. */
@@ -201,6 +210,16 @@ export interface EarlyAnswer {
 }
 
 export type EarlyAnswers = (call: EarlyCall) => EarlyAnswer | undefined;
+
+/** A GET as an early page sees it: its full path, query, headers, language and address. */
+export interface EarlyPageCall extends EarlyCall {
+  lang: Lang;
+}
+
+/** A kept page to send (with `no-store`) and headers of its own, or undefined. */
+export type EarlyPages = (
+  call: EarlyPageCall,
+) => { page: KeptPage; headers?: Record<string, string> } | undefined;
 
 export interface StaffSectionDefinition {
   /** Under /staff: '/decisions'. */

@@ -1,7 +1,7 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import type { EarlyAnswers } from '../features/module.ts';
+import type { EarlyAnswers, EarlyPages } from '../features/module.ts';
 import type { PublicPagePatterns } from '../features/registry.ts';
 import type { ContentCache } from '../lib/content-cache.ts';
 import { keepPage, keptPageBytes, sendKeptPage, type KeptPage } from './kept-page.ts';
@@ -123,6 +123,7 @@ export function answerKeptPagesFirst(
   before: RequestHandler[],
   personal: readonly { test: PublicPageTest; pages: PersonalPages }[] = [],
   answers: readonly { prefix: string; answer: EarlyAnswers }[] = [],
+  earlyPages: readonly EarlyPages[] = [],
 ): void {
   // Express calls app.handle for every request (express.js: `app(req, res) => app.handle(…)`).
   const withHandle = app as unknown as { handle: Handle };
@@ -181,6 +182,26 @@ export function answerKeptPagesFirst(
     const path = mark < 0 ? url : url.slice(0, mark);
     const api = answers.find(({ prefix }) => path.startsWith(`${prefix}/`));
     if (api) return answerEarly(req, res, api, path, query);
+    if (earlyPages.length && (req.method === 'GET' || req.method === 'HEAD')) {
+      const { lang, remember } = chooseLanguage(query.lang, req.headers.cookie);
+      if (!remember)
+        for (const pages of earlyPages) {
+          const found = pages({
+            method: req.method,
+            path,
+            query,
+            headers: req.headers,
+            lang,
+            ip: () => ipOf(req),
+          });
+          if (!found) continue;
+          if (!runBefore(req, res, url)) return true;
+          for (const [name, value] of Object.entries(found.headers ?? {}))
+            res.setHeader(name, value);
+          sendKeptPage(req, res, found.page, (body) => res.end(body), { personal: true });
+          return true;
+        }
+    }
     const pageRequest = { method: req.method, path, query, headers: req.headers };
     const signedIn = hasSessionCookie(pageRequest);
     // A signed-in page is kept for GET only (personal-pages.ts keeps what GET renders).

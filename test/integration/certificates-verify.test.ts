@@ -15,6 +15,7 @@ import {
   type LiveServer,
 } from '../helpers/browser.ts';
 import { verifiedFamily } from '../helpers/certificates.ts';
+import { countRenders, untilListening, untilShown } from '../helpers/caches.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 // 15 June 2026, noon in Athens.
@@ -152,6 +153,39 @@ describe('/verify', () => {
       expect(again.headers['content-security-policy']).toContain("'sha256-");
       expect(again.headers['cache-control']).toBe('no-store');
       expect(cookiesOf(again)).toEqual([]);
+    });
+
+    it('is answered before Express once kept, counted against the limit, fresh after a revocation', async () => {
+      await untilListening(ctx.deps.workCache);
+      const own = await issue(ctx);
+      const renders = countRenders(ctx.app);
+      const agent = visitor();
+      const first = await agent.get(own.path);
+      expect(first.status).toBe(200);
+      const rendered = renders();
+      const lookups: string[] = [];
+      const listen = (query: { sql: string }) => lookups.push(query.sql);
+      ctx.db.on('query', listen);
+      const kept = await agent.get(own.path);
+      ctx.db.off('query', listen);
+      // Neither rendered nor looked up again: sent as it was kept, with the same headers.
+      expect(renders()).toBe(rendered);
+      expect(lookups.filter((sql) => sql.includes('certificates'))).toEqual([]);
+      expect(normalised(kept.text, own.path)).toBe(normalised(first.text, own.path));
+      expect(kept.headers['cache-control']).toBe('no-store');
+      expect(kept.headers['x-robots-tag']).toBe('noindex');
+      expect(cookiesOf(kept)).toEqual([]);
+      // The kept answers count: 2 so far, 28 more, then the router's 429.
+      for (let i = 2; i < VERIFY_LIMIT.limit; i += 1)
+        expect((await agent.get(own.path)).status).toBe(200);
+      expect((await agent.get(own.path)).status).toBe(429);
+      // A revocation empties the kept pages (NOTIFY work_changed): the next look-up says so.
+      await ctx.services.certificates.revoke(own.application.id, 'Λάθος στοιχεία', {
+        userId: null,
+      });
+      expect(cheerio.load(first.text)('#certificate-status').text()).toBe('Σε ισχύ');
+      const revoked = await untilShown(visitor(), own.path, 'Ανακλήθηκε');
+      expect(cheerio.load(revoked.text)('#certificate-status').text()).toBe('Ανακλήθηκε');
     });
 
     it('speaks English, with the type’s English name', async () => {

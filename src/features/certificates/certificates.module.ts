@@ -10,6 +10,7 @@ import {
 import { certificatesServices } from './certificates.services.ts';
 import { createCatalogueRouter } from './staff/catalogue.routes.ts';
 import { createQueueRouter } from './staff/queue.routes.ts';
+import { earlyVerifyPages } from './verify/verify-kept.ts';
 import { createVerifyRouter, VERIFY_PUBLIC_FORMS } from './verify/verify.routes.ts';
 import * as certificates from './migrations/20261222090100_certificates.ts';
 import * as notify from './migrations/20261222090200_certificates_notify.ts';
@@ -37,6 +38,8 @@ export const certificatesModule: Module = {
     bodyKey: 'certificates.citizen.privacy.body',
   },
   emails: emailsBeside(import.meta.url),
+  // A certificate's verification page, kept per language and day, answered before Express.
+  earlyPages: earlyVerifyPages,
   staff: [
     // The catalogue first: its prefix is longer than the queue's, which would take its paths.
     {

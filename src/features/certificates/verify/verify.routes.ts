@@ -4,20 +4,13 @@ import { HttpError, NotFoundError, type FieldError } from '../../../lib/errors.t
 import { presentErrors } from '../../../lib/form.ts';
 import { languageSwitchFrom } from '../../../middleware/language.ts';
 import type { ModuleContext } from '../../module.ts';
-import { createClientLimiter, type ClientLimiter } from '../../open311/open311.limits.ts';
+import type { ClientLimiter } from '../../open311/open311.limits.ts';
 import { formatVerificationCode, parseVerificationCode } from '../verification-code.ts';
 import { COMPARE_MAX_MEGABYTES, comparedPdfUpload } from './verify-upload.ts';
-import { renderKept } from './verify-kept.ts';
+import { renderKept, VERIFY_HEADERS, VERIFY_LIMIT, verifyLimiter } from './verify-kept.ts';
 import { presentVerification } from './verify.present.ts';
 
-/**
- * Look-ups and comparisons per client address, together: 30 at once, then one every two minutes
- * (30 an hour). Plenty for anyone checking the certificates they were handed, far too few to try
- * codes (12 characters of 32: 60 random bits). Counted in this process's memory, as Open311's
- * anonymous reads are (open311.limits.ts): a write to PostgreSQL per look-up would cost more than
- * the look-up. With N processes an address gets N × 30; a restart forgets the counts.
- */
-export const VERIFY_LIMIT = { limit: 30, windowSeconds: 60 * 60, maxClients: 20_000 };
+export { VERIFY_LIMIT } from './verify-kept.ts';
 
 /**
  * The verification pages, public: no sign-in, no session, no CSRF token (module.ts, publicForms);
@@ -35,10 +28,7 @@ const PAGE = 'certificates/verify/views/certificate';
  * the one plain "not found"; every look-up and comparison counts against VERIFY_LIMIT.
  */
 export function createVerifyRouter(ctx: ModuleContext): Router {
-  const limiter = createClientLimiter({
-    ...VERIFY_LIMIT,
-    now: () => ctx.deps.clock.now().getTime(),
-  });
+  const limiter = verifyLimiter(ctx.deps);
   const router = Router();
   router.get('/verify', verifyForm);
   router.get('/verify/:code', certificatePage(ctx, limiter));
@@ -78,14 +68,15 @@ function renderForm(req: Request, res: Response, value: string, errors: FieldErr
 function certificatePage(ctx: ModuleContext, limiter: ClientLimiter): RequestHandler {
   const { deps } = ctx;
   return async (req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Robots-Tag', 'noindex');
+    for (const [name, value] of Object.entries(VERIFY_HEADERS)) res.setHeader(name, value);
     const wait = limiter.take(req.ip ?? 'unknown');
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       throw new HttpError(429, `${text}.tooMany.title`);
     }
     const code = parseVerificationCode(req.params.code);
+    // Read before the look-up: a revocation meanwhile empties the cache after this generation.
+    const generation = deps.workCache.generation();
     const verification = code ? await ctx.services.certificates.verify(code) : undefined;
     // Unknown and malformed alike: the app's one "not found", whatever the code.
     if (!verification) throw new NotFoundError();
@@ -103,7 +94,16 @@ function certificatePage(ctx: ModuleContext, limiter: ClientLimiter): RequestHan
       ...presentErrors(req, []),
     };
     if (req.method !== 'POST') {
-      renderKept(deps.contentCache, req, res, next, PAGE, page, { formatted, certificate });
+      renderKept(
+        deps,
+        req,
+        res,
+        next,
+        PAGE,
+        page,
+        verification.certificate.verification_code,
+        generation,
+      );
       return;
     }
     languageSwitchFrom(res, path);
