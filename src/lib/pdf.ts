@@ -27,6 +27,15 @@ function sharedFonts(): { regular: Font; bold: Font } {
 /** A document that knows our two fonts by name (and starts in the regular one, not Helvetica). */
 function newDocument(options: PDFKit.PDFDocumentOptions): PDFKit.PDFDocument {
   const { regular, bold } = sharedFonts();
+  // fontkit keeps each glyph with the characters it was first made for. One made without any (by
+  // the subsetter, at an earlier document's end) would leave its text out of this document's
+  // ToUnicode map: the text could not be copied or searched. Those are dropped (made again with
+  // their characters); the parsed tables and the other glyphs stay shared.
+  for (const font of [regular, bold]) {
+    const glyphs = (font as unknown as { _glyphs: Record<string, { codePoints?: number[] }> })
+      ._glyphs;
+    for (const id of Object.keys(glyphs)) if (!glyphs[id]?.codePoints?.length) delete glyphs[id];
+  }
   const doc = new PDFDocument({ ...options, font: regular as unknown as string });
   doc.registerFont(REGULAR, regular as unknown as string);
   doc.registerFont(BOLD, bold as unknown as string);

@@ -176,6 +176,53 @@ describe('applying for a certificate', () => {
   });
 });
 
+describe('a revoked certificate', () => {
+  it('is neither posted nor handed over afterwards', async () => {
+    const family = await verifiedFamily(ctx.app, ctx.db);
+    const result = await apply(await userOf(family.userId), { delivery: 'pickup' });
+    if (!result.ok) throw new Error('not applied');
+    expect(result.application.delivery_state).toBe('ready_for_pickup');
+    await ctx.services.certificates.revoke(result.application.id, 'Λάθος', { userId: null });
+    await expect(
+      ctx.services.certificates.markDelivery(result.application.id, 'handed_over', {
+        userId: null,
+      }),
+    ).rejects.toThrow('certificates.errors.deliveryNotPossible');
+  });
+});
+
+describe('who is no longer on the roll, or has died', () => {
+  it('gives nothing to an applicant struck off the roll, for themselves or their old family', async () => {
+    const family = await verifiedFamily(ctx.app, ctx.db);
+    const user = await userOf(family.userId);
+    await ctx
+      .db('roll_persons')
+      .where({ id: family.head.id })
+      .update({ struck_off_on: '2020-01-01' });
+    expect(await fieldsOf(apply(user, {}))).toEqual(['subject:certificates.errors.notOnRoll']);
+    expect(
+      await fieldsOf(apply(user, { typeCode: 'family_status', subject: family.spouse.id })),
+    ).toEqual(['subject:certificates.errors.notOnRoll']);
+  });
+
+  it('certifies about a family member who has died only as next of kin', async () => {
+    const family = await verifiedFamily(ctx.app, ctx.db);
+    const user = await userOf(family.userId);
+    await ctx
+      .db('roll_persons')
+      .where({ id: family.spouse.id })
+      .update({ deceased_on: '2024-01-01' });
+    expect(
+      await fieldsOf(apply(user, { typeCode: 'registration', subject: family.spouse.id })),
+    ).toEqual(['subject:certificates.errors.subjectDeceased']);
+    const nextOfKin = await apply(user, { typeCode: 'next_of_kin', subject: family.spouse.id });
+    expect(nextOfKin.ok).toBe(true);
+    if (!nextOfKin.ok) return;
+    const fields = await ctx.services.certificates.draftFields(nextOfKin.application);
+    expect(fields.deceasedOn).toBe('01/01/2024');
+  });
+});
+
 describe('the clerk side of the service', () => {
   it('issues once when two clerks press issue together, with corrections that need a reason', async () => {
     const family = await verifiedFamily(ctx.app, ctx.db);

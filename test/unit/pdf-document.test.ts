@@ -114,6 +114,32 @@ describe('renderDocumentPdf: the shared official document', () => {
   });
 });
 
+describe('documents made one after another (fonts parsed once per process)', () => {
+  it('keep every character extractable, Latin and Greek look-alikes included', async () => {
+    const document = (text: string) =>
+      renderDocumentPdf({
+        lang: 'el',
+        title: 'Έγγραφο',
+        author: 'Δήμος',
+        letterhead,
+        blocks: [{ kind: 'paragraph', text }],
+        pageLabel: (page, pages) => `${page}/${pages}`,
+      });
+    // Each letter used first in one document and again in the next ones.
+    const texts = [
+      'ΕΛΛΗΝΙΚΗ ΗΚΜΡΕΒ abc',
+      'Κωδικός: YLFM-4SP2-74EF HKMPEB',
+      'FHY7-ASZ4-WLGK Μανωλάκης',
+      'U9HU-QD9B-8YPL ΗΜΕΡΑ',
+    ];
+    for (const round of [1, 2])
+      for (const text of texts) {
+        const extracted = poppler('pdftotext', await document(text)).replace(/\s+/g, ' ');
+        expect(extracted, `round ${round}`).toContain(text);
+      }
+  });
+});
+
 describe('renderTextPdf: the plain document its users already have', () => {
   it('still writes its title and sections', async () => {
     const pdf = await renderTextPdf({

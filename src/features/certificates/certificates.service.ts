@@ -123,6 +123,23 @@ export function addMonths(iso: string, months: number): string {
 export type CertificateService = ReturnType<typeof createCertificateService>;
 
 /**
+ * Runs a transaction that stores files (the issued PDF) and removes them again when it does not
+ * commit, so a failed issue leaves no document behind.
+ */
+async function withStoredFiles<T>(
+  deps: Pick<Deps, 'documents'>,
+  work: (saved: string[]) => Promise<T>,
+): Promise<T> {
+  const saved: string[] = [];
+  try {
+    return await work(saved);
+  } catch (error) {
+    await Promise.all(saved.map((key) => deps.documents.remove(key).catch(() => undefined)));
+    throw error;
+  }
+}
+
+/**
  * Applications, issue, delivery and revocation of certificates. Every change writes the
  * application's timeline, an audit entry and the applicant's email in one transaction.
  */
@@ -136,29 +153,25 @@ export function createCertificateService(
   let signer: Promise<DocumentSigner | undefined> | undefined = options.signer
     ? Promise.resolve(options.signer)
     : undefined;
-  const seal = (): Promise<DocumentSigner | undefined> => {
-    signer ??= loadSealIdentity({
-      p12Path: settings.CERTIFICATES_P12_PATH,
-      passphrase: settings.CERTIFICATES_P12_PASSPHRASE,
-      nodeEnv: deps.config.NODE_ENV,
-      devFile: path.join(path.dirname(deps.config.EMBEDDED_PG_DIR), 'development-seal.p12'),
-      commonName: deps.config.MUNICIPALITY_NAME_EL,
-    }).then(
-      (identity) => (identity ? p12DocumentSigner(identity) : undefined),
-      (error: unknown) => {
-        // A missing file, a wrong passphrase, a broken PKCS#12: issuing is unavailable (a clear
-        // page, not a 500), logged once per attempt, and read again at the next issue (the file
-        // may have been fixed meanwhile).
-        signer = undefined;
-        deps.logger.error(
-          { err: (error as Error).message },
-          'the certificates seal cannot be read',
-        );
-        throw new SealUnavailableError((error as Error).message);
-      },
-    );
-    return signer;
+  const load = async (): Promise<DocumentSigner | undefined> => {
+    try {
+      const identity = await loadSealIdentity({
+        p12Path: settings.CERTIFICATES_P12_PATH,
+        passphrase: settings.CERTIFICATES_P12_PASSPHRASE,
+        nodeEnv: deps.config.NODE_ENV,
+        devFile: path.join(path.dirname(deps.config.EMBEDDED_PG_DIR), 'development-seal.p12'),
+        commonName: deps.config.MUNICIPALITY_NAME_EL,
+      });
+      return identity ? p12DocumentSigner(identity) : undefined;
+    } catch (error) {
+      // A missing file, a wrong passphrase, a broken PKCS#12: issuing is unavailable (a clear
+      // page, not a 500), logged, and read again at the next issue (it may be fixed meanwhile).
+      signer = undefined;
+      deps.logger.error({ err: (error as Error).message }, 'the certificates seal cannot be read');
+      throw new SealUnavailableError((error as Error).message);
+    }
   };
+  const seal = (): Promise<DocumentSigner | undefined> => (signer ??= load());
 
   const relationLabel = (relation: string) => el(`certificates.relations.${relation}`);
   const maritalLabel = (person: RollPerson) =>
@@ -235,6 +248,7 @@ export function createCertificateService(
     fields: CertificateFields,
     corrections: Correction[],
     clerkId: number | null,
+    saved: string[],
   ): Promise<CertificateRow> {
     const signer = await seal();
     if (!signer) throw new SealUnavailableError('no signing certificate configured');
@@ -260,6 +274,8 @@ export function createCertificateService(
       name: deps.config.MUNICIPALITY_NAME_EL,
     });
     const fileKey = await deps.documents.save(sealed, 'pdf');
+    // Removed again if the transaction does not commit (withStoredFiles).
+    saved.push(fileKey);
     const [certificate] = await trx('certificates')
       .insert({
         application_id: application.id,
@@ -395,7 +411,9 @@ export function createCertificateService(
       const own = await personByAfm(db, user.afm);
       let subject: RollPerson | undefined;
       if (type && type.template !== 'no_debt') {
-        if (!own) errors.push({ field: 'subject', key: 'certificates.errors.notOnRoll' });
+        // Struck off the roll: no longer the municipality's to certify, nor their old family's.
+        if (!own || own.struck_off_on || own.deceased_on)
+          errors.push({ field: 'subject', key: 'certificates.errors.notOnRoll' });
         else if (input.subject === 'self') subject = own;
         else {
           const other = await personById(db, input.subject);
@@ -408,6 +426,10 @@ export function createCertificateService(
             other.struck_off_on
           )
             errors.push({ field: 'subject', key: 'certificates.errors.subjectNotAllowed' });
+          // Only the next of kin certify about someone who has died (the other documents would
+          // certify a dead person as living).
+          else if (other.deceased_on && type.template !== 'next_of_kin')
+            errors.push({ field: 'subject', key: 'certificates.errors.subjectDeceased' });
           else subject = other;
         }
       } else if (type && input.subject !== 'self')
@@ -422,57 +444,59 @@ export function createCertificateService(
       const feast = await localFeast(deps);
       const deadline =
         type.issue_mode === 'instant' ? athensDate(now) : dueDate(now, type.deadline_days, feast);
-      const application = await db.transaction(async (trx) => {
-        const year = Number(athensDate(now).slice(0, 4));
-        const reference = `CRT-${year}-${String(await nextNumber(trx, 'application', year)).padStart(6, '0')}`;
-        const [row] = await trx('certificate_applications')
-          .insert({
-            reference,
-            user_id: user.id,
-            type_code: type.code,
-            subject_person_id: subject?.id ?? null,
-            applicant_person_id: own?.id ?? null,
-            subject_afm: type.template === 'no_debt' ? user.afm : (subject?.afm ?? null),
-            subject_name: subject ? fullNameOf(subject) : own ? fullNameOf(own) : user.full_name,
-            purpose: purpose || null,
-            delivery,
-            post_address: delivery === 'post' ? postAddress : null,
-            channel: input.channel,
-            lang: user.lang,
-            deadline,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning<ApplicationRow[]>('*');
-        const application = row!;
-        await addEvent(trx, application.id, 'submitted', user.id);
-        await recordAudit(
-          trx,
-          {
-            action: 'certificates.applied',
-            userId: user.id,
-            entity: { type: 'certificate_application', id: application.id },
-            details: { reference, type: type.code, channel: input.channel, delivery },
-          },
-          context,
-        );
-        if (type.issue_mode === 'instant') {
-          const fields = await draftFields(application, trx);
-          await issueIn(trx, application, type, fields, [], null);
+      const application = await withStoredFiles(deps, (saved) =>
+        db.transaction(async (trx) => {
+          const year = Number(athensDate(now).slice(0, 4));
+          const reference = `CRT-${year}-${String(await nextNumber(trx, 'application', year)).padStart(6, '0')}`;
+          const [row] = await trx('certificate_applications')
+            .insert({
+              reference,
+              user_id: user.id,
+              type_code: type.code,
+              subject_person_id: subject?.id ?? null,
+              applicant_person_id: own?.id ?? null,
+              subject_afm: type.template === 'no_debt' ? user.afm : (subject?.afm ?? null),
+              subject_name: subject ? fullNameOf(subject) : own ? fullNameOf(own) : user.full_name,
+              purpose: purpose || null,
+              delivery,
+              post_address: delivery === 'post' ? postAddress : null,
+              channel: input.channel,
+              lang: user.lang,
+              deadline,
+              created_at: now,
+              updated_at: now,
+            })
+            .returning<ApplicationRow[]>('*');
+          const application = row!;
+          await addEvent(trx, application.id, 'submitted', user.id);
           await recordAudit(
             trx,
             {
-              action: 'certificates.issued',
-              actorId: null,
+              action: 'certificates.applied',
               userId: user.id,
               entity: { type: 'certificate_application', id: application.id },
-              details: { reference, instant: true },
+              details: { reference, type: type.code, channel: input.channel, delivery },
             },
             context,
           );
-        } else await notify(trx, application, 'submitted');
-        return application;
-      });
+          if (type.issue_mode === 'instant') {
+            const fields = await draftFields(application, trx);
+            await issueIn(trx, application, type, fields, [], null, saved);
+            await recordAudit(
+              trx,
+              {
+                action: 'certificates.issued',
+                actorId: null,
+                userId: user.id,
+                entity: { type: 'certificate_application', id: application.id },
+                details: { reference, instant: true },
+              },
+              context,
+            );
+          } else await notify(trx, application, 'submitted');
+          return application;
+        }),
+      );
       const fresh = (await applicationById(db, application.id))!;
       return { ok: true, application: fresh, issued: fresh.status === 'issued' };
     },
@@ -510,73 +534,83 @@ export function createCertificateService(
     async issue(id: number, corrections: CorrectionInput[], actor: Actor): Promise<CertificateRow> {
       const errors: FieldError[] = [];
       const accepted: Correction[] = [];
-      return db.transaction(async (trx) => {
-        const application = await lockApplication(trx, id);
-        if (application.status !== 'submitted' && application.status !== 'in_progress')
-          throw new ConflictError('certificates.errors.alreadyHandled');
-        const type = (await typeByCode(trx, application.type_code))!;
-        const fields = await draftFields(application, trx);
-        const allowed = new Set<string>(TEMPLATE_FIELDS[type.template]);
-        for (const correction of corrections) {
-          if (
-            !(CORRECTABLE_FIELDS as readonly string[]).includes(correction.field) ||
-            !allowed.has(correction.field)
-          )
-            continue;
-          const field = correction.field as CorrectableField;
-          const value = correction.value.trim();
-          if (value === fields[field]) continue;
-          const reason = correction.reason.trim();
-          if (!value)
-            errors.push({ field: `fields.${field}`, key: 'certificates.errors.valueRequired' });
-          else if (value.length > 200)
-            errors.push({
-              field: `fields.${field}`,
-              key: 'certificates.errors.valueTooLong',
-              params: { max: 200 },
-            });
-          if (!reason)
-            errors.push({
-              field: `reasons.${field}`,
-              key: 'certificates.errors.correctionReasonRequired',
-            });
-          else if (reason.length > REASON_MAX)
-            errors.push({
-              field: `reasons.${field}`,
-              key: 'certificates.errors.reasonTooLong',
-              params: { max: REASON_MAX },
-            });
-          accepted.push({ field, from: fields[field], to: value, reason });
-        }
-        if (errors.length) throw new ValidationError(errors);
-        for (const correction of accepted)
-          fields[correction.field as CorrectableField] = correction.to;
-        const certificate = await issueIn(trx, application, type, fields, accepted, actor.userId);
-        await recordAudit(
-          trx,
-          {
-            action: 'certificates.issued',
-            actorId: actor.userId,
-            userId: application.user_id,
-            entity: { type: 'certificate_application', id },
-            details: { reference: application.reference, number: certificate.number },
-          },
-          actor.context,
-        );
-        for (const correction of accepted)
+      return withStoredFiles(deps, (saved) =>
+        db.transaction(async (trx) => {
+          const application = await lockApplication(trx, id);
+          if (application.status !== 'submitted' && application.status !== 'in_progress')
+            throw new ConflictError('certificates.errors.alreadyHandled');
+          const type = (await typeByCode(trx, application.type_code))!;
+          const fields = await draftFields(application, trx);
+          const allowed = new Set<string>(TEMPLATE_FIELDS[type.template]);
+          for (const correction of corrections) {
+            if (
+              !(CORRECTABLE_FIELDS as readonly string[]).includes(correction.field) ||
+              !allowed.has(correction.field)
+            )
+              continue;
+            const field = correction.field as CorrectableField;
+            const value = correction.value.trim();
+            if (value === fields[field]) continue;
+            const reason = correction.reason.trim();
+            if (!value)
+              errors.push({ field: `fields.${field}`, key: 'certificates.errors.valueRequired' });
+            else if (value.length > 200)
+              errors.push({
+                field: `fields.${field}`,
+                key: 'certificates.errors.valueTooLong',
+                params: { max: 200 },
+              });
+            if (!reason)
+              errors.push({
+                field: `reasons.${field}`,
+                key: 'certificates.errors.correctionReasonRequired',
+              });
+            else if (reason.length > REASON_MAX)
+              errors.push({
+                field: `reasons.${field}`,
+                key: 'certificates.errors.reasonTooLong',
+                params: { max: REASON_MAX },
+              });
+            accepted.push({ field, from: fields[field], to: value, reason });
+          }
+          if (errors.length) throw new ValidationError(errors);
+          for (const correction of accepted)
+            fields[correction.field as CorrectableField] = correction.to;
+          const certificate = await issueIn(
+            trx,
+            application,
+            type,
+            fields,
+            accepted,
+            actor.userId,
+            saved,
+          );
           await recordAudit(
             trx,
             {
-              action: 'certificates.corrected',
+              action: 'certificates.issued',
               actorId: actor.userId,
               userId: application.user_id,
               entity: { type: 'certificate_application', id },
-              details: { ...correction },
+              details: { reference: application.reference, number: certificate.number },
             },
             actor.context,
           );
-        return certificate;
-      });
+          for (const correction of accepted)
+            await recordAudit(
+              trx,
+              {
+                action: 'certificates.corrected',
+                actorId: actor.userId,
+                userId: application.user_id,
+                entity: { type: 'certificate_application', id },
+                details: { ...correction },
+              },
+              actor.context,
+            );
+          return certificate;
+        }),
+      );
     },
 
     async reject(id: number, reason: string, actor: Actor): Promise<void> {
@@ -636,7 +670,10 @@ export function createCertificateService(
             (state === 'handed_over' &&
               application.delivery === 'pickup' &&
               application.delivery_state === 'ready_for_pickup'));
-        if (!fits) throw new ConflictError('certificates.errors.deliveryNotPossible');
+        // A revoked certificate is not sent or handed over (a page open since then may still offer it).
+        const certificate = fits ? await certificateOfApplication(trx, id) : undefined;
+        if (!fits || !certificate || certificate.revoked_at)
+          throw new ConflictError('certificates.errors.deliveryNotPossible');
         await trx('certificate_applications')
           .where({ id })
           .update({ delivery_state: state, updated_at: deps.clock.now() });

@@ -7,9 +7,13 @@ import { createCertificateService } from './certificates.service.ts';
  * person and a delivery method): `services.certificates.apply(…)` etc.
  */
 export function certificatesServices(deps: Deps) {
-  return {
-    certificates: createCertificateService(deps, { debtStatus: (afm) => debtStatus(deps, afm) }),
-  };
+  const certificates = createCertificateService(deps, {
+    debtStatus: (afm) => debtStatus(deps, afm),
+  });
+  // The seal read (in development, made) now, not at the first citizen's issue: a wrong file or
+  // passphrase is in the log from the start. Tests make theirs when they first issue.
+  if (deps.config.NODE_ENV !== 'test') void certificates.seal().catch(() => undefined);
+  return { certificates };
 }
 
 declare module '../../services.ts' {

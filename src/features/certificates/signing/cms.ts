@@ -32,6 +32,7 @@ export function detachedCms(
   content: Buffer,
   key: KeyObject,
   certificate: forge.pki.Certificate,
+  chain: readonly forge.pki.Certificate[] = [],
 ): Buffer {
   const certificateAsn1 = forge.pki.certificateToAsn1(certificate);
   const certificateDer = der(certificateAsn1);
@@ -47,15 +48,7 @@ export function detachedCms(
   ];
   // The signature covers the attributes' DER as a SET (RFC 5652 §5.4), then goes in as [0].
   const signature = rsaSign('sha256', der(set(signedAttributes)), key);
-  const issuerAndSerial = seq([
-    forge.pki.distinguishedNameToAsn1(certificate.issuer),
-    asn1.create(
-      asn1.Class.UNIVERSAL,
-      asn1.Type.INTEGER,
-      false,
-      forge.util.hexToBytes(certificate.serialNumber),
-    ),
-  ]);
+  const issuerAndSerial = seq([...issuerAndSerialOf(certificateAsn1)]);
   const signerInfo = seq([
     integer(1),
     issuerAndSerial,
@@ -68,10 +61,26 @@ export function detachedCms(
     integer(1),
     set([sha256Algorithm()]),
     seq([oid(oids.data!)]),
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [certificateAsn1]),
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+      certificateAsn1,
+      ...chain.map((ca) => forge.pki.certificateToAsn1(ca)),
+    ]),
     set([signerInfo]),
   ]);
   return der(
     seq([oid(oids.signedData!), asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [signedData])]),
   );
+}
+
+/**
+ * The issuer and serial number exactly as the certificate holds them (its TBSCertificate's own
+ * nodes): rebuilt from forge's parsed name, a UTF8String issuer (as CAs write Greek names) would
+ * come out encoded twice, and verifiers would not find the signer.
+ */
+function issuerAndSerialOf(certificateAsn1: forge.asn1.Asn1): [forge.asn1.Asn1, forge.asn1.Asn1] {
+  const tbs = (certificateAsn1.value as forge.asn1.Asn1[])[0]!;
+  const fields = tbs.value as forge.asn1.Asn1[];
+  // version [0] EXPLICIT is optional (v1 certificates leave it out).
+  const first = fields[0]!.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+  return [fields[first + 2]!, fields[first]!];
 }

@@ -22,6 +22,8 @@ export interface DocumentSigner {
 export interface SealIdentity {
   key: KeyObject;
   certificate: forge.pki.Certificate;
+  /** The file's other certificates (the issuing CAs), sent with each signature. */
+  chain: forge.pki.Certificate[];
 }
 
 /** Room for the CMS in the placeholder: an RSA-4096 signature and a certificate chain fit. */
@@ -33,7 +35,12 @@ class CmsSigner extends Signer {
   }
   // The signature covers the byte ranges @signpdf hands over.
   sign(content: Buffer): Promise<Buffer> {
-    return Promise.resolve(detachedCms(content, this.identity.key, this.identity.certificate));
+    const { key, certificate, chain } = this.identity;
+    // An expired (or not yet valid) seal would sign documents nobody can trust: refused.
+    const now = new Date();
+    if (now < certificate.validity.notBefore || now > certificate.validity.notAfter)
+      return Promise.reject(new SealUnavailableError('the seal certificate is not valid today'));
+    return Promise.resolve(detachedCms(content, key, certificate, chain));
   }
 }
 
@@ -41,9 +48,8 @@ class CmsSigner extends Signer {
 export function p12DocumentSigner(identity: SealIdentity): DocumentSigner {
   const signer = new CmsSigner(identity);
   const signPdf = new SignPdf();
-  const subject = identity.certificate.subject.getField('CN') as { value?: string } | null;
   return {
-    subject: subject?.value ? forge.util.decodeUtf8(subject.value) : '',
+    subject: commonNameOf(identity.certificate),
     async seal(pdf, details) {
       const prepared = plainAddPlaceholder({
         pdfBuffer: pdf,
@@ -78,6 +84,25 @@ export function pointStartxrefAtXref(pdf: Buffer): Buffer {
 
 export class SealUnavailableError extends Error {}
 
+/**
+ * The certificate's common name as text. forge keeps a UTF8String's bytes undecoded and a
+ * BMPString's already decoded: the first is decoded, anything that will not decode is shown as
+ * it is, never thrown.
+ */
+function commonNameOf(certificate: forge.pki.Certificate): string {
+  const field = certificate.subject.getField('CN') as {
+    value?: string;
+    valueTagClass?: number;
+  } | null;
+  if (!field?.value) return '';
+  if (field.valueTagClass === forge.asn1.Type.BMPSTRING) return field.value;
+  try {
+    return forge.util.decodeUtf8(field.value);
+  } catch {
+    return field.value;
+  }
+}
+
 /** Reads a PKCS#12 file: its private key and the certificate that goes with it. */
 export function readP12(file: Buffer, passphrase: string): SealIdentity {
   const p12 = forge.pkcs12.pkcs12FromAsn1(
@@ -101,7 +126,11 @@ export function readP12(file: Buffer, passphrase: string): SealIdentity {
   });
   if (!certificate)
     throw new SealUnavailableError('no certificate in the PKCS#12 file matches its key');
-  return { key: createPrivateKey(forge.pki.privateKeyToPem(privateKey)), certificate };
+  return {
+    key: createPrivateKey(forge.pki.privateKeyToPem(privateKey)),
+    certificate,
+    chain: certificates.filter((cert) => cert !== certificate),
+  };
 }
 
 /**
@@ -119,7 +148,13 @@ export function selfSignedP12(commonName: string, passphrase: string): Buffer {
   certificate.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
   certificate.validity.notAfter = new Date(now.getTime() + 5 * 365 * 24 * 3600 * 1000);
   const name = [
-    { name: 'commonName', value: forge.util.encodeUtf8(`${commonName} (development)`) },
+    // A UTF8String, as certificate authorities write Greek names.
+    {
+      name: 'commonName',
+      value: `${commonName} (development)`,
+      // forge's types call the string's tag a class.
+      valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class,
+    },
     { name: 'countryName', value: 'GR' },
   ];
   certificate.setSubject(name);

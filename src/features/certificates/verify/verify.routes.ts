@@ -32,7 +32,13 @@ export function createVerifyRouter(ctx: ModuleContext): Router {
   const router = Router();
   router.get('/verify', verifyForm);
   router.get('/verify/:code', certificatePage(ctx, limiter));
-  router.post('/verify/:code', comparedPdfUpload(), certificatePage(ctx, limiter));
+  // Counted before the upload is read: a client over the limit sends no 5 MB to be buffered.
+  router.post(
+    '/verify/:code',
+    counted(limiter),
+    comparedPdfUpload(),
+    certificatePage(ctx, limiter),
+  );
   return router;
 }
 
@@ -65,11 +71,25 @@ function renderForm(req: Request, res: Response, value: string, errors: FieldErr
   });
 }
 
+/** Counts the request against the limit (429 over it); the page then does not count it again. */
+function counted(limiter: ClientLimiter): RequestHandler {
+  return (req, res, next) => {
+    for (const [name, value] of Object.entries(VERIFY_HEADERS)) res.setHeader(name, value);
+    const wait = limiter.take(req.ip ?? 'unknown');
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      throw new HttpError(429, `${text}.tooMany.title`);
+    }
+    res.locals.verifyCounted = true;
+    next();
+  };
+}
+
 function certificatePage(ctx: ModuleContext, limiter: ClientLimiter): RequestHandler {
   const { deps } = ctx;
   return async (req, res, next) => {
     for (const [name, value] of Object.entries(VERIFY_HEADERS)) res.setHeader(name, value);
-    const wait = limiter.take(req.ip ?? 'unknown');
+    const wait = res.locals.verifyCounted === true ? 0 : limiter.take(req.ip ?? 'unknown');
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       throw new HttpError(429, `${text}.tooMany.title`);
