@@ -113,20 +113,26 @@ export async function runRollImport(
     throw error;
   }
 
-  const bad = await checkStagedRoll(db, importId, athensDate(deps.clock.now()));
-  if (bad > 0) {
-    await db(ROLL_STAGING).where({ import_id: importId }).delete();
-    await finish(db, importId, { status: 'rejected', rows_rejected: bad });
-    await recordAudit(db, {
-      action: 'roll.import_rejected',
-      actorId: row.imported_by,
-      entity: { type: 'roll_import', id: importId },
-      details: { rows: read, badRows: bad },
-    });
-    return;
-  }
   try {
-    await merge(db, row, read);
+    // The checks and the merge in one transaction, one import at a time (an advisory lock): two
+    // files checked side by side against the same roll could each pass and together break it
+    // (two heads on one record).
+    await db.transaction(async (trx) => {
+      await trx.raw("SELECT pg_advisory_xact_lock(hashtext('roll.import'))");
+      const bad = await checkStagedRoll(trx, importId, athensDate(deps.clock.now()));
+      if (bad > 0) {
+        await trx(ROLL_STAGING).where({ import_id: importId }).delete();
+        await finish(trx, importId, { status: 'rejected', rows_rejected: bad });
+        await recordAudit(trx, {
+          action: 'roll.import_rejected',
+          actorId: row.imported_by,
+          entity: { type: 'roll_import', id: importId },
+          details: { rows: read, badRows: bad },
+        });
+        return;
+      }
+      await merge(trx, row, read);
+    });
   } catch (error) {
     // A constraint the checks did not foresee: nothing was merged (one transaction); the import
     // fails with the database's reason instead of retrying. 21000: two rows updating one record.
@@ -136,24 +142,22 @@ export async function runRollImport(
   }
 }
 
-async function merge(db: Knex, row: RollImportRow, read: number): Promise<void> {
-  await db.transaction(async (trx) => {
-    const counts = await mergeStagedRoll(trx, row.id, read);
-    await trx(ROLL_STAGING).where({ import_id: row.id }).delete();
-    await trx('roll_imports').where({ id: row.id }).update({
-      status: 'merged',
-      finished_at: trx.fn.now(),
-      rows_inserted: counts.inserted,
-      rows_updated: counts.updated,
-      rows_unchanged: counts.unchanged,
-      records_inserted: counts.recordsInserted,
-      records_updated: counts.recordsUpdated,
-    });
-    await recordAudit(trx, {
-      action: 'roll.import_merged',
-      actorId: row.imported_by,
-      entity: { type: 'roll_import', id: row.id },
-      details: { rows: read, ...counts },
-    });
+async function merge(trx: Knex.Transaction, row: RollImportRow, read: number): Promise<void> {
+  const counts = await mergeStagedRoll(trx, row.id, read);
+  await trx(ROLL_STAGING).where({ import_id: row.id }).delete();
+  await trx('roll_imports').where({ id: row.id }).update({
+    status: 'merged',
+    finished_at: trx.fn.now(),
+    rows_inserted: counts.inserted,
+    rows_updated: counts.updated,
+    rows_unchanged: counts.unchanged,
+    records_inserted: counts.recordsInserted,
+    records_updated: counts.recordsUpdated,
+  });
+  await recordAudit(trx, {
+    action: 'roll.import_merged',
+    actorId: row.imported_by,
+    entity: { type: 'roll_import', id: row.id },
+    details: { rows: read, ...counts },
   });
 }
