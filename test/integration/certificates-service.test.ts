@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../../src/features/accounts/users.repository.ts';
+import { relationTo } from '../../src/features/certificates/certificates.service.ts';
 import { ValidationError } from '../../src/lib/errors.ts';
 import { drainMail } from '../helpers/accounts.ts';
 import { verifiedFamily, insertRollPerson, insertRollRecord } from '../helpers/certificates.ts';
@@ -173,6 +174,57 @@ describe('applying for a certificate', () => {
     expect(new Set(numbers).size).toBe(numbers.length);
     const last = Math.max(...numbers.map((n: string) => Number(n.split('/')[1])));
     expect(last).toBe(numbers.length);
+  });
+});
+
+describe('what the documents print', () => {
+  it('gives next of kin as related to the person, not to the head of the record', async () => {
+    const family = await verifiedFamily(ctx.app, ctx.db);
+    const result = await apply(await userOf(family.userId), {
+      typeCode: 'next_of_kin',
+      subject: family.child.id,
+    });
+    if (!result.ok) throw new Error('not applied');
+    const fields = await ctx.services.certificates.draftFields(result.application);
+    expect(fields.members.map((m) => [m.name, m.relation])).toEqual([
+      ['Γιώργος Μανωλάκης', 'Γονέας'],
+      ['Κατερίνα Κουτάκη', 'Γονέας'],
+    ]);
+    expect(relationTo('spouse', 'parent')).toBe('parentInLaw');
+    expect(relationTo('parent', 'child')).toBe('grandchild');
+    expect(relationTo('other', 'head')).toBe('relative');
+  });
+
+  it('keeps the holder’s line in the members’ table as corrected, and refuses an impossible date', async () => {
+    const family = await verifiedFamily(ctx.app, ctx.db);
+    const result = await apply(await userOf(family.userId), { typeCode: 'family_status' });
+    if (!result.ok) throw new Error('not applied');
+    const clerk = { userId: null };
+    expect(
+      await fieldsOf(
+        ctx.services.certificates.issue(
+          result.application.id,
+          [{ field: 'birthDate', value: '31/02/1979', reason: 'Λάθος' }],
+          clerk,
+        ),
+      ),
+    ).toEqual(['fields.birthDate:certificates.errors.dateInvalid']);
+    const certificate = await ctx.services.certificates.issue(
+      result.application.id,
+      [{ field: 'fatherName', value: 'Ιωάννης-Μιχαήλ', reason: 'Ληξιαρχική πράξη' }],
+      clerk,
+    );
+    expect(certificate.fields.fatherName).toBe('Ιωάννης-Μιχαήλ');
+    const line = certificate.fields.members.find((m) => m.name === 'Γιώργος Μανωλάκης');
+    expect(line?.fatherName).toBe('Ιωάννης-Μιχαήλ');
+  });
+
+  it('prints the father’s name on a no-debt certificate from the roll', async () => {
+    const family = await verifiedFamily(ctx.app, ctx.db);
+    const result = await apply(await userOf(family.userId), { typeCode: 'no_debt' });
+    if (!result.ok) throw new Error('not applied');
+    const certificate = (await ctx.services.certificates.certificateOf(result.application.id))!;
+    expect(certificate.fields.fatherName).toBe('Ιωάννης');
   });
 });
 

@@ -20,6 +20,7 @@ import {
   personByAfm,
   personById,
   recordWithMembers,
+  type Relation,
   type RollPerson,
 } from '../roll/roll.repository.ts';
 import { localFeast } from '../site/local-feast.ts';
@@ -110,6 +111,39 @@ export function dmy(iso: string | null | undefined): string {
   return `${d}/${m}/${y}`;
 }
 
+type Kin = Relation | 'grandparent' | 'grandchild' | 'parentInLaw' | 'childInLaw' | 'relative';
+
+/**
+ * How a member of a family record is related to another member (the record says how each is
+ * related to its head): the head's spouse's children are hers, the head's parent is a child's
+ * grandparent; what the record cannot tell is a "relative".
+ */
+export function relationTo(holder: Relation, member: Relation): Kin {
+  const table: Record<Relation, Partial<Record<Relation, Kin>>> = {
+    head: { spouse: 'spouse', child: 'child', parent: 'parent', sibling: 'sibling' },
+    spouse: { head: 'spouse', child: 'child', parent: 'parentInLaw' },
+    child: { head: 'parent', spouse: 'parent', child: 'sibling', parent: 'grandparent' },
+    parent: { head: 'child', spouse: 'childInLaw', child: 'grandchild', sibling: 'child' },
+    sibling: { head: 'sibling', sibling: 'sibling', parent: 'parent' },
+    other: {},
+  };
+  return table[holder][member] ?? 'relative';
+}
+
+/** '03/02/1979': a real day written as certificates print dates. */
+export function isRealDmy(text: string): boolean {
+  const match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
+  if (!match) return false;
+  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    year >= 1850 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day
+  );
+}
+
 /** Adds whole months to a day, clamped to the month's end ('2026-08-31' + 6 → '2027-02-28'). */
 export function addMonths(iso: string, months: number): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
@@ -189,7 +223,11 @@ export function createCertificateService(
       .filter((m) => !m.struck_off_on)
       .map((m) => ({
         name: fullNameOf(m),
-        relation: relationLabel(m.relation),
+        // Next of kin: how each is related to the person the certificate is about; family status:
+        // to the head of the record, as the record lists them.
+        relation: relationLabel(
+          type.template === 'next_of_kin' ? relationTo(subject.relation, m.relation) : m.relation,
+        ),
         fatherName: m.father_name,
         birthDate: dmy(m.birth_date),
         birthPlace: m.birth_place,
@@ -453,7 +491,10 @@ export function createCertificateService(
               reference,
               user_id: user.id,
               type_code: type.code,
-              subject_person_id: subject?.id ?? null,
+              // No-debt is about the applicant: their own person on the roll, when they are on it,
+              // gives the father's name the certificate prints.
+              subject_person_id:
+                subject?.id ?? (type.template === 'no_debt' ? (own?.id ?? null) : null),
               applicant_person_id: own?.id ?? null,
               subject_afm: type.template === 'no_debt' ? user.afm : (subject?.afm ?? null),
               subject_name: subject ? fullNameOf(subject) : own ? fullNameOf(own) : user.full_name,
@@ -554,6 +595,8 @@ export function createCertificateService(
             const reason = correction.reason.trim();
             if (!value)
               errors.push({ field: `fields.${field}`, key: 'certificates.errors.valueRequired' });
+            else if (field === 'birthDate' && !isRealDmy(value))
+              errors.push({ field: `fields.${field}`, key: 'certificates.errors.dateInvalid' });
             else if (value.length > 200)
               errors.push({
                 field: `fields.${field}`,
@@ -574,8 +617,18 @@ export function createCertificateService(
             accepted.push({ field, from: fields[field], to: value, reason });
           }
           if (errors.length) throw new ValidationError(errors);
+          // The holder's own line in the members' table says what the corrected fields say.
+          const own = fields.members.find(
+            (m) => m.name === fields.fullName && m.birthDate === fields.birthDate,
+          );
           for (const correction of accepted)
             fields[correction.field as CorrectableField] = correction.to;
+          if (own) {
+            own.name = fields.fullName;
+            own.fatherName = fields.fatherName;
+            own.birthDate = fields.birthDate;
+            own.birthPlace = fields.birthPlace;
+          }
           const certificate = await issueIn(
             trx,
             application,

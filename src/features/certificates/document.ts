@@ -139,7 +139,12 @@ export async function renderCertificate(
     kind: 'table',
     columns: [
       { header: k('members.name'), width: 3 },
-      { header: k('members.relation'), width: 1.6 },
+      {
+        header: k(
+          document.template === 'next_of_kin' ? 'members.relationToHolder' : 'members.relation',
+        ),
+        width: 1.6,
+      },
       { header: k('members.fatherName'), width: 1.6 },
       { header: k('members.birth'), width: 2.4 },
       { header: k('members.note'), width: 1.6 },
