@@ -152,6 +152,27 @@ describe('the clerk queue', () => {
   });
 });
 
+describe('finding an application or certificate', () => {
+  it('goes to it by its reference or its certificate’s code, and says so next to the field when none has it', async () => {
+    const instant = await anApplication({ typeCode: 'registration' });
+    const certificate = (await ctx.services.certificates.certificateOf(instant.id))!;
+    const byReference = await clerk.get(
+      `${QUEUE}?find=${instant.application.reference.toLowerCase()}`,
+    );
+    expect(byReference.status).toBe(303);
+    expect(byReference.headers.location).toBe(instant.page);
+    const code = certificate.verification_code;
+    const byCode = await clerk.get(
+      `${QUEUE}?find=${encodeURIComponent(`${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`)}`,
+    );
+    expect(byCode.headers.location).toBe(instant.page);
+    const unknown = await clerk.get(`${QUEUE}?find=CRT-1999-000001`);
+    expect(unknown.status).toBe(404);
+    expect($(unknown.text)('#find-error').text()).toContain('Δεν βρέθηκε αίτηση');
+    expect((await clerk.get(`${QUEUE}?find=%20`)).status).toBe(400);
+  });
+});
+
 describe("an application's page", () => {
   it('answers 404 for unknown and malformed ids', async () => {
     for (const path of ['999999', '0', 'abc', '1e3', '12345678901', '-1'])

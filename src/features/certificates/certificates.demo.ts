@@ -106,8 +106,13 @@ export async function seedDemoCertificates(db: Knex, context: DemoContext): Prom
       const subject: RollPerson | undefined = demo.subject === 'self' ? own : spouse;
       if (!type || !subject) continue;
       const submittedOn = workingDaysBefore(today, demo.submittedDaysAgo);
-      // 10:00 in Athens on the day it was submitted.
-      const submittedAt = new Date(`${submittedOn}T07:00:00Z`);
+      // 09:00 in Athens (winter) on the day it was submitted, and never later than now.
+      const submittedAt = new Date(
+        Math.min(
+          new Date(`${submittedOn}T07:00:00Z`).getTime(),
+          context.today.getTime() - 60 * 60 * 1000,
+        ),
+      );
       const reference = `CRT-${year}-${String(await nextNumber(trx, 'application', year)).padStart(6, '0')}`;
       const [row] = (await trx('certificate_applications')
         .insert({

@@ -1,3 +1,4 @@
+import { parseVerificationCode } from '../verification-code.ts';
 import {
   Router,
   type NextFunction,
@@ -209,8 +210,37 @@ function presentRow(row: QueueRow, lang: Lang, today: string) {
   };
 }
 
+/**
+ * An application found by its reference (CRT-2026-000123) or its certificate's verification
+ * code: how a clerk reaches an issued certificate (to revoke it) that no list shows any more.
+ */
+async function findApplication(db: ModuleContext['deps']['db'], typed: string) {
+  const reference = typed.trim().toUpperCase();
+  if (/^CRT-\d{4}-\d{6}$/.test(reference))
+    return (await db('certificate_applications').where({ reference }).first('id')) as
+      { id: number } | undefined;
+  const code = parseVerificationCode(typed);
+  if (!code) return undefined;
+  return (await db('certificates')
+    .where({ verification_code: code })
+    .first('application_id as id')) as { id: number } | undefined;
+}
+
 async function renderQueue(ctx: ModuleContext, req: Request, res: Response): Promise<void> {
   const { db } = ctx.deps;
+  const typed = typeof req.query.find === 'string' ? req.query.find.slice(0, 40) : undefined;
+  let findError: string | undefined;
+  if (typed !== undefined) {
+    const found = typed.trim() ? await findApplication(db, typed) : undefined;
+    if (found) {
+      res.redirect(303, `/staff/certificates/${found.id}`);
+      return;
+    }
+    findError = req.t(
+      typed.trim() ? 'certificates.staff.find.notFound' : 'certificates.staff.find.required',
+    );
+    res.status(typed.trim() ? 404 : 400);
+  }
   const list = req.query.list === 'deliver' ? 'deliver' : 'open';
   const types = await typeChoices(db);
   const typeCode = types.find((t) => t.code === req.query.type)?.code;
@@ -236,5 +266,6 @@ async function renderQueue(ctx: ModuleContext, req: Request, res: Response): Pro
     overdue: presented.filter((r) => r.overdue).length,
     dueToday: presented.filter((r) => r.dueToday).length,
     filtered: Boolean(status || typeCode),
+    find: { value: typed ?? '', error: findError },
   });
 }
