@@ -141,7 +141,7 @@ describe('a traffic fine from look-up to decision', () => {
     expect(await page.textContent('.app-objection')).toContain('Η θέση στάθμευσης');
     await expectAccessible(page);
     await context.close();
-  });
+  }, 90_000);
 
   it("shows a verified owner's fine and the owner's objection form on a phone, in both languages", async () => {
     const { context, page } = await signedIn(owner.username, owner.password, PHONE);
@@ -161,5 +161,5 @@ describe('a traffic fine from look-up to decision', () => {
     await accessibleInBoth(phone.page, '/staff/finance/objections?status=all');
     await accessibleInBoth(phone.page, '/staff/finance/rules');
     await phone.context.close();
-  });
+  }, 90_000);
 });

@@ -121,7 +121,7 @@ describe('npm run user:create', () => {
     );
     expectOneClearLine(again, 'user:create: that username is taken');
     expectOneClearLine(await run(['--rol', 'admin'], ''), "Unknown option '--rol'");
-  });
+  }, 60_000);
 
   it('says which server it cannot reach, in one line', async () => {
     const unreachable = await runScript('src/cli/user-create.ts', ['--role', 'admin'], '', {

@@ -319,7 +319,7 @@ describe("the clerk's confirmation names only the services the check opens", () 
       expect(notice).toContain(
         'Ανοίγουν τώρα για τον πολίτη: Δημοτικά τέλη και οφειλές, Πιστοποιητικά, Υγεία.',
       );
-      expect(notice).not.toMatch(/Δημοτικός Φόρος|Πιστοποιητικά/);
+      expect(notice).not.toMatch(/Δημοτικός Φόρος|βιντεοκλήση/);
     } finally {
       await withService.close();
     }
