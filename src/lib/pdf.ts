@@ -125,7 +125,14 @@ export type PdfBlock =
    * An image (a QR code) with lines of text beside it: the image is a Figure with its alternative
    * text, the lines are paragraphs. Kept together on one page.
    */
-  | { kind: 'figure'; image: Buffer; size: number; alt: string; lines: readonly string[] }
+  | {
+      kind: 'figure';
+      /** A picture (PNG or JPEG), or a square grid of dark cells (a QR code's modules) drawn as vectors. */
+      image: Buffer | { cells: readonly (readonly boolean[])[] };
+      size: number;
+      alt: string;
+      lines: readonly string[];
+    }
   /** Its header row is printed again at the top of each page it continues on. */
   | {
       kind: 'table';
@@ -269,7 +276,9 @@ function drawBlock(doc: Doc, root: Struct, block: PdfBlock): void {
       const top = doc.y;
       root.add(
         doc.struct('Figure', { alt: block.alt }, () => {
-          doc.image(block.image, left, top, { width: block.size, height: block.size });
+          if (Buffer.isBuffer(block.image))
+            doc.image(block.image, left, top, { width: block.size, height: block.size });
+          else drawCells(doc, block.image.cells, left, top, block.size);
         }),
       );
       const textLeft = left + block.size + 14;
@@ -293,6 +302,22 @@ function drawBlock(doc: Doc, root: Struct, block: PdfBlock): void {
       doc.moveDown(0.8);
       return;
   }
+}
+
+/** A grid of dark cells in a square of `size` points (a QR code: sharp at any zoom, no image to embed). */
+function drawCells(
+  doc: Doc,
+  cells: readonly (readonly boolean[])[],
+  left: number,
+  top: number,
+  size: number,
+): void {
+  const cell = size / cells.length;
+  doc.save().fillColor('#000000');
+  for (const [row, line] of cells.entries())
+    for (const [column, dark] of line.entries())
+      if (dark) doc.rect(left + column * cell, top + row * cell, cell, cell);
+  doc.fill().restore();
 }
 
 /** A new page when less than `height` is left on this one. */

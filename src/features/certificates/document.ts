@@ -110,7 +110,7 @@ export async function renderCertificate(
 ): Promise<Buffer> {
   const code = formatVerificationCode(document.verificationCode);
   const verifyUrl = `${config.baseUrl}/verify/${code}`;
-  const qr = await QRCode.toBuffer(verifyUrl, { errorCorrectionLevel: 'M', margin: 1, scale: 4 });
+  const qr = qrCells(verifyUrl);
   const f = document.fields;
   const k = (key: string, params?: Record<string, unknown>) =>
     t(`certificates.document.${key}`, params);
@@ -243,7 +243,7 @@ export async function renderCertificate(
   });
   blocks.push({
     kind: 'figure',
-    image: qr,
+    image: { cells: qr },
     size: 92,
     alt: k('qrAlt', { url: verifyUrl }),
     lines: [
@@ -261,6 +261,21 @@ export async function renderCertificate(
     blocks,
     pageLabel: (page, pages) => k('page', { page, pages }),
   });
+}
+
+/** The QR code's modules, with a quiet zone of two cells around them. */
+function qrCells(text: string): boolean[][] {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const margin = 2;
+  const size = modules.size + 2 * margin;
+  return Array.from({ length: size }, (_row, y) =>
+    Array.from({ length: size }, (_column, x) => {
+      const [mx, my] = [x - margin, y - margin];
+      return mx >= 0 && my >= 0 && mx < modules.size && my < modules.size
+        ? Boolean(modules.get(my, mx))
+        : false;
+    }),
+  );
 }
 
 /** The Athens calendar day of an instant. */
