@@ -1,3 +1,4 @@
+import { sendCertificateFile } from './certificate-file.ts';
 import {
   Router,
   type NextFunction,
@@ -128,21 +129,6 @@ function certificatePdf(ctx: ModuleContext): RequestHandler {
     const application = await ownApplication(ctx, req);
     const certificate = await ctx.services.certificates.certificateOf(application.id);
     if (!certificate) throw new NotFoundError();
-    res.attachment(`${application.reference}.pdf`);
-    res.sendFile(
-      ctx.deps.documents.pathOf(certificate.file_key),
-      {
-        dotfiles: 'allow',
-        headers: {
-          'Content-Type': 'application/pdf',
-          'X-Content-Type-Options': 'nosniff',
-          'Cache-Control': 'private, no-store',
-        },
-      },
-      (err?: Error & { status?: number; code?: string }) => {
-        if (!err || res.headersSent) return;
-        next(err.status === 404 || err.code === 'ENOENT' ? new NotFoundError() : err);
-      },
-    );
+    sendCertificateFile(ctx.deps.documents, res, next, application.reference, certificate.file_key);
   };
 }

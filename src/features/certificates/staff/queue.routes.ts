@@ -1,3 +1,4 @@
+import { sendCertificateFile } from '../certificate-file.ts';
 import { parseVerificationCode } from '../verification-code.ts';
 import {
   Router,
@@ -164,22 +165,7 @@ async function sendCertificate(
   const application = await applicationById(ctx.deps.db, id);
   const certificate = application && (await certificateOfApplication(ctx.deps.db, id));
   if (!application || !certificate) throw new NotFoundError();
-  res.attachment(`${application.reference}.pdf`);
-  res.sendFile(
-    ctx.deps.documents.pathOf(certificate.file_key),
-    {
-      dotfiles: 'allow',
-      headers: {
-        'Content-Type': 'application/pdf',
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'private, no-store',
-      },
-    },
-    (err?: Error & { status?: number; code?: string }) => {
-      if (!err || res.headersSent) return;
-      next(err.status === 404 || err.code === 'ENOENT' ? new NotFoundError() : err);
-    },
-  );
+  sendCertificateFile(ctx.deps.documents, res, next, application.reference, certificate.file_key);
 }
 
 /**
