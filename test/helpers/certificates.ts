@@ -1,3 +1,6 @@
+import type { UserRow } from '../../src/features/accounts/users.repository.ts';
+import { formatVerificationCode } from '../../src/features/certificates/verification-code.ts';
+import type { Services } from '../../src/services.ts';
 import forge from 'node-forge';
 import type request from 'supertest';
 import type { Db } from '../../src/db/knex.ts';
@@ -146,4 +149,32 @@ export function keylessP12(passphrase: string): Buffer {
   certificate.sign(keys.privateKey, forge.md.sha256.create());
   const p12 = forge.pkcs12.toPkcs12Asn1(null, [certificate], passphrase, { algorithm: '3des' });
   return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
+}
+
+/**
+ * An instant certificate (registration in the roll, by email) issued through the service to a new
+ * verified citizen: the family, the application, the certificate and its verification path.
+ */
+export async function issueInstantCertificate(ctx: {
+  app: Parameters<typeof newAgent>[0];
+  db: Db;
+  services: Services;
+}) {
+  const family = await verifiedFamily(ctx.app, ctx.db);
+  const user = (await ctx.db<UserRow>('users').where({ id: family.userId }).first())!;
+  const result = await ctx.services.certificates.apply({
+    user,
+    typeCode: 'registration',
+    subject: 'self',
+    delivery: 'email',
+    channel: 'web',
+  });
+  if (!result.ok || !result.issued) throw new Error('the instant certificate was not issued');
+  const certificate = (await ctx.services.certificates.certificateOf(result.application.id))!;
+  return {
+    family,
+    application: result.application,
+    certificate,
+    path: `/verify/${formatVerificationCode(certificate.verification_code)}`,
+  };
 }

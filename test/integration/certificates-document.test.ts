@@ -12,7 +12,7 @@ import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import type { CertificateRow } from '../../src/features/certificates/certificates.repository.ts';
 import { formatVerificationCode } from '../../src/features/certificates/verification-code.ts';
 import { newAgent } from '../helpers/accounts.ts';
-import { verifiedFamily } from '../helpers/certificates.ts';
+import { issueInstantCertificate, verifiedFamily } from '../helpers/certificates.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 const run = promisify(execFile);
@@ -43,17 +43,7 @@ beforeAll(async () => {
     { clock: { now: () => now } },
   );
   work = await mkdtemp(path.join(tmpdir(), 'certificate-document-'));
-  const family = await verifiedFamily(ctx.app, ctx.db);
-  const user = (await ctx.db<UserRow>('users').where({ id: family.userId }).first())!;
-  const result = await ctx.services.certificates.apply({
-    user,
-    typeCode: 'registration',
-    subject: 'self',
-    delivery: 'email',
-    channel: 'web',
-  });
-  if (!result.ok || !result.issued) throw new Error('the instant certificate was not issued');
-  certificate = (await ctx.services.certificates.certificateOf(result.application.id))!;
+  ({ certificate } = await issueInstantCertificate(ctx));
   file = ctx.deps.documents.pathOf(certificate.file_key);
   typeName = (
     (await ctx.db('certificate_types').where({ code: 'registration' }).first()) as {

@@ -3,7 +3,6 @@ import * as cheerio from 'cheerio';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import type { CertificateRow } from '../../src/features/certificates/certificates.repository.ts';
 import { VERIFY_LIMIT } from '../../src/features/certificates/verify/verify.routes.ts';
 import { formatVerificationCode } from '../../src/features/certificates/verification-code.ts';
@@ -14,7 +13,7 @@ import {
   startLiveServer,
   type LiveServer,
 } from '../helpers/browser.ts';
-import { verifiedFamily } from '../helpers/certificates.ts';
+import { issueInstantCertificate } from '../helpers/certificates.ts';
 import { countRenders, untilListening, untilShown } from '../helpers/caches.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -23,24 +22,8 @@ const now = new Date('2026-06-15T09:00:00Z');
 
 /** Issues an instant certificate (registration in the roll) to a new verified citizen. */
 async function issue(ctx: TestContext) {
-  const family = await verifiedFamily(ctx.app, ctx.db);
-  const user = (await ctx.db<UserRow>('users').where({ id: family.userId }).first())!;
-  const result = await ctx.services.certificates.apply({
-    user,
-    typeCode: 'registration',
-    subject: 'self',
-    delivery: 'email',
-    channel: 'web',
-  });
-  if (!result.ok || !result.issued) throw new Error('the instant certificate was not issued');
-  const certificate = (await ctx.services.certificates.certificateOf(result.application.id))!;
-  return {
-    family,
-    application: result.application,
-    certificate,
-    path: `/verify/${formatVerificationCode(certificate.verification_code)}`,
-    pdf: await readFile(ctx.deps.documents.pathOf(certificate.file_key)),
-  };
+  const issued = await issueInstantCertificate(ctx);
+  return { ...issued, pdf: await readFile(ctx.deps.documents.pathOf(issued.certificate.file_key)) };
 }
 
 const cookiesOf = (res: { headers: Record<string, unknown> }) =>

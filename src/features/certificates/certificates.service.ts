@@ -130,6 +130,39 @@ export function relationTo(holder: Relation, member: Relation): Kin {
   return table[holder][member] ?? 'relative';
 }
 
+/** An audit entry about an application: who, the applicant, its reference and what else. */
+function auditApplication(
+  trx: Conn,
+  action: string,
+  application: ApplicationRow,
+  actor: Actor,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  return recordAudit(
+    trx,
+    {
+      action,
+      actorId: actor.userId,
+      userId: application.user_id,
+      entity: { type: 'certificate_application', id: application.id },
+      details: { reference: application.reference, ...details },
+    },
+    actor.context,
+  );
+}
+
+/** A rejection's or revocation's reason, trimmed; empty or too long: the field's message. */
+function requiredReason(reason: string): string {
+  const text = reason.trim();
+  if (!text)
+    throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonRequired' }]);
+  if (text.length > REASON_MAX)
+    throw new ValidationError([
+      { field: 'reason', key: 'certificates.errors.reasonTooLong', params: { max: REASON_MAX } },
+    ]);
+  return text;
+}
+
 /** '03/02/1979': a real day written as certificates print dates. */
 export function isRealDmy(text: string): boolean {
   const match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
@@ -510,29 +543,23 @@ export function createCertificateService(
             .returning<ApplicationRow[]>('*');
           const application = row!;
           await addEvent(trx, application.id, 'submitted', user.id);
-          await recordAudit(
+          await auditApplication(
             trx,
-            {
-              action: 'certificates.applied',
-              userId: user.id,
-              entity: { type: 'certificate_application', id: application.id },
-              details: { reference, type: type.code, channel: input.channel, delivery },
-            },
-            context,
+            'certificates.applied',
+            application,
+            { userId: user.id, context },
+            { type: type.code, channel: input.channel, delivery },
           );
           if (type.issue_mode === 'instant') {
             const fields = await draftFields(application, trx);
             await issueIn(trx, application, type, fields, [], null, saved);
-            await recordAudit(
+            // Issued by nobody: the portal, from the roll.
+            await auditApplication(
               trx,
-              {
-                action: 'certificates.issued',
-                actorId: null,
-                userId: user.id,
-                entity: { type: 'certificate_application', id: application.id },
-                details: { reference, instant: true },
-              },
-              context,
+              'certificates.issued',
+              application,
+              { userId: null, context },
+              { instant: true },
             );
           } else await notify(trx, application, 'submitted');
           return application;
@@ -554,16 +581,7 @@ export function createCertificateService(
           updated_at: deps.clock.now(),
         });
         await addEvent(trx, id, 'in_progress', actor.userId);
-        await recordAudit(
-          trx,
-          {
-            action: 'certificates.started',
-            actorId: actor.userId,
-            userId: application.user_id,
-            entity: { type: 'certificate_application', id },
-          },
-          actor.context,
-        );
+        await auditApplication(trx, 'certificates.started', application, actor);
         await notify(trx, application, 'in_progress');
       });
     },
@@ -638,46 +656,20 @@ export function createCertificateService(
             actor.userId,
             saved,
           );
-          await recordAudit(
-            trx,
-            {
-              action: 'certificates.issued',
-              actorId: actor.userId,
-              userId: application.user_id,
-              entity: { type: 'certificate_application', id },
-              details: { reference: application.reference, number: certificate.number },
-            },
-            actor.context,
-          );
+          await auditApplication(trx, 'certificates.issued', application, actor, {
+            number: certificate.number,
+          });
           for (const correction of accepted)
-            await recordAudit(
-              trx,
-              {
-                action: 'certificates.corrected',
-                actorId: actor.userId,
-                userId: application.user_id,
-                entity: { type: 'certificate_application', id },
-                details: { ...correction },
-              },
-              actor.context,
-            );
+            await auditApplication(trx, 'certificates.corrected', application, actor, {
+              ...correction,
+            });
           return certificate;
         }),
       );
     },
 
     async reject(id: number, reason: string, actor: Actor): Promise<void> {
-      const text = reason.trim();
-      if (!text)
-        throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonRequired' }]);
-      if (text.length > REASON_MAX)
-        throw new ValidationError([
-          {
-            field: 'reason',
-            key: 'certificates.errors.reasonTooLong',
-            params: { max: REASON_MAX },
-          },
-        ]);
+      const text = requiredReason(reason);
       await db.transaction(async (trx) => {
         const application = await lockApplication(trx, id);
         if (application.status !== 'submitted' && application.status !== 'in_progress')
@@ -689,17 +681,7 @@ export function createCertificateService(
           updated_at: deps.clock.now(),
         });
         await addEvent(trx, id, 'rejected', actor.userId, text);
-        await recordAudit(
-          trx,
-          {
-            action: 'certificates.rejected',
-            actorId: actor.userId,
-            userId: application.user_id,
-            entity: { type: 'certificate_application', id },
-            details: { reference: application.reference, reason: text },
-          },
-          actor.context,
-        );
+        await auditApplication(trx, 'certificates.rejected', application, actor, { reason: text });
         await notify(trx, application, 'rejected', { reason: text });
       });
     },
@@ -731,34 +713,14 @@ export function createCertificateService(
           .where({ id })
           .update({ delivery_state: state, updated_at: deps.clock.now() });
         await addEvent(trx, id, state, actor.userId);
-        await recordAudit(
-          trx,
-          {
-            action: 'certificates.delivery',
-            actorId: actor.userId,
-            userId: application.user_id,
-            entity: { type: 'certificate_application', id },
-            details: { reference: application.reference, state },
-          },
-          actor.context,
-        );
+        await auditApplication(trx, 'certificates.delivery', application, actor, { state });
         await notify(trx, application, state);
       });
     },
 
     /** Revokes an issued certificate: /verify says "revoked" from now on. */
     async revoke(id: number, reason: string, actor: Actor): Promise<void> {
-      const text = reason.trim();
-      if (!text)
-        throw new ValidationError([{ field: 'reason', key: 'certificates.errors.reasonRequired' }]);
-      if (text.length > REASON_MAX)
-        throw new ValidationError([
-          {
-            field: 'reason',
-            key: 'certificates.errors.reasonTooLong',
-            params: { max: REASON_MAX },
-          },
-        ]);
+      const text = requiredReason(reason);
       await db.transaction(async (trx) => {
         const application = await lockApplication(trx, id);
         const revoked = await trx('certificates')
@@ -771,17 +733,7 @@ export function createCertificateService(
           });
         if (!revoked) throw new ConflictError('certificates.errors.notRevocable');
         await addEvent(trx, id, 'revoked', actor.userId, text);
-        await recordAudit(
-          trx,
-          {
-            action: 'certificates.revoked',
-            actorId: actor.userId,
-            userId: application.user_id,
-            entity: { type: 'certificate_application', id },
-            details: { reference: application.reference, reason: text },
-          },
-          actor.context,
-        );
+        await auditApplication(trx, 'certificates.revoked', application, actor, { reason: text });
         await notify(trx, application, 'revoked', { reason: text });
       });
     },
