@@ -12,6 +12,7 @@ import { identityModule } from './identity/identity.module.ts';
 import { mailModule } from './mail/mail.module.ts';
 import type { Module } from './module.ts';
 import { open311Module } from './open311/open311.module.ts';
+import { pollsModule } from './polls/polls.module.ts';
 import { requestsModule } from './requests/requests.module.ts';
 import { rollModule } from './roll/roll.module.ts';
 import { siteModule } from './site/site.module.ts';
@@ -32,6 +33,7 @@ export const MODULES: readonly Module[] = [
   duesModule,
   rollModule,
   certificatesModule,
+  pollsModule,
   financeModule,
   identityModule,
   adminModule,

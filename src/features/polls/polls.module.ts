@@ -1,0 +1,42 @@
+import { localesBeside, type Module } from '../module.ts';
+import { seedDemoPolls } from './polls.demo.ts';
+import { createPollsRouter, POLLS_HUB_ENTRY } from './polls.routes.ts';
+import { pollsServices } from './polls.services.ts';
+import { createStaffPollsRouter } from './staff/polls.routes.ts';
+import * as polls from './migrations/20261224090100_polls.ts';
+
+/**
+ * Polls (ψηφοφορίες): editors write and publish them; citizens vote once, on the web or by phone
+ * (the phone portal calls the same vote service); ballots are secret (who voted and what was
+ * voted are kept apart, see the migration); results only once a poll has closed.
+ */
+export const pollsModule: Module = {
+  name: 'polls',
+  services: pollsServices,
+  routes: createPollsRouter,
+  hubEntry: POLLS_HUB_ENTRY,
+  sessionPaths: ['polls'],
+  staff: [
+    {
+      prefix: '/polls',
+      role: 'editor',
+      navKey: 'staff.nav.polls',
+      router: createStaffPollsRouter,
+    },
+  ],
+  privacyNotice: {
+    headingKey: 'polls.citizen.privacy.heading',
+    bodyKey: 'polls.citizen.privacy.body',
+  },
+  demo: { seed: seedDemoPolls },
+  auditActions: [
+    'polls.created',
+    'polls.updated',
+    'polls.published',
+    'polls.withdrawn',
+    'polls.deleted',
+    'polls.closed_early',
+  ],
+  migrations: { '20261224090100_polls': polls },
+  locales: localesBeside(import.meta.url, ['citizen', 'staff']),
+};

@@ -1,0 +1,85 @@
+import type { Db } from '../../src/db/knex.ts';
+import type { Electorate } from '../../src/features/polls/polls.repository.ts';
+
+export interface PollInput {
+  questionEl?: string;
+  questionEn?: string;
+  /** Default: opened an hour before `now`, closes a week after it. */
+  opensAt?: Date;
+  closesAt?: Date;
+  electorate?: Electorate;
+  byPhone?: boolean;
+  /** Default: published an hour before it opens; null for a draft. */
+  publishedAt?: Date | null;
+  options?: { el: string; en: string; spokenEl?: string; spokenEn?: string }[];
+  now?: Date;
+}
+
+let counter = 0;
+
+/** A poll straight in the database, with its options and a zero tally (as the editors' pages make one). */
+export async function insertPoll(db: Db, input: PollInput = {}): Promise<number> {
+  counter += 1;
+  const now = input.now ?? new Date();
+  const opensAt = input.opensAt ?? new Date(now.getTime() - 3_600_000);
+  const closesAt = input.closesAt ?? new Date(now.getTime() + 7 * 86_400_000);
+  const options = input.options ?? [
+    {
+      el: `Πρώτη επιλογή ${counter}`,
+      en: `First option ${counter}`,
+      spokenEl: 'Πρώτη',
+      spokenEn: 'First',
+    },
+    {
+      el: `Δεύτερη επιλογή ${counter}`,
+      en: `Second option ${counter}`,
+      spokenEl: 'Δεύτερη',
+      spokenEn: 'Second',
+    },
+    {
+      el: `Τρίτη επιλογή ${counter}`,
+      en: `Third option ${counter}`,
+      spokenEl: 'Τρίτη',
+      spokenEn: 'Third',
+    },
+  ];
+  const [row] = (await db('polls')
+    .insert({
+      question_el: input.questionEl ?? `Ερώτηση δοκιμής ${counter};`,
+      question_en: input.questionEn ?? `Test question ${counter}?`,
+      opens_at: opensAt,
+      closes_at: closesAt,
+      electorate: input.electorate ?? 'accounts',
+      by_phone: input.byPhone ?? false,
+      published_at:
+        input.publishedAt === undefined
+          ? new Date(opensAt.getTime() - 3_600_000)
+          : input.publishedAt,
+    })
+    .returning('id')) as { id: number }[];
+  const pollId = row!.id;
+  await db('poll_options').insert(
+    options.map((option, i) => ({
+      poll_id: pollId,
+      position: i + 1,
+      label_el: option.el,
+      label_en: option.en,
+      spoken_el: option.spokenEl ?? null,
+      spoken_en: option.spokenEn ?? null,
+    })),
+  );
+  await db('poll_tallies').insert({ poll_id: pollId, votes: options.map(() => 0) });
+  return pollId;
+}
+
+/** Closes a poll as time would (its closing time moved into the past), for results. */
+export async function endPoll(db: Db, pollId: number, now = new Date()): Promise<void> {
+  // The freeze trigger allows no change to a poll with votes but an early close; tests that need
+  // a poll ended by time alone set it while nobody has voted, or close it early.
+  await db('polls')
+    .where({ id: pollId })
+    .update({
+      closed_early_at: new Date(now.getTime() - 1000),
+      closed_early_reason: 'Τέλος δοκιμής',
+    });
+}
