@@ -163,8 +163,7 @@ function athensTime(db: Knex, today: Date, days: number, time: string) {
 
 /** The demo polls, while there are none. */
 export async function seedDemoPolls(db: Knex, context: DemoContext): Promise<boolean> {
-  const existing = await db('polls').first('id');
-  if (existing) return false;
+  if (await db('polls').first('id')) return false;
   const users = (await db('users')
     .whereIn('username', [
       'demo.editor',

@@ -113,22 +113,22 @@ export async function vote(deps: PollsDeps, input: VoteInput): Promise<VoteResul
         return { ok: false, reason: 'not_by_phone' } as const;
       const ineligible = eligibility(poll, user);
       if (ineligible) return { ok: false, reason: ineligible } as const;
-      const inserted = await trx.raw(
+      const inserted: { rowCount: number } = await trx.raw(
         `INSERT INTO poll_voters (poll_id, user_id, afm, channel, voted_on)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING poll_id`,
         [pollId, user.id, afmOf(user), channel, votedOn],
       );
-      if (!(inserted as { rowCount: number }).rowCount) {
+      if (!inserted.rowCount) {
         const voted = await voterOf(trx, pollId, user);
         return { ok: false, reason: 'already_voted', ...(voted && { voted }) } as const;
       }
-      const counted = await trx.raw(
+      const counted: { rowCount: number } = await trx.raw(
         `UPDATE poll_tallies SET votes[?::int] = votes[?::int] + 1
           WHERE poll_id = ? AND ?::int BETWEEN 1 AND cardinality(votes)`,
         [option, option, pollId, option],
       );
       // No such option: undo the voter row too (the whole transaction), as if nothing was sent.
-      if (!(counted as { rowCount: number }).rowCount) throw new NoSuchOption();
+      if (!counted.rowCount) throw new NoSuchOption();
       return { ok: true, votedOn, channel } as const;
     });
   } catch (error) {
