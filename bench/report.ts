@@ -15,6 +15,7 @@ export const SECTION_ORDER = [
   'open311',
   'dues',
   'certificates',
+  'polls',
 ] as const;
 export type Section = (typeof SECTION_ORDER)[number];
 

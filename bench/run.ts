@@ -1,9 +1,9 @@
 /**
  * npm run bench [-- <scenario> …]: the app in production mode on 100,000 decisions, measured
  * against a bare node:http server answering with the same (compressed) bytes, in the same run.
- * Scenarios: pages, search, flood, signin, mail, requests, open311, dues, certificates (default: all). Writes
+ * Scenarios: pages, search, flood, signin, mail, requests, open311, dues, certificates, polls (default: all). Writes
  * docs/PERFORMANCE.md (the sections of the scenarios run) and exits non-zero when a scenario that holds itself to its
- * bars (certificates) misses one. Not part of CI. BENCH_DURATION shortens the page runs.
+ * bars (certificates, polls) misses one. Not part of CI. BENCH_DURATION shortens the page runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, statSync } from 'node:fs';
@@ -40,6 +40,7 @@ import {
   prepareCertificates,
   type CertificatesSetup,
 } from './certificates.ts';
+import { pollsRun, pollsSection, preparePolls, type PollsSetup } from './polls.ts';
 
 const SCENARIOS = [
   'pages',
@@ -51,6 +52,7 @@ const SCENARIOS = [
   'open311',
   'dues',
   'certificates',
+  'polls',
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const asked = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -144,6 +146,9 @@ async function benchApp(): Promise<void> {
   const importSetup: ImportSetup | undefined = runs('dues') ? await prepareImport(db) : undefined;
   const certificatesSetup: CertificatesSetup | undefined = runs('certificates')
     ? await prepareCertificates(db, database.url)
+    : undefined;
+  const pollsSetup: PollsSetup | undefined = runs('polls')
+    ? await preparePolls(db, database.url)
     : undefined;
   await db.destroy();
 
@@ -335,6 +340,15 @@ so the rate is bounded by the cores; it is reported, not held to a bar. Peak RSS
     if (!pass.verify)
       missed.push(`certificates: /verify p99 ${verify.p99} ms, ${verify.errors} errors`);
     sections.certificates = certificatesSection(result, certificatesPeak, options);
+  }
+
+  if (pollsSetup) {
+    const [result, pollsPeak] = await watched(() => pollsRun(base, pollsSetup));
+    if (!result.pass)
+      missed.push(
+        `polls: vote p95 ${result.p95.toFixed(0)} ms, ${result.failures} failed, tally ${result.tally.join('/')}`,
+      );
+    sections.polls = pollsSection(result, pollsPeak);
   }
 
   clearInterval(sampler);

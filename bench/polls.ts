@@ -1,0 +1,241 @@
+/**
+ * npm run bench -- polls: web votes cast through the citizen's pages (POST
+ * /polls/<id>/vote/confirm with the session's CSRF token) by 50 voters at once on one poll, each
+ * connection a queue of citizens who vote one after another, so 50 votes are always in flight
+ * on the same tally row. Then the counts are checked against the voters: every vote counted once.
+ */
+import { performance } from 'node:perf_hooks';
+import { createDb, type Db } from '../src/db/knex.ts';
+import { hashSecret } from '../src/lib/passwords.ts';
+import { ok } from './report.ts';
+import { PROXY_HEADERS } from './sign-in.ts';
+
+export const POLL_BARS = { voteP95: 100 };
+const CONCURRENT = 50;
+const PER_CONNECTION = 8;
+const VOTERS = CONCURRENT * PER_CONNECTION;
+const OPTIONS = 4;
+const PASSWORD = 'bench poll voter password 2026';
+const CSRF = /name="_csrf" value="([^"]+)"/;
+
+export interface PollsSetup {
+  databaseUrl: string;
+  pollId: number;
+  voters: string[];
+}
+
+/** The voters' accounts (made once, kept) and a fresh poll, open now, for this run's votes. */
+export async function preparePolls(db: Db, databaseUrl: string): Promise<PollsSetup> {
+  await db('rate_limits').delete();
+  const voters = Array.from({ length: VOTERS }, (_v, i) => `pollbench.${i}`);
+  const existing = new Set(
+    (await db('users').whereLike('username', 'pollbench.%').pluck('username')) as string[],
+  );
+  const hash = await hashSecret(PASSWORD);
+  const missing = voters.filter((username) => !existing.has(username));
+  for (let i = 0; i < missing.length; i += 100)
+    await db('users').insert(
+      missing.slice(i, i + 100).map((username) => ({
+        username,
+        full_name: `Ψηφοφόρος ${username}`,
+        email: `${username}@example.gr`,
+        password_hash: hash,
+        status: 'active',
+        activated_at: new Date(),
+      })),
+    );
+  const now = Date.now();
+  const [poll] = (await db('polls')
+    .insert({
+      question_el: `Ερώτηση μέτρησης ${new Date(now).toISOString()}`,
+      question_en: `Bench question ${new Date(now).toISOString()}`,
+      opens_at: new Date(now - 3_600_000),
+      closes_at: new Date(now + 86_400_000),
+      electorate: 'accounts',
+      by_phone: false,
+      published_at: new Date(now - 7_200_000),
+    })
+    .returning('id')) as { id: number }[];
+  await db('poll_options').insert(
+    Array.from({ length: OPTIONS }, (_v, i) => ({
+      poll_id: poll!.id,
+      position: i + 1,
+      label_el: `Επιλογή ${i + 1}`,
+      label_en: `Option ${i + 1}`,
+    })),
+  );
+  await db('poll_tallies').insert({ poll_id: poll!.id, votes: Array(OPTIONS).fill(0) });
+  return { databaseUrl, pollId: poll!.id, voters };
+}
+
+function cookieFrom(headers: Headers): string {
+  return headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+interface Ready {
+  cookie: string;
+  token: string;
+  address: string;
+}
+
+/** Signed in from an address of its own (sign-in limits count per address), the poll's form open. */
+async function readyToVote(
+  base: string,
+  username: string,
+  n: number,
+  pollId: number,
+): Promise<Ready> {
+  const address = `10.77.${(n >> 8) & 255}.${n & 255}`;
+  const headers = { ...PROXY_HEADERS, 'x-forwarded-for': address };
+  const form = await fetch(`${base}/login`, { headers });
+  const loginToken = CSRF.exec(await form.text())?.[1] ?? '';
+  const signIn = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      ...headers,
+      cookie: cookieFrom(form.headers),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      login: username,
+      password: PASSWORD,
+      _csrf: loginToken,
+    }).toString(),
+  });
+  if (signIn.status !== 303) throw new Error(`sign-in of ${username} answered ${signIn.status}`);
+  const cookie = cookieFrom(signIn.headers);
+  const page = await fetch(`${base}/polls/${pollId}`, { headers: { ...headers, cookie } });
+  const html = await page.text();
+  const token = CSRF.exec(html)?.[1];
+  if (page.status !== 200 || !token || !html.includes('name="choice"'))
+    throw new Error(`/polls/${pollId} for ${username}: ${page.status}, no vote form`);
+  return { cookie, token, address };
+}
+
+/** One vote through the confirm step; its time in ms, or undefined if it was not counted. */
+async function voteOnce(base: string, pollId: number, voter: Ready, choice: number) {
+  const started = performance.now();
+  const res = await fetch(`${base}/polls/${pollId}/vote/confirm`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      ...PROXY_HEADERS,
+      'x-forwarded-for': voter.address,
+      cookie: voter.cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ _csrf: voter.token, choice: String(choice) }).toString(),
+  });
+  await res.arrayBuffer();
+  const ms = performance.now() - started;
+  return res.status === 303 ? ms : undefined;
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]! : NaN;
+
+export interface PollsResult {
+  votes: number;
+  failures: number;
+  seconds: number;
+  p50: number;
+  p95: number;
+  max: number;
+  sent: number[];
+  tally: number[];
+  voterRows: number;
+  pass: boolean;
+}
+
+export async function pollsRun(base: string, setup: PollsSetup): Promise<PollsResult> {
+  console.log(`polls: signing in ${setup.voters.length} voters…`);
+  const ready: Ready[] = [];
+  for (let i = 0; i < setup.voters.length; i += 10)
+    ready.push(
+      ...(await Promise.all(
+        setup.voters
+          .slice(i, i + 10)
+          .map((username, j) => readyToVote(base, username, i + j, setup.pollId)),
+      )),
+    );
+  console.log(`polls: ${CONCURRENT} voters at once on one poll…`);
+  const times: number[] = [];
+  const sent = Array<number>(OPTIONS).fill(0);
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENT }, async (_v, connection) => {
+      for (let k = 0; k < PER_CONNECTION; k += 1) {
+        const n = connection * PER_CONNECTION + k;
+        // Skewed, so a count mixed up between options would show.
+        const choice = [1, 1, 1, 2, 2, 3, 4][n % 7]!;
+        const ms = await voteOnce(base, setup.pollId, ready[n]!, choice);
+        if (ms === undefined) failures += 1;
+        else {
+          times.push(ms);
+          sent[choice - 1]! += 1;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const db = createDb(setup.databaseUrl, 1);
+  const tally = (
+    (await db('poll_tallies').where({ poll_id: setup.pollId }).first()) as {
+      votes: number[];
+    }
+  ).votes;
+  const voterRows = Number(
+    (
+      (await db('poll_voters').where({ poll_id: setup.pollId }).count('* as c').first()) as {
+        c: string;
+      }
+    ).c,
+  );
+  await db.destroy();
+  const sorted = [...times].sort((a, b) => a - b);
+  const p95 = percentile(sorted, 0.95);
+  const consistent =
+    tally.every((count, i) => count === sent[i]) &&
+    voterRows === times.length &&
+    tally.reduce((a, b) => a + b, 0) === voterRows;
+  console.log(
+    `  ${times.length} votes in ${seconds.toFixed(1)} s, p50 ${percentile(sorted, 0.5).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms; tally ${tally.join('/')} vs sent ${sent.join('/')}, ${voterRows} voters`,
+  );
+  return {
+    votes: times.length,
+    failures,
+    seconds,
+    p50: percentile(sorted, 0.5),
+    p95,
+    max: sorted.at(-1) ?? NaN,
+    sent,
+    tally,
+    voterRows,
+    pass: failures === 0 && consistent && p95 < POLL_BARS.voteP95,
+  };
+}
+
+/** The scenario's section of docs/PERFORMANCE.md. */
+export function pollsSection(result: PollsResult, peakMb: number): string {
+  const ms = (value: number) => value.toFixed(0);
+  return `## Polls: casting a web vote (bar: p95 < ${POLL_BARS.voteP95} ms with ${CONCURRENT} voters at once on one poll; the counts equal the voters)
+
+${VOTERS} citizens, each signed in with a session of their own, vote in one open poll through its confirm step
+(\`POST /polls/<id>/vote/confirm\` with the session's CSRF token): ${CONCURRENT} connections, each a queue of ${PER_CONNECTION} voters who
+vote one after another, so ${CONCURRENT} votes are in flight at once on the same poll, timed by the client from request to the
+redirect. Each vote is one transaction: the poll row read FOR SHARE, the voter row inserted (its unique keys refuse a
+second vote), the option's count in the poll's single tally row incremented.
+
+| voters at once | votes | failed | p50 ms | p95 ms | slowest ms | votes/s | bar |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+| ${CONCURRENT} | ${result.votes} | ${result.failures} | ${ms(result.p50)} | ${ms(result.p95)} | ${ms(result.max)} | ${(result.votes / result.seconds).toFixed(0)} | ${ok(result.pass)} (p95 < ${POLL_BARS.voteP95}) |
+
+Afterwards: votes sent per option ${result.sent.join(' / ')}; the tally reads ${result.tally.join(' / ')}; voter rows: ${result.voterRows}
+(${result.tally.every((c, i) => c === result.sent[i]) && result.voterRows === result.votes ? 'every vote counted once' : '**MISMATCH**'}).
+Peak RSS of the app process through the scenario: ${peakMb.toFixed(0)} MB (reported).`;
+}
