@@ -238,3 +238,45 @@ describe('the phone portal’s list', () => {
     expect(offered.find((entry) => entry.poll.id === phone)?.voted?.channel).toBe('phone');
   });
 });
+
+describe('the person’s own data', () => {
+  it('exports the polls voted in (day and channel, never the choice) and erases the link, keeping the count', async () => {
+    const { exportPollVotes, erasePollVotes } =
+      await import('../../src/features/polls/polls.personal.ts');
+    const open = await insertPoll(ctx.db, { electorate: 'verified' });
+    const closed = await insertPoll(ctx.db);
+    const user = await verified();
+    await vote(user, open, 2);
+    await vote(user, closed, 1, 'web');
+    await endPoll(ctx.db, closed);
+    const person = { userId: user.id, afm: user.afm };
+    const exported = (await exportPollVotes(person, ctx.db)) as {
+      votes: Record<string, unknown>[];
+    };
+    expect(exported.votes.map((v) => v.poll).sort()).toEqual([open, closed].sort());
+    expect(JSON.stringify(exported)).not.toMatch(/option|choice|Επιλογή|option \d/i);
+    await ctx.db.transaction((trx) => erasePollVotes(person, trx));
+    expect(await ctx.db('poll_voters').where({ user_id: user.id })).toEqual([]);
+    // Still counted; the AFM kept only where the poll is open (no second vote from a new account).
+    expect(await tally(open)).toEqual([0, 1, 0]);
+    expect(await ctx.db('poll_voters').where({ poll_id: open }).first()).toMatchObject({
+      user_id: null,
+      afm: user.afm,
+    });
+    expect(await ctx.db('poll_voters').where({ poll_id: closed }).first()).toMatchObject({
+      user_id: null,
+      afm: null,
+    });
+    const again = await verified(freshAfm());
+    await ctx
+      .db('users')
+      .where({ id: again.id })
+      .update({ afm: user.afm, identity_verified_at: null });
+    await ctx.db('users').where({ id: user.id }).update({ identity_verified_at: null });
+    await ctx.db('users').where({ id: again.id }).update({ identity_verified_at: new Date() });
+    expect(await vote(await userOf(again.id), open, 1)).toMatchObject({
+      ok: false,
+      reason: 'already_voted',
+    });
+  });
+});
