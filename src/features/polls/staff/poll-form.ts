@@ -1,0 +1,249 @@
+import { athensDateTime } from '../../../lib/format.ts';
+import {
+  datePartsToIso,
+  dateProblemKey,
+  readDateParts,
+  type DateParts,
+} from '../../../lib/dates.ts';
+import type { FieldError } from '../../../lib/errors.ts';
+import type { Electorate, Poll } from '../polls.repository.ts';
+import { OPTIONS_MAX, PHONE_OPTIONS_MAX } from '../polls.service.ts';
+
+export const QUESTION_MAX = 300;
+export const DESCRIPTION_MAX = 4000;
+export const LABEL_MAX = 200;
+export const SPOKEN_MAX = 60;
+export const ELECTORATES: readonly Electorate[] = ['accounts', 'verified'];
+/** The form's date fields (three boxes each): their errors link to the day box. */
+export const DATE_FIELDS = ['opensAt', 'closesAt'] as const;
+
+/** One row of the options' table, as typed. */
+export interface OptionForm {
+  labelEl: string;
+  labelEn: string;
+  spokenEl: string;
+  spokenEn: string;
+}
+
+/** The poll form as typed (every value kept as text, to show again with its errors). */
+export interface PollForm {
+  questionEl: string;
+  questionEn: string;
+  descriptionEl: string;
+  descriptionEn: string;
+  opensAt: DateParts;
+  opensAtTime: string;
+  closesAt: DateParts;
+  closesAtTime: string;
+  electorate: string;
+  byPhone: string;
+  /** Always OPTIONS_MAX rows; empty ones are ignored. */
+  options: OptionForm[];
+}
+
+/** A checked form: the poll's columns, its times on Athens' clock, and its options in order. */
+export interface PollInput {
+  question_el: string;
+  question_en: string;
+  description_el: string;
+  description_en: string;
+  electorate: Electorate;
+  by_phone: boolean;
+  /** Athens' calendar day and clock time ('2026-12-24', '09:00'), turned into instants by SQL. */
+  opens: { date: string; time: string };
+  closes: { date: string; time: string };
+  options: {
+    label_el: string;
+    label_en: string;
+    spoken_el: string | null;
+    spoken_en: string | null;
+  }[];
+}
+
+const OPTION_PARTS = ['labelEl', 'labelEn', 'spokenEl', 'spokenEn'] as const;
+
+/** The name (and id) of an option row's field: `option3SpokenEn`. */
+export const optionField = (row: number, part: (typeof OPTION_PARTS)[number]) =>
+  `option${row}${part[0]!.toUpperCase()}${part.slice(1)}`;
+
+const emptyOption = (): OptionForm => ({ labelEl: '', labelEn: '', spokenEl: '', spokenEn: '' });
+
+/** A new poll's form: nothing typed yet, open to every account, web only. */
+export function emptyPollForm(): PollForm {
+  const noDate = { day: '', month: '', year: '' };
+  return {
+    questionEl: '',
+    questionEn: '',
+    descriptionEl: '',
+    descriptionEn: '',
+    opensAt: noDate,
+    opensAtTime: '09:00',
+    closesAt: noDate,
+    closesAtTime: '21:00',
+    electorate: 'accounts',
+    byPhone: '',
+    options: Array.from({ length: OPTIONS_MAX }, emptyOption),
+  };
+}
+
+/** The form's fields from a posted body (anything but text reads as empty). */
+export function readPollForm(body: unknown): PollForm {
+  const source = (body ?? {}) as Record<string, unknown>;
+  const text = (name: string) => (typeof source[name] === 'string' ? source[name] : '');
+  return {
+    questionEl: text('questionEl'),
+    questionEn: text('questionEn'),
+    descriptionEl: text('descriptionEl'),
+    descriptionEn: text('descriptionEn'),
+    opensAt: readDateParts(source, 'opensAt'),
+    opensAtTime: text('opensAtTime').trim().slice(0, 10),
+    closesAt: readDateParts(source, 'closesAt'),
+    closesAtTime: text('closesAtTime').trim().slice(0, 10),
+    electorate: text('electorate'),
+    byPhone: text('byPhone'),
+    options: Array.from({ length: OPTIONS_MAX }, (_, i) => ({
+      labelEl: text(optionField(i + 1, 'labelEl')),
+      labelEn: text(optionField(i + 1, 'labelEn')),
+      spokenEl: text(optionField(i + 1, 'spokenEl')),
+      spokenEn: text(optionField(i + 1, 'spokenEn')),
+    })),
+  };
+}
+
+/** An instant as the form's day boxes and time field show it, on Athens' clock. */
+function athensFields(instant: Date): { date: DateParts; time: string } {
+  const [date, time] = athensDateTime(instant).split(' ') as [string, string];
+  const [year, month, day] = date.split('-') as [string, string, string];
+  return { date: { day: String(Number(day)), month: String(Number(month)), year }, time };
+}
+
+/** A stored poll as the form shows it. */
+export function formOfPoll(poll: Poll): PollForm {
+  const opens = athensFields(poll.opens_at);
+  const closes = athensFields(poll.closes_at);
+  const options = poll.options.map((option) => ({
+    labelEl: option.label_el,
+    labelEn: option.label_en,
+    spokenEl: option.spoken_el ?? '',
+    spokenEn: option.spoken_en ?? '',
+  }));
+  return {
+    questionEl: poll.question_el,
+    questionEn: poll.question_en,
+    descriptionEl: poll.description_el,
+    descriptionEn: poll.description_en,
+    opensAt: opens.date,
+    opensAtTime: opens.time,
+    closesAt: closes.date,
+    closesAtTime: closes.time,
+    electorate: poll.electorate,
+    byPhone: poll.by_phone ? 'yes' : '',
+    options: [...options, ...Array.from({ length: OPTIONS_MAX - options.length }, emptyOption)],
+  };
+}
+
+/** 'HH:MM' (or 'H:MM', 'HH.MM') on a 24-hour clock, as 'HH:MM'; undefined otherwise. */
+export function parseTime(value: string): string | undefined {
+  const match = /^(\d{1,2})[:.](\d{2})$/.exec(value.trim());
+  if (!match) return undefined;
+  const [hours, minutes] = [Number(match[1]), Number(match[2])];
+  if (hours > 23 || minutes > 59) return undefined;
+  return `${String(hours).padStart(2, '0')}:${match[2]}`;
+}
+
+/** Characters as the database counts them (code points, not UTF-16 units). */
+const length = (value: string) => [...value].length;
+
+/**
+ * Checks what the form can say on its own (the times' order needs the database's time zone
+ * rules; the service checks it): each problem at its field, under polls.staff.errors.
+ * `timeLabels` name the date fields in their messages.
+ */
+export function checkPollForm(
+  form: PollForm,
+  dateLabels: Record<(typeof DATE_FIELDS)[number], string>,
+): { input?: PollInput; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const error = (field: string, key: string, params?: Record<string, unknown>) =>
+    errors.push({
+      field,
+      key: key.startsWith('errors.') ? key : `polls.staff.errors.${key}`,
+      params,
+    });
+  const required = (field: keyof PollForm, key: string, max: number) => {
+    const value = (form[field] as string).trim();
+    if (!value) error(field, key);
+    else if (length(value) > max) error(field, 'tooLong', { max });
+    return value;
+  };
+  const optional = (field: keyof PollForm, max: number) => {
+    const value = (form[field] as string).trim();
+    if (length(value) > max) error(field, 'tooLong', { max });
+    return value;
+  };
+  const question_el = required('questionEl', 'questionElRequired', QUESTION_MAX);
+  const question_en = required('questionEn', 'questionEnRequired', QUESTION_MAX);
+  const description_el = optional('descriptionEl', DESCRIPTION_MAX);
+  const description_en = optional('descriptionEn', DESCRIPTION_MAX);
+  const moment = (field: (typeof DATE_FIELDS)[number]) => {
+    const date = datePartsToIso(form[field]);
+    if (date.problem) error(field, dateProblemKey(date.problem), { field: dateLabels[field] });
+    const time = parseTime(form[`${field}Time`]);
+    if (!time) error(`${field}Time`, 'time');
+    return date.iso && time ? { date: date.iso, time } : undefined;
+  };
+  const opens = moment('opensAt');
+  const closes = moment('closesAt');
+  if (!(ELECTORATES as readonly string[]).includes(form.electorate))
+    error('electorate', 'electorate');
+  const byPhone = form.byPhone === 'yes';
+  const options = checkOptions(form.options, byPhone, error);
+  if (errors.length || !opens || !closes) return { errors };
+  return {
+    errors,
+    input: {
+      question_el,
+      question_en,
+      description_el,
+      description_en,
+      electorate: form.electorate as Electorate,
+      by_phone: byPhone,
+      opens,
+      closes,
+      options,
+    },
+  };
+}
+
+/** The filled rows as options, in order; their problems each at its field. */
+function checkOptions(
+  rows: readonly OptionForm[],
+  byPhone: boolean,
+  error: (field: string, key: string, params?: Record<string, unknown>) => void,
+): PollInput['options'] {
+  const options: PollInput['options'] = [];
+  rows.forEach((row, i) => {
+    const n = i + 1;
+    const values = Object.fromEntries(
+      OPTION_PARTS.map((part) => [part, row[part].trim()]),
+    ) as Record<(typeof OPTION_PARTS)[number], string>;
+    if (OPTION_PARTS.every((part) => !values[part])) return;
+    for (const part of OPTION_PARTS) {
+      const field = optionField(n, part);
+      const spoken = part.startsWith('spoken');
+      const max = spoken ? SPOKEN_MAX : LABEL_MAX;
+      if (!values[part] && (!spoken || byPhone)) error(field, `${part}Required`, { n });
+      else if (length(values[part]) > max) error(field, 'optionTooLong', { n, max });
+    }
+    options.push({
+      label_el: values.labelEl,
+      label_en: values.labelEn,
+      spoken_el: values.spokenEl || null,
+      spoken_en: values.spokenEn || null,
+    });
+  });
+  if (options.length < 2) error('options', 'tooFewOptions');
+  else if (byPhone && options.length > PHONE_OPTIONS_MAX)
+    error('options', 'tooManyForPhone', { max: PHONE_OPTIONS_MAX });
+  return options;
+}

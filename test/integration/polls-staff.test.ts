@@ -1,0 +1,553 @@
+import * as cheerio from 'cheerio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserRow } from '../../src/features/accounts/users.repository.ts';
+import { createActiveUser, csrfFrom, newAgent, signIn, type Agent } from '../helpers/accounts.ts';
+import { insertPoll } from '../helpers/polls.ts';
+import { signedInStaff } from '../helpers/staff.ts';
+import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+
+const POLLS = '/staff/polls';
+let ctx: TestContext;
+let editor: Agent;
+let editorId: number;
+let n = 0;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  ({ agent: editor, id: editorId } = await signedInStaff(ctx.app, ctx.db, ['editor']));
+});
+afterAll(() => ctx.close());
+
+const $ = (html: string) => cheerio.load(html);
+const YEAR = new Date().getUTCFullYear() + 2;
+
+/** A complete poll's form (two options, web only); `extra` changes or adds fields. */
+const pollForm = (extra: Record<string, string> = {}) => ({
+  questionEl: 'Πού να γίνει το νέο πάρκο;',
+  questionEn: 'Where should the new park be?',
+  descriptionEl: 'Δύο οικόπεδα του δήμου.\nΔιαλέξτε ένα.',
+  descriptionEn: 'Two plots the municipality owns.\nChoose one.',
+  'opensAt-day': '15',
+  'opensAt-month': '7',
+  'opensAt-year': String(YEAR),
+  opensAtTime: '9:00',
+  'closesAt-day': '1',
+  'closesAt-month': '12',
+  'closesAt-year': String(YEAR),
+  closesAtTime: '21:30',
+  electorate: 'accounts',
+  option1LabelEl: 'Στον Αλμυρό',
+  option1LabelEn: 'At Almyros',
+  option3LabelEl: 'Στην Κρυά Βρύση',
+  option3LabelEn: 'At Krya Vrysi',
+  ...extra,
+});
+
+async function post(path: string, fields: Record<string, string>, agent = editor) {
+  const _csrf = await csrfFrom(agent, `${POLLS}/new`);
+  return agent
+    .post(path)
+    .type('form')
+    .send({ _csrf, ...fields });
+}
+
+/** The message shown in a field's own form group. */
+const messageAt = (html: string, field: string) =>
+  $(html)(`[id="${field}"]`)
+    .closest('.govuk-form-group')
+    .find('.govuk-error-message')
+    .first()
+    .text()
+    .replace(/\s+/g, ' ')
+    .trim();
+
+const pollCount = async () =>
+  Number(((await ctx.db('polls').count({ n: '*' }).first()) as { n: string }).n);
+const pollRow = (id: number) => ctx.db('polls').where({ id }).first();
+const optionsOf = (id: number) => ctx.db('poll_options').where({ poll_id: id }).orderBy('position');
+const tallyOf = async (id: number) =>
+  ((await ctx.db('poll_tallies').where({ poll_id: id }).first()) as { votes: number[] }).votes;
+const lastAudit = (action: string) =>
+  ctx.db('audit_log').where({ action }).orderBy('id', 'desc').first<{
+    actor_id: number;
+    entity_type: string;
+    entity_id: number;
+    details: Record<string, unknown>;
+  }>();
+
+async function inEnglish<T>(run: () => Promise<T>): Promise<T> {
+  await editor.get(`${POLLS}?lang=en`);
+  try {
+    return await run();
+  } finally {
+    await editor.get(`${POLLS}?lang=el`);
+  }
+}
+
+/** An active citizen, as the vote service takes one. */
+async function citizen(): Promise<UserRow> {
+  n += 1;
+  const { id } = await createActiveUser(
+    ctx.db,
+    `pollstaff${n}${Math.random().toString(36).slice(2, 6)}`,
+  );
+  return (await ctx.db<UserRow>('users').where({ id }).first())!;
+}
+
+async function castVote(pollId: number, option: number, channel: 'web' | 'phone' = 'web') {
+  const result = await ctx.services.polls.vote({ user: await citizen(), pollId, option, channel });
+  expect(result.ok).toBe(true);
+}
+
+describe('who may use the editors’ poll pages', () => {
+  it('lets editors in, refuses citizens and clerks, and sends visitors to sign in', async () => {
+    const pollId = await insertPoll(ctx.db);
+    expect((await editor.get(POLLS)).status).toBe(200);
+    const anonymous = newAgent(ctx.app);
+    const signInRedirect = await anonymous.get(`${POLLS}/${pollId}`);
+    expect(signInRedirect.status).toBe(303);
+    expect(signInRedirect.headers.location).toMatch(/^\/login/);
+
+    const user = await createActiveUser(ctx.db, `pollcitizen${Date.now()}`);
+    const citizenAgent = newAgent(ctx.app);
+    await signIn(citizenAgent, user.username, user.password);
+    const clerk = (await signedInStaff(ctx.app, ctx.db, ['clerk'])).agent;
+    for (const agent of [citizenAgent, clerk]) {
+      for (const path of [POLLS, `${POLLS}/new`, `${POLLS}/${pollId}`, `${POLLS}/${pollId}/close`])
+        expect((await agent.get(path)).status, path).toBe(403);
+      const _csrf = await csrfFrom(agent, '/account');
+      for (const path of [`${POLLS}/new`, `${POLLS}/${pollId}`, `${POLLS}/${pollId}/close`]) {
+        const res = await agent
+          .post(path)
+          .type('form')
+          .send({ _csrf, ...pollForm(), reason: 'Όχι' });
+        expect(res.status, path).toBe(403);
+      }
+    }
+    expect((await pollRow(pollId)).closed_early_at).toBeNull();
+  });
+
+  it('answers 404 for polls that do not exist and ids that cannot be', async () => {
+    for (const id of ['abc', '0', '012', '-1', '1e3', '99999999999', '9999999999', '2000000000']) {
+      expect((await editor.get(`${POLLS}/${id}`)).status, id).toBe(404);
+      for (const action of ['', '/publish', '/withdraw', '/delete', '/close'])
+        expect(
+          (await post(`${POLLS}/${id}${action}`, { ...pollForm(), confirm: 'yes', reason: 'x' }))
+            .status,
+          `${id}${action}`,
+        ).toBe(404);
+    }
+  });
+});
+
+describe('writing a poll', () => {
+  it('says what is wrong next to each field, in Greek and in English, and saves nothing', async () => {
+    const before = await pollCount();
+    const empty = await post(`${POLLS}/new`, {
+      electorate: 'nobody',
+      opensAtTime: '',
+      closesAtTime: '',
+    });
+    expect(empty.status).toBe(400);
+    const page = $(empty.text);
+    expect(
+      page('.govuk-error-summary a')
+        .map((_i, a) => page(a).attr('href'))
+        .get(),
+    ).toEqual([
+      '#questionEl',
+      '#questionEn',
+      '#opensAt-day',
+      '#opensAtTime',
+      '#closesAt-day',
+      '#closesAtTime',
+      '#electorate',
+      '#options',
+    ]);
+    expect(messageAt(empty.text, 'questionEl')).toContain('Γράψτε την ερώτηση στα ελληνικά');
+    expect(messageAt(empty.text, 'opensAt')).toContain('Ημερομηνία έναρξης');
+    expect(messageAt(empty.text, 'closesAtTime')).toContain('ώρες και λεπτά');
+    expect(messageAt(empty.text, 'electorate')).toContain('ποιοι μπορούν να ψηφίσουν');
+    expect(messageAt(empty.text, 'options')).toContain('τουλάχιστον 2 επιλογές');
+
+    // Too long, half-filled rows, a phone poll without spoken labels, a day that does not exist.
+    const long = pollForm({
+      questionEn: 'Q'.repeat(301),
+      descriptionEl: 'α'.repeat(4001),
+      'opensAt-day': '31',
+      'opensAt-month': '2',
+      closesAtTime: '25:00',
+      byPhone: 'yes',
+      option1LabelEn: 'x'.repeat(201),
+      option1SpokenEl: 'Αλμυρός',
+      option1SpokenEn: 'Almyros',
+      option3SpokenEl: 'σ'.repeat(61),
+      option5LabelEn: 'Only English',
+    });
+    const bad = await post(`${POLLS}/new`, long);
+    expect(bad.status).toBe(400);
+    expect(messageAt(bad.text, 'questionEn')).toContain('Έως 300 χαρακτήρες');
+    expect(messageAt(bad.text, 'descriptionEl')).toContain('Έως 4000 χαρακτήρες');
+    expect(messageAt(bad.text, 'opensAt')).toContain('η ημερομηνία δεν υπάρχει');
+    expect(messageAt(bad.text, 'closesAtTime')).toContain('ώρες και λεπτά');
+    expect(messageAt(bad.text, 'option1LabelEn')).toContain('Επιλογή 1: έως 200 χαρακτήρες');
+    expect(messageAt(bad.text, 'option3SpokenEl')).toContain('Επιλογή 3: έως 60 χαρακτήρες');
+    expect(messageAt(bad.text, 'option3SpokenEn')).toContain('σύντομο κείμενο για το τηλέφωνο');
+    expect(messageAt(bad.text, 'option5LabelEl')).toContain('Επιλογή 5: γράψτε το κείμενο');
+    // What was typed stays, in its row.
+    const kept = $(bad.text);
+    expect(kept('#option5LabelEn').val()).toBe('Only English');
+    expect(kept('#closesAtTime').val()).toBe('25:00');
+    expect(kept('#opensAt-day').val()).toBe('31');
+    expect(kept('#byPhone').is(':checked')).toBe(true);
+    expect(kept('#descriptionEl').text()).toHaveLength(4001);
+
+    // Nine options by phone; closing before opening.
+    const nine = Object.fromEntries(
+      Array.from({ length: 9 }, (_, i) => [
+        [`option${i + 1}LabelEl`, `Επιλογή ${i + 1}`],
+        [`option${i + 1}LabelEn`, `Option ${i + 1}`],
+        [`option${i + 1}SpokenEl`, `Αριθμός ${i + 1}`],
+        [`option${i + 1}SpokenEn`, `Number ${i + 1}`],
+      ]).flat(),
+    ) as Record<string, string>;
+    const tooMany = await post(`${POLLS}/new`, pollForm({ byPhone: 'yes', ...nine }));
+    expect(tooMany.status).toBe(400);
+    expect(messageAt(tooMany.text, 'options')).toContain('έως 8 επιλογές');
+    const backwards = await post(`${POLLS}/new`, pollForm({ 'closesAt-month': '6' }));
+    expect(backwards.status).toBe(400);
+    expect(messageAt(backwards.text, 'closesAt')).toContain('μετά την έναρξη');
+
+    await inEnglish(async () => {
+      const en = await post(`${POLLS}/new`, { ...long, questionEl: '' });
+      expect(en.status).toBe(400);
+      expect(messageAt(en.text, 'questionEl')).toContain('Enter the question in Greek');
+      expect(messageAt(en.text, 'opensAt')).toContain('Opening date must be a real date');
+      expect(messageAt(en.text, 'option3SpokenEn')).toContain('short text for the phone');
+      const enMany = await post(`${POLLS}/new`, pollForm({ byPhone: 'yes', ...nine }));
+      expect(messageAt(enMany.text, 'options')).toContain('at most 8 options');
+      const enEmpty = await post(`${POLLS}/new`, {});
+      expect(messageAt(enEmpty.text, 'options')).toContain('at least 2 options');
+      const enBackwards = await post(`${POLLS}/new`, pollForm({ 'closesAt-month': '6' }));
+      expect(messageAt(enBackwards.text, 'closesAt')).toContain('after the opening');
+    });
+    expect(await pollCount()).toBe(before);
+  });
+
+  it('saves a draft with its options in order, a zero tally and times on Athens’ clock; audited', async () => {
+    const res = await post(`${POLLS}/new`, pollForm({ option2LabelEl: ' ', byPhone: '' }));
+    expect(res.status).toBe(303);
+    const id = Number(/\/staff\/polls\/(\d+)$/.exec(res.headers.location!)![1]);
+    const row = await pollRow(id);
+    expect(row).toMatchObject({
+      question_el: 'Πού να γίνει το νέο πάρκο;',
+      description_en: 'Two plots the municipality owns.\nChoose one.',
+      electorate: 'accounts',
+      by_phone: false,
+      published_at: null,
+      created_by: editorId,
+    });
+    // Summer time in July (UTC+3), winter time in December (UTC+2).
+    expect((row.opens_at as Date).toISOString()).toBe(`${YEAR}-07-15T06:00:00.000Z`);
+    expect((row.closes_at as Date).toISOString()).toBe(`${YEAR}-12-01T19:30:00.000Z`);
+    expect(await optionsOf(id)).toEqual([
+      {
+        poll_id: id,
+        position: 1,
+        label_el: 'Στον Αλμυρό',
+        label_en: 'At Almyros',
+        spoken_el: null,
+        spoken_en: null,
+      },
+      {
+        poll_id: id,
+        position: 2,
+        label_el: 'Στην Κρυά Βρύση',
+        label_en: 'At Krya Vrysi',
+        spoken_el: null,
+        spoken_en: null,
+      },
+    ]);
+    expect(await tallyOf(id)).toEqual([0, 0]);
+    const audit = await lastAudit('polls.created');
+    expect(audit).toMatchObject({ actor_id: editorId, entity_type: 'poll', entity_id: id });
+    expect(audit?.details).toMatchObject({
+      after: { question_en: 'Where should the new park be?' },
+    });
+
+    const page = $((await editor.get(`${POLLS}/${id}`)).text);
+    expect(page('.govuk-notification-banner').text()).toContain('πρόχειρη');
+    expect(page('#poll-status').text()).toBe('Πρόχειρη');
+    expect(page('#opensAt-day').val()).toBe('15');
+    expect(page('#opensAtTime').val()).toBe('09:00');
+    expect(page('#closesAtTime').val()).toBe('21:30');
+    expect(page('#option2LabelEn').val()).toBe('At Krya Vrysi');
+    const list = $((await editor.get(POLLS)).text);
+    expect(list(`#polls tr[data-id="${id}"]`).text()).toContain('Πού να γίνει το νέο πάρκο;');
+    expect(list(`#polls tr[data-id="${id}"] .app-turnout`).text()).toContain(
+      'Δεν έχει δημοσιευτεί',
+    );
+    const en = await inEnglish(async () => $((await editor.get(POLLS)).text));
+    expect(en(`#polls tr[data-id="${id}"]`).text()).toContain('Where should the new park be?');
+    expect(en(`#polls tr[data-id="${id}"]`).text()).toContain('15 July');
+  });
+
+  it('publishes a poll that closes in the future, not one whose closing has passed', async () => {
+    const created = await post(
+      `${POLLS}/new`,
+      pollForm({ 'closesAt-year': '2020', 'opensAt-year': '2020' }),
+    );
+    expect(created.status).toBe(303);
+    const id = Number(created.headers.location!.split('/').pop());
+    const late = await post(`${POLLS}/${id}/publish`, {});
+    expect(late.status).toBe(409);
+    expect($(late.text)('.govuk-error-summary').text()).toContain('Η ώρα λήξης έχει περάσει');
+    expect((await pollRow(id)).published_at).toBeNull();
+
+    const edited = await post(`${POLLS}/${id}`, pollForm());
+    expect(edited.status).toBe(303);
+    const published = await post(`${POLLS}/${id}/publish`, {});
+    expect(published.status).toBe(303);
+    expect((await pollRow(id)).published_at).toBeInstanceOf(Date);
+    expect(await lastAudit('polls.published')).toMatchObject({ entity_id: id, actor_id: editorId });
+    const list = $((await editor.get(POLLS)).text);
+    expect(list(`#polls tr[data-id="${id}"] .app-poll-status`).text()).toBe('Προσεχώς');
+    expect(list(`#polls tr[data-id="${id}"] .app-turnout`).text()).toContain('0 (ιστότοπος 0');
+    // A published poll's closing time cannot be moved into the past.
+    const past = await post(
+      `${POLLS}/${id}`,
+      pollForm({ 'opensAt-year': '2020', 'closesAt-year': '2021' }),
+    );
+    expect(past.status).toBe(400);
+    expect(messageAt(past.text, 'closesAt')).toContain('Η ώρα λήξης έχει περάσει');
+  });
+
+  it('changes a poll before its first vote: options replaced, tally resized, audited with what changed', async () => {
+    // On whole minutes, as the form writes times.
+    const minute = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000);
+    const pollId = await insertPoll(ctx.db, {
+      byPhone: true,
+      opensAt: minute(Date.now() - 3_600_000),
+      closesAt: minute(Date.now() + 86_400_000),
+    });
+    const form = $((await editor.get(`${POLLS}/${pollId}`)).text);
+    expect(form('#poll-form').length).toBe(1);
+    expect(form('#poll-status').text()).toBe('Ανοιχτή');
+    const values = Object.fromEntries(
+      form('#poll-form input[type="text"], #poll-form textarea')
+        .map((_i, el) => [[form(el).attr('name')!, form(el).val() as string]])
+        .get() as [string, string][],
+    );
+    expect(values.option3SpokenEn).toBe('Third');
+    const changed = {
+      ...values,
+      electorate: 'verified',
+      byPhone: 'yes',
+      questionEn: 'A better question?',
+      option3LabelEl: '',
+      option3LabelEn: '',
+      option3SpokenEl: '',
+      option3SpokenEn: '',
+    };
+    const res = await post(`${POLLS}/${pollId}`, changed);
+    expect(res.status).toBe(303);
+    expect(await pollRow(pollId)).toMatchObject({
+      question_en: 'A better question?',
+      electorate: 'verified',
+      updated_by: editorId,
+    });
+    expect((await optionsOf(pollId)).map((o: { spoken_en: string }) => o.spoken_en)).toEqual([
+      'First',
+      'Second',
+    ]);
+    expect(await tallyOf(pollId)).toEqual([0, 0]);
+    const audit = await lastAudit('polls.updated');
+    expect(audit?.entity_id).toBe(pollId);
+    expect(Object.keys(audit!.details.changes as object).sort()).toEqual([
+      'electorate',
+      'options',
+      'question_en',
+    ]);
+  });
+});
+
+describe('a poll with votes', () => {
+  it('cannot change, be withdrawn or deleted; its page shows turnout but never counts per option', async () => {
+    const pollId = await insertPoll(ctx.db, { byPhone: true });
+    await castVote(pollId, 2);
+    await castVote(pollId, 2, 'phone');
+    // Counts nobody could mistake for turnout: the pages must not show them.
+    await ctx
+      .db('poll_tallies')
+      .where({ poll_id: pollId })
+      .update({ votes: [4171, 5309, 8623] });
+    const before = { poll: await pollRow(pollId), options: await optionsOf(pollId) };
+
+    for (const lang of ['el', 'en']) {
+      await editor.get(`${POLLS}?lang=${lang}`);
+      for (const path of [POLLS, `${POLLS}/${pollId}`, `${POLLS}/${pollId}/close`]) {
+        const text = (await editor.get(path)).text;
+        for (const count of ['4171', '5309', '8623']) expect(text, path).not.toContain(count);
+      }
+    }
+    await editor.get(`${POLLS}?lang=el`);
+    const page = $((await editor.get(`${POLLS}/${pollId}`)).text);
+    expect(page('#poll-form').length).toBe(0);
+    expect(page('#poll-frozen').text()).toContain('δεν μπορεί πια να αλλάξει');
+    expect(page('#poll-turnout').text()).toContain('Από τον ιστότοπο: 1');
+    expect(page('#poll-turnout').text()).toContain('Από το τηλέφωνο: 1');
+    expect(page('#poll-turnout').text()).toContain('Σύνολο: 2');
+    expect(page('#poll-options').text()).toContain('Δεύτερη επιλογή');
+    expect(page(`form[action="${POLLS}/${pollId}/withdraw"]`).length).toBe(0);
+    expect(page('#delete-poll').length).toBe(0);
+    expect(page('#close-early').attr('href')).toBe(`${POLLS}/${pollId}/close`);
+    expect((await editor.get(POLLS)).text).toContain('2 (ιστότοπος 1, τηλέφωνο 1)');
+
+    const edit = await post(`${POLLS}/${pollId}`, pollForm());
+    expect(edit.status).toBe(409);
+    expect($(edit.text)('.govuk-error-summary').text()).toContain(
+      'οι αλλαγές σας δεν αποθηκεύτηκαν',
+    );
+    for (const action of ['withdraw', 'delete']) {
+      const res = await post(`${POLLS}/${pollId}/${action}`, { confirm: 'yes' });
+      expect(res.status, action).toBe(409);
+    }
+    expect((await editor.get(`${POLLS}/${pollId}/delete`)).headers.location).toBe(
+      `${POLLS}/${pollId}`,
+    );
+    const enRefusal = await inEnglish(() => post(`${POLLS}/${pollId}`, pollForm()));
+    expect($(enRefusal.text)('.govuk-error-summary').text()).toContain(
+      'your changes were not saved',
+    );
+    expect({ poll: await pollRow(pollId), options: await optionsOf(pollId) }).toEqual(before);
+    expect(await tallyOf(pollId)).toEqual([4171, 5309, 8623]);
+  });
+
+  it('a first vote racing an edit: the edit is refused, or the vote counts on the new options', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const pollId = await insertPoll(ctx.db);
+      const user = await citizen();
+      const _csrf = await csrfFrom(editor, `${POLLS}/new`);
+      const [edit, vote] = await Promise.all([
+        editor
+          .post(`${POLLS}/${pollId}`)
+          .type('form')
+          .send({ _csrf, ...pollForm({ 'opensAt-year': '2020' }) }),
+        ctx.services.polls.vote({ user, pollId, option: 1, channel: 'web' }),
+      ]);
+      expect(vote.ok).toBe(true);
+      const options = await optionsOf(pollId);
+      if (edit.status === 409) {
+        expect(options).toHaveLength(3);
+        expect(await tallyOf(pollId)).toEqual([1, 0, 0]);
+      } else {
+        expect(edit.status).toBe(303);
+        expect(options.map((o: { label_en: string }) => o.label_en)).toEqual([
+          'At Almyros',
+          'At Krya Vrysi',
+        ]);
+        expect(await tallyOf(pollId)).toEqual([1, 0]);
+      }
+    }
+  });
+
+  it('closes early with a reason (required, audited), then links to the public results', async () => {
+    const pollId = await insertPoll(ctx.db);
+    await castVote(pollId, 1);
+    const closePage = $((await editor.get(`${POLLS}/${pollId}/close`)).text);
+    expect(closePage('#reason').length).toBe(1);
+    const none = await post(`${POLLS}/${pollId}/close`, { reason: '  ' });
+    expect(none.status).toBe(400);
+    expect(messageAt(none.text, 'reason')).toContain('Γράψτε γιατί');
+    const long = await post(`${POLLS}/${pollId}/close`, { reason: 'λ'.repeat(501) });
+    expect(messageAt(long.text, 'reason')).toContain('Έως 500 χαρακτήρες');
+    expect($(long.text)('#reason').text()).toHaveLength(501);
+    const en = await inEnglish(() => post(`${POLLS}/${pollId}/close`, { reason: '' }));
+    expect(messageAt(en.text, 'reason')).toContain('Enter why the poll closes early');
+    expect((await pollRow(pollId)).closed_early_at).toBeNull();
+
+    const res = await post(`${POLLS}/${pollId}/close`, { reason: 'Λάθος στην ερώτηση' });
+    expect(res.status).toBe(303);
+    expect(await pollRow(pollId)).toMatchObject({
+      closed_early_by: editorId,
+      closed_early_reason: 'Λάθος στην ερώτηση',
+    });
+    const audit = await lastAudit('polls.closed_early');
+    expect(audit).toMatchObject({ entity_type: 'poll', entity_id: pollId, actor_id: editorId });
+    expect(audit?.details).toMatchObject({ reason: 'Λάθος στην ερώτηση' });
+    expect(JSON.stringify(audit?.details)).not.toMatch(/option/i);
+    const page = $((await editor.get(`${POLLS}/${pollId}`)).text);
+    expect(page('#poll-status').text()).toBe('Έκλεισε');
+    expect(page('#poll-closed-early').text()).toContain('Λάθος στην ερώτηση');
+    expect(
+      page('#poll-results a')
+        .map((_i, a) => page(a).attr('href'))
+        .get(),
+    ).toEqual([
+      `/polls/${pollId}#results`,
+      `/polls/${pollId}/results.csv`,
+      `/polls/${pollId}/results.json`,
+    ]);
+    expect(page('#close-early').length).toBe(0);
+    expect((await post(`${POLLS}/${pollId}/close`, { reason: 'Ξανά' })).status).toBe(409);
+    expect((await editor.get(`${POLLS}/${pollId}/close`)).headers.location).toBe(
+      `${POLLS}/${pollId}`,
+    );
+    const history = await editor.get(`${POLLS}/${pollId}/history`);
+    expect(history.text).toContain('Πρόωρο κλείσιμο ψηφοφορίας');
+    await inEnglish(() => editor.get(`${POLLS}/${pollId}/history`));
+    await inEnglish(() => editor.get(`${POLLS}/${pollId}`));
+  });
+});
+
+describe('a poll without votes', () => {
+  it('goes back to draft, audited, and can be deleted after the confirm page', async () => {
+    const pollId = await insertPoll(ctx.db);
+    const withdrawn = await post(`${POLLS}/${pollId}/withdraw`, {});
+    expect(withdrawn.status).toBe(303);
+    expect((await pollRow(pollId)).published_at).toBeNull();
+    expect(await lastAudit('polls.withdrawn')).toMatchObject({ entity_id: pollId });
+
+    const confirm = $((await editor.get(`${POLLS}/${pollId}/delete`)).text);
+    expect(confirm(`form[action="${POLLS}/${pollId}/delete"] input[name="confirm"]`).val()).toBe(
+      'yes',
+    );
+    await inEnglish(() => editor.get(`${POLLS}/${pollId}/delete`));
+    const unconfirmed = await post(`${POLLS}/${pollId}/delete`, {});
+    expect(unconfirmed.headers.location).toBe(`${POLLS}/${pollId}/delete`);
+    expect(await pollRow(pollId)).toBeDefined();
+    const deleted = await post(`${POLLS}/${pollId}/delete`, { confirm: 'yes' });
+    expect(deleted.status).toBe(303);
+    expect(deleted.headers.location).toBe(POLLS);
+    expect(await pollRow(pollId)).toBeUndefined();
+    expect(await ctx.db('poll_tallies').where({ poll_id: pollId }).first()).toBeUndefined();
+    expect(await lastAudit('polls.deleted')).toMatchObject({
+      entity_id: pollId,
+      actor_id: editorId,
+    });
+    expect((await editor.get(`${POLLS}/${pollId}`)).status).toBe(404);
+  });
+
+  it('lists every poll newest first, and renders each page in both languages', async () => {
+    const older = await insertPoll(ctx.db, { publishedAt: null });
+    const newer = await insertPoll(ctx.db, { opensAt: new Date(Date.now() + 86_400_000) });
+    const list = $((await editor.get(POLLS)).text);
+    const ids = list('#polls tbody tr')
+      .map((_i, tr) => Number(list(tr).attr('data-id')))
+      .get();
+    expect(ids.indexOf(newer)).toBeLessThan(ids.indexOf(older));
+    for (const lang of ['en', 'el']) {
+      await editor.get(`${POLLS}?lang=${lang}`);
+      for (const path of [
+        POLLS,
+        `${POLLS}/new`,
+        `${POLLS}/${older}`,
+        `${POLLS}/${newer}`,
+        `${POLLS}/${newer}/close`,
+      ])
+        expect((await editor.get(path)).status, path).toBe(200);
+      expect((await post(`${POLLS}/new`, {})).status).toBe(400);
+      expect((await post(`${POLLS}/${newer}`, pollForm({ questionEl: '' }))).status).toBe(400);
+    }
+  });
+});
