@@ -1,6 +1,6 @@
 import { localesBeside, type Module } from '../module.ts';
 import { seedDemoPolls } from './polls.demo.ts';
-import { createPollsRouter, POLLS_HUB_ENTRY } from './polls.routes.ts';
+import { createPollsRouter, openPollsSummary, POLLS_HUB_ENTRY } from './polls.routes.ts';
 import { pollsServices } from './polls.services.ts';
 import { createStaffPollsRouter } from './staff/polls.routes.ts';
 import * as polls from './migrations/20261224090100_polls.ts';
@@ -16,6 +16,7 @@ export const pollsModule: Module = {
   routes: createPollsRouter,
   hubEntry: POLLS_HUB_ENTRY,
   sessionPaths: ['polls'],
+  accountSummary: openPollsSummary,
   staff: [
     {
       prefix: '/polls',

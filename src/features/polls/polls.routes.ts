@@ -1,6 +1,21 @@
-import { Router } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { NotFoundError, type FieldError } from '../../lib/errors.ts';
+import { formFields, presentErrors } from '../../lib/form.ts';
+import { languageSwitchFrom } from '../../middleware/language.ts';
+import { requireCitizen } from '../../middleware/auth.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
-import type { ModuleContext } from '../module.ts';
+import type { Module, ModuleContext } from '../module.ts';
+import {
+  presentListItem,
+  presentPoll,
+  presentResults,
+  resultsChart,
+  votedText,
+  type Standing,
+} from './polls.present.ts';
+import { statusOf, type Poll, type VoterRow } from './polls.repository.ts';
+import { eligibility, type VoteRefusal } from './polls.service.ts';
+import { resultsCsv, resultsJson } from './results.ts';
 
 export const POLLS_HUB_ENTRY: HubEntry = {
   id: 'polls',
@@ -10,7 +25,246 @@ export const POLLS_HUB_ENTRY: HubEntry = {
   access: 'account',
 };
 
-/** The citizens' pages: /polls, a poll with its vote form and confirmation, results. */
-export function createPollsRouter(_ctx: ModuleContext): Router {
-  return Router();
+const text = 'polls.citizen';
+const ID = /^[1-9]\d{0,9}$/;
+/** Ids are PostgreSQL `int`s: a larger number is no poll (and never reaches the database). */
+const ID_MAX = 2_147_483_647;
+
+/** On the account page, for a citizen (not a staff account): the open polls they may still vote in. */
+export const openPollsSummary: NonNullable<Module['accountSummary']> = async (ctx, user) => {
+  if (user.roles.length) return undefined;
+  const { open } = await ctx.services.polls.published();
+  const theirs = open.filter((poll) => !eligibility(poll, user));
+  const voted = await ctx.services.polls.votesOf(
+    theirs.map((poll) => poll.id),
+    user,
+  );
+  return {
+    textKey: `${text}.account.open`,
+    params: { count: theirs.filter((poll) => !voted.has(poll.id)).length },
+    href: '/polls',
+  };
+};
+
+/**
+ * The citizens' pages: /polls, a poll with its vote form and confirmation step, and a closed
+ * poll's results (in the page, and as CSV, JSON and SVG at stable addresses). A draft is a 404
+ * for everyone, as a poll that does not exist.
+ *
+ * The choice travels only in the bodies of the two POSTs (the form, then the confirmation): never
+ * in an address (addresses are logged), the session, a flash message, the audit log or a log line.
+ */
+export function createPollsRouter(ctx: ModuleContext): Router {
+  const router = Router();
+  router.get('/polls', listPage(ctx));
+  router.get('/polls/:id', async (req, res) =>
+    renderPoll(ctx, req, res, await publishedPoll(ctx, req)),
+  );
+  router.post('/polls/:id/vote', requireCitizen, chooseStep(ctx));
+  router.post('/polls/:id/vote/confirm', requireCitizen, confirmStep(ctx));
+  router.get('/polls/:id/results.csv', resultsFile(ctx, 'csv'));
+  router.get('/polls/:id/results.json', resultsFile(ctx, 'json'));
+  router.get('/polls/:id/results.svg', resultsFile(ctx, 'svg'));
+  return router;
+}
+
+/** The published poll at this address, if any: not a draft, nor a malformed id. */
+async function findPublished(ctx: ModuleContext, req: Request): Promise<Poll | undefined> {
+  const raw = String(req.params.id);
+  const id = ID.test(raw) ? Number(raw) : 0;
+  const poll = id && id <= ID_MAX ? await ctx.services.polls.poll(id) : undefined;
+  return poll?.published_at ? poll : undefined;
+}
+
+/** The published poll at this address; a draft, a missing poll or a malformed id is a 404. */
+async function publishedPoll(ctx: ModuleContext, req: Request): Promise<Poll> {
+  const poll = await findPublished(ctx, req);
+  if (!poll) throw new NotFoundError();
+  return poll;
+}
+
+/** Where the visitor stands in this poll: anonymous, voted (day and channel), refused, or free to vote. */
+async function standingIn(ctx: ModuleContext, poll: Poll, user?: Express.User): Promise<Standing> {
+  if (!user) return { kind: 'anonymous' };
+  const voted = await ctx.services.polls.voted(poll.id, user);
+  if (voted) return { kind: 'voted', voted };
+  const reason = eligibility(poll, user);
+  return reason ? { kind: 'ineligible', reason } : { kind: 'mayVote' };
+}
+
+function listPage(ctx: ModuleContext): RequestHandler {
+  return async (req, res) => {
+    const now = ctx.deps.clock.now();
+    const { open, upcoming, closed } = await ctx.services.polls.published();
+    const user = req.user;
+    const votes = user
+      ? await ctx.services.polls.votesOf(
+          [...open, ...closed].map((poll) => poll.id),
+          user,
+        )
+      : new Map<number, VoterRow>();
+    const standing = (poll: Poll): Standing | undefined => {
+      if (!user) return undefined;
+      const voted = votes.get(poll.id);
+      if (voted) return { kind: 'voted', voted };
+      if (statusOf(poll, now) !== 'open') return undefined;
+      const reason = eligibility(poll, user);
+      return reason ? { kind: 'ineligible', reason } : { kind: 'mayVote' };
+    };
+    res.render('polls/views/list', {
+      pageTitle: req.t(`${text}.title`),
+      open: open.map((poll) => presentListItem(req, poll, now, standing(poll))),
+      upcoming: upcoming.map((poll) => presentListItem(req, poll, now)),
+      closed: closed.map((poll) => presentListItem(req, poll, now, standing(poll))),
+    });
+  };
+}
+
+/** Why the vote was not taken, as the poll's page says it above the poll as it now stands. */
+type Refusal = Exclude<VoteRefusal, 'not_found' | 'no_such_option' | 'not_by_phone'>;
+
+const REFUSAL_STATUS: Record<Refusal, number> = {
+  already_voted: 409,
+  closed: 409,
+  not_open: 409,
+  staff: 403,
+  not_verified: 403,
+  inactive: 403,
+};
+
+interface PollPageExtra {
+  refusal?: Refusal;
+  errors?: readonly FieldError[];
+  /** The option to show chosen (back from the confirmation step to change it). */
+  selected?: number;
+}
+
+/**
+ * A poll's page as it stands for this visitor now: the form, the day they voted, why they
+ * cannot, when it opens, or its results. After a POST it also carries the refusal or the
+ * form's error, with the status that says so.
+ */
+async function renderPoll(
+  ctx: ModuleContext,
+  req: Request,
+  res: Response,
+  poll: Poll,
+  extra: PollPageExtra = {},
+): Promise<void> {
+  const now = ctx.deps.clock.now();
+  const shown = presentPoll(req, poll, now);
+  const standing = await standingIn(ctx, poll, req.user);
+  const results = shown.status === 'closed' ? await ctx.services.polls.results(poll.id) : undefined;
+  const errors = extra.errors ?? [];
+  const status = extra.refusal ? REFUSAL_STATUS[extra.refusal] : errors.length ? 400 : 200;
+  languageSwitchFrom(res, shown.href);
+  res.status(status).render('polls/views/poll', {
+    pageTitle: shown.question,
+    breadcrumbs: [{ href: '/polls', text: req.t(`${text}.title`) }],
+    poll: shown,
+    standing: standing.kind,
+    ineligible: standing.kind === 'ineligible' ? standing.reason : '',
+    voted: standing.kind === 'voted' ? votedText(req, standing.voted) : '',
+    signInHref: `/login?next=${encodeURIComponent(shown.href)}`,
+    refusal: extra.refusal ?? '',
+    selected: extra.selected ?? 0,
+    results: results && presentResults(req, poll, results),
+    ...presentErrors(req, errors),
+  });
+}
+
+/** Why this citizen cannot vote in this poll now, whatever they chose; undefined if they can. */
+async function refusalFor(ctx: ModuleContext, poll: Poll, user: Express.User) {
+  const status = statusOf(poll, ctx.deps.clock.now());
+  if (status === 'closed') return 'closed';
+  if (status !== 'open') return 'not_open';
+  if (await ctx.services.polls.voted(poll.id, user)) return 'already_voted';
+  return eligibility(poll, user);
+}
+
+/** The option sent in `choice` (its position), if the poll has it. */
+function chosenOption(poll: Poll, value: string) {
+  return /^[1-9]\d?$/.test(value)
+    ? poll.options.find((option) => option.position === Number(value))
+    : undefined;
+}
+
+const CHOOSE: FieldError = { field: 'choice', key: `${text}.vote.errors.choose` };
+
+/**
+ * POST /polls/:id/vote: the form sent. With a choice, the confirmation page; without, the form
+ * again with its error; with `change=1` (back from the confirmation), the form with it chosen.
+ */
+function chooseStep(ctx: ModuleContext): RequestHandler {
+  return async (req, res) => {
+    const poll = await publishedPoll(ctx, req);
+    const refusal = await refusalFor(ctx, poll, req.user!);
+    if (refusal) return renderPoll(ctx, req, res, poll, { refusal });
+    const fields = formFields(req.body, ['choice', 'change']);
+    const option = chosenOption(poll, fields.choice);
+    if (fields.change === '1')
+      return renderPoll(ctx, req, res, poll, option ? { selected: option.position } : {});
+    if (!option) return renderPoll(ctx, req, res, poll, { errors: [CHOOSE] });
+    const shown = presentPoll(req, poll, ctx.deps.clock.now());
+    languageSwitchFrom(res, shown.href);
+    res.render('polls/views/confirm', {
+      pageTitle: req.t(`${text}.confirm.title`),
+      breadcrumbs: [
+        { href: '/polls', text: req.t(`${text}.title`) },
+        { href: shown.href, text: shown.question },
+      ],
+      poll: shown,
+      choice: shown.options.find((o) => o.position === option.position)!,
+    });
+  };
+}
+
+/**
+ * POST /polls/:id/vote/confirm: the vote, cast by the service (web channel). Recorded: a message
+ * that says so (not what) and the poll's page. Refused: the poll's page as it stands, saying why.
+ */
+function confirmStep(ctx: ModuleContext): RequestHandler {
+  return async (req, res) => {
+    const poll = await publishedPoll(ctx, req);
+    const { choice } = formFields(req.body, ['choice']);
+    // Not a number: a position no poll has, so the service answers it in its order of checks.
+    const option = /^\d{1,2}$/.test(choice) ? Number(choice) : 0;
+    const result = await ctx.services.polls.vote({
+      user: req.user!,
+      pollId: poll.id,
+      option,
+      channel: 'web',
+    });
+    if (result.ok) {
+      req.session.flash = { key: `${text}.notice.voted` };
+      return res.redirect(303, `/polls/${poll.id}`);
+    }
+    const { reason } = result;
+    if (reason === 'not_found') throw new NotFoundError();
+    if (reason === 'no_such_option' || reason === 'not_by_phone')
+      return renderPoll(ctx, req, res, poll, { errors: [CHOOSE] });
+    return renderPoll(ctx, req, res, poll, { refusal: reason });
+  };
+}
+
+/**
+ * A closed poll's results as a file: CSV (for Excel), JSON or the chart as SVG. Until the poll
+ * closes (and for a draft or no poll at all) a 404 that says results come after the close.
+ */
+function resultsFile(ctx: ModuleContext, format: 'csv' | 'json' | 'svg'): RequestHandler {
+  return async (req, res) => {
+    const poll = await findPublished(ctx, req);
+    const results = poll && (await ctx.services.polls.results(poll.id));
+    if (!poll || !results) {
+      const message = req.t(`${text}.results.${poll ? 'notYet' : 'noPoll'}`);
+      res.status(404);
+      if (format === 'json') return res.json({ error: poll ? 'not_closed' : 'not_found', message });
+      return res.type('text/plain; charset=utf-8').send(`${message}\n`);
+    }
+    if (format === 'json') return res.json(resultsJson(poll, results));
+    if (format === 'svg')
+      return res.type('image/svg+xml; charset=utf-8').send(resultsChart(req, poll, results, true));
+    res.attachment(`poll-${poll.id}-results.csv`);
+    res.type('text/csv; charset=utf-8').send(resultsCsv(poll, results));
+  };
 }
