@@ -245,6 +245,7 @@ describe('the words on the pages', () => {
       '/fines',
       '/dues',
       '/certificates',
+      '/polls',
     ];
     for (const lang of ['el', 'en']) {
       const anonymous = newAgent(ctx.app);
@@ -268,12 +269,14 @@ describe('the words on the pages', () => {
               'Πρόστιμα ΚΟΚ',
               'Δημοτικά τέλη και οφειλές (χρειάζεται και ταυτοπροσωπία στο γραφείο του Δήμου)',
               'Πιστοποιητικά (χρειάζεται και ταυτοπροσωπία στο γραφείο του Δήμου)',
+              'Ψηφοφορίες',
             ]
           : [
               'Requests and complaints',
               'Traffic fines (ΚΟΚ)',
               'Municipal dues (also needs an identity check at the municipal office)',
               'Certificates (also needs an identity check at the municipal office)',
+              'Polls',
             ],
       );
     }

@@ -31,6 +31,7 @@ describe('home and the e-services hub', () => {
       'Πρόστιμα ΚΟΚ|Χρειάζεται λογαριασμό',
       'Δημοτικά τέλη και οφειλές|Χρειάζεται ταυτοπροσωπία',
       'Πιστοποιητικά|Χρειάζεται ταυτοπροσωπία',
+      'Ψηφοφορίες|Χρειάζεται λογαριασμό',
     ]);
     expect($('a.govuk-skip-link').attr('href')).toBe('#main-content');
     expect($('footer a[href="/accessibility"]').length).toBe(1);

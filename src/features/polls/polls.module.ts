@@ -1,6 +1,7 @@
 import { localesBeside, type Module } from '../module.ts';
 import { seedDemoPolls } from './polls.demo.ts';
 import { createPollsRouter, openPollsSummary, POLLS_HUB_ENTRY } from './polls.routes.ts';
+import { erasePollVotes, exportPollVotes, forgetErasedAfms } from './polls.personal.ts';
 import { pollsServices } from './polls.services.ts';
 import { createStaffPollsRouter } from './staff/polls.routes.ts';
 import * as polls from './migrations/20261224090100_polls.ts';
@@ -30,6 +31,10 @@ export const pollsModule: Module = {
     bodyKey: 'polls.citizen.privacy.body',
   },
   demo: { seed: seedDemoPolls },
+  // The polls a person voted in (never the choice); erasure keeps the vote counted, unnamed.
+  exportFor: exportPollVotes,
+  eraseFor: erasePollVotes,
+  jobs: [{ name: 'polls.forget-erased-afms', schedule: '20 3 * * *', run: forgetErasedAfms }],
   auditActions: [
     'polls.created',
     'polls.updated',

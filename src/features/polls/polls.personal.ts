@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Deps } from '../../deps.ts';
 import type { Person } from '../module.ts';
 
 /**
@@ -35,4 +36,17 @@ export async function erasePollVotes(person: Person, trx: Knex.Transaction): Pro
        FROM polls p WHERE p.id = v.poll_id AND v.user_id = ?`,
     [person.userId],
   );
+}
+
+/**
+ * The AFMs erasure left on polls still open (so nobody voted again from a new account), dropped
+ * once those polls have closed: the job `polls.forget-erased-afms`, every night.
+ */
+export async function forgetErasedAfms(deps: Pick<Deps, 'db' | 'logger'>): Promise<void> {
+  const result: { rowCount: number } = await deps.db.raw(
+    `UPDATE poll_voters v SET afm = NULL FROM polls p
+      WHERE p.id = v.poll_id AND v.user_id IS NULL AND v.afm IS NOT NULL
+        AND (p.closed_early_at IS NOT NULL OR p.closes_at <= now())`,
+  );
+  if (result.rowCount) deps.logger.info({ count: result.rowCount }, 'erased voters: AFMs dropped');
 }
