@@ -8,7 +8,7 @@ import {
   startLiveServer,
   type LiveServer,
 } from '../helpers/browser.ts';
-import { endPoll, insertPoll } from '../helpers/polls.ts';
+import { endPoll, insertPoll, castVote } from '../helpers/polls.ts';
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -36,7 +36,7 @@ beforeAll(async () => {
     for (const [i, option] of [1, 3, 3].entries()) {
       const other = await createActiveUser(ctx.db, `poll-journey-${i}`);
       const user = await ctx.db('users').where({ id: other.id }).first();
-      await ctx.services.polls.vote({ user, pollId, option, channel: i ? 'web' : 'phone' });
+      await castVote(ctx.services, { user, pollId, option, channel: i ? 'web' : 'phone' });
     }
   });
   browser = await launchBrowser();
@@ -60,7 +60,7 @@ async function accessibleInBoth(page: Page, path: string): Promise<void> {
 async function chooseAndContinue(page: Page, position: number): Promise<void> {
   await page.check(`input[name="choice"][value="${position}"]`);
   await page.click(`form[action="/polls/${pollId}/vote"] button[type="submit"]`);
-  await page.waitForSelector('#chosen');
+  await page.waitForSelector('#confirm-vote');
 }
 
 describe('a citizen votes in a poll and sees its results', () => {
@@ -78,19 +78,20 @@ describe('a citizen votes in a poll and sees its results', () => {
     await page.waitForSelector('#choice-error');
     expect(await page.textContent('#choice-error')).toContain('Επιλέξτε μία από τις απαντήσεις');
 
-    // The confirmation in English, then "Change my choice" brings the form back with it chosen.
+    // The check in English: every option again, the chosen one checked.
     await page.goto(url(`/polls/${pollId}?lang=en`));
     await chooseAndContinue(page, 1);
-    expect(await page.textContent('#chosen')).toBe('Renewing the playground at Lato');
-    await expectAccessible(page);
-    await page.click('#change-choice');
-    await page.waitForSelector(`form[action="/polls/${pollId}/vote"]`);
     expect(await page.isChecked('#choice')).toBe(true);
+    expect(await page.textContent('label[for="choice"]')).toBe('Renewing the playground at Lato');
+    await expectAccessible(page);
 
-    // In Greek, another choice, confirmed.
+    // In Greek, the citizen changes their mind on the check itself, then confirms.
     await page.goto(url(`/polls/${pollId}?lang=el`));
-    await chooseAndContinue(page, 2);
-    expect(await page.textContent('#chosen')).toBe('Ποδηλατόδρομος στην παραλιακή οδό');
+    await chooseAndContinue(page, 1);
+    await page.check('#choice-2');
+    expect(await page.textContent('label[for="choice-2"]')).toBe(
+      'Ποδηλατόδρομος στην παραλιακή οδό',
+    );
     expect(await page.textContent('main')).toContain('δεν μπορεί να αλλάξει');
     await expectAccessible(page);
     await page.click('#confirm-vote');
@@ -101,7 +102,7 @@ describe('a citizen votes in a poll and sees its results', () => {
     expect(await page.textContent('#voted')).toContain('από τον ιστότοπο');
     await expectAccessible(page);
     await page.goto(url(`/polls/${pollId}?lang=en`));
-    expect(await page.textContent('#voted')).toContain('by the website');
+    expect(await page.textContent('#voted')).toContain('on the website');
     await expectAccessible(page);
     await page.goto(url('/polls?lang=el'));
     expect(await page.textContent(`[data-poll="${pollId}"] [data-standing]`)).toBe('Ψηφίσατε');

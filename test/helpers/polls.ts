@@ -1,5 +1,11 @@
 import type { Db } from '../../src/db/knex.ts';
 import type { Electorate } from '../../src/features/polls/polls.repository.ts';
+import {
+  versionOf,
+  type VoteInput,
+  type VoteResult,
+} from '../../src/features/polls/polls.service.ts';
+import type { Services } from '../../src/services.ts';
 
 export interface PollInput {
   questionEl?: string;
@@ -82,4 +88,13 @@ export async function endPoll(db: Db, pollId: number, now = new Date()): Promise
       closed_early_at: new Date(now.getTime() - 1000),
       closed_early_reason: 'Τέλος δοκιμής',
     });
+}
+
+/** A vote through the service, for the options as they stand now (what a voter would be shown). */
+export async function castVote(
+  services: Services,
+  input: Omit<VoteInput, 'version'>,
+): Promise<VoteResult> {
+  const poll = await services.polls.poll(input.pollId);
+  return services.polls.vote({ ...input, version: poll ? versionOf(poll) : '' });
 }

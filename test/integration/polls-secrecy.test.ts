@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
+import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import { VoteFailedError } from '../../src/features/polls/polls.service.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createActiveUser, newAgent, postForm, signIn } from '../helpers/accounts.ts';
-import { insertPoll } from '../helpers/polls.ts';
+import { insertPoll, castVote } from '../helpers/polls.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 /**
@@ -71,14 +72,17 @@ describe('a secret ballot', () => {
     const confirm = await postForm(agent, page, `${page}/vote`, { choice: '2' });
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain(LABELS[1]!.el);
-    const cast = await postForm(agent, page, `${page}/vote/confirm`, { choice: '2' });
+    const version = /name="version" value="([0-9a-f]+)"/.exec(confirm.text)?.[1] ?? '';
+    const cast = await postForm(agent, page, `${page}/vote/confirm`, { choice: '2', version });
     expect(cast.status).toBe(303);
-    const after = await agent.get(page);
-    expect(after.text).not.toContain(LABELS[1]!.el.concat('</strong>'));
+    // Afterwards the page says that they voted, and nothing of what.
+    const after = cheerio.load((await agent.get(page)).text);
+    expect(after('#voted').text()).not.toBe('');
+    for (const label of LABELS) expect(after('main').text()).not.toContain(label.el);
 
     const phoneUser = (await ctx.db<UserRow>('users').where({ id: phone.id }).first())!;
     expect(
-      await ctx.services.polls.vote({ user: phoneUser, pollId, option: 3, channel: 'phone' }),
+      await castVote(ctx.services, { user: phoneUser, pollId, option: 3, channel: 'phone' }),
     ).toMatchObject({ ok: true });
 
     // The tables: the choice lives in the tally alone, which names nobody.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import { createActiveUser } from '../helpers/accounts.ts';
 import { freshAfm } from '../helpers/certificates.ts';
-import { endPoll, insertPoll } from '../helpers/polls.ts';
+import { endPoll, insertPoll, castVote } from '../helpers/polls.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 let ctx: TestContext;
@@ -25,7 +25,7 @@ async function citizen(extra: Record<string, unknown> = {}): Promise<UserRow> {
 }
 const verified = (afm = freshAfm()) => citizen({ afm, identity_verified_at: new Date() });
 const vote = (user: UserRow, pollId: number, option: number, channel: 'web' | 'phone' = 'web') =>
-  ctx.services.polls.vote({ user, pollId, option, channel });
+  castVote(ctx.services, { user, pollId, option, channel });
 const tally = async (pollId: number) =>
   ((await ctx.db('poll_tallies').where({ poll_id: pollId }).first()) as { votes: number[] }).votes;
 const voters = async (pollId: number) =>

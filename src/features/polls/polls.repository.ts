@@ -95,40 +95,47 @@ export async function allPolls(conn: Conn): Promise<Poll[]> {
   return withOptions(conn, rows);
 }
 
-/**
- * The vote already cast in this poll by this account or, for a poll that counts AFMs, by anyone
- * with this AFM (the citizen's other account): its day and channel, never what.
- */
-export async function voterOf(
-  conn: Conn,
-  pollId: number,
-  user: { id: number; afm: string | null },
-): Promise<VoterRow | undefined> {
-  return (await conn('poll_voters')
+/** Who a vote is looked up by: the account, and the AFM while its identity stands verified. */
+export interface VoterKey {
+  id: number;
+  afm: string | null;
+}
+
+/** The votes of this account or (in polls for verified accounts) of its AFM, its own first. */
+function votesBy(conn: Conn, pollIds: readonly number[], user: VoterKey) {
+  return conn('poll_voters')
     .select('poll_id', 'user_id', 'afm', 'channel', conn.raw(VOTED_ON))
-    .where({ poll_id: pollId })
+    .whereIn('poll_id', pollIds)
     .andWhere((where) => {
       void where.where({ user_id: user.id });
       if (user.afm) void where.orWhere({ afm: user.afm });
     })
-    .first()) as VoterRow | undefined;
+    .orderByRaw('user_id IS NOT DISTINCT FROM ? DESC', [user.id]);
+}
+
+/**
+ * The vote already cast in this poll by this account or, in a poll for verified accounts, by
+ * anyone with this AFM (the citizen's other account): its day and channel, never what.
+ */
+export async function voterOf(
+  conn: Conn,
+  pollId: number,
+  user: VoterKey,
+): Promise<VoterRow | undefined> {
+  return (await votesBy(conn, [pollId], user).first()) as VoterRow | undefined;
 }
 
 /** The polls (of those given) this account has voted in, by poll id. */
 export async function votedPolls(
   conn: Conn,
   pollIds: readonly number[],
-  user: { id: number; afm: string | null },
+  user: VoterKey,
 ): Promise<Map<number, VoterRow>> {
   if (!pollIds.length) return new Map();
-  const rows = (await conn('poll_voters')
-    .select('poll_id', 'user_id', 'afm', 'channel', conn.raw(VOTED_ON))
-    .whereIn('poll_id', pollIds)
-    .andWhere((where) => {
-      void where.where({ user_id: user.id });
-      if (user.afm) void where.orWhere({ afm: user.afm });
-    })) as VoterRow[];
-  return new Map(rows.map((row) => [row.poll_id, row]));
+  const rows = (await votesBy(conn, pollIds, user)) as VoterRow[];
+  const votes = new Map<number, VoterRow>();
+  for (const row of rows) if (!votes.has(row.poll_id)) votes.set(row.poll_id, row);
+  return votes;
 }
 
 /** How many have voted, per channel (staff see this while the poll runs). */

@@ -14,7 +14,7 @@ import {
   type Standing,
 } from './polls.present.ts';
 import { statusOf, type Poll, type VoterRow } from './polls.repository.ts';
-import { eligibility, type VoteRefusal } from './polls.service.ts';
+import { eligibility, versionOf, type VoteRefusal } from './polls.service.ts';
 import { resultsCsv, resultsJson } from './results.ts';
 
 export const POLLS_HUB_ENTRY: HubEntry = {
@@ -125,6 +125,7 @@ type Refusal = Exclude<VoteRefusal, 'not_found' | 'no_such_option' | 'not_by_pho
 
 const REFUSAL_STATUS: Record<Refusal, number> = {
   already_voted: 409,
+  poll_changed: 409,
   closed: 409,
   not_open: 409,
   staff: 403,
@@ -135,8 +136,6 @@ const REFUSAL_STATUS: Record<Refusal, number> = {
 interface PollPageExtra {
   refusal?: Refusal;
   errors?: readonly FieldError[];
-  /** The option to show chosen (back from the confirmation step to change it). */
-  selected?: number;
 }
 
 /**
@@ -167,7 +166,6 @@ async function renderPoll(
     voted: standing.kind === 'voted' ? votedText(req, standing.voted) : '',
     signInHref: `/login?next=${encodeURIComponent(shown.href)}`,
     refusal: extra.refusal ?? '',
-    selected: extra.selected ?? 0,
     results: results && presentResults(req, poll, results),
     ...presentErrors(req, errors),
   });
@@ -182,7 +180,7 @@ async function refusalFor(ctx: ModuleContext, poll: Poll, user: Express.User) {
   return eligibility(poll, user);
 }
 
-/** The option sent in `choice` (its position), if the poll has it. */
+/** The option sent in `choice` (its position, as the form writes it), if the poll has it. */
 function chosenOption(poll: Poll, value: string) {
   return /^[1-9]\d?$/.test(value)
     ? poll.options.find((option) => option.position === Number(value))
@@ -192,21 +190,21 @@ function chosenOption(poll: Poll, value: string) {
 const CHOOSE: FieldError = { field: 'choice', key: `${text}.vote.errors.choose` };
 
 /**
- * POST /polls/:id/vote: the form sent. With a choice, the confirmation page; without, the form
- * again with its error; with `change=1` (back from the confirmation), the form with it chosen.
+ * POST /polls/:id/vote: the form sent. With a choice, the check before the vote (every option
+ * again, the chosen one checked, and the poll's version: a vote counts only for what was shown);
+ * without, the form again with its error. The page is the same length whatever was chosen and
+ * goes out uncompressed (`no-transform`), so its size on the wire does not tell the choice.
  */
 function chooseStep(ctx: ModuleContext): RequestHandler {
   return async (req, res) => {
     const poll = await publishedPoll(ctx, req);
     const refusal = await refusalFor(ctx, poll, req.user!);
     if (refusal) return renderPoll(ctx, req, res, poll, { refusal });
-    const fields = formFields(req.body, ['choice', 'change']);
-    const option = chosenOption(poll, fields.choice);
-    if (fields.change === '1')
-      return renderPoll(ctx, req, res, poll, option ? { selected: option.position } : {});
+    const option = chosenOption(poll, formFields(req.body, ['choice']).choice);
     if (!option) return renderPoll(ctx, req, res, poll, { errors: [CHOOSE] });
     const shown = presentPoll(req, poll, ctx.deps.clock.now());
     languageSwitchFrom(res, shown.href);
+    res.setHeader('Cache-Control', 'no-store, no-transform');
     res.render('polls/views/confirm', {
       pageTitle: req.t(`${text}.confirm.title`),
       breadcrumbs: [
@@ -214,26 +212,28 @@ function chooseStep(ctx: ModuleContext): RequestHandler {
         { href: shown.href, text: shown.question },
       ],
       poll: shown,
-      choice: shown.options.find((o) => o.position === option.position)!,
+      chosen: option.position,
+      version: versionOf(poll),
     });
   };
 }
 
 /**
- * POST /polls/:id/vote/confirm: the vote, cast by the service (web channel). Recorded: a message
- * that says so (not what) and the poll's page. Refused: the poll's page as it stands, saying why.
+ * POST /polls/:id/vote/confirm: the vote, cast by the service (web channel) for the poll as the
+ * check page showed it. Recorded: a message that says so (not what) and the poll's page.
+ * Refused: the poll's page as it stands, saying why (edited meanwhile: look at it again).
  */
 function confirmStep(ctx: ModuleContext): RequestHandler {
   return async (req, res) => {
     const poll = await publishedPoll(ctx, req);
-    const { choice } = formFields(req.body, ['choice']);
-    // Not a number: a position no poll has, so the service answers it in its order of checks.
-    const option = /^\d{1,2}$/.test(choice) ? Number(choice) : 0;
+    const { choice, version } = formFields(req.body, ['choice', 'version']);
     const result = await ctx.services.polls.vote({
       user: req.user!,
       pollId: poll.id,
-      option,
+      // Not one of the poll's options: a position no poll has, refused in the service's order.
+      option: chosenOption(poll, choice)?.position ?? 0,
       channel: 'web',
+      version,
     });
     if (result.ok) {
       req.session.flash = { key: `${text}.notice.voted` };

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { bindDeps } from '../../lib/bind-deps.ts';
+import { classifyDatabaseError } from '../../db/database-errors.ts';
 import { athensDate } from '../../lib/format.ts';
 import type { UserRow } from '../accounts/users.repository.ts';
 import {
@@ -12,6 +14,7 @@ import {
   voterOf,
   type Channel,
   type Poll,
+  type PollRow,
   type VoterRow,
 } from './polls.repository.ts';
 
@@ -37,6 +40,8 @@ export type VoteRefusal =
   | 'closed'
   | 'not_by_phone'
   | 'no_such_option'
+  /** The poll was edited after the voter saw its options (before anyone voted): look again. */
+  | 'poll_changed'
   | 'already_voted'
   | Ineligible;
 
@@ -45,27 +50,60 @@ export type VoteResult =
   | { ok: false; reason: VoteRefusal; voted?: VoterRow };
 
 export interface VoteInput {
-  user: Voter;
+  user: Pick<Voter, 'id'>;
   pollId: number;
   /** The option's position, 1…n. */
   option: number;
   channel: Channel;
+  /**
+   * The poll as the voter saw it (`versionOf(poll)`): an editor may still change a poll nobody
+   * has voted in, and a vote is only counted for the question and options the voter was shown.
+   */
+  version: string;
 }
+
+const UNIT = '\u001f';
+const RECORD = '\u001e';
+
+/**
+ * What a voter is shown of a poll, as a digest a form or a phone menu carries: the question, the
+ * description and the options in order, both languages (the vote's transaction works out the
+ * same digest in SQL, POLL_DIGEST, and compares).
+ */
+export function versionOf(
+  poll: Pick<Poll, 'question_el' | 'question_en' | 'description_el' | 'description_en' | 'options'>,
+): string {
+  const text = [
+    [poll.question_el, poll.question_en, poll.description_el, poll.description_en].join(UNIT),
+    ...poll.options.map((option) => `${option.label_el}${UNIT}${option.label_en}`),
+  ].join(RECORD);
+  return createHash('md5').update(text, 'utf8').digest('hex');
+}
+
+const POLL_DIGEST = `md5(concat_ws(E'\\x1e',
+    concat_ws(E'\\x1f', p.question_el, p.question_en, p.description_el, p.description_en),
+    (SELECT string_agg(o.label_el || E'\\x1f' || o.label_en, E'\\x1e' ORDER BY o.position)
+       FROM poll_options o WHERE o.poll_id = p.id))) AS digest`;
 
 /**
  * A vote that failed for a reason of the database's (a lost connection): the error says which
- * (code and constraint) and nothing else. The driver's own error would carry the statement with
- * its values, the option among them, into the log.
+ * (its SQLSTATE or the driver's words for a lost connection, which the error page reads to answer
+ * 503 or 409) and nothing else. The driver's own error would carry the statement with its values,
+ * the option among them, into the log.
  */
 export class VoteFailedError extends Error {
+  readonly code: string | undefined;
+  readonly constraint: string | undefined;
   constructor(cause: unknown) {
-    const { code, constraint } = (cause ?? {}) as { code?: unknown; constraint?: unknown };
+    const info = classifyDatabaseError(cause);
+    // A pool timeout is recognised by its name, which this error does not keep: say it in words.
+    const code = info?.code === 'KnexTimeoutError' ? 'Timeout acquiring a connection' : info?.code;
     super(
-      `vote not recorded (${typeof code === 'string' ? code : 'no code'}${
-        typeof constraint === 'string' ? `, ${constraint}` : ''
-      })`,
+      `vote not recorded (${code ?? 'unknown'}${info?.constraint ? `, ${info.constraint}` : ''})`,
     );
     this.name = 'VoteFailedError';
+    this.code = code;
+    this.constraint = info?.constraint;
   }
 }
 
@@ -79,47 +117,63 @@ export function eligibility(poll: Pick<Poll, 'electorate'>, user: Voter): Inelig
 }
 
 /**
- * The AFM a vote is counted under: in a poll for verified accounts always (two accounts of one
- * person cannot both vote); in a poll open to every account, when the account has a verified
- * one, so a verified person's second account cannot add a vote either.
+ * The AFM a vote is counted under: in a poll for verified accounts only, where two accounts of
+ * one person cannot both vote (elsewhere an account is a voter, and the AFM is not kept).
  */
-function afmOf(user: Voter): string | null {
-  return user.identity_verified_at && user.afm ? user.afm : null;
+function afmIn(poll: Pick<Poll, 'electorate'>, user: Voter): string | null {
+  return poll.electorate === 'verified' && user.identity_verified_at && user.afm ? user.afm : null;
 }
 
+/** Who to look a vote up by: the account and, while its identity stands verified, its AFM. */
+const lookupOf = (user: Voter) => ({
+  id: user.id,
+  afm: user.identity_verified_at && user.afm ? user.afm : null,
+});
+
 type PollsDeps = Pick<Deps, 'db' | 'clock'>;
+
+const refuse = (reason: VoteRefusal) => ({ ok: false, reason }) as const;
 
 /**
  * Casts a vote, web or phone alike. In one transaction: the poll row is read FOR SHARE (an
  * editor's change or an early close waits for the votes in flight, and a vote after the close
- * sees it), the voter row goes in (its unique keys refuse a second vote by the account or the
- * AFM, however many race), then the option's count goes up by one. The tally row is taken
- * last, so the lock every voter of the poll waits for is held for one statement and the commit.
+ * sees it), the account is read again (a session's copy may be older than a revoked identity
+ * check), the voter row goes in (its unique keys refuse a second vote by the account or the AFM,
+ * however many race), then the option's count goes up by one. The tally row is taken last, so
+ * the lock every voter of the poll waits for is held for one statement and the commit.
  */
 export async function vote(deps: PollsDeps, input: VoteInput): Promise<VoteResult> {
-  const { user, pollId, option, channel } = input;
-  const now = deps.clock.now();
-  const votedOn = athensDate(now);
+  const { pollId, option, channel } = input;
   try {
     return await deps.db.transaction(async (trx) => {
-      const poll = (await trx('polls').where({ id: pollId }).forShare().first()) as
-        Poll | undefined;
-      if (!poll) return { ok: false, reason: 'not_found' } as const;
+      const poll = (await trx('polls as p')
+        .select('p.*', trx.raw(POLL_DIGEST))
+        .where('p.id', pollId)
+        .forShare('p')
+        .first()) as (PollRow & { digest: string }) | undefined;
+      // The time after the lock: a vote that waited for an early close is too late.
+      const now = deps.clock.now();
+      if (!poll) return refuse('not_found');
       const status = statusOf(poll, now);
-      if (status === 'draft') return { ok: false, reason: 'not_found' } as const;
-      if (status === 'upcoming') return { ok: false, reason: 'not_open' } as const;
-      if (status === 'closed') return { ok: false, reason: 'closed' } as const;
-      if (channel === 'phone' && !poll.by_phone)
-        return { ok: false, reason: 'not_by_phone' } as const;
+      if (status === 'draft') return refuse('not_found');
+      if (status === 'upcoming') return refuse('not_open');
+      if (status === 'closed') return refuse('closed');
+      if (channel === 'phone' && !poll.by_phone) return refuse('not_by_phone');
+      if (poll.digest !== input.version) return refuse('poll_changed');
+      const user = (await trx('users')
+        .where({ id: input.user.id })
+        .first('id', 'status', 'roles', 'identity_verified_at', 'afm')) as Voter | undefined;
+      if (!user) return refuse('inactive');
       const ineligible = eligibility(poll, user);
-      if (ineligible) return { ok: false, reason: ineligible } as const;
+      if (ineligible) return refuse(ineligible);
+      const votedOn = athensDate(now);
       const inserted: { rowCount: number } = await trx.raw(
         `INSERT INTO poll_voters (poll_id, user_id, afm, channel, voted_on)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING poll_id`,
-        [pollId, user.id, afmOf(user), channel, votedOn],
+        [pollId, user.id, afmIn(poll, user), channel, votedOn],
       );
       if (!inserted.rowCount) {
-        const voted = await voterOf(trx, pollId, user);
+        const voted = await voterOf(trx, pollId, lookupOf(user));
         return { ok: false, reason: 'already_voted', ...(voted && { voted }) } as const;
       }
       const counted: { rowCount: number } = await trx.raw(
@@ -132,7 +186,7 @@ export async function vote(deps: PollsDeps, input: VoteInput): Promise<VoteResul
       return { ok: true, votedOn, channel } as const;
     });
   } catch (error) {
-    if (error instanceof NoSuchOption) return { ok: false, reason: 'no_such_option' };
+    if (error instanceof NoSuchOption) return refuse('no_such_option');
     throw new VoteFailedError(error);
   }
 }
@@ -146,7 +200,7 @@ export function poll(deps: PollsDeps, id: number): Promise<Poll | undefined> {
 
 /** The vote this account (or its AFM) cast in the poll: day and channel, never what. */
 export function voted(deps: PollsDeps, pollId: number, user: Voter): Promise<VoterRow | undefined> {
-  return voterOf(deps.db, pollId, { id: user.id, afm: afmOf(user) });
+  return voterOf(deps.db, pollId, lookupOf(user));
 }
 
 /** Published polls by status at this moment (open ones closing soonest first). */
@@ -178,7 +232,7 @@ export async function phonePolls(
   const votes = await votedPolls(
     deps.db,
     offered.map((p) => p.id),
-    { id: user.id, afm: afmOf(user) },
+    lookupOf(user),
   );
   return offered.map((p) => ({ poll: p, ...(votes.has(p.id) && { voted: votes.get(p.id)! }) }));
 }
@@ -189,7 +243,7 @@ export function votesOf(
   pollIds: readonly number[],
   user: Voter,
 ): Promise<Map<number, VoterRow>> {
-  return votedPolls(deps.db, pollIds, { id: user.id, afm: afmOf(user) });
+  return votedPolls(deps.db, pollIds, lookupOf(user));
 }
 
 /** How many have voted so far, per channel: what staff see while a poll runs. */
