@@ -280,3 +280,81 @@ describe('the person’s own data', () => {
     });
   });
 });
+
+describe('staff accounts behind a poll with votes', () => {
+  it('can still be deleted: who wrote and closed it is blanked (the audit log keeps it), nothing else changes', async () => {
+    const editor = await citizen({ roles: ['editor'] });
+    const pollId = await insertPoll(ctx.db);
+    await ctx
+      .db('polls')
+      .where({ id: pollId })
+      .update({ created_by: editor.id, updated_by: editor.id });
+    expect(await vote(await citizen(), pollId, 1)).toMatchObject({ ok: true });
+    await ctx
+      .db('polls')
+      .where({ id: pollId })
+      .update({
+        closed_early_at: new Date(),
+        closed_early_by: editor.id,
+        closed_early_reason: 'Τέλος',
+      });
+    await ctx.db('users').where({ id: editor.id }).delete();
+    expect(await ctx.db('polls').where({ id: pollId }).first()).toMatchObject({
+      created_by: null,
+      updated_by: null,
+      closed_early_by: null,
+      closed_early_reason: 'Τέλος',
+    });
+    // Blanking is allowed; naming someone else is a change like any other.
+    const other = await citizen({ roles: ['editor'] });
+    const error = (await ctx
+      .db('polls')
+      .where({ id: pollId })
+      .update({ created_by: other.id })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { constraint?: string } | undefined;
+    expect(error?.constraint).toBe('polls_frozen_by_votes');
+  });
+});
+
+describe('a poll that closes by its time', () => {
+  it('shows its results from the closing moment on, with the votes cast before it', async () => {
+    const pollId = await insertPoll(ctx.db, { closesAt: new Date(Date.now() + 1500) });
+    await vote(await citizen(), pollId, 2);
+    await vote(await citizen(), pollId, 2);
+    await vote(await citizen(), pollId, 1);
+    expect(await ctx.services.polls.results(pollId)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(await vote(await citizen(), pollId, 1)).toEqual({ ok: false, reason: 'closed' });
+    expect((await ctx.services.polls.results(pollId))?.options.map((o) => o.votes)).toEqual([
+      1, 2, 0,
+    ]);
+  });
+});
+
+describe('a vote the database could not take', () => {
+  it('is a 503 for the error page (its code kept), never the statement', async () => {
+    const { VoteFailedError } = await import('../../src/features/polls/polls.service.ts');
+    const { classifyDatabaseError } = await import('../../src/db/database-errors.ts');
+    const lost = new VoteFailedError(
+      Object.assign(
+        new Error('UPDATE poll_tallies SET votes[2] … - Connection terminated unexpectedly'),
+        {},
+      ),
+    );
+    expect(classifyDatabaseError(lost)?.kind).toBe('unavailable');
+    expect(lost.message).not.toMatch(/votes\[/);
+    const pool = new VoteFailedError(
+      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), {
+        name: 'KnexTimeoutError',
+      }),
+    );
+    expect(classifyDatabaseError(pool)?.kind).toBe('unavailable');
+    const down = new VoteFailedError(
+      Object.assign(new Error('terminating connection'), { code: '57P01' }),
+    );
+    expect(classifyDatabaseError(down)).toEqual({ kind: 'unavailable', code: '57P01' });
+  });
+});

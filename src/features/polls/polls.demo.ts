@@ -193,7 +193,7 @@ export async function seedDemoPolls(db: Knex, context: DemoContext): Promise<boo
           electorate: demo.electorate,
           by_phone: demo.byPhone,
           published_at: demo.published
-            ? athensTime(trx, context.today, demo.opens - 2, '12:00')
+            ? athensTime(trx, context.today, Math.min(demo.opens - 2, -1), '12:00')
             : null,
           created_by: editor,
           updated_by: editor,

@@ -6,10 +6,11 @@ import type { Knex } from 'knex';
  * Secret ballots. Who voted is one table (`poll_voters`: a poll, an account, the AFM where the
  * poll needs one, the channel and the day); what was voted is another (`poll_tallies`: one row per
  * poll holding the count of every option as an array). Both are written in one transaction, and
- * nothing joins them: a tally row has no user key, no id of its own and no time; as every vote
- * rewrites the same row, its system columns (xmin) name the last transaction to vote, not what it
- * chose. The unique keys on `poll_voters` are what makes "one vote per account" and, where the
- * poll asks for verified accounts, "one vote per AFM" hold however many requests race.
+ * nothing joins them: a tally row has no user key, no id of its own and no time. (Someone reading
+ * the database directly can still match a tally row's versions to voter rows by the transaction
+ * that wrote both, xmin: see the README's section on secret ballots.) The unique keys on
+ * `poll_voters` are what makes "one vote per account" and, where the poll asks for verified
+ * accounts, "one vote per AFM" hold however many requests race.
  *
  * A poll is frozen by its first vote: a trigger refuses any change to it or its options once a
  * voter exists, except closing it early (with a reason, audited by the service).
@@ -76,12 +77,21 @@ export async function up(knex: Knex): Promise<void> {
           USING ERRCODE = 'check_violation', CONSTRAINT = 'polls_frozen_by_votes';
       END IF;
     END $$`);
-  // Closing early (once) is the one change a poll with votes takes.
+  // Closing early (once) is the one change a poll with votes takes; and a staff account's
+  // deletion may blank who wrote, changed or closed it (the audit log keeps who did).
   await knex.raw(`CREATE FUNCTION polls_frozen_by_votes() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
+      staff text[] := ARRAY['created_by', 'updated_by', 'closed_early_by'];
       closing text[] := ARRAY['closed_early_at', 'closed_early_by', 'closed_early_reason',
         'updated_at', 'updated_by'];
     BEGIN
+      IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - staff) = (to_jsonb(OLD) - staff)
+        AND (NEW.created_by IS NULL OR NEW.created_by IS NOT DISTINCT FROM OLD.created_by)
+        AND (NEW.updated_by IS NULL OR NEW.updated_by IS NOT DISTINCT FROM OLD.updated_by)
+        AND (NEW.closed_early_by IS NULL
+          OR NEW.closed_early_by IS NOT DISTINCT FROM OLD.closed_early_by) THEN
+        RETURN NEW;
+      END IF;
       IF TG_OP = 'UPDATE' AND OLD.closed_early_at IS NULL
         AND (to_jsonb(NEW) - closing) = (to_jsonb(OLD) - closing) THEN
         RETURN NEW;
