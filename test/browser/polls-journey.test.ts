@@ -69,9 +69,12 @@ describe('a citizen votes in a poll and sees its results', () => {
     const page = await context.newPage();
     await signInInBrowser(page, server.baseUrl, citizen.username, citizen.password);
     await accessibleInBoth(page, '/polls');
+    expect(await page.isVisible(`[data-poll="${pollId}"] [data-by-phone]`)).toBe(true);
     await page.click(`main a[href="/polls/${pollId}"]`);
     await page.waitForURL(url(`/polls/${pollId}`));
     await accessibleInBoth(page, `/polls/${pollId}`);
+    // Not voted yet: the phone is offered too.
+    expect(await page.isVisible('#by-phone')).toBe(true);
 
     // Nothing chosen: the message beside the field.
     await page.click(`form[action="/polls/${pollId}/vote"] button[type="submit"]`);
@@ -100,12 +103,18 @@ describe('a citizen votes in a poll and sees its results', () => {
       'Η ψήφος σας καταγράφηκε',
     );
     expect(await page.textContent('#voted')).toContain('από τον ιστότοπο');
+    // Voted: nothing more offers the phone, here or on the list.
+    expect(await page.locator('#by-phone').count()).toBe(0);
+    expect(await page.textContent('main')).not.toContain('28410');
     await expectAccessible(page);
     await page.goto(url(`/polls/${pollId}?lang=en`));
     expect(await page.textContent('#voted')).toContain('on the website');
+    expect(await page.locator('#by-phone').count()).toBe(0);
     await expectAccessible(page);
+    expect(await page.textContent('main')).not.toMatch(/[\u0370-\u03FF]/);
     await page.goto(url('/polls?lang=el'));
     expect(await page.textContent(`[data-poll="${pollId}"] [data-standing]`)).toBe('Ψηφίσατε');
+    expect(await page.locator(`[data-poll="${pollId}"] [data-by-phone]`).count()).toBe(0);
 
     // The poll closes: the results, with the chart.
     await endPoll(server.db, pollId);
@@ -116,9 +125,55 @@ describe('a citizen votes in a poll and sees its results', () => {
       cells.map((cell) => cell.getAttribute('data-votes')),
     );
     expect(votes).toEqual(['1', '1', '2', '4']);
+    // Shares by the largest remainder: 25 + 25 + 50 = 100.
+    expect(
+      await page.$$eval('#results-table tbody tr[data-position] td:nth-of-type(2)', (cells) =>
+        cells.map((cell) => cell.textContent),
+      ),
+    ).toEqual(['25,0%', '25,0%', '50,0%']);
     await accessibleInBoth(page, `/polls/${pollId}`);
+    // On the English page the Greek close reason is marked, so it is read out in Greek.
+    await page.goto(url(`/polls/${pollId}?lang=en`));
+    expect(await page.getAttribute('#closed-early-reason', 'lang')).toBe('el');
     await context.close();
   }, 90_000);
+
+  it('serves the chart as an image that stands alone: its language, the question and the total above the bars, nothing cut', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    for (const [lang, question, total] of [
+      ['el', 'Ποιο έργο να χρηματοδοτηθεί πρώτο;', 'Σύνολο: 4 ψήφοι'],
+      ['en', 'Which project should be funded first?', 'Total: 4 votes'],
+    ] as const) {
+      const res = await page.goto(url(`/polls/${pollId}/results.svg?lang=${lang}`));
+      expect(res?.headers()['content-type']).toBe('image/svg+xml; charset=utf-8');
+      const drawn = await page.$eval('svg', (svg) => {
+        const box = svg.getBoundingClientRect();
+        const texts = [...svg.querySelectorAll('text')];
+        const firstBar = svg.querySelector('rect')!.getBoundingClientRect().top;
+        return {
+          lang: svg.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang'),
+          texts: texts.map((text) => text.textContent),
+          aboveBars: texts
+            .filter((text) => text.getBoundingClientRect().bottom <= firstBar)
+            .map((text) => text.textContent),
+          cut: texts
+            .filter((text) => {
+              const r = text.getBoundingClientRect();
+              return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom;
+            })
+            .map((text) => text.textContent),
+        };
+      });
+      expect(drawn.lang).toBe(lang);
+      // The question (on one line or more), then the total, before the first option's label.
+      const heading = drawn.aboveBars.slice(0, drawn.aboveBars.indexOf(total));
+      expect(heading.join(' ')).toBe(question);
+      expect(drawn.aboveBars).toContain(total);
+      expect(drawn.cut).toEqual([]);
+    }
+    await context.close();
+  }, 30_000);
 
   it('shows the results on a 390 px phone without JavaScript, the chart’s labels whole', async () => {
     const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });

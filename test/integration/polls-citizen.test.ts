@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import { athensDate, formatDate } from '../../src/lib/format.ts';
 import { createActiveUser, newAgent, postForm, signIn, type Agent } from '../helpers/accounts.ts';
+import { STATUS_TAG } from '../../src/features/polls/polls.present.ts';
 import { versionOf } from '../../src/features/polls/polls.service.ts';
+import { sharesOf } from '../../src/features/polls/results.ts';
 import { freshAfm } from '../helpers/certificates.ts';
 import { endPoll, insertPoll, type PollInput, castVote } from '../helpers/polls.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
@@ -158,6 +160,7 @@ describe('a poll’s page', () => {
     expect($('#sign-in').attr('href')).toBe(`/login?next=%2Fpolls%2F${id}`);
     expect($(`form[action="/polls/${id}/vote"]`)).toHaveLength(0);
     expect($('#status').text()).toBe('Ανοιχτή');
+    expect($('#status').hasClass(STATUS_TAG.open)).toBe(true);
     expect(
       $('main p.app-pre')
         .map((_i, p) => $(p).text())
@@ -174,6 +177,53 @@ describe('a poll’s page', () => {
     expect($of((await request(ctx.app).get(`/polls/${webOnly}`)).text)('#by-phone')).toHaveLength(
       0,
     );
+  });
+
+  it('offers the phone only to a visitor who may still vote: not once they voted, nor to an account that may not', async () => {
+    const id = await openPoll({ byPhone: true });
+    const upcoming = await insertPoll(ctx.db, {
+      byPhone: true,
+      opensAt: new Date(Date.now() + 3 * DAY),
+    });
+    const phoneOn = async (agent: Agent | undefined, lang: 'el' | 'en' = 'el') => {
+      const get = (path: string) =>
+        agent ? agent.get(path) : request(ctx.app).get(`${path}?lang=${lang}`);
+      const page = $of((await get(`/polls/${id}`)).text);
+      const list = $of((await get('/polls')).text);
+      return {
+        page: page('#by-phone').length === 1 && squash(page('main').text()).includes('28410'),
+        list: list(`[data-poll="${id}"] [data-by-phone]`).length === 1,
+        upcoming: list(`[data-poll="${upcoming}"] [data-by-phone]`).length === 1,
+        upcomingPage: $of((await get(`/polls/${upcoming}`)).text)('#by-phone').length === 1,
+      };
+    };
+    const everywhere = { page: true, list: true, upcoming: true, upcomingPage: true };
+    const nowhere = { page: false, list: false, upcoming: false, upcomingPage: false };
+    expect(await phoneOn(undefined)).toEqual(everywhere);
+    expect(await phoneOn(undefined, 'en')).toEqual(everywhere);
+
+    const citizen = await signedIn();
+    expect(await phoneOn(citizen.agent)).toEqual(everywhere);
+    expect((await confirm(citizen.agent, id, '1')).status).toBe(303);
+    const voted = await phoneOn(citizen.agent);
+    expect(voted).toEqual({ ...everywhere, page: false, list: false });
+    const after = $of((await citizen.agent.get('/polls')).text);
+    expect(after(`[data-poll="${id}"] [data-standing]`).attr('data-standing')).toBe('voted');
+    await useLanguage(citizen.agent, 'en');
+    expect(await phoneOn(citizen.agent)).toEqual(voted);
+    const en = $of((await citizen.agent.get('/polls')).text);
+    expect(squash(en(`[data-poll="${id}"]`).text())).not.toContain('You can also vote by phone');
+    expect(squash(en(`[data-poll="${upcoming}"]`).text())).toContain('You can also vote by phone');
+
+    // A vote by phone hides it too; an account that may not vote never sees it.
+    const byPhone = await signedIn();
+    await castVote(ctx.services, { user: byPhone.user, pollId: id, option: 2, channel: 'phone' });
+    expect(await phoneOn(byPhone.agent)).toEqual({ ...everywhere, page: false, list: false });
+    expect(await phoneOn((await signedIn({ roles: ['clerk'] })).agent)).toEqual(nowhere);
+    const verifiedOnly = await openPoll({ byPhone: true, electorate: 'verified' });
+    const unverified = $of((await citizen.agent.get(`/polls/${verifiedOnly}`)).text);
+    expect(unverified('#ineligible')).toHaveLength(1);
+    expect(unverified('#by-phone')).toHaveLength(0);
   });
 
   it('says when an upcoming poll opens, and offers no form', async () => {
@@ -201,14 +251,86 @@ describe('a poll’s page', () => {
       '/polls/0',
       '/polls/01',
       '/polls/abc',
+      '/polls/999999999',
+      '/polls/1000000000',
+      '/polls/-1',
       `/polls/${draft}/results.csv`,
+      '/polls/1000000000/results.svg',
     ]) {
       expect((await request(ctx.app).get(path)).status, path).toBe(404);
       expect((await citizen.agent.get(path)).status, path).toBe(404);
     }
+    // The JSON file answers its own 404 in JSON, for an id that is not one too.
+    for (const path of ['/polls/1000000000/results.json', '/polls/abc/results.json']) {
+      const res = await request(ctx.app).get(path);
+      expect(res.status, path).toBe(404);
+      expect((res.body as { error: string }).error, path).toBe('not_found');
+    }
     const vote = await confirm(citizen.agent, draft, '1');
     expect(vote.status).toBe(404);
+    expect((await confirm(citizen.agent, 1_000_000_000, '1')).status).toBe(404);
     expect(await ctx.db('poll_voters').where({ poll_id: draft })).toHaveLength(0);
+  });
+});
+
+/** Text in `main` with a Greek letter whose element is not marked lang="el" (skipping `skip`). */
+function greekUnmarked($: cheerio.CheerioAPI, skip = ''): string[] {
+  const found: string[] = [];
+  $('main')
+    .find('*')
+    .addBack()
+    .contents()
+    .each((_i, node) => {
+      if (node.type !== 'text' || !/[\u0370-\u03FF\u1F00-\u1FFF]/.test(node.data)) return;
+      const parent = $(node).parent();
+      if (skip && parent.closest(skip).length) return;
+      if (parent.closest('[lang]').attr('lang') !== 'el') found.push(node.data.trim());
+    });
+  return found;
+}
+
+describe('English pages', () => {
+  it('have no Greek word unless marked lang="el": the identity check is at a citizen service centre (KEP)', async () => {
+    const open = await openPoll({ byPhone: true });
+    const verifiedOnly = await openPoll({ electorate: 'verified', byPhone: true });
+    const upcoming = await upcomingPoll();
+    const closed = await openPoll({ byPhone: true });
+    await castVote(ctx.services, {
+      user: await voter(),
+      pollId: closed,
+      option: 2,
+      channel: 'web',
+    });
+    await endPoll(ctx.db, closed);
+    const ended = await endedPoll();
+    const mine = [open, verifiedOnly, upcoming, closed, ended];
+    // Others' polls on /polls (written by other tests) are not these pages' words.
+    const othersPolls = `[data-poll]:not(${mine.map((id) => `[data-poll="${id}"]`).join(',')})`;
+    const citizen = await signedIn();
+    const voted = await signedIn();
+    expect((await confirm(voted.agent, open, '1')).status).toBe(303);
+    const staff = await signedIn({ roles: ['editor'] });
+    for (const agent of [citizen.agent, voted.agent, staff.agent]) await useLanguage(agent, 'en');
+    const pages = [...mine.map((id) => `/polls/${id}`), '/polls'];
+    for (const path of pages) {
+      const anonymous = $of((await request(ctx.app).get(`${path}?lang=en`)).text);
+      expect(anonymous('html').attr('lang')).toBe('en');
+      expect(greekUnmarked(anonymous, othersPolls), path).toEqual([]);
+      for (const agent of [citizen.agent, voted.agent, staff.agent])
+        expect(greekUnmarked($of((await agent.get(path)).text), othersPolls), path).toEqual([]);
+    }
+    const ineligible = $of((await citizen.agent.get(`/polls/${verifiedOnly}`)).text);
+    expect(squash(ineligible('#ineligible').text())).toContain(
+      'in person, at a citizen service centre (KEP) or',
+    );
+    // The Greek close reason is there, marked.
+    const reason = $of((await citizen.agent.get(`/polls/${closed}`)).text)('#closed-early-reason');
+    expect(reason.text()).toBe('Τέλος δοκιμής');
+    expect(reason.attr('lang')).toBe('el');
+    // The check before the vote too.
+    const check = $of((await choose(citizen.agent, open, { choice: '2' })).text);
+    expect(check('#confirm-vote')).toHaveLength(1);
+    expect(greekUnmarked(check)).toEqual([]);
   });
 });
 
@@ -490,7 +612,8 @@ describe('results', () => {
     expect(rows).toEqual([
       ['Στη Λατώ', '4', '66,7%'],
       ['Στο λιμάνι', '1', '16,7%'],
-      ['Στην Κίτροπλατεία', '1', '16,7%'],
+      // Largest remainders: the shares add up to 100,0 (a tie goes to the earlier option).
+      ['Στην Κίτροπλατεία', '1', '16,6%'],
     ]);
     expect($('#results-total td').first().text()).toBe('6');
     expect($('#turnout-web').text()).toBe('4');
@@ -510,7 +633,7 @@ describe('results', () => {
     );
     const desc = svg.find('desc#poll-chart-desc').text();
     expect(desc).toBe(
-      'Στη Λατώ: 4 ψήφοι (66,7%). Στο λιμάνι: 1 ψήφος (16,7%). Στην Κίτροπλατεία: 1 ψήφος (16,7%). Σύνολο: 6 ψήφοι.',
+      'Στη Λατώ: 4 ψήφοι (66,7%). Στο λιμάνι: 1 ψήφος (16,7%). Στην Κίτροπλατεία: 1 ψήφος (16,6%). Σύνολο: 6 ψήφοι.',
     );
     const drawn = svg
       .find('text')
@@ -533,7 +656,7 @@ describe('results', () => {
       en('#results-table tbody tr[data-position] td:nth-of-type(2)')
         .map((_i, td) => en(td).text())
         .get(),
-    ).toEqual(['66.7%', '16.7%', '16.7%']);
+    ).toEqual(['66.7%', '16.7%', '16.6%']);
     expect(en('#poll-chart-desc').text()).toContain(
       'At Lato: 4 votes (66.7%). By the harbour: 1 vote (16.7%).',
     );
@@ -557,7 +680,10 @@ describe('results', () => {
       ['position', 'option_el', 'option_en', 'votes', 'percent'],
       ['1', 'Στη Λατώ', 'At Lato', '4', '66,7'],
       ['2', 'Στο λιμάνι', 'By the harbour', '1', '16,7'],
-      ['3', 'Στην Κίτροπλατεία', 'At Kitroplateia', '1', '16,7'],
+      ['3', 'Στην Κίτροπλατεία', 'At Kitroplateia', '1', '16,6'],
+      ['total', '', '', '6', '100,0'],
+      ['turnout_web', '', '', '4', ''],
+      ['turnout_phone', '', '', '2', ''],
     ]);
 
     const json = await request(ctx.app).get(`/polls/${id}/results.json`);
@@ -575,6 +701,8 @@ describe('results', () => {
         opens_at: poll.opens_at.toISOString(),
         closes_at: poll.closes_at.toISOString(),
         closed_at: poll.closed_early_at.toISOString(),
+        closed_early: true,
+        closed_early_reason: 'Τέλος δοκιμής',
       },
       total: 6,
       turnout: { web: 4, phone: 2 },
@@ -585,7 +713,7 @@ describe('results', () => {
           position: 3,
           label: { el: 'Στην Κίτροπλατεία', en: 'At Kitroplateia' },
           votes: 1,
-          percent: 16.7,
+          percent: 16.6,
         },
       ],
     });
@@ -598,6 +726,87 @@ describe('results', () => {
     expect(text).toContain(
       '<title id="poll-chart-title">Results: Where should the new park go?</title>',
     );
+    // The file stands alone: its language, and the question and the total drawn above the bars.
+    const drawing = async (lang: 'el' | 'en') => {
+      const res = await request(ctx.app).get(`/polls/${id}/results.svg?lang=${lang}`).buffer(true);
+      const $svg = cheerio.load(Buffer.isBuffer(res.body) ? res.body.toString('utf8') : res.text, {
+        xml: true,
+      });
+      const texts = $svg('svg > text')
+        .map((_i, t) => ({ text: $svg(t).text(), y: Number($svg(t).attr('y')) }))
+        .get() as { text: string; y: number }[];
+      const firstBar = Math.min(
+        ...($svg('rect')
+          .map((_i, r) => Number($svg(r).attr('y')))
+          .get() as number[]),
+      );
+      return { lang: $svg('svg').attr('xml:lang'), texts, firstBar };
+    };
+    const standaloneEn = await drawing('en');
+    expect(standaloneEn.lang).toBe('en');
+    expect(standaloneEn.texts.slice(0, 2).map((t) => t.text)).toEqual([
+      'Where should the new park go?',
+      'Total: 6 votes',
+    ]);
+    expect(standaloneEn.texts[1]!.y).toBeLessThan(standaloneEn.firstBar);
+    const standaloneEl = await drawing('el');
+    expect(standaloneEl.lang).toBe('el');
+    expect(standaloneEl.texts.slice(0, 2).map((t) => t.text)).toEqual([
+      'Πού να γίνει το νέο πάρκο;',
+      'Σύνολο: 6 ψήφοι',
+    ]);
+    // The chart in the page is drawn as before: the page has its own heading and total.
+    expect(drawn).not.toContain('Σύνολο: 6 ψήφοι');
+    expect(svg.attr('xml:lang')).toBeUndefined();
+  });
+
+  it('share out 100,0% exactly by the largest remainder (1, 1, 1), on the page, in the chart, the CSV and the JSON', async () => {
+    const id = await openPoll();
+    for (const option of [1, 2, 3])
+      await castVote(ctx.services, { user: await voter(), pollId: id, option, channel: 'web' });
+    await endPoll(ctx.db, id);
+    const $ = $of((await request(ctx.app).get(`/polls/${id}`)).text);
+    const shown = $('#results-table tbody tr[data-position] td:nth-of-type(2)')
+      .map((_i, td) => $(td).text())
+      .get();
+    expect(shown).toEqual(['33,4%', '33,3%', '33,3%']);
+    expect($('#results-total td').eq(1).text()).toBe('100,0%');
+    expect($('#poll-chart-desc').text()).toContain('(33,4%)');
+    const csv = parse((await request(ctx.app).get(`/polls/${id}/results.csv`)).text.slice(1), {
+      delimiter: ';',
+    }) as string[][];
+    expect(csv.slice(1).map((row) => row[4])).toEqual(['33,4', '33,3', '33,3', '100,0', '', '']);
+    expect(csv.slice(-3).map((row) => row[0])).toEqual(['total', 'turnout_web', 'turnout_phone']);
+    const json = (await request(ctx.app).get(`/polls/${id}/results.json`)).body as {
+      options: { percent: number }[];
+    };
+    expect(json.options.map((option) => option.percent)).toEqual([33.4, 33.3, 33.3]);
+  });
+
+  it('mark the close reason with its language when it is not the page’s', async () => {
+    const id = await endedPoll();
+    const reasonOn = async (lang: 'el' | 'en') =>
+      $of((await request(ctx.app).get(`/polls/${id}?lang=${lang}`)).text)('#closed-early-reason');
+    const closeEarly = (reason: string) =>
+      ctx
+        .db('polls')
+        .where({ id })
+        .update({ closed_early_at: new Date(Date.now() - 2 * DAY), closed_early_reason: reason });
+    await closeEarly('Η μελέτη άλλαξε.');
+    expect((await reasonOn('el')).attr('lang')).toBeUndefined();
+    expect((await reasonOn('en')).attr('lang')).toBe('el');
+    await closeEarly('The study changed (ΚΕΠ notice 12).');
+    expect((await reasonOn('en')).attr('lang')).toBe('el');
+    await closeEarly('The study changed.');
+    expect((await reasonOn('el')).attr('lang')).toBe('en');
+    expect((await reasonOn('en')).attr('lang')).toBeUndefined();
+    await closeEarly('12/2026');
+    expect((await reasonOn('el')).attr('lang')).toBeUndefined();
+    expect((await reasonOn('en')).attr('lang')).toBeUndefined();
+    const json = (await request(ctx.app).get(`/polls/${id}/results.json`)).body as {
+      poll: Record<string, unknown>;
+    };
+    expect(json.poll).toMatchObject({ closed_early: true, closed_early_reason: '12/2026' });
   });
 
   it('of a poll that ended by time without votes say nobody voted, without an early-close note', async () => {
@@ -607,10 +816,46 @@ describe('results', () => {
     expect($('#closed-early')).toHaveLength(0);
     expect($('#results svg rect')).toHaveLength(0);
     expect($('#results-total td').first().text()).toBe('0');
+    const closesAt = ((await ctx.db('polls').where({ id }).first()) as { closes_at: Date })
+      .closes_at;
     expect((await request(ctx.app).get(`/polls/${id}/results.json`)).body).toMatchObject({
+      poll: {
+        closed_at: closesAt.toISOString(),
+        closed_early: false,
+        closed_early_reason: null,
+      },
       total: 0,
       turnout: { web: 0, phone: 0 },
+      options: [{ percent: 0 }, { percent: 0 }, { percent: 0 }],
     });
+    const csv = (await request(ctx.app).get(`/polls/${id}/results.csv`)).text;
+    expect(csv.trimEnd().split('\r\n').slice(-3)).toEqual([
+      '"total";"";"";"0";"0,0"',
+      '"turnout_web";"";"";"0";""',
+      '"turnout_phone";"";"";"0";""',
+    ]);
+  });
+});
+
+describe('sharesOf', () => {
+  it('rounds to tenths that add up to 100 by the largest remainder, ties to the earlier option', () => {
+    expect(sharesOf([1, 1, 1])).toEqual([33.4, 33.3, 33.3]);
+    expect(sharesOf([4, 1, 1])).toEqual([66.7, 16.7, 16.6]);
+    expect(sharesOf([1, 1, 1, 1, 1, 1, 1])).toEqual([14.3, 14.3, 14.3, 14.3, 14.3, 14.3, 14.2]);
+    expect(sharesOf([0, 0, 0])).toEqual([0, 0, 0]);
+    expect(sharesOf([5, 0])).toEqual([100, 0]);
+    expect(sharesOf([2, 1])).toEqual([66.7, 33.3]);
+    // Any counts: exact sum, each share within a tenth of its true value.
+    for (let run = 0; run < 500; run += 1) {
+      const counts = Array.from({ length: 2 + (run % 9) }, () => Math.floor(Math.random() * 50));
+      const total = counts.reduce((sum, count) => sum + count, 0);
+      const shares = sharesOf(counts);
+      if (!total) continue;
+      expect(Math.round(shares.reduce((sum, share) => sum + share, 0) * 10)).toBe(1000);
+      counts.forEach((count, i) =>
+        expect(Math.abs(shares[i]! - (count * 100) / total)).toBeLessThan(0.1 + 1e-9),
+      );
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type VoterRow,
 } from './polls.repository.ts';
 import type { Ineligible, PollResults } from './polls.service.ts';
-import { resultsChartSvg } from './results.ts';
+import { resultsChartSvg, sharesOf } from './results.ts';
 
 const text = 'polls.citizen';
 
@@ -27,7 +27,7 @@ export type Standing =
   | { kind: 'mayVote' };
 
 /** The GOV.UK tag colour of each status; the tag's text says it, the colour only helps. */
-const STATUS_TAG: Record<PollStatus, string> = {
+export const STATUS_TAG: Record<PollStatus, string> = {
   draft: 'govuk-tag--grey',
   upcoming: 'govuk-tag--blue',
   open: 'govuk-tag--green',
@@ -41,6 +41,20 @@ export const questionOf = (poll: Pick<PollRow, 'question_el' | 'question_en'>, l
 /** An option's label in the page's language. */
 export const labelOf = (option: Pick<PollOptionRow, 'label_el' | 'label_en'>, lang: Lang) =>
   lang === 'en' ? option.label_en : option.label_el;
+
+const GREEK = /[\u0370-\u03FF\u1F00-\u1FFF]/;
+const LATIN = /[A-Za-z]/;
+
+/**
+ * The language of a text staff wrote in one language only (a close reason), when it is not the
+ * page's: Greek if it has a Greek letter, English if it has Latin letters and no Greek; undefined
+ * when it is the page's language or cannot be told (digits only), so its element needs no `lang`.
+ * Screen readers then pronounce it in its own language.
+ */
+export function foreignLangOf(text: string, pageLang: Lang): Lang | undefined {
+  const lang = GREEK.test(text) ? 'el' : LATIN.test(text) ? 'en' : undefined;
+  return lang === pageLang ? undefined : lang;
+}
 
 /** Plain text as paragraphs: split on blank lines, each trimmed, none empty. */
 export function paragraphsOf(plain: string): string[] {
@@ -76,8 +90,20 @@ export function votedText(req: Request, voted: Pick<VoterRow, 'voted_on' | 'chan
   return req.t(`${text}.voted.${voted.channel}`, { date: formatDate(voted.voted_on, req.lang) });
 }
 
-/** The poll's times, status and electorate, as the list and the poll's page show them. */
-function presentBasics(req: Request, poll: Poll, now: Date) {
+/**
+ * Whether to offer the visitor the phone: a phone poll not closed yet, to someone who may still
+ * vote in it or is not signed in (not to one who voted, nor to an account that may not vote).
+ */
+function offersPhone(poll: Poll, status: PollStatus, standing: Standing | undefined): boolean {
+  if (!poll.by_phone || status === 'closed') return false;
+  return !standing || standing.kind === 'anonymous' || standing.kind === 'mayVote';
+}
+
+/**
+ * The poll's times, status and electorate, as the list and the poll's page show them, and
+ * whether to tell this visitor they can vote by phone.
+ */
+function presentBasics(req: Request, poll: Poll, now: Date, standing: Standing | undefined) {
   const status = statusOf(poll, now);
   return {
     id: poll.id,
@@ -90,7 +116,7 @@ function presentBasics(req: Request, poll: Poll, now: Date) {
     closesAt: formatDateTime(poll.closes_at, req.lang),
     endedAt: formatDateTime(endOf(poll), req.lang),
     electorate: req.t(`polls.electorate.${poll.electorate}`),
-    byPhone: poll.by_phone,
+    offerPhone: offersPhone(poll, status, standing),
   };
 }
 
@@ -109,15 +135,24 @@ function standingTag(req: Request, standing: Standing | undefined) {
   return undefined;
 }
 
-/** A poll on /polls, with the citizen's tag when signed in. */
+/**
+ * A poll on /polls, with the signed-in citizen's tag: on an open poll, voted, may vote or why
+ * not; on a closed one, only that they voted (an upcoming poll has no tag). Its standing also
+ * decides whether the line about voting by phone is shown.
+ */
 export function presentListItem(req: Request, poll: Poll, now: Date, standing?: Standing) {
-  return { ...presentBasics(req, poll, now), standing: standingTag(req, standing) };
+  const basics = presentBasics(req, poll, now, standing);
+  const tagged = basics.status === 'open' || standing?.kind === 'voted';
+  return { ...basics, standing: tagged ? standingTag(req, standing) : undefined };
 }
 
-/** A poll's own page: its question, description, times and the phone lines when it has them. */
-export function presentPoll(req: Request, poll: Poll, now: Date) {
+/**
+ * A poll's own page for a visitor who stands so in it: its question, description, times and
+ * the phone lines when it has them and they may still vote.
+ */
+export function presentPoll(req: Request, poll: Poll, now: Date, standing: Standing) {
   return {
-    ...presentBasics(req, poll, now),
+    ...presentBasics(req, poll, now, standing),
     paragraphs: paragraphsOf(req.lang === 'en' ? poll.description_en : poll.description_el),
     options: poll.options.map((option) => ({
       position: option.position,
@@ -132,10 +167,12 @@ export function presentPoll(req: Request, poll: Poll, now: Date) {
   };
 }
 
-/** Each option's figures in the page's language. */
+/** Each option's figures in the page's language; the shares add up to 100.0 (sharesOf). */
 function resultRows(req: Request, poll: Poll, results: PollResults) {
+  const shares = sharesOf(results.options.map((option) => option.votes));
   return poll.options.map((option, i) => {
-    const { votes, percent } = results.options[i]!;
+    const votes = results.options[i]!.votes;
+    const percent = shares[i]!;
     return {
       position: option.position,
       label: labelOf(option, req.lang),
@@ -148,7 +185,8 @@ function resultRows(req: Request, poll: Poll, results: PollResults) {
 
 /**
  * The bar chart of the results (SVG), its title and description giving the same figures as the
- * table; `standalone` for the file at results.svg.
+ * table; `standalone` for the file at results.svg, in the page's language, which also draws the
+ * question and the total above the bars.
  */
 export function resultsChart(
   req: Request,
@@ -169,16 +207,23 @@ export function resultsChart(
     ),
     req.t(`${text}.results.totalFigure`, { votes: votes(results.total) }),
   ].join(' ');
+  const question = questionOf(poll, req.lang);
   return resultsChartSvg({
     id: 'poll-chart',
-    title: req.t(`${text}.results.chartTitle`, { question: questionOf(poll, req.lang) }),
+    title: req.t(`${text}.results.chartTitle`, { question }),
     description,
     bars: rows.map((row) => ({
       label: row.label,
       votes: row.votes,
       figures: `${row.votesText} (${row.percentText})`,
     })),
-    standalone,
+    ...(standalone && {
+      standalone: {
+        lang: req.lang,
+        heading: question,
+        total: req.t(`${text}.results.totalLine`, { votes: votes(results.total) }),
+      },
+    }),
   });
 }
 
@@ -201,6 +246,8 @@ export function presentResults(req: Request, poll: Poll, results: PollResults) {
       ? {
           at: formatDateTime(poll.closed_early_at, lang),
           reason: poll.closed_early_reason ?? '',
+          // Written by staff in one language: marked when it is not the page's.
+          reasonLang: foreignLangOf(poll.closed_early_reason ?? '', lang) ?? '',
         }
       : undefined,
     chart: resultsChart(req, poll, results),

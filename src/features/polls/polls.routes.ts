@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { NotFoundError, type FieldError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
+import { idParam } from '../../lib/params.ts';
 import { languageSwitchFrom } from '../../middleware/language.ts';
 import { requireCitizen } from '../../middleware/auth.ts';
 import type { HubEntry } from '../hub/hub-entry.ts';
@@ -26,9 +27,6 @@ export const POLLS_HUB_ENTRY: HubEntry = {
 };
 
 const text = 'polls.citizen';
-const ID = /^[1-9]\d{0,9}$/;
-/** Ids are PostgreSQL `int`s: a larger number is no poll (and never reaches the database). */
-const ID_MAX = 2_147_483_647;
 
 /** On the account page, for a citizen (not a staff account): the open polls they may still vote in. */
 export const openPollsSummary: NonNullable<Module['accountSummary']> = async (ctx, user) => {
@@ -68,19 +66,27 @@ export function createPollsRouter(ctx: ModuleContext): Router {
   return router;
 }
 
-/** The published poll at this address, if any: not a draft, nor a malformed id. */
-async function findPublished(ctx: ModuleContext, req: Request): Promise<Poll | undefined> {
-  const raw = String(req.params.id);
-  const id = ID.test(raw) ? Number(raw) : 0;
-  const poll = id && id <= ID_MAX ? await ctx.services.polls.poll(id) : undefined;
+/** The published poll with this id, if any (a draft is none). */
+async function findPublished(ctx: ModuleContext, id: number): Promise<Poll | undefined> {
+  const poll = await ctx.services.polls.poll(id);
   return poll?.published_at ? poll : undefined;
 }
 
 /** The published poll at this address; a draft, a missing poll or a malformed id is a 404. */
 async function publishedPoll(ctx: ModuleContext, req: Request): Promise<Poll> {
-  const poll = await findPublished(ctx, req);
+  const poll = await findPublished(ctx, idParam(req));
   if (!poll) throw new NotFoundError();
   return poll;
+}
+
+/** The address's id, or undefined for one that is not (the results files answer their own 404). */
+function idOrNone(req: Request): number | undefined {
+  try {
+    return idParam(req);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
 }
 
 /** Where the visitor stands in this poll: anonymous, voted (day and channel), refused, or free to vote. */
@@ -103,18 +109,19 @@ function listPage(ctx: ModuleContext): RequestHandler {
           user,
         )
       : new Map<number, VoterRow>();
+    // Also for an upcoming poll (no tag there, but no phone line for an account that may not vote).
     const standing = (poll: Poll): Standing | undefined => {
       if (!user) return undefined;
       const voted = votes.get(poll.id);
       if (voted) return { kind: 'voted', voted };
-      if (statusOf(poll, now) !== 'open') return undefined;
+      if (statusOf(poll, now) === 'closed') return undefined;
       const reason = eligibility(poll, user);
       return reason ? { kind: 'ineligible', reason } : { kind: 'mayVote' };
     };
     res.render('polls/views/list', {
       pageTitle: req.t(`${text}.title`),
       open: open.map((poll) => presentListItem(req, poll, now, standing(poll))),
-      upcoming: upcoming.map((poll) => presentListItem(req, poll, now)),
+      upcoming: upcoming.map((poll) => presentListItem(req, poll, now, standing(poll))),
       closed: closed.map((poll) => presentListItem(req, poll, now, standing(poll))),
     });
   };
@@ -151,8 +158,8 @@ async function renderPoll(
   extra: PollPageExtra = {},
 ): Promise<void> {
   const now = ctx.deps.clock.now();
-  const shown = presentPoll(req, poll, now);
   const standing = await standingIn(ctx, poll, req.user);
+  const shown = presentPoll(req, poll, now, standing);
   const results = shown.status === 'closed' ? await ctx.services.polls.results(poll.id) : undefined;
   const errors = extra.errors ?? [];
   const status = extra.refusal ? REFUSAL_STATUS[extra.refusal] : errors.length ? 400 : 200;
@@ -202,7 +209,8 @@ function chooseStep(ctx: ModuleContext): RequestHandler {
     if (refusal) return renderPoll(ctx, req, res, poll, { refusal });
     const option = chosenOption(poll, formFields(req.body, ['choice']).choice);
     if (!option) return renderPoll(ctx, req, res, poll, { errors: [CHOOSE] });
-    const shown = presentPoll(req, poll, ctx.deps.clock.now());
+    // No refusal: this citizen may vote.
+    const shown = presentPoll(req, poll, ctx.deps.clock.now(), { kind: 'mayVote' });
     languageSwitchFrom(res, shown.href);
     res.setHeader('Cache-Control', 'no-store, no-transform');
     res.render('polls/views/confirm', {
@@ -253,7 +261,8 @@ function confirmStep(ctx: ModuleContext): RequestHandler {
  */
 function resultsFile(ctx: ModuleContext, format: 'csv' | 'json' | 'svg'): RequestHandler {
   return async (req, res) => {
-    const poll = await findPublished(ctx, req);
+    const id = idOrNone(req);
+    const poll = id === undefined ? undefined : await findPublished(ctx, id);
     const results = poll && (await ctx.services.polls.results(poll.id));
     if (!poll || !results) {
       const message = req.t(`${text}.results.${poll ? 'notYet' : 'noPoll'}`);
