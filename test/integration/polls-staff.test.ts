@@ -2,7 +2,9 @@ import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import { createActiveUser, csrfFrom, newAgent, signIn, type Agent } from '../helpers/accounts.ts';
+import { STATUS_TAG } from '../../src/features/polls/polls.present.ts';
 import { versionOf } from '../../src/features/polls/polls.service.ts';
+import { athensDate } from '../../src/lib/format.ts';
 import { insertPoll, castVote as castVoteAs } from '../helpers/polls.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
@@ -20,7 +22,10 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const $ = (html: string) => cheerio.load(html);
-const YEAR = new Date().getUTCFullYear() + 2;
+/** This year on Athens' clock, as the form's years are checked against it. */
+const THIS_YEAR = Number(athensDate(new Date()).slice(0, 4));
+const YEAR = THIS_YEAR + 2;
+const LAST_YEAR = String(THIS_YEAR - 1);
 
 /** A complete poll's form (two options, web only); `extra` changes or adds fields. */
 const pollForm = (extra: Record<string, string> = {}) => ({
@@ -61,6 +66,59 @@ const messageAt = (html: string, field: string) =>
     .text()
     .replace(/\s+/g, ' ')
     .trim();
+
+/** Where the error summary's links go, in its order. */
+const summaryLinks = (html: string) => {
+  const page = $(html);
+  return page('.govuk-error-summary a')
+    .map((_i, a) => page(a).attr('href'))
+    .get();
+};
+
+/** Nine options, each with its texts; `spoken` false: without the phone's short texts. */
+const nineOptions = (spoken = true) =>
+  Object.fromEntries(
+    Array.from({ length: 9 }, (_, i) => [
+      [`option${i + 1}LabelEl`, `Επιλογή ${i + 1}`],
+      [`option${i + 1}LabelEn`, `Option ${i + 1}`],
+      ...(spoken
+        ? [
+            [`option${i + 1}SpokenEl`, `Αριθμός ${i + 1}`],
+            [`option${i + 1}SpokenEn`, `Number ${i + 1}`],
+          ]
+        : []),
+    ]).flat(),
+  ) as Record<string, string>;
+
+/** The day of the month of March's last Sunday (summer time starts at 03:00 that night). */
+const lastSundayOfMarch = (year: number) => {
+  const day = new Date(Date.UTC(year, 2, 31));
+  return 31 - day.getUTCDay();
+};
+
+/** The history page's change tables: each entry's rows as [field, before, after]. */
+async function historyRows(pollId: number) {
+  const page = $((await editor.get(`${POLLS}/${pollId}/history`)).text);
+  return {
+    text: page('main').text(),
+    entries: page('.app-history-entry')
+      .map((_i, entry) => [
+        {
+          action: page(entry).find('h2').text().trim(),
+          rows: page(entry)
+            .find('tbody tr')
+            .map((_j, tr) => [
+              page(tr)
+                .find('th, td')
+                .map((_k, cell) => page(cell).text())
+                .get(),
+            ])
+            .get() as string[][],
+        },
+      ])
+      .get() as { action: string; rows: string[][] }[],
+  };
+}
 
 const pollCount = async () =>
   Number(((await ctx.db('polls').count({ n: '*' }).first()) as { n: string }).n);
@@ -129,7 +187,8 @@ describe('who may use the editors’ poll pages', () => {
   });
 
   it('answers 404 for polls that do not exist and ids that cannot be', async () => {
-    for (const id of ['abc', '0', '012', '-1', '1e3', '99999999999', '9999999999', '2000000000']) {
+    const ids = ['abc', '0', '012', '-1', '1e3', '99999999999', '9999999999', '2000000000'];
+    for (const id of [...ids, '1000000000', '999999999']) {
       expect((await editor.get(`${POLLS}/${id}`)).status, id).toBe(404);
       for (const action of ['', '/publish', '/withdraw', '/delete', '/close'])
         expect(
@@ -204,14 +263,7 @@ describe('writing a poll', () => {
     expect(kept('#descriptionEl').text()).toHaveLength(4001);
 
     // Nine options by phone; closing before opening.
-    const nine = Object.fromEntries(
-      Array.from({ length: 9 }, (_, i) => [
-        [`option${i + 1}LabelEl`, `Επιλογή ${i + 1}`],
-        [`option${i + 1}LabelEn`, `Option ${i + 1}`],
-        [`option${i + 1}SpokenEl`, `Αριθμός ${i + 1}`],
-        [`option${i + 1}SpokenEn`, `Number ${i + 1}`],
-      ]).flat(),
-    ) as Record<string, string>;
+    const nine = nineOptions();
     const tooMany = await post(`${POLLS}/new`, pollForm({ byPhone: 'yes', ...nine }));
     expect(tooMany.status).toBe(400);
     expect(messageAt(tooMany.text, 'options')).toContain('έως 8 επιλογές');
@@ -296,7 +348,7 @@ describe('writing a poll', () => {
   it('publishes a poll that closes in the future, not one whose closing has passed', async () => {
     const created = await post(
       `${POLLS}/new`,
-      pollForm({ 'closesAt-year': '2020', 'opensAt-year': '2020' }),
+      pollForm({ 'closesAt-year': LAST_YEAR, 'opensAt-year': LAST_YEAR }),
     );
     expect(created.status).toBe(303);
     const id = Number(created.headers.location!.split('/').pop());
@@ -317,7 +369,7 @@ describe('writing a poll', () => {
     // A published poll's closing time cannot be moved into the past.
     const past = await post(
       `${POLLS}/${id}`,
-      pollForm({ 'opensAt-year': '2020', 'closesAt-year': '2021' }),
+      pollForm({ 'opensAt-year': LAST_YEAR, 'closesAt-year': LAST_YEAR }),
     );
     expect(past.status).toBe(400);
     expect(messageAt(past.text, 'closesAt')).toContain('Η ώρα λήξης έχει περάσει');
@@ -435,7 +487,7 @@ describe('a poll with votes', () => {
         editor
           .post(`${POLLS}/${pollId}`)
           .type('form')
-          .send({ _csrf, ...pollForm({ 'opensAt-year': '2020' }) }),
+          .send({ _csrf, ...pollForm({ 'opensAt-year': LAST_YEAR }) }),
         ctx.services.polls.vote({ user, pollId, option: 1, channel: 'web', version }),
       ]);
       const options = await optionsOf(pollId);
@@ -461,6 +513,21 @@ describe('a poll with votes', () => {
     await castVote(pollId, 1);
     const closePage = $((await editor.get(`${POLLS}/${pollId}/close`)).text);
     expect(closePage('#reason').length).toBe(1);
+    // The hint says where the reason goes: publicly, with the results, as written.
+    expect(closePage('#reason-hint').text()).toContain('δημόσια με τα αποτελέσματα');
+    expect(closePage('#reason-hint').text()).toContain('σε μία γλώσσα');
+    const enClose = await inEnglish(async () =>
+      $((await editor.get(`${POLLS}/${pollId}/close`)).text),
+    );
+    expect(enClose('#reason-hint').text()).toContain('Shown publicly with the results');
+    expect(enClose('#reason-hint').text()).toContain('in one language');
+    const control = await post(`${POLLS}/${pollId}/close`, { reason: 'Λάθος\u0001' });
+    expect(control.status).toBe(400);
+    expect(messageAt(control.text, 'reason')).toContain('χαρακτήρες ελέγχου');
+    const enControl = await inEnglish(() =>
+      post(`${POLLS}/${pollId}/close`, { reason: 'Wrong\u007f' }),
+    );
+    expect(messageAt(enControl.text, 'reason')).toContain('control characters');
     const none = await post(`${POLLS}/${pollId}/close`, { reason: '  ' });
     expect(none.status).toBe(400);
     expect(messageAt(none.text, 'reason')).toContain('Γράψτε γιατί');
@@ -484,6 +551,10 @@ describe('a poll with votes', () => {
     const page = $((await editor.get(`${POLLS}/${pollId}`)).text);
     expect(page('#poll-status').text()).toBe('Έκλεισε');
     expect(page('#poll-closed-early').text()).toContain('Λάθος στην ερώτηση');
+    // Closed: it says so, not that it can still be closed early; no action but the results.
+    expect(page('#poll-closed').text()).toContain('έχει κλείσει');
+    expect(page('#poll-frozen').length).toBe(0);
+    expect(page('#poll-actions').length).toBe(0);
     expect(
       page('#poll-results a')
         .map((_i, a) => page(a).attr('href'))
@@ -498,9 +569,15 @@ describe('a poll with votes', () => {
     expect((await editor.get(`${POLLS}/${pollId}/close`)).headers.location).toBe(
       `${POLLS}/${pollId}`,
     );
-    const history = await editor.get(`${POLLS}/${pollId}/history`);
-    expect(history.text).toContain('Πρόωρο κλείσιμο ψηφοφορίας');
-    await inEnglish(() => editor.get(`${POLLS}/${pollId}/history`));
+    const history = await historyRows(pollId);
+    const closing = history.entries.find((e) => e.action.startsWith('Πρόωρο κλείσιμο'));
+    expect(closing?.rows).toEqual([
+      ['Κατάσταση', 'Ανοιχτή', 'Έκλεισε'],
+      ['Αιτιολογία πρόωρου κλεισίματος', '', 'Λάθος στην ερώτηση'],
+    ]);
+    const enHistory = await inEnglish(() => historyRows(pollId));
+    expect(enHistory.text).toContain('Reason for closing early');
+    expect(enHistory.text).toContain('Λάθος στην ερώτηση');
     await inEnglish(() => editor.get(`${POLLS}/${pollId}`));
   });
 });
@@ -553,6 +630,227 @@ describe('a poll without votes', () => {
         expect((await editor.get(path)).status, path).toBe(200);
       expect((await post(`${POLLS}/new`, {})).status).toBe(400);
       expect((await post(`${POLLS}/${newer}`, pollForm({ questionEl: '' }))).status).toBe(400);
+    }
+  });
+});
+
+describe('checking what editors type', () => {
+  it('refuses control characters at their field, in Greek and in English, and saves nothing', async () => {
+    const before = await pollCount();
+    const typed = pollForm({
+      questionEl: 'Πού να γίνει\u007f το πάρκο;',
+      descriptionEn: 'Two plots.\u0007',
+      byPhone: 'yes',
+      option1LabelEl: 'Στον\u0001Αλμυρό',
+      option1SpokenEl: 'Αλμυρός',
+      option1SpokenEn: 'Almy\u001bros',
+      option3SpokenEl: 'Κρυά Βρύση',
+      option3SpokenEn: 'Krya\tVrysi',
+    });
+    const res = await post(`${POLLS}/new`, typed);
+    expect(res.status).toBe(400);
+    expect(summaryLinks(res.text)).toEqual([
+      '#questionEl',
+      '#descriptionEn',
+      '#option1LabelEl',
+      '#option1SpokenEn',
+      '#option3SpokenEn',
+    ]);
+    expect(messageAt(res.text, 'questionEl')).toContain('χαρακτήρες ελέγχου');
+    expect(messageAt(res.text, 'descriptionEn')).toContain('χαρακτήρες ελέγχου');
+    expect(messageAt(res.text, 'option1LabelEl')).toContain('Επιλογή 1: αφαιρέστε');
+    expect(messageAt(res.text, 'option3SpokenEn')).toContain('Επιλογή 3: αφαιρέστε');
+    const en = await inEnglish(() => post(`${POLLS}/new`, typed));
+    expect(messageAt(en.text, 'questionEl')).toContain('Remove the control characters');
+    expect(messageAt(en.text, 'option1LabelEl')).toContain('Option 1: remove the control');
+    expect(await pollCount()).toBe(before);
+
+    // Tabs and line breaks are text in a description.
+    const description = 'Δύο οικόπεδα:\r\n\tστον Αλμυρό\n\tστην Κρυά Βρύση';
+    const saved = await post(`${POLLS}/new`, pollForm({ descriptionEl: description }));
+    expect(saved.status).toBe(303);
+    const id = Number(saved.headers.location!.split('/').pop());
+    expect((await pollRow(id)).description_el).toBe(description);
+  });
+
+  it('refuses a time that Athens’ clock skips, and years too far back or ahead, at their fields', async () => {
+    const before = await pollCount();
+    // 03:30 on the night summer time starts: the clocks go from 03:00 to 04:00.
+    const gap = pollForm({
+      'opensAt-day': String(lastSundayOfMarch(YEAR)),
+      'opensAt-month': '3',
+      opensAtTime: '03:30',
+    });
+    const skipped = await post(`${POLLS}/new`, gap);
+    expect(skipped.status).toBe(400);
+    expect(summaryLinks(skipped.text)).toEqual(['#opensAtTime']);
+    expect(messageAt(skipped.text, 'opensAtTime')).toContain('δεν υπάρχει στην Αθήνα');
+    const enSkipped = await inEnglish(() => post(`${POLLS}/new`, gap));
+    expect(messageAt(enSkipped.text, 'opensAtTime')).toContain('does not exist in Athens');
+    expect(await pollCount()).toBe(before);
+    // An hour later is on the clock: 04:30 summer time, 01:30 UTC.
+    const later = await post(`${POLLS}/new`, { ...gap, opensAtTime: '04:30' });
+    expect(later.status).toBe(303);
+    const id = Number(later.headers.location!.split('/').pop());
+    expect(((await pollRow(id)).opens_at as Date).toISOString()).toBe(
+      `${YEAR}-03-${String(lastSundayOfMarch(YEAR)).padStart(2, '0')}T01:30:00.000Z`,
+    );
+
+    const years = pollForm({
+      'opensAt-year': String(THIS_YEAR - 2),
+      'closesAt-year': String(THIS_YEAR + 6),
+    });
+    const far = await post(`${POLLS}/new`, years);
+    expect(far.status).toBe(400);
+    expect(summaryLinks(far.text)).toEqual(['#opensAt-day', '#closesAt-day']);
+    const range = `από ${THIS_YEAR - 1} έως ${THIS_YEAR + 5}`;
+    expect(messageAt(far.text, 'opensAt')).toContain(
+      `Ημερομηνία έναρξης: το έτος πρέπει να είναι ${range}`,
+    );
+    expect(messageAt(far.text, 'closesAt')).toContain(range);
+    const enFar = await inEnglish(() => post(`${POLLS}/new`, years));
+    expect(messageAt(enFar.text, 'closesAt')).toContain(
+      `Closing date: the year must be between ${THIS_YEAR - 1} and ${THIS_YEAR + 5}`,
+    );
+    expect(await pollCount()).toBe(before + 1);
+  });
+
+  it('says once that a phone poll has too many options, and lists errors in the page’s order', async () => {
+    const nine = pollForm({ byPhone: 'yes', questionEn: '', ...nineOptions(false) });
+    const res = await post(`${POLLS}/new`, nine);
+    expect(res.status).toBe(400);
+    expect(summaryLinks(res.text)).toEqual(['#questionEn', '#options']);
+    expect(messageAt(res.text, 'options')).toContain('έως 8 επιλογές');
+    expect($(res.text)('#option1SpokenEl-error').length).toBe(0);
+    // A row's own problem still shows, after the options' one (which stands above the rows).
+    const half = await post(`${POLLS}/new`, { ...nine, option5LabelEn: '' });
+    expect(summaryLinks(half.text)).toEqual(['#questionEn', '#options', '#option5LabelEn']);
+    const one = await post(
+      `${POLLS}/new`,
+      pollForm({ option1LabelEn: '', option3LabelEl: '', option3LabelEn: '' }),
+    );
+    expect(summaryLinks(one.text)).toEqual(['#options', '#option1LabelEn']);
+    // Within the limit, each missing short text is at its field.
+    const eight = pollForm({ byPhone: 'yes' });
+    expect(summaryLinks((await post(`${POLLS}/new`, eight)).text)).toEqual([
+      '#option1SpokenEl',
+      '#option1SpokenEn',
+      '#option3SpokenEl',
+      '#option3SpokenEn',
+    ]);
+    const en = await inEnglish(() => post(`${POLLS}/new`, nine));
+    expect(summaryLinks(en.text)).toEqual(['#questionEn', '#options']);
+  });
+});
+
+describe('a poll’s history', () => {
+  it('names each change by its label, with times on Athens’ clock, yes or no, and the options as a list', async () => {
+    const created = await post(`${POLLS}/new`, pollForm());
+    const id = Number(created.headers.location!.split('/').pop());
+    const changed = await post(
+      `${POLLS}/${id}`,
+      pollForm({
+        descriptionEl: '',
+        closesAtTime: '20:00',
+        electorate: 'verified',
+        byPhone: 'yes',
+        option1SpokenEl: 'Αλμυρός',
+        option1SpokenEn: 'Almyros',
+        option3SpokenEl: 'Κρυά Βρύση',
+        option3SpokenEn: 'Krya Vrysi',
+      }),
+    );
+    expect(changed.status).toBe(303);
+
+    const history = await historyRows(id);
+    const update = history.entries.find((e) => e.action.startsWith('Αλλαγή'));
+    expect(update?.rows).toEqual([
+      ['Περιγραφή (ελληνικά)', 'Δύο οικόπεδα του δήμου.\nΔιαλέξτε ένα.', 'Καμία'],
+      ['Κλείνει', `1 Δεκεμβρίου ${YEAR}, 21:30`, `1 Δεκεμβρίου ${YEAR}, 20:00`],
+      [
+        'Ποιοι ψηφίζουν',
+        'Κάθε ενεργός λογαριασμός',
+        'Μόνο λογαριασμοί με επιβεβαιωμένη ταυτότητα (μία ψήφος ανά ΑΦΜ)',
+      ],
+      ['Και από το τηλεφωνικό κέντρο', 'Όχι', 'Ναι'],
+      [
+        'Επιλογές',
+        '1. Στον Αλμυρό / At Almyros\n2. Στην Κρυά Βρύση / At Krya Vrysi',
+        '1. Στον Αλμυρό / At Almyros (εκφώνηση: Αλμυρός / Almyros)\n' +
+          '2. Στην Κρυά Βρύση / At Krya Vrysi (εκφώνηση: Κρυά Βρύση / Krya Vrysi)',
+      ],
+    ]);
+    // The new poll's content, from nothing.
+    const creation = history.entries.find((e) => e.action.startsWith('Δημιουργία'));
+    expect(creation?.rows[0]).toEqual(['Ερώτηση (ελληνικά)', '', 'Πού να γίνει το νέο πάρκο;']);
+    expect(creation?.rows).toContainEqual(['Ανοίγει', '', `15 Ιουλίου ${YEAR}, 09:00`]);
+    // Never a column's name, a raw value or a UTC instant.
+    for (const raw of [/_el|_en|_at\b|by_phone|options/, /null|true|false/, /\d{4}-\d\d-\d\dT/])
+      expect(history.text).not.toMatch(raw);
+
+    const en = await inEnglish(() => historyRows(id));
+    expect(en.entries.find((e) => e.action === 'Poll changed')?.rows).toContainEqual([
+      'Closes',
+      `1 December ${YEAR}, 21:30`,
+      `1 December ${YEAR}, 20:00`,
+    ]);
+    expect(en.text).toContain('Also through the phone line');
+    expect(en.text).toContain('1. Στον Αλμυρό / At Almyros (spoken: Αλμυρός / Almyros)');
+    expect(en.text).not.toMatch(/by_phone|closes_at|null|true|false/);
+  });
+});
+
+describe('a closed poll', () => {
+  it('says it has closed and offers nothing but its results, even with no votes', async () => {
+    const day = 86_400_000;
+    const pollId = await insertPoll(ctx.db, {
+      opensAt: new Date(Date.now() - 3 * day),
+      closesAt: new Date(Date.now() - day),
+    });
+    for (const lang of ['el', 'en']) {
+      await editor.get(`${POLLS}?lang=${lang}`);
+      const page = $((await editor.get(`${POLLS}/${pollId}`)).text);
+      expect(page('#poll-closed').text()).toContain(lang === 'el' ? 'έχει κλείσει' : 'has closed');
+      expect(page('#poll-frozen').length).toBe(0);
+      expect(page('#poll-actions').length).toBe(0);
+      expect(page('#poll-form').length).toBe(0);
+      expect(page('#poll-results a').length).toBe(3);
+    }
+    await editor.get(`${POLLS}?lang=el`);
+    // Nor does it take those actions when asked directly.
+    expect((await editor.get(`${POLLS}/${pollId}/delete`)).headers.location).toBe(
+      `${POLLS}/${pollId}`,
+    );
+    for (const action of ['withdraw', 'delete']) {
+      const res = await post(`${POLLS}/${pollId}/${action}`, { confirm: 'yes' });
+      expect(res.status, action).toBe(409);
+      expect($(res.text)('.govuk-error-summary').text()).toContain('έχει κλείσει');
+    }
+    expect(await pollRow(pollId)).toMatchObject({ id: pollId });
+    expect((await pollRow(pollId)).published_at).toBeInstanceOf(Date);
+  });
+
+  it('tags each status in the citizens’ pages’ colours on the editors’ list', async () => {
+    const day = 86_400_000;
+    const ids = {
+      draft: await insertPoll(ctx.db, { publishedAt: null }),
+      upcoming: await insertPoll(ctx.db, { opensAt: new Date(Date.now() + day) }),
+      open: await insertPoll(ctx.db),
+      closed: await insertPoll(ctx.db, {
+        opensAt: new Date(Date.now() - 3 * day),
+        closesAt: new Date(Date.now() - day),
+      }),
+    };
+    const list = $((await editor.get(POLLS)).text);
+    for (const [status, id] of Object.entries(ids)) {
+      const tag = list(`#polls tr[data-id="${id}"] .app-poll-status`);
+      expect(tag.attr('class')!.split(/\s+/), status).toContain(
+        STATUS_TAG[status as keyof typeof STATUS_TAG],
+      );
+      const poll = $((await editor.get(`${POLLS}/${id}`)).text);
+      expect(poll('#poll-status').attr('class')).toBe(
+        `govuk-tag ${STATUS_TAG[status as keyof typeof STATUS_TAG]}`,
+      );
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { Conn } from '../../../db/knex.ts';
 import { bindDeps } from '../../../lib/bind-deps.ts';
+import { athensDateTime } from '../../../lib/format.ts';
 import { changes, recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import { statusOf, type PollOptionRow, type PollRow } from '../polls.repository.ts';
 import type { PollInput } from './poll-form.ts';
@@ -22,6 +23,21 @@ async function instantsOf(conn: Conn, input: PollInput) {
     [input.opens.date, input.opens.time, input.closes.date, input.closes.time],
   );
   return result.rows[0]!;
+}
+
+/**
+ * The typed times that Athens' clock never shows (the hour skipped when summer time starts:
+ * PostgreSQL moves 03:30 to 04:30 without a word), each at its time field: an instant written
+ * back on Athens' clock must read as typed.
+ */
+function missingTimes(input: PollInput, times: { opens_at: Date; closes_at: Date }) {
+  const typed = [
+    ['opensAtTime', input.opens, times.opens_at],
+    ['closesAtTime', input.closes, times.closes_at],
+  ] as const;
+  return typed
+    .filter(([, local, instant]) => athensDateTime(instant) !== `${local.date} ${local.time}`)
+    .map(([field]) => ({ field, key: 'polls.staff.errors.timeNotOnClock' }));
 }
 
 /** A poll's content: what the form sets, what the audit log keeps to say what an edit changed. */
@@ -84,6 +100,8 @@ export async function savePoll(
 ): Promise<EditorResult> {
   const { options } = input;
   const times = await instantsOf(deps.db, input);
+  const missing = missingTimes(input, times);
+  if (missing.length) return invalid(missing);
   if (times.closes_at <= times.opens_at)
     return invalid([{ field: 'closesAt', key: 'polls.staff.errors.closesBeforeOpens' }]);
   const now = deps.clock.now();

@@ -155,42 +155,71 @@ export function parseTime(value: string): string | undefined {
 const length = (value: string) => [...value].length;
 
 /**
- * Checks what the form can say on its own (the times' order needs the database's time zone
- * rules; the service checks it): each problem at its field, under polls.staff.errors.
- * `timeLabels` name the date fields in their messages.
+ * Control characters an editor may have pasted without seeing them: never in a line of text
+ * (a question, a label; one in a label broke the public chart's SVG), and in a text of several
+ * lines (a description, the reason for closing early) all but tab, carriage return and newline.
+ */
+// eslint-disable-next-line no-control-regex -- these characters are what it looks for
+const LINE_CONTROLS = /[\u0000-\u001F\u007F]/;
+// eslint-disable-next-line no-control-regex -- these characters are what it looks for
+const TEXT_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Whether a text holds a control character it may not (`multiline`: tab, CR and LF are fine). */
+export const hasControlCharacters = (value: string, multiline = false) =>
+  (multiline ? TEXT_CONTROLS : LINE_CONTROLS).test(value);
+
+/** The years a poll may open or close in: from last year to five years on (a typo otherwise). */
+export function yearsAllowed(thisYear: number): { min: number; max: number } {
+  return { min: thisYear - 1, max: thisYear + 5 };
+}
+
+type AddError = (field: string, key: string, params?: Record<string, unknown>) => void;
+
+/**
+ * Checks what the form can say on its own (the times' order and whether a time exists on Athens'
+ * clock need the database's time zone rules; the service checks them): each problem at its field,
+ * under polls.staff.errors, in the order the fields stand on the page. `dateLabels` name the date
+ * fields in their messages; `thisYear` (Athens') bounds the years.
  */
 export function checkPollForm(
   form: PollForm,
   dateLabels: Record<(typeof DATE_FIELDS)[number], string>,
+  thisYear: number,
 ): { input?: PollInput; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const error = (field: string, key: string, params?: Record<string, unknown>) =>
+  const error: AddError = (field, key, params) =>
     errors.push({
       field,
       key: key.startsWith('errors.') ? key : `polls.staff.errors.${key}`,
       params,
     });
-  const required = (field: keyof PollForm, key: string, max: number) => {
+  const text = (
+    field: keyof PollForm,
+    max: number,
+    rule: { required?: string; multiline?: boolean },
+  ) => {
     const value = (form[field] as string).trim();
-    if (!value) error(field, key);
+    if (!value && rule.required) error(field, rule.required);
+    else if (hasControlCharacters(value, rule.multiline)) error(field, 'controlCharacters');
     else if (length(value) > max) error(field, 'tooLong', { max });
     return value;
   };
-  const optional = (field: keyof PollForm, max: number) => {
-    const value = (form[field] as string).trim();
-    if (length(value) > max) error(field, 'tooLong', { max });
-    return value;
-  };
-  const question_el = required('questionEl', 'questionElRequired', QUESTION_MAX);
-  const question_en = required('questionEn', 'questionEnRequired', QUESTION_MAX);
-  const description_el = optional('descriptionEl', DESCRIPTION_MAX);
-  const description_en = optional('descriptionEn', DESCRIPTION_MAX);
+  const question_el = text('questionEl', QUESTION_MAX, { required: 'questionElRequired' });
+  const question_en = text('questionEn', QUESTION_MAX, { required: 'questionEnRequired' });
+  const description_el = text('descriptionEl', DESCRIPTION_MAX, { multiline: true });
+  const description_en = text('descriptionEn', DESCRIPTION_MAX, { multiline: true });
+  const years = yearsAllowed(thisYear);
   const moment = (field: (typeof DATE_FIELDS)[number]) => {
     const date = datePartsToIso(form[field]);
+    const year = Number(date.iso?.slice(0, 4));
     if (date.problem) error(field, dateProblemKey(date.problem), { field: dateLabels[field] });
+    else if (year < years.min || year > years.max)
+      error(field, 'yearOutOfRange', { field: dateLabels[field], ...years });
     const time = parseTime(form[`${field}Time`]);
     if (!time) error(`${field}Time`, 'time');
-    return date.iso && time ? { date: date.iso, time } : undefined;
+    return date.iso && !errors.some((e) => e.field === field) && time
+      ? { date: date.iso, time }
+      : undefined;
   };
   const opens = moment('opensAt');
   const closes = moment('closesAt');
@@ -215,35 +244,45 @@ export function checkPollForm(
   };
 }
 
-/** The filled rows as options, in order; their problems each at its field. */
+/**
+ * The filled rows as options, in order. The options' own problem (too few, too many for the
+ * phone) comes first, as its message stands above the rows; then each row's, at its field. Over
+ * the phone's limit, the missing spoken texts are not listed one by one: fewer options, or no
+ * phone, is the fix, and each would only repeat it.
+ */
 function checkOptions(
   rows: readonly OptionForm[],
   byPhone: boolean,
-  error: (field: string, key: string, params?: Record<string, unknown>) => void,
+  error: AddError,
 ): PollInput['options'] {
-  const options: PollInput['options'] = [];
-  rows.forEach((row, i) => {
-    const n = i + 1;
-    const values = Object.fromEntries(
-      OPTION_PARTS.map((part) => [part, row[part].trim()]),
-    ) as Record<(typeof OPTION_PARTS)[number], string>;
-    if (OPTION_PARTS.every((part) => !values[part])) return;
+  const filled = rows
+    .map((row, i) => ({
+      n: i + 1,
+      values: Object.fromEntries(OPTION_PARTS.map((part) => [part, row[part].trim()])) as Record<
+        (typeof OPTION_PARTS)[number],
+        string
+      >,
+    }))
+    .filter(({ values }) => OPTION_PARTS.some((part) => values[part]));
+  const overPhoneLimit = byPhone && filled.length > PHONE_OPTIONS_MAX;
+  if (filled.length < 2) error('options', 'tooFewOptions');
+  else if (overPhoneLimit) error('options', 'tooManyForPhone', { max: PHONE_OPTIONS_MAX });
+  const spokenRequired = byPhone && !overPhoneLimit;
+  for (const { n, values } of filled) {
     for (const part of OPTION_PARTS) {
       const field = optionField(n, part);
       const spoken = part.startsWith('spoken');
       const max = spoken ? SPOKEN_MAX : LABEL_MAX;
-      if (!values[part] && (!spoken || byPhone)) error(field, `${part}Required`, { n });
+      if (!values[part]) {
+        if (!spoken || spokenRequired) error(field, `${part}Required`, { n });
+      } else if (hasControlCharacters(values[part])) error(field, 'optionControlCharacters', { n });
       else if (length(values[part]) > max) error(field, 'optionTooLong', { n, max });
     }
-    options.push({
-      label_el: values.labelEl,
-      label_en: values.labelEn,
-      spoken_el: values.spokenEl || null,
-      spoken_en: values.spokenEn || null,
-    });
-  });
-  if (options.length < 2) error('options', 'tooFewOptions');
-  else if (byPhone && options.length > PHONE_OPTIONS_MAX)
-    error('options', 'tooManyForPhone', { max: PHONE_OPTIONS_MAX });
-  return options;
+  }
+  return filled.map(({ values }) => ({
+    label_el: values.labelEl,
+    label_en: values.labelEn,
+    spoken_el: values.spokenEl || null,
+    spoken_en: values.spokenEn || null,
+  }));
 }

@@ -1,5 +1,6 @@
 import type { AuditContext } from '../../audit/audit.repository.ts';
 import { statusOf } from '../polls.repository.ts';
+import { hasControlCharacters } from './poll-form.ts';
 import {
   hasVotes,
   invalid,
@@ -23,12 +24,16 @@ export function publishPoll(deps: EditorDeps, id: number, staffId: number, ctx: 
   });
 }
 
-/** Takes a published poll back to draft, while nobody has voted and it was not closed early. */
+/**
+ * Takes a published poll back to draft, while nobody has voted and it has not closed (its
+ * results, if only of nobody, are public from then on).
+ */
 export function withdrawPoll(deps: EditorDeps, id: number, staffId: number, ctx: AuditContext) {
   return withLockedPoll(deps, id, staffId, ctx, async (trx, poll, now) => {
     if (!poll.published_at) return undefined;
     if (await hasVotes(trx, id)) return 'has_votes';
     if (poll.closed_early_at) return 'not_withdrawable';
+    if (statusOf(poll, now) === 'closed') return 'closed';
     await trx('polls')
       .where({ id })
       .update({ published_at: null, updated_at: now, updated_by: staffId });
@@ -36,10 +41,11 @@ export function withdrawPoll(deps: EditorDeps, id: number, staffId: number, ctx:
   });
 }
 
-/** Deletes a poll nobody has voted in, with its options and tally. */
+/** Deletes a poll nobody has voted in and that has not closed, with its options and tally. */
 export function deletePoll(deps: EditorDeps, id: number, staffId: number, ctx: AuditContext) {
-  return withLockedPoll(deps, id, staffId, ctx, async (trx, poll) => {
+  return withLockedPoll(deps, id, staffId, ctx, async (trx, poll, now) => {
     if (await hasVotes(trx, id)) return 'has_votes';
+    if (statusOf(poll, now) === 'closed') return 'closed';
     await trx('polls').where({ id }).delete();
     const details = { question_el: poll.question_el, question_en: poll.question_en };
     return { action: 'polls.deleted', details };
@@ -48,7 +54,9 @@ export function deletePoll(deps: EditorDeps, id: number, staffId: number, ctx: A
 
 /**
  * Closes a published poll that has not closed yet, now, with the reason (required, at most
- * REASON_MAX characters): the one change a poll with votes takes. Audited with the reason.
+ * REASON_MAX characters, no control characters but tab and line breaks; shown publicly with the
+ * results): the one change a poll with votes takes. Audited with the reason and the status it
+ * closed from, which the poll's history shows.
  */
 export async function closePollEarly(
   deps: EditorDeps,
@@ -59,6 +67,8 @@ export async function closePollEarly(
 ): Promise<EditorResult> {
   const reason = reasonText.trim();
   if (!reason) return invalid([{ field: 'reason', key: 'polls.staff.errors.reasonRequired' }]);
+  if (hasControlCharacters(reason, true))
+    return invalid([{ field: 'reason', key: 'polls.staff.errors.controlCharacters' }]);
   if ([...reason].length > REASON_MAX)
     return invalid([
       { field: 'reason', key: 'polls.staff.errors.tooLong', params: { max: REASON_MAX } },

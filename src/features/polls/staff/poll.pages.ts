@@ -2,9 +2,11 @@ import type { Request, Response } from 'express';
 import type { Db } from '../../../db/knex.ts';
 import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
 import { formatDateTime } from '../../../lib/format.ts';
+import { idParam } from '../../../lib/params.ts';
 import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { historyOf } from '../../audit/audit.repository.ts';
 import { presentFormErrors } from '../../staff/form-errors.ts';
+import { STATUS_TAG } from '../polls.present.ts';
 import { allPolls, pollById, statusOf, turnoutOf, type Poll } from '../polls.repository.ts';
 import { PHONE_OPTIONS_MAX } from '../polls.service.ts';
 import {
@@ -19,12 +21,11 @@ import {
   optionField,
   type PollForm,
 } from './poll-form.ts';
+import { presentPollHistory } from './poll-history.ts';
 import type { Refusal } from './poll-lock.ts';
 import { REASON_MAX } from './poll-state.service.ts';
 
 export const POLLS = '/staff/polls';
-const ID = /^[1-9]\d{0,9}$/;
-const INT_MAX = 2_147_483_647;
 
 const LIMITS = {
   question: QUESTION_MAX,
@@ -36,40 +37,28 @@ const LIMITS = {
 
 type PageDeps = { db: Db; clock: { now(): Date } };
 
-/** The route's poll id: digits that can name a row (a serial), or a 404. */
-export function pollIdParam(req: Request): number {
-  const text = String(req.params.id);
-  if (!ID.test(text) || Number(text) > INT_MAX) throw new NotFoundError();
-  return Number(text);
-}
-
 /** The poll the route names, drafts included, or a 404. */
 export async function pollOf(deps: PageDeps, req: Request): Promise<Poll> {
-  const poll = await pollById(deps.db, pollIdParam(req));
+  const poll = await pollById(deps.db, idParam(req));
   if (!poll) throw new NotFoundError();
   return poll;
 }
 
-const STATUS_TAGS = {
-  draft: 'govuk-tag--grey',
-  upcoming: 'govuk-tag--light-blue',
-  open: 'govuk-tag--green',
-  closed: 'govuk-tag--purple',
-} as const;
-
 /**
- * A poll as the editors' pages show it: its status now, its times on Athens' clock, how many have
- * voted by web and by phone (never what), and what may still be done with it.
+ * A poll as the editors' pages show it: its status now (tagged in the citizens' pages' colours),
+ * its times on Athens' clock, how many have voted by web and by phone (never what), and what may
+ * still be done with it: nothing once it has closed but reading its results.
  */
 function present(req: Request, poll: Poll, turnout: { web: number; phone: number }, now: Date) {
   const status = statusOf(poll, now);
   const votes = turnout.web + turnout.phone;
   const running = status === 'open' || status === 'upcoming';
+  const closed = status === 'closed';
   return {
     id: poll.id,
     question: req.lang === 'en' ? poll.question_en : poll.question_el,
     status,
-    statusTag: STATUS_TAGS[status],
+    statusTag: STATUS_TAG[status],
     opens: formatDateTime(poll.opens_at, req.lang),
     closes: formatDateTime(poll.closes_at, req.lang),
     electorate: req.t(`polls.electorate.${poll.electorate}`),
@@ -79,12 +68,13 @@ function present(req: Request, poll: Poll, turnout: { web: number; phone: number
       ? { at: formatDateTime(poll.closed_early_at, req.lang), reason: poll.closed_early_reason }
       : undefined,
     turnout: poll.published_at ? { ...turnout, total: votes } : undefined,
-    votes: votes > 0,
-    editable: votes === 0 && status !== 'closed',
+    /** What the page says above the details: closed, or frozen by its votes. */
+    notice: closed ? ('closed' as const) : votes > 0 ? ('frozen' as const) : undefined,
+    editable: votes === 0 && !closed,
     can: {
       publish: status === 'draft',
-      withdraw: Boolean(poll.published_at) && votes === 0 && !poll.closed_early_at,
-      remove: votes === 0,
+      withdraw: running && votes === 0,
+      remove: votes === 0 && !closed,
       close: running,
     },
     content: poll,
@@ -208,6 +198,6 @@ export async function renderHistory(deps: PageDeps, req: Request, res: Response)
     pageTitle: req.t('staff.history.title'),
     itemTitle: req.lang === 'en' ? poll.question_en : poll.question_el,
     backHref: `${POLLS}/${poll.id}`,
-    entries: await historyOf(deps.db, { type: 'poll', id: poll.id }),
+    entries: presentPollHistory(req, await historyOf(deps.db, { type: 'poll', id: poll.id })),
   });
 }

@@ -1,5 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
+import { athensDate } from '../../../lib/format.ts';
+import { idParam } from '../../../lib/params.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
 import { statusOf } from '../polls.repository.ts';
@@ -7,7 +9,6 @@ import { createPollEditor, type PollEditor } from './poll-editor.service.ts';
 import { hasVotes, type EditorResult } from './poll-lock.ts';
 import { checkPollForm, readPollForm } from './poll-form.ts';
 import {
-  pollIdParam,
   pollOf,
   POLLS,
   renderClose,
@@ -44,11 +45,14 @@ export function createStaffPollsRouter(ctx: ModuleContext): Router {
   );
   router.get('/:id/delete', async (req, res) => {
     const poll = await pollOf(deps, req);
-    if (await hasVotes(deps.db, poll.id)) return res.redirect(303, `${POLLS}/${poll.id}`);
+    // Nothing to ask about once the poll has votes or has closed: it is not deleted then.
+    const kept =
+      statusOf(poll, deps.clock.now()) === 'closed' || (await hasVotes(deps.db, poll.id));
+    if (kept) return res.redirect(303, `${POLLS}/${poll.id}`);
     renderDeleteConfirm(req, res, poll);
   });
   router.post('/:id/delete', async (req, res) => {
-    const id = pollIdParam(req);
+    const id = idParam(req);
     if (field(req, 'confirm') !== 'yes') return res.redirect(303, `${POLLS}/${id}/delete`);
     const result = await editor.remove(...who(req));
     if (!result.ok) return answer(deps, req, res, result, 'deleted');
@@ -74,7 +78,7 @@ export function createStaffPollsRouter(ctx: ModuleContext): Router {
 }
 
 /** The poll id, the editor and where the request came from: what every action takes. */
-const who = (req: Request) => [pollIdParam(req), req.user!.id, auditContext(req)] as const;
+const who = (req: Request) => [idParam(req), req.user!.id, auditContext(req)] as const;
 
 const field = (req: Request, name: string): string => {
   const value = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -91,10 +95,12 @@ function save(deps: RouteDeps, editor: PollEditor, existing: boolean): RequestHa
     if (poll && statusOf(poll, deps.clock.now()) === 'closed')
       return renderRefusal(deps, req, res, 'closed');
     const values = readPollForm(req.body);
-    const checked = checkPollForm(values, {
+    const dateLabels = {
       opensAt: req.t('polls.staff.fields.opensAt'),
       closesAt: req.t('polls.staff.fields.closesAt'),
-    });
+    };
+    const thisYear = Number(athensDate(deps.clock.now()).slice(0, 4));
+    const checked = checkPollForm(values, dateLabels, thisYear);
     const result: EditorResult = checked.input
       ? await editor.save(poll?.id, checked.input, req.user!.id, auditContext(req))
       : { ok: false, errors: checked.errors };
