@@ -6,6 +6,7 @@ import {
   type VoteResult,
 } from '../../src/features/polls/polls.service.ts';
 import type { Services } from '../../src/services.ts';
+import { tallyOf as countsOf } from '../../src/features/polls/polls.repository.ts';
 
 export interface PollInput {
   questionEl?: string;
@@ -23,7 +24,7 @@ export interface PollInput {
 
 let counter = 0;
 
-/** A poll straight in the database, with its options and a zero tally (as the editors' pages make one). */
+/** A poll straight in the database, with its options (as the editors' pages make one). */
 export async function insertPoll(db: Db, input: PollInput = {}): Promise<number> {
   counter += 1;
   const now = input.now ?? new Date();
@@ -74,7 +75,6 @@ export async function insertPoll(db: Db, input: PollInput = {}): Promise<number>
       spoken_en: option.spokenEn ?? null,
     })),
   );
-  await db('poll_tallies').insert({ poll_id: pollId, votes: options.map(() => 0) });
   return pollId;
 }
 
@@ -97,4 +97,10 @@ export async function castVote(
 ): Promise<VoteResult> {
   const poll = await services.polls.poll(input.pollId);
   return services.polls.vote({ ...input, version: poll ? versionOf(poll) : '' });
+}
+
+/** A poll's counts as the results read them: the sum of its tally shards, zeros before any vote. */
+export async function tallyOf(db: Db, pollId: number): Promise<number[]> {
+  const options = await db('poll_options').where({ poll_id: pollId }).count('* as n').first();
+  return countsOf(db, pollId, Number((options as { n: string }).n));
 }

@@ -9,7 +9,7 @@ import { STATUS_TAG } from '../../src/features/polls/polls.present.ts';
 import { versionOf } from '../../src/features/polls/polls.service.ts';
 import { sharesOf } from '../../src/features/polls/results.ts';
 import { freshAfm } from '../helpers/certificates.ts';
-import { endPoll, insertPoll, type PollInput, castVote } from '../helpers/polls.ts';
+import { endPoll, insertPoll, type PollInput, castVote, tallyOf } from '../helpers/polls.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 let ctx: TestContext;
@@ -55,8 +55,7 @@ async function voter(extra: Record<string, unknown> = {}): Promise<UserRow> {
   return (await ctx.db<UserRow>('users').where({ id }).first())!;
 }
 
-const tally = async (pollId: number) =>
-  ((await ctx.db('poll_tallies').where({ poll_id: pollId }).first()) as { votes: number[] }).votes;
+const tally = (pollId: number) => tallyOf(ctx.db, pollId);
 
 /** The agent's pages in a language from now on (the language cookie). */
 const useLanguage = (agent: Agent, lang: 'el' | 'en') => agent.get(`/polls?lang=${lang}`);

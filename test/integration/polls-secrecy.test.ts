@@ -5,7 +5,7 @@ import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import { VoteFailedError } from '../../src/features/polls/polls.service.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createActiveUser, newAgent, postForm, signIn } from '../helpers/accounts.ts';
-import { insertPoll, castVote } from '../helpers/polls.ts';
+import { insertPoll, castVote, tallyOf } from '../helpers/polls.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 /**
@@ -93,7 +93,7 @@ describe('a secret ballot', () => {
           [table],
         )) as { rows: { column_name: string }[] }
       ).rows.map((r) => r.column_name);
-    expect(await columns('poll_tallies')).toEqual(['poll_id', 'votes']);
+    expect(await columns('poll_tallies')).toEqual(['poll_id', 'shard', 'votes']);
     expect(await columns('poll_voters')).toEqual([
       'afm',
       'channel',
@@ -101,9 +101,7 @@ describe('a secret ballot', () => {
       'user_id',
       'voted_on',
     ]);
-    expect((await ctx.db('poll_tallies').where({ poll_id: pollId }).first()).votes).toEqual([
-      0, 1, 1,
-    ]);
+    expect(await tallyOf(ctx.db, pollId)).toEqual([0, 1, 1]);
     const voters = (await ctx.db('poll_voters').where({ poll_id: pollId })) as Record<
       string,
       unknown

@@ -223,7 +223,8 @@ export async function seedDemoPolls(db: Knex, context: DemoContext): Promise<boo
           voted_on: athensDate(new Date(context.today.getTime() - voter.daysAgo * 86_400_000)),
         });
       }
-      await trx('poll_tallies').insert({ poll_id: pollId, votes });
+      if (demo.voters?.length)
+        await trx('poll_tallies').insert({ poll_id: pollId, shard: 0, votes });
     }
   });
   return true;

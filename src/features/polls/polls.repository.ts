@@ -156,9 +156,15 @@ export async function turnoutOf(
   return turnout;
 }
 
-/** The counts per option, in the options' order (only ever shown once the poll has closed). */
-export async function tallyOf(conn: Conn, pollId: number): Promise<number[] | undefined> {
-  const row = (await conn('poll_tallies').where({ poll_id: pollId }).first('votes')) as
-    { votes: number[] } | undefined;
-  return row?.votes;
+/**
+ * The counts per option, in the options' order: the sum of the poll's tally shards (none yet:
+ * zeros). Only ever shown once the poll has closed.
+ */
+export async function tallyOf(conn: Conn, pollId: number, options: number): Promise<number[]> {
+  const rows = (await conn('poll_tallies').where({ poll_id: pollId }).select('votes')) as {
+    votes: number[];
+  }[];
+  return Array.from({ length: options }, (_v, i) =>
+    rows.reduce((sum, row) => sum + (row.votes[i] ?? 0), 0),
+  );
 }

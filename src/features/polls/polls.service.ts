@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { bindDeps } from '../../lib/bind-deps.ts';
 import { classifyDatabaseError } from '../../db/database-errors.ts';
@@ -80,6 +80,11 @@ export function versionOf(
   return createHash('md5').update(text, 'utf8').digest('hex');
 }
 
+/** How many rows a poll's counts are spread over (the migration allows shards 0…15). */
+const TALLY_SHARDS = 16;
+const OPTION_COUNT =
+  '(SELECT count(*) FROM poll_options o WHERE o.poll_id = p.id)::int AS option_count';
+
 const POLL_DIGEST = `md5(concat_ws(E'\\x1e',
     concat_ws(E'\\x1f', p.question_el, p.question_en, p.description_el, p.description_en),
     (SELECT string_agg(o.label_el || E'\\x1f' || o.label_en, E'\\x1e' ORDER BY o.position)
@@ -139,18 +144,19 @@ const refuse = (reason: VoteRefusal) => ({ ok: false, reason }) as const;
  * editor's change or an early close waits for the votes in flight, and a vote after the close
  * sees it), the account is read again (a session's copy may be older than a revoked identity
  * check), the voter row goes in (its unique keys refuse a second vote by the account or the AFM,
- * however many race), then the option's count goes up by one. The tally row is taken last, so
- * the lock every voter of the poll waits for is held for one statement and the commit.
+ * however many race), then the option's count goes up by one in one of the poll's tally shards,
+ * picked at random (made by the first vote that lands on it). The shard is taken last, so its
+ * lock is held for one statement and the commit, and votes cast at once rarely wait for it.
  */
 export async function vote(deps: PollsDeps, input: VoteInput): Promise<VoteResult> {
   const { pollId, option, channel } = input;
   try {
     return await deps.db.transaction(async (trx) => {
       const poll = (await trx('polls as p')
-        .select('p.*', trx.raw(POLL_DIGEST))
+        .select('p.*', trx.raw(POLL_DIGEST), trx.raw(OPTION_COUNT))
         .where('p.id', pollId)
         .forShare('p')
-        .first()) as (PollRow & { digest: string }) | undefined;
+        .first()) as (PollRow & { digest: string; option_count: number }) | undefined;
       // The time after the lock: a vote that waited for an early close is too late.
       const now = deps.clock.now();
       if (!poll) return refuse('not_found');
@@ -160,6 +166,8 @@ export async function vote(deps: PollsDeps, input: VoteInput): Promise<VoteResul
       if (status === 'closed') return refuse('closed');
       if (channel === 'phone' && !poll.by_phone) return refuse('not_by_phone');
       if (poll.digest !== input.version) return refuse('poll_changed');
+      if (!Number.isInteger(option) || option < 1 || option > poll.option_count)
+        return refuse('no_such_option');
       const user = (await trx('users')
         .where({ id: input.user.id })
         .first('id', 'status', 'roles', 'identity_verified_at', 'afm')) as Voter | undefined;
@@ -176,22 +184,18 @@ export async function vote(deps: PollsDeps, input: VoteInput): Promise<VoteResul
         const voted = await voterOf(trx, pollId, lookupOf(user));
         return { ok: false, reason: 'already_voted', ...(voted && { voted }) } as const;
       }
-      const counted: { rowCount: number } = await trx.raw(
-        `UPDATE poll_tallies SET votes[?::int] = votes[?::int] + 1
-          WHERE poll_id = ? AND ?::int BETWEEN 1 AND cardinality(votes)`,
-        [option, option, pollId, option],
+      await trx.raw(
+        `INSERT INTO poll_tallies AS t (poll_id, shard, votes)
+         SELECT ?, ?, array_agg((i = ?)::int ORDER BY i) FROM generate_series(1, ?::int) AS i
+         ON CONFLICT (poll_id, shard) DO UPDATE SET votes[?::int] = t.votes[?::int] + 1`,
+        [pollId, randomInt(TALLY_SHARDS), option, poll.option_count, option, option],
       );
-      // No such option: undo the voter row too (the whole transaction), as if nothing was sent.
-      if (!counted.rowCount) throw new NoSuchOption();
       return { ok: true, votedOn, channel } as const;
     });
   } catch (error) {
-    if (error instanceof NoSuchOption) return refuse('no_such_option');
     throw new VoteFailedError(error);
   }
 }
-
-class NoSuchOption extends Error {}
 
 /** The poll, published or not (the routes decide who sees a draft). */
 export function poll(deps: PollsDeps, id: number): Promise<Poll | undefined> {
@@ -253,28 +257,27 @@ export async function turnout(deps: PollsDeps, pollId: number): Promise<Record<C
 
 export interface PollResults {
   total: number;
-  options: { position: number; votes: number; percent: number }[];
+  options: { position: number; votes: number }[];
   turnout: Record<Channel, number>;
 }
 
 /**
- * The results of a closed poll: each option's count and share of the votes (one decimal), and
- * how many voted by web and by phone (never what each channel chose). Undefined while the poll
+ * The results of a closed poll: each option's count (the shares are worked out where they are
+ * shown, results.ts: sharesOf), and how many voted by web and by phone (never what each channel
+ * chose). Undefined while the poll
  * has not closed: nobody sees interim results.
  */
 export async function results(deps: PollsDeps, id: number): Promise<PollResults | undefined> {
   const found = await pollById(deps.db, id);
   if (!found || statusOf(found, deps.clock.now()) !== 'closed') return undefined;
-  const [tally, channels] = await Promise.all([tallyOf(deps.db, id), turnout(deps, id)]);
-  const counts = found.options.map((option) => tally?.[option.position - 1] ?? 0);
-  const total = counts.reduce((sum, n) => sum + n, 0);
+  const [tally, channels] = await Promise.all([
+    tallyOf(deps.db, id, found.options.length),
+    turnout(deps, id),
+  ]);
+  const counts = found.options.map((option) => tally[option.position - 1] ?? 0);
   return {
-    total,
-    options: found.options.map((option, i) => ({
-      position: option.position,
-      votes: counts[i]!,
-      percent: total ? Math.round((counts[i]! * 1000) / total) / 10 : 0,
-    })),
+    total: counts.reduce((sum, n) => sum + n, 0),
+    options: found.options.map((option, i) => ({ position: option.position, votes: counts[i]! })),
     turnout: channels,
   };
 }

@@ -4,8 +4,8 @@ import type { Knex } from 'knex';
  * Polls (ψηφοφορίες): a question with its options, who may vote, when, and whether by phone too.
  *
  * Secret ballots. Who voted is one table (`poll_voters`: a poll, an account, the AFM where the
- * poll needs one, the channel and the day); what was voted is another (`poll_tallies`: one row per
- * poll holding the count of every option as an array). Both are written in one transaction, and
+ * poll needs one, the channel and the day); what was voted is another (`poll_tallies`: rows per poll
+ * holding the count of every option as an array). Both are written in one transaction, and
  * nothing joins them: a tally row has no user key, no id of its own and no time. (Someone reading
  * the database directly can still match a tally row's versions to voter rows by the transaction
  * that wrote both, xmin: see the README's section on secret ballots.) The unique keys on
@@ -52,10 +52,15 @@ export async function up(knex: Knex): Promise<void> {
     spoken_en text CHECK (char_length(spoken_en) BETWEEN 1 AND 60),
     PRIMARY KEY (poll_id, position)
   )`);
-  // The counts, votes[i] for option i: the only place a choice is kept.
+  // The counts, votes[i] for option i: the only place a choice is kept. A poll's counts are
+  // spread over up to 16 rows (shards, each vote adding to one picked at random; the results are
+  // their sum), so votes cast at the same moment do not queue for one row's lock. A shard's row
+  // is made by the first vote that lands on it: a poll nobody voted in has none.
   await knex.raw(`CREATE TABLE poll_tallies (
-    poll_id int PRIMARY KEY REFERENCES polls(id) ON DELETE CASCADE,
-    votes int[] NOT NULL CHECK (cardinality(votes) BETWEEN 2 AND 10 AND 0 <= ALL (votes))
+    poll_id int NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    shard smallint NOT NULL CHECK (shard BETWEEN 0 AND 15),
+    votes int[] NOT NULL CHECK (cardinality(votes) BETWEEN 2 AND 10 AND 0 <= ALL (votes)),
+    PRIMARY KEY (poll_id, shard)
   )`);
   // Who voted: never what. The day only (the page says "you voted on …"), no finer time.
   await knex.raw(`CREATE TABLE poll_voters (

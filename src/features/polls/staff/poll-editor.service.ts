@@ -73,22 +73,17 @@ function auditFields(poll: PollContent) {
   };
 }
 
-/** Replaces the poll's options and sets its tally to zeros, one per option. */
+/** Replaces the poll's options (its counts start with its first vote: nothing to reset). */
 async function writeOptions(trx: Conn, pollId: number, options: PollInput['options']) {
   await trx('poll_options').where({ poll_id: pollId }).delete();
   await trx('poll_options').insert(
     options.map((option, i) => ({ poll_id: pollId, position: i + 1, ...option })),
   );
-  await trx.raw(
-    `INSERT INTO poll_tallies (poll_id, votes) VALUES (?, array_fill(0, ARRAY[?]::int[]))
-     ON CONFLICT (poll_id) DO UPDATE SET votes = EXCLUDED.votes`,
-    [pollId, options.length],
-  );
 }
 
 /**
  * Creates a draft (id undefined) or changes a poll nobody has voted in, in one transaction: the
- * poll row locked, its options replaced, its tally reset to zeros sized to them; audited with
+ * poll row locked, its options replaced; audited with
  * what changed. A poll with votes is refused, here or (a first vote racing in) by the trigger.
  */
 export async function savePoll(
