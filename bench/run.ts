@@ -175,7 +175,7 @@ async function benchApp(): Promise<void> {
         SESSION_SECRET: 'bench-'.repeat(8),
         SMTP_URL: 'smtp://127.0.0.1:2525',
         UPLOAD_DIR,
-        LOG_LEVEL: 'info',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
         // Sign-in is measured from many client addresses (X-Forwarded-For), as real citizens come
         // from: the bench stands in for the one proxy in front, whose X-Forwarded-For is believed.
         TRUST_PROXY: '1',

@@ -139,62 +139,113 @@ type PollsDeps = Pick<Deps, 'db' | 'clock'>;
 
 const refuse = (reason: VoteRefusal) => ({ ok: false, reason }) as const;
 
+/** The poll as a vote reads it: the row, its version stamp, what the voter was shown, the voter. */
+type PollForVote = PollRow & {
+  row_version: string;
+  digest: string;
+  option_count: number;
+  voter: (Omit<Voter, 'identity_verified_at'> & { identity_verified_at: string | null }) | null;
+};
+
 /**
- * Casts a vote, web or phone alike. In one transaction: the poll row is read FOR SHARE (an
- * editor's change or an early close waits for the votes in flight, and a vote after the close
- * sees it), the account is read again (a session's copy may be older than a revoked identity
- * check), the voter row goes in (its unique keys refuse a second vote by the account or the AFM,
- * however many race), then the option's count goes up by one in one of the poll's tally shards,
- * picked at random (made by the first vote that lands on it). The shard is taken last, so its
- * lock is held for one statement and the commit, and votes cast at once rarely wait for it.
+ * Casts a vote, web or phone alike, in two statements. The first reads the poll (its status, its
+ * row's version stamp xmin, the digest of what voters are shown, how many options) and the voter's
+ * account afresh (a session's copy may be older than a revoked identity check); the checks are
+ * made on them here. The second is one statement, so one transaction and one round trip: it takes
+ * the poll row FOR SHARE only if it is still the version read (an editor's change, a publish or
+ * an early close made since gives the row a new xmin; one in progress holds the row, and the
+ * statement waits for it and then sees the new version), inserts the voter row (its unique keys
+ * refuse a second vote by the account or the AFM, however many race) and adds one to the option's
+ * count in one of the poll's tally shards, picked at random (made by the first vote that lands on
+ * it), so votes cast at once rarely wait for one row. If the poll changed in between, the vote is
+ * looked at again from the start, once.
  */
 export async function vote(deps: PollsDeps, input: VoteInput): Promise<VoteResult> {
-  const { pollId, option, channel } = input;
   try {
-    return await deps.db.transaction(async (trx) => {
-      const poll = (await trx('polls as p')
-        .select('p.*', trx.raw(POLL_DIGEST), trx.raw(OPTION_COUNT))
-        .where('p.id', pollId)
-        .forShare('p')
-        .first()) as (PollRow & { digest: string; option_count: number }) | undefined;
-      // The time after the lock: a vote that waited for an early close is too late.
-      const now = deps.clock.now();
-      if (!poll) return refuse('not_found');
-      const status = statusOf(poll, now);
-      if (status === 'draft') return refuse('not_found');
-      if (status === 'upcoming') return refuse('not_open');
-      if (status === 'closed') return refuse('closed');
-      if (channel === 'phone' && !poll.by_phone) return refuse('not_by_phone');
-      if (poll.digest !== input.version) return refuse('poll_changed');
-      if (!Number.isInteger(option) || option < 1 || option > poll.option_count)
-        return refuse('no_such_option');
-      const user = (await trx('users')
-        .where({ id: input.user.id })
-        .first('id', 'status', 'roles', 'identity_verified_at', 'afm')) as Voter | undefined;
-      if (!user) return refuse('inactive');
-      const ineligible = eligibility(poll, user);
-      if (ineligible) return refuse(ineligible);
-      const votedOn = athensDate(now);
-      const inserted: { rowCount: number } = await trx.raw(
-        `INSERT INTO poll_voters (poll_id, user_id, afm, channel, voted_on)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING poll_id`,
-        [pollId, user.id, afmIn(poll, user), channel, votedOn],
-      );
-      if (!inserted.rowCount) {
-        const voted = await voterOf(trx, pollId, lookupOf(user));
-        return { ok: false, reason: 'already_voted', ...(voted && { voted }) } as const;
-      }
-      await trx.raw(
-        `INSERT INTO poll_tallies AS t (poll_id, shard, votes)
-         SELECT ?, ?, array_agg((i = ?)::int ORDER BY i) FROM generate_series(1, ?::int) AS i
-         ON CONFLICT (poll_id, shard) DO UPDATE SET votes[?::int] = t.votes[?::int] + 1`,
-        [pollId, randomInt(TALLY_SHARDS), option, poll.option_count, option, option],
-      );
-      return { ok: true, votedOn, channel } as const;
-    });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const outcome = await tryVote(deps, input);
+      if (outcome !== 'changed') return outcome;
+    }
+    return refuse('poll_changed');
   } catch (error) {
     throw new VoteFailedError(error);
   }
+}
+
+async function tryVote(deps: PollsDeps, input: VoteInput): Promise<VoteResult | 'changed'> {
+  const { pollId, option, channel } = input;
+  const poll = (await deps
+    .db('polls as p')
+    .select(
+      'p.*',
+      deps.db.raw('p.xmin::text AS row_version'),
+      deps.db.raw(POLL_DIGEST),
+      deps.db.raw(OPTION_COUNT),
+      deps.db.raw(
+        `(SELECT to_jsonb(u) FROM (SELECT id, status, roles, identity_verified_at, afm
+            FROM users WHERE id = ?) u) AS voter`,
+        [input.user.id],
+      ),
+    )
+    .where('p.id', pollId)
+    .first()) as PollForVote | undefined;
+  const now = deps.clock.now();
+  if (!poll) return refuse('not_found');
+  const status = statusOf(poll, now);
+  if (status === 'draft') return refuse('not_found');
+  if (status === 'upcoming') return refuse('not_open');
+  if (status === 'closed') return refuse('closed');
+  if (channel === 'phone' && !poll.by_phone) return refuse('not_by_phone');
+  if (poll.digest !== input.version) return refuse('poll_changed');
+  if (!Number.isInteger(option) || option < 1 || option > poll.option_count)
+    return refuse('no_such_option');
+  if (!poll.voter) return refuse('inactive');
+  const user: Voter = {
+    ...poll.voter,
+    identity_verified_at: poll.voter.identity_verified_at
+      ? new Date(poll.voter.identity_verified_at)
+      : null,
+  };
+  const ineligible = eligibility(poll, user);
+  if (ineligible) return refuse(ineligible);
+  const votedOn = athensDate(now);
+  const cast: { rows: { held: number; counted: number }[] } = await deps.db.raw(
+    `WITH poll AS (
+       SELECT p.id FROM polls p
+        WHERE p.id = ? AND p.xmin = ?::xid AND p.closed_early_at IS NULL AND p.closes_at > ?
+        FOR SHARE
+     ), voter AS (
+       INSERT INTO poll_voters (poll_id, user_id, afm, channel, voted_on)
+       SELECT id, ?, ?, ?, ? FROM poll
+       ON CONFLICT DO NOTHING RETURNING poll_id
+     ), counted AS (
+       INSERT INTO poll_tallies AS t (poll_id, shard, votes)
+       SELECT poll_id, ?, (SELECT array_agg((i = ?)::int ORDER BY i) FROM generate_series(1, ?::int) AS i)
+         FROM voter
+       ON CONFLICT (poll_id, shard) DO UPDATE SET votes[?::int] = t.votes[?::int] + 1
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM poll)::int AS held, (SELECT count(*) FROM counted)::int AS counted`,
+    [
+      pollId,
+      poll.row_version,
+      now,
+      user.id,
+      afmIn(poll, user),
+      channel,
+      votedOn,
+      randomInt(TALLY_SHARDS),
+      option,
+      poll.option_count,
+      option,
+      option,
+    ],
+  );
+  const [row] = cast.rows;
+  if (!row?.held) return 'changed';
+  if (row.counted) return { ok: true, votedOn, channel };
+  const voted = await voterOf(deps.db, pollId, lookupOf(user));
+  return { ok: false, reason: 'already_voted', ...(voted && { voted }) };
 }
 
 /** The poll, published or not (the routes decide who sees a draft). */
