@@ -4,6 +4,7 @@
  * one-time submission id): 30 one after another, then 8 bursts of 50 voters confirming at the
  * same moment on one poll. Then the counts are checked against the voters: every vote counted once.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createDb, type Db } from '../src/db/knex.ts';
 import { tallyOf } from '../src/features/polls/polls.repository.ts';
@@ -307,6 +308,11 @@ unique keys refuse a second vote), the option's count incremented in one of the 
 
 The step before, the check page (one at a time): p50 ${ms(result.check.p50)} ms, p95 ${ms(result.check.p95)} ms (reported). Before the bursts, ${result.single.count} voters
 voted one after another: p50 ${result.single.p50.toFixed(1)} ms, p95 ${result.single.p95.toFixed(1)} ms a vote (reported).
+
+What bounds it: a burst is served at about ${(result.votes / result.seconds).toFixed(0)} votes a second (every vote passes the whole signed-in
+pipeline: session, CSRF, the once-only submission, the vote's two statements, the flash), so the last of ${CONCURRENT} waits for the
+${CONCURRENT - 1} before it: about ${ms((CONCURRENT * 1000 * result.seconds) / result.votes)} ms. A p95 under ${POLL_BARS.voteP95} ms for ${CONCURRENT} votes sent at the same instant needs
+${Math.ceil((CONCURRENT * 1000) / POLL_BARS.voteP95)} or more votes a second, ${((CONCURRENT * 1000) / POLL_BARS.voteP95 / (result.votes / result.seconds)).toFixed(1)} times this, on ${os.cpus().length} cores that the app, PostgreSQL and the load generator share.
 
 Afterwards: votes sent per option ${result.sent.join(' / ')}; the tally reads ${result.tally.join(' / ')}; voter rows: ${result.voterRows}
 (${result.tally.every((c, i) => c === result.sent[i]) && result.voterRows === result.votes + result.single.count ? 'every vote counted once' : '**MISMATCH**'}).
