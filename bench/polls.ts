@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createDb, type Db } from '../src/db/knex.ts';
-import { tallyOf } from '../src/features/polls/polls.repository.ts';
+import { insertOptions, tallyOf } from '../src/features/polls/polls.repository.ts';
 import { hashSecret } from '../src/lib/passwords.ts';
 import { ok } from './report.ts';
 import { PROXY_HEADERS } from './sign-in.ts';
@@ -60,10 +60,10 @@ export async function preparePolls(db: Db, databaseUrl: string): Promise<PollsSe
       published_at: new Date(now - 7_200_000),
     })
     .returning('id')) as { id: number }[];
-  await db('poll_options').insert(
+  await insertOptions(
+    db,
+    poll!.id,
     Array.from({ length: OPTIONS }, (_v, i) => ({
-      poll_id: poll!.id,
-      position: i + 1,
       label_el: `Επιλογή ${i + 1}`,
       label_en: `Option ${i + 1}`,
     })),

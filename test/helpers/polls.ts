@@ -1,4 +1,6 @@
 import type { Db } from '../../src/db/knex.ts';
+import type { UserRow } from '../../src/features/accounts/users.repository.ts';
+import { createActiveUser } from './accounts.ts';
 import type { Electorate } from '../../src/features/polls/polls.repository.ts';
 import {
   versionOf,
@@ -6,7 +8,11 @@ import {
   type VoteResult,
 } from '../../src/features/polls/polls.service.ts';
 import type { Services } from '../../src/services.ts';
-import { tallyOf as countsOf } from '../../src/features/polls/polls.repository.ts';
+import {
+  insertOptions,
+  optionText,
+  tallyOf as countsOf,
+} from '../../src/features/polls/polls.repository.ts';
 
 export interface PollInput {
   questionEl?: string;
@@ -65,16 +71,7 @@ export async function insertPoll(db: Db, input: PollInput = {}): Promise<number>
     })
     .returning('id')) as { id: number }[];
   const pollId = row!.id;
-  await db('poll_options').insert(
-    options.map((option, i) => ({
-      poll_id: pollId,
-      position: i + 1,
-      label_el: option.el,
-      label_en: option.en,
-      spoken_el: option.spokenEl ?? null,
-      spoken_en: option.spokenEn ?? null,
-    })),
-  );
+  await insertOptions(db, pollId, options.map(optionText));
   return pollId;
 }
 
@@ -103,4 +100,13 @@ export async function castVote(
 export async function tallyOf(db: Db, pollId: number): Promise<number[]> {
   const options = await db('poll_options').where({ poll_id: pollId }).count('* as n').first();
   return countsOf(db, pollId, Number((options as { n: string }).n));
+}
+
+let voters = 0;
+/** An active citizen account (with `extra`: verified, staff, pending…) as the vote service takes one. */
+export async function pollVoter(db: Db, extra: Record<string, unknown> = {}): Promise<UserRow> {
+  voters += 1;
+  const suffix = `${voters}${Math.random().toString(36).slice(2, 6)}`;
+  const { id } = await createActiveUser(db, `voter${suffix}`, extra);
+  return (await db<UserRow>('users').where({ id }).first())!;
 }

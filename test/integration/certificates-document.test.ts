@@ -8,11 +8,10 @@ import jsqr from 'jsqr';
 import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import type { CertificateRow } from '../../src/features/certificates/certificates.repository.ts';
 import { formatVerificationCode } from '../../src/features/certificates/verification-code.ts';
 import { newAgent } from '../helpers/accounts.ts';
-import { issueInstantCertificate, verifiedFamily } from '../helpers/certificates.ts';
+import { issueInstantCertificate } from '../helpers/certificates.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 const run = promisify(execFile);
@@ -160,20 +159,9 @@ describe('the byte-for-byte comparison', () => {
 
 describe("the certificate's state on its verification page", () => {
   it('shows a revoked certificate as revoked, with the date and without the reason', async () => {
-    const family = await verifiedFamily(ctx.app, ctx.db);
-    const user = (await ctx.db<UserRow>('users').where({ id: family.userId }).first())!;
-    const result = await ctx.services.certificates.apply({
-      user,
-      typeCode: 'registration',
-      subject: 'self',
-      delivery: 'email',
-      channel: 'web',
-    });
-    if (!result.ok) throw new Error('not issued');
-    const issued = (await ctx.services.certificates.certificateOf(result.application.id))!;
-    const path = `/verify/${formatVerificationCode(issued.verification_code)}`;
+    const { application, path } = await issueInstantCertificate(ctx);
     expect(statusOn((await visitor().get(path)).text)).toBe('Σε ισχύ');
-    await ctx.services.certificates.revoke(result.application.id, 'Λάθος στη μερίδα (εσωτερικό)', {
+    await ctx.services.certificates.revoke(application.id, 'Λάθος στη μερίδα (εσωτερικό)', {
       userId: null,
     });
     const res = await visitor().get(path);

@@ -9,7 +9,14 @@ import { STATUS_TAG } from '../../src/features/polls/polls.present.ts';
 import { versionOf } from '../../src/features/polls/polls.service.ts';
 import { sharesOf } from '../../src/features/polls/results.ts';
 import { freshAfm } from '../helpers/certificates.ts';
-import { endPoll, insertPoll, type PollInput, castVote, tallyOf } from '../helpers/polls.ts';
+import {
+  endPoll,
+  insertPoll,
+  type PollInput,
+  castVote,
+  tallyOf,
+  pollVoter,
+} from '../helpers/polls.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 let ctx: TestContext;
@@ -45,15 +52,7 @@ async function signedIn(extra: Record<string, unknown> = {}): Promise<Citizen> {
 }
 
 /** A citizen who is not signed in anywhere, for votes cast through the service (web or phone). */
-async function voter(extra: Record<string, unknown> = {}): Promise<UserRow> {
-  n += 1;
-  const { id } = await createActiveUser(
-    ctx.db,
-    `pollv${n}${Math.random().toString(36).slice(2, 6)}`,
-    extra,
-  );
-  return (await ctx.db<UserRow>('users').where({ id }).first())!;
-}
+const voter = (extra: Record<string, unknown> = {}) => pollVoter(ctx.db, extra);
 
 const tally = (pollId: number) => tallyOf(ctx.db, pollId);
 

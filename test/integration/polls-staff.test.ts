@@ -1,11 +1,15 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import { createActiveUser, csrfFrom, newAgent, signIn, type Agent } from '../helpers/accounts.ts';
 import { STATUS_TAG } from '../../src/features/polls/polls.present.ts';
 import { versionOf } from '../../src/features/polls/polls.service.ts';
 import { athensDate } from '../../src/lib/format.ts';
-import { insertPoll, castVote as castVoteAs, tallyOf as countsOf } from '../helpers/polls.ts';
+import {
+  insertPoll,
+  castVote as castVoteAs,
+  pollVoter,
+  tallyOf as countsOf,
+} from '../helpers/polls.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -13,7 +17,6 @@ const POLLS = '/staff/polls';
 let ctx: TestContext;
 let editor: Agent;
 let editorId: number;
-let n = 0;
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -143,14 +146,7 @@ async function inEnglish<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** An active citizen, as the vote service takes one. */
-async function citizen(): Promise<UserRow> {
-  n += 1;
-  const { id } = await createActiveUser(
-    ctx.db,
-    `pollstaff${n}${Math.random().toString(36).slice(2, 6)}`,
-  );
-  return (await ctx.db<UserRow>('users').where({ id }).first())!;
-}
+const citizen = () => pollVoter(ctx.db);
 
 async function castVote(pollId: number, option: number, channel: 'web' | 'phone' = 'web') {
   const result = await castVoteAs(ctx.services, { user: await citizen(), pollId, option, channel });

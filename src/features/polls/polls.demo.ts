@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { athensDate } from '../../lib/format.ts';
 import type { DemoContext } from '../module.ts';
-import type { Channel, Electorate } from './polls.repository.ts';
+import { insertOptions, optionText, type Channel, type Electorate } from './polls.repository.ts';
 
 interface DemoOption {
   el: string;
@@ -200,16 +200,7 @@ export async function seedDemoPolls(db: Knex, context: DemoContext): Promise<boo
         })
         .returning('id')) as { id: number }[];
       const pollId = row!.id;
-      await trx('poll_options').insert(
-        demo.options.map((option, i) => ({
-          poll_id: pollId,
-          position: i + 1,
-          label_el: option.el,
-          label_en: option.en,
-          spoken_el: option.spokenEl ?? null,
-          spoken_en: option.spokenEn ?? null,
-        })),
-      );
+      await insertOptions(trx, pollId, demo.options.map(optionText));
       const votes = demo.options.map(() => 0);
       for (const voter of demo.voters ?? []) {
         const user = byName.get(voter.username);

@@ -168,3 +168,38 @@ export async function tallyOf(conn: Conn, pollId: number, options: number): Prom
     rows.reduce((sum, row) => sum + (row.votes[i] ?? 0), 0),
   );
 }
+
+/** An option as it is written: both labels and, for a phone poll, the spoken ones. */
+export type OptionText = Pick<PollOptionRow, 'label_el' | 'label_en'> &
+  Partial<Pick<PollOptionRow, 'spoken_el' | 'spoken_en'>>;
+
+/** A poll's options in the order given (positions 1…n). */
+export async function insertOptions(
+  conn: Conn,
+  pollId: number,
+  options: readonly OptionText[],
+): Promise<void> {
+  await conn('poll_options').insert(
+    options.map((option, i) => ({
+      poll_id: pollId,
+      position: i + 1,
+      label_el: option.label_el,
+      label_en: option.label_en,
+      spoken_el: option.spoken_el ?? null,
+      spoken_en: option.spoken_en ?? null,
+    })),
+  );
+}
+
+/** The short form demo data and tests write options in, as the table takes them. */
+export const optionText = (option: {
+  el: string;
+  en: string;
+  spokenEl?: string;
+  spokenEn?: string;
+}): OptionText => ({
+  label_el: option.el,
+  label_en: option.en,
+  spoken_el: option.spokenEl ?? null,
+  spoken_en: option.spokenEn ?? null,
+});

@@ -160,7 +160,7 @@ async function renderPoll(
   const now = ctx.deps.clock.now();
   const standing = await standingIn(ctx, poll, req.user);
   const shown = presentPoll(req, poll, now, standing);
-  const results = shown.status === 'closed' ? await ctx.services.polls.results(poll.id) : undefined;
+  const results = shown.status === 'closed' ? await ctx.services.polls.results(poll) : undefined;
   const errors = extra.errors ?? [];
   const status = extra.refusal ? REFUSAL_STATUS[extra.refusal] : errors.length ? 400 : 200;
   languageSwitchFrom(res, shown.href);
@@ -263,7 +263,7 @@ function resultsFile(ctx: ModuleContext, format: 'csv' | 'json' | 'svg'): Reques
   return async (req, res) => {
     const id = idOrNone(req);
     const poll = id === undefined ? undefined : await findPublished(ctx, id);
-    const results = poll && (await ctx.services.polls.results(poll.id));
+    const results = poll && (await ctx.services.polls.results(poll));
     if (!poll || !results) {
       const message = req.t(`${text}.results.${poll ? 'notYet' : 'noPoll'}`);
       res.status(404);

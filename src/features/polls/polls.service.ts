@@ -313,22 +313,20 @@ export interface PollResults {
 }
 
 /**
- * The results of a closed poll: each option's count (the shares are worked out where they are
- * shown, results.ts: sharesOf), and how many voted by web and by phone (never what each channel
- * chose). Undefined while the poll
- * has not closed: nobody sees interim results.
+ * The results of a closed poll (as the caller has just read it): each option's count (the shares
+ * are worked out where they are shown, results.ts: sharesOf), and how many voted by web and by
+ * phone (never what each channel chose). Undefined while the poll has not closed: nobody sees
+ * interim results.
  */
-export async function results(deps: PollsDeps, id: number): Promise<PollResults | undefined> {
-  const found = await pollById(deps.db, id);
-  if (!found || statusOf(found, deps.clock.now()) !== 'closed') return undefined;
-  const [tally, channels] = await Promise.all([
-    tallyOf(deps.db, id, found.options.length),
-    turnout(deps, id),
+export async function results(deps: PollsDeps, poll: Poll): Promise<PollResults | undefined> {
+  if (statusOf(poll, deps.clock.now()) !== 'closed') return undefined;
+  const [counts, channels] = await Promise.all([
+    tallyOf(deps.db, poll.id, poll.options.length),
+    turnout(deps, poll.id),
   ]);
-  const counts = found.options.map((option) => tally[option.position - 1] ?? 0);
   return {
     total: counts.reduce((sum, n) => sum + n, 0),
-    options: found.options.map((option, i) => ({ position: option.position, votes: counts[i]! })),
+    options: poll.options.map((option, i) => ({ position: option.position, votes: counts[i]! })),
     turnout: channels,
   };
 }

@@ -1,3 +1,4 @@
+import { sendStoredDownload } from '../../../lib/stored-download.ts';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
@@ -111,27 +112,16 @@ async function renderObjection(
   });
 }
 
-/** A file as it was sent, as a download of its checked type: never sniffed, never cached. */
+/** A file as it was sent, as a download of its checked type. */
 function sendFile(
   deps: Pick<Deps, 'documents'>,
   res: Response,
   next: NextFunction,
   file: { storage_key: string; file_name: string; media_type: string },
 ): void {
-  res.attachment(file.file_name);
-  res.sendFile(
-    deps.documents.pathOf(file.storage_key),
-    {
-      dotfiles: 'allow',
-      headers: {
-        'Content-Type': file.media_type,
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'private, no-store',
-      },
-    },
-    (err?: Error & { status?: number; code?: string }) => {
-      if (!err || res.headersSent) return;
-      next(err.status === 404 || err.code === 'ENOENT' ? new NotFoundError() : err);
-    },
-  );
+  sendStoredDownload(deps.documents, res, next, {
+    key: file.storage_key,
+    fileName: file.file_name,
+    contentType: file.media_type,
+  });
 }

@@ -2,7 +2,7 @@ import type { Conn } from '../../../db/knex.ts';
 import { bindDeps } from '../../../lib/bind-deps.ts';
 import { athensDateTime } from '../../../lib/format.ts';
 import { changes, recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
-import { statusOf, type PollOptionRow, type PollRow } from '../polls.repository.ts';
+import { insertOptions, statusOf, type PollOptionRow, type PollRow } from '../polls.repository.ts';
 import type { PollInput } from './poll-form.ts';
 import {
   frozenByVotes,
@@ -76,15 +76,12 @@ function auditFields(poll: PollContent) {
 /** Replaces the poll's options (its counts start with its first vote: nothing to reset). */
 async function writeOptions(trx: Conn, pollId: number, options: PollInput['options']) {
   await trx('poll_options').where({ poll_id: pollId }).delete();
-  await trx('poll_options').insert(
-    options.map((option, i) => ({ poll_id: pollId, position: i + 1, ...option })),
-  );
+  await insertOptions(trx, pollId, options);
 }
 
 /**
  * Creates a draft (id undefined) or changes a poll nobody has voted in, in one transaction: the
- * poll row locked, its options replaced; audited with
- * what changed. A poll with votes is refused, here or (a first vote racing in) by the trigger.
+ * poll row locked, its options replaced; audited with what changed. A poll with votes is refused, here or (a first vote racing in) by the trigger.
  */
 export async function savePoll(
   deps: EditorDeps,

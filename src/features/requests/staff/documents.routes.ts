@@ -1,3 +1,4 @@
+import { sendStoredDownload } from '../../../lib/stored-download.ts';
 import {
   Router,
   type NextFunction,
@@ -24,32 +25,18 @@ const documentId = (req: Request) => {
   return /^[1-9]\d{0,17}$/.test(text) ? Number(text) : 0;
 };
 
-/**
- * Sends a stored document as a download: the PDF type, its name as the handler uploaded it,
- * never sniffed or cached by others; a file gone from the store is a 404.
- */
+/** A request's document as a download under the name it was uploaded with. */
 function sendDocument(
   deps: Pick<Deps, 'documents'>,
   res: Response,
   next: NextFunction,
   document: RequestDocumentRow,
 ): void {
-  res.attachment(document.original_name);
-  res.sendFile(
-    deps.documents.pathOf(document.stored_name),
-    {
-      dotfiles: 'allow',
-      headers: {
-        'Content-Type': 'application/pdf',
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'private, no-store',
-      },
-    },
-    (err?: Error & { status?: number; code?: string }) => {
-      if (!err || res.headersSent) return;
-      next(err.status === 404 || err.code === 'ENOENT' ? new NotFoundError() : err);
-    },
-  );
+  sendStoredDownload(deps.documents, res, next, {
+    key: document.stored_name,
+    fileName: document.original_name,
+    contentType: 'application/pdf',
+  });
 }
 
 /**
