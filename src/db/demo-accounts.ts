@@ -55,6 +55,7 @@ async function insertAccount(
   now: Date,
 ): Promise<number | undefined> {
   const passwordHash = await hashSecret(account.password);
+  const pinHash = account.pin ? await hashSecret(account.pin) : null;
   return db.transaction(async (trx) => {
     const check = account.identityCheck;
     // Any clash (an email or phone a developer already used) leaves that one account out.
@@ -65,7 +66,7 @@ async function insertAccount(
         email: account.email,
         phone_e164: account.phone,
         password_hash: passwordHash,
-        ivr_pin_hash: null,
+        ivr_pin_hash: pinHash,
         lang: 'el',
         status: 'active',
         roles: [...account.roles],

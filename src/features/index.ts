@@ -12,6 +12,7 @@ import { identityModule } from './identity/identity.module.ts';
 import { mailModule } from './mail/mail.module.ts';
 import type { Module } from './module.ts';
 import { open311Module } from './open311/open311.module.ts';
+import { phoneModule } from './phone/phone.module.ts';
 import { pollsModule } from './polls/polls.module.ts';
 import { requestsModule } from './requests/requests.module.ts';
 import { rollModule } from './roll/roll.module.ts';
@@ -34,6 +35,7 @@ export const MODULES: readonly Module[] = [
   rollModule,
   certificatesModule,
   pollsModule,
+  phoneModule,
   financeModule,
   identityModule,
   adminModule,

@@ -311,6 +311,8 @@ export interface DemoAccount {
   fullName: string;
   email: string;
   phone: string | null;
+  /** The phone line's 6-digit PIN (citizens with a phone), listed in the README. */
+  pin?: string;
   roles: readonly string[];
   /** The in-person identity check a clerk recorded (AFM with a valid check digit). */
   identityCheck?: { afm: string; documentNumber: string };

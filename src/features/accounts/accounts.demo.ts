@@ -9,6 +9,7 @@ export const DEMO_CITIZENS: readonly DemoAccount[] = [
     fullName: 'Μαρία Παπαδάκη',
     email: 'demo.citizen@example.gr',
     phone: '+306900000101',
+    pin: '246810',
     roles: [],
   },
   {
@@ -18,6 +19,7 @@ export const DEMO_CITIZENS: readonly DemoAccount[] = [
     fullName: 'Γιώργος Μανωλάκης',
     email: 'demo.verified@example.gr',
     phone: '+306900000102',
+    pin: '135790',
     roles: [],
     identityCheck: { afm: '102938470', documentNumber: 'ΑΚ123456' },
   },
