@@ -16,6 +16,7 @@ export const SECTION_ORDER = [
   'dues',
   'certificates',
   'polls',
+  'phone',
 ] as const;
 export type Section = (typeof SECTION_ORDER)[number];
 

@@ -1,9 +1,9 @@
 /**
  * npm run bench [-- <scenario> …]: the app in production mode on 100,000 decisions, measured
  * against a bare node:http server answering with the same (compressed) bytes, in the same run.
- * Scenarios: pages, search, flood, signin, mail, requests, open311, dues, certificates, polls (default: all). Writes
+ * Scenarios: pages, search, flood, signin, mail, requests, open311, dues, certificates, polls, phone (default: all). Writes
  * docs/PERFORMANCE.md (the sections of the scenarios run) and exits non-zero when a scenario that holds itself to its
- * bars (certificates, polls) misses one. Not part of CI. BENCH_DURATION shortens the page runs.
+ * bars (certificates, polls, phone) misses one. Not part of CI. BENCH_DURATION shortens the page runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, statSync } from 'node:fs';
@@ -41,6 +41,7 @@ import {
   type CertificatesSetup,
 } from './certificates.ts';
 import { pollsRun, pollsSection, preparePolls, type PollsSetup } from './polls.ts';
+import { phoneRun, phoneSection, preparePhone, type PhoneSetup } from './phone.ts';
 
 const SCENARIOS = [
   'pages',
@@ -53,6 +54,7 @@ const SCENARIOS = [
   'dues',
   'certificates',
   'polls',
+  'phone',
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const asked = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -150,6 +152,7 @@ async function benchApp(): Promise<void> {
   const pollsSetup: PollsSetup | undefined = runs('polls')
     ? await preparePolls(db, database.url)
     : undefined;
+  const phoneSetup: PhoneSetup | undefined = runs('phone') ? await preparePhone(db) : undefined;
   await db.destroy();
 
   const appPort = await freePort();
@@ -181,6 +184,8 @@ async function benchApp(): Promise<void> {
         TRUST_PROXY: '1',
         // The seal certificates are signed with (production issues none without one).
         ...certificatesSetup?.env,
+        // The provider's token the phone webhooks are signed with.
+        ...phoneSetup?.env,
       },
       stdio: ['ignore', openSync(logPath, 'w'), 'inherit'],
     },
@@ -349,6 +354,16 @@ so the rate is bounded by the cores; it is reported, not held to a bar. Peak RSS
         `polls: vote p95 ${result.p95.toFixed(0)} ms, ${result.failures} failed, tally ${result.tally.join('/')}`,
       );
     sections.polls = pollsSection(result, pollsPeak);
+  }
+
+  if (phoneSetup) {
+    const options = { connections: CONNECTIONS, duration: DURATION, ceilingPort: await freePort() };
+    const [result, phonePeak] = await watched(() => phoneRun(base, phoneSetup, options));
+    if (!result.pass)
+      missed.push(
+        `phone: menu p99 ${result.menu.p99} ms, PIN p99 ${result.pin.p99} ms, ${result.menu.non2xx + result.pin.non2xx} not 2xx`,
+      );
+    sections.phone = phoneSection(result, phonePeak, options);
   }
 
   clearInterval(sampler);

@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const STORED_NAME = /^[0-9a-f-]{36}\.(pdf|jpg|png|csv|json)$/;
+const STORED_NAME = /^[0-9a-f-]{36}\.(pdf|jpg|png|csv|json|wav|mp3)$/;
 
 /**
- * Documents (decision PDFs, requests' photos) live outside the web root under generated names,
- * so nothing a user types ever becomes part of a path.
+ * Documents (decision PDFs, requests' photos and recordings) live outside the web root under
+ * generated names, so nothing a user types ever becomes part of a path.
  */
 export interface DocumentStore {
   /** Stores the bytes under a new name ending in `extension` (checked content only). */
-  save(content: Buffer, extension?: 'pdf' | 'jpg' | 'png' | 'csv' | 'json'): Promise<string>;
+  save(
+    content: Buffer,
+    extension?: 'pdf' | 'jpg' | 'png' | 'csv' | 'json' | 'wav' | 'mp3',
+  ): Promise<string>;
   pathOf(storedName: string): string;
   exists(storedName: string): Promise<boolean>;
   remove(storedName: string): Promise<void>;

@@ -37,20 +37,15 @@ export function renderNotVerified(
  * allows it (or before a type is chosen), the members of their own family record.
  */
 async function subjectsFor(ctx: ModuleContext, req: Request, type: CertificateTypeRow | undefined) {
-  const own = await ctx.services.roll.personByAfm(req.user!.afm!);
+  const { own, members } = await ctx.services.certificates.subjectsOf(req.user!.afm!, type);
   const self = { value: 'self', label: own ? fullNameOf(own) : req.user!.full_name };
-  const family = !type || (type.who === 'family' && type.template !== 'no_debt');
-  if (!own || !family) return { onRoll: Boolean(own), subjects: [self] };
-  const record = await ctx.services.roll.recordOf(own);
-  const members = (record?.members ?? [])
-    .filter((member) => member.id !== own.id && !member.struck_off_on)
-    .map((member) => ({
-      value: String(member.id),
-      label: `${fullNameOf(member)} (${req.t(`certificates.relations.${member.relation}`)}${
-        member.deceased_on ? `, ${req.t(`${text}.form.deceased`)}` : ''
-      })`,
-    }));
-  return { onRoll: true, subjects: [self, ...members] };
+  const others = members.map((member) => ({
+    value: String(member.id),
+    label: `${fullNameOf(member)} (${req.t(`certificates.relations.${member.relation}`)}${
+      member.deceased_on ? `, ${req.t(`${text}.form.deceased`)}` : ''
+    })`,
+  }));
+  return { onRoll: Boolean(own), subjects: [self, ...others] };
 }
 
 /** The application form, empty (with the type from the address) or as sent, with its errors. */

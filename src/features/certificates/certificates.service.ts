@@ -52,6 +52,7 @@ import {
   type DocumentSigner,
 } from './signing/signer.ts';
 import { newVerificationCode } from './verification-code.ts';
+import { certifiableAbout, onTheRoll, phoneTypes, subjectsOf } from './subjects.ts';
 
 export const PURPOSE_MAX = 200;
 export const POST_ADDRESS_MAX = 300;
@@ -483,7 +484,7 @@ export function createCertificateService(
       let subject: RollPerson | undefined;
       if (type && type.template !== 'no_debt') {
         // Struck off the roll: no longer the municipality's to certify, nor their old family's.
-        if (!own || own.struck_off_on || own.deceased_on)
+        if (!onTheRoll(own))
           errors.push({ field: 'subject', key: 'certificates.errors.notOnRoll' });
         else if (input.subject === 'self') subject = own;
         else {
@@ -497,9 +498,7 @@ export function createCertificateService(
             other.struck_off_on
           )
             errors.push({ field: 'subject', key: 'certificates.errors.subjectNotAllowed' });
-          // Only the next of kin certify about someone who has died (the other documents would
-          // certify a dead person as living).
-          else if (other.deceased_on && type.template !== 'next_of_kin')
+          else if (!certifiableAbout(type, other))
             errors.push({ field: 'subject', key: 'certificates.errors.subjectDeceased' });
           else subject = other;
         }
@@ -760,6 +759,13 @@ export function createCertificateService(
     },
 
     certificateOf: (applicationId: number) => certificateOfApplication(db, applicationId),
+
+    /** Whom a verified citizen may name as a type's subject (before a type: any it may allow). */
+    subjectsOf: (afm: string, type: Pick<CertificateTypeRow, 'who' | 'template'> | undefined) =>
+      subjectsOf(db, afm, type),
+
+    /** The types that may be asked for by phone (the phone portal's option 1), in order. */
+    phoneTypes: () => phoneTypes(db),
   };
 }
 

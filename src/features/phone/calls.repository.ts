@@ -84,28 +84,37 @@ export interface StepResult {
   ended: boolean;
 }
 
-/** Records a step's answer and the state it leaves, if this request still holds the step. */
+/**
+ * Records a step's answer and the state it leaves: a claimed step if this request still holds it;
+ * an unclaimed one if it is still the next step and nobody holds it (another request may have
+ * recorded it meanwhile: then nothing is written and the caller sends that one's answer).
+ */
 export async function completeStep(
   db: Conn,
   callSid: string,
   seq: number,
   result: StepResult,
+  claimed = true,
 ): Promise<boolean> {
-  const count = await db('phone_calls')
-    .where({ call_sid: callSid, busy_seq: seq })
-    .update({
-      seq,
-      busy_seq: null,
-      busy_since: null,
-      answer: result.answer,
-      state: result.ended ? {} : JSON.stringify(result.state),
-      user_id: result.userId,
-      lang: result.lang,
-      menus: [...result.menus],
-      outcomes: [...result.outcomes],
-      last_step_at: db.fn.now(),
-      ...(result.ended ? { ended_at: db.fn.now() } : {}),
-    });
+  const which = claimed
+    ? db('phone_calls').where({ call_sid: callSid, busy_seq: seq })
+    : db('phone_calls')
+        .where({ call_sid: callSid, seq: seq - 1 })
+        .whereNull('busy_seq')
+        .whereNull('ended_at');
+  const count = await which.update({
+    seq,
+    busy_seq: null,
+    busy_since: null,
+    answer: result.answer,
+    state: result.ended ? {} : JSON.stringify(result.state),
+    user_id: result.userId,
+    lang: result.lang,
+    menus: [...result.menus],
+    outcomes: [...result.outcomes],
+    last_step_at: db.fn.now(),
+    ...(result.ended ? { ended_at: db.fn.now() } : {}),
+  });
   return count === 1;
 }
 
@@ -154,4 +163,11 @@ export async function endQuietCalls(db: Conn): Promise<number> {
       busy_seq: null,
       busy_since: null,
     });
+}
+
+/** The call log keeps `days` days: older calls are deleted. Returns how many. */
+export async function forgetOldCalls(db: Conn, now: Date, days: number): Promise<number> {
+  return db('phone_calls')
+    .where('started_at', '<', new Date(now.getTime() - days * 86_400_000))
+    .delete();
 }

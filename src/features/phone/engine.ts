@@ -80,6 +80,14 @@ export interface Turn {
 export interface PhoneNode {
   /** The menu it belongs to, named in the call log ('certificates'); absent: none. */
   menu?: string;
+  /**
+   * Its `handle` changes something besides the call (an application filed, a vote cast, a wrong
+   * PIN counted): the step is claimed before it is worked out, so a provider's retry waits and
+   * gets the same answer instead of doing it again. Without it a step is worked out first and
+   * recorded only if no other request recorded it meanwhile (one write instead of two). An
+   * `enter` never changes anything but `turn.data`.
+   */
+  acts?: boolean;
   /** Digits are data (a PIN, a phone number): 0 is a digit, not "repeat". */
   digitsAreData?: boolean;
   /** Says what the caller can do here; or, when nothing can be done here, moves on at once. */

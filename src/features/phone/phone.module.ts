@@ -1,7 +1,12 @@
 import { localesBeside, type Module } from '../module.ts';
-import { endQuietCalls } from './calls.repository.ts';
+import { readSetting } from '../settings/settings.ts';
+import { endQuietCalls, forgetOldCalls } from './calls.repository.ts';
 import { phoneConfig, phoneSettingsOf } from './phone.config.ts';
 import { createPhoneWebhooks } from './phone.routes.ts';
+import { fetchRecordingJob } from './recordings.job.ts';
+import { createPhoneSimulatorRouter } from './dev/simulator.routes.ts';
+import { createCallLogRouter } from './staff/call-log.routes.ts';
+import { Router } from 'express';
 import * as phoneCalls from './migrations/20261226090100_phone_calls.ts';
 
 /**
@@ -13,7 +18,14 @@ import * as phoneCalls from './migrations/20261226090100_phone_calls.ts';
 export const phoneModule: Module = {
   name: 'phone',
   webhooks: { prefix: '/phone', router: (ctx) => createPhoneWebhooks(ctx) },
+  // The simulator is a stand-in for the provider: production never mounts it.
+  routes: (ctx) => (ctx.deps.config.isProduction ? Router() : createPhoneSimulatorRouter(ctx)),
+  sessionPaths: ['dev'],
+  staff: [
+    { prefix: '/phone', role: 'admin', navKey: 'staff.nav.phone', router: createCallLogRouter },
+  ],
   jobs: [
+    fetchRecordingJob,
     {
       name: 'phone.end-quiet-calls',
       schedule: '*/15 * * * *',
@@ -21,7 +33,31 @@ export const phoneModule: Module = {
         await endQuietCalls(deps.db);
       },
     },
+    {
+      name: 'phone.forget-calls',
+      schedule: '40 3 * * *',
+      run: async (deps) => {
+        const days = await readSetting(deps, 'phone.callLogDays');
+        const deleted = await forgetOldCalls(deps.db, deps.clock.now(), days);
+        if (deleted) deps.logger.info({ deleted }, 'old phone calls deleted from the call log');
+      },
+    },
   ],
+  settings: [
+    {
+      key: 'phone.callLogDays',
+      labelKey: 'phone.settings.callLogDays.label',
+      hintKey: 'phone.settings.callLogDays.hint',
+      min: 7,
+      max: 3650,
+      default: () => 180,
+    },
+  ],
+  privacyNotice: {
+    headingKey: 'phone.privacy.heading',
+    bodyKey: 'phone.privacy.body',
+    params: async (deps) => ({ days: await readSetting(deps, 'phone.callLogDays') }),
+  },
   auditActions: ['phone.signed_in', 'phone.pin_failed'],
   config: phoneConfig,
   checkConfig: (config) => void phoneSettingsOf(config),

@@ -124,6 +124,7 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
     call: CallRow,
     seq: number,
     answer: (user: Awaited<ReturnType<typeof userOf>>) => Promise<StepResult>,
+    claimed = true,
   ): Promise<void> {
     let result: StepResult;
     try {
@@ -131,13 +132,19 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
       // An account disabled during the call is signed out of it.
       result = await answer(user?.status === 'active' ? user : undefined);
     } catch (error) {
-      await releaseStep(db, call.call_sid, seq);
+      if (claimed) await releaseStep(db, call.call_sid, seq);
       req.log.error({ err: error, step: seq }, 'phone step failed');
       sendTwiml(res, apology(settings, i18n.t(call.lang), call.lang));
       return;
     }
-    await completeStep(db, call.call_sid, seq, result);
-    sendTwiml(res, result.answer);
+    if (await completeStep(db, call.call_sid, seq, result, claimed)) {
+      sendTwiml(res, result.answer);
+      return;
+    }
+    // Another request recorded this step first (a retry that raced this one): its answer goes.
+    const other = await answerOfOther(ctx, call.call_sid, seq);
+    if (other) sendTwiml(res, other);
+    else res.status(409).type('text').send('Conflict');
   }
 
   router.post('/voice', async (req, res) => {
@@ -167,11 +174,25 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
       res.status(400).type('text').send('Bad request');
       return;
     }
-    const call = await claimStep(db, params.callSid, seq);
+    const current = await findCall(db, params.callSid);
+    if (current?.seq === seq && current.answer && current.busy_seq === null) {
+      // A retry of a step already answered.
+      sendTwiml(res, current.answer);
+      return;
+    }
+    const node = nodes[current?.state.node ?? ''];
+    const free = current?.seq === seq - 1 && !current.ended_at && current.busy_seq === null;
+    // A step that only moves in the menus is worked out at once and recorded if still next; one
+    // that acts (or one another request holds) is claimed first.
+    const call = free && node && !node.acts ? current : await claimStep(db, params.callSid, seq);
     if (!call) {
       const answer = await answerOfOther(ctx, params.callSid, seq);
       if (answer) sendTwiml(res, answer);
-      else res.status(409).type('text').send('Conflict');
+      else
+        res
+          .status(current ? 409 : 404)
+          .type('text')
+          .send(current ? 'Conflict' : 'Not found');
       return;
     }
     const request = {
@@ -182,8 +203,14 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
       nextUrl: nextUrl(seq + 1),
       audit: auditContext(req),
     };
-    await work(req, res, call, seq, (user) =>
-      answerStep({ ...request, user }, { digits: params.digits, recording: params.recording }),
+    await work(
+      req,
+      res,
+      call,
+      seq,
+      (user) =>
+        answerStep({ ...request, user }, { digits: params.digits, recording: params.recording }),
+      call !== current,
     );
   });
 

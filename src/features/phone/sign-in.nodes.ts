@@ -87,6 +87,7 @@ export const signInNodes: Nodes = {
   },
 
   number: {
+    acts: true,
     digitsAreData: true,
     enter: (turn) => {
       if (turn.counters.numbersTried >= WITHHELD_NUMBERS_PER_CALL)
@@ -108,6 +109,7 @@ export const signInNodes: Nodes = {
   },
 
   pin: {
+    acts: true,
     digitsAreData: true,
     enter: (turn) => ({
       say: [turn.t('phone.voice.signIn.pinPrompt')],
@@ -142,6 +144,7 @@ export const signInNodes: Nodes = {
       }
       const locked = await recordFailure(db, clock, PHONE_PIN_LOCK, keys);
       turn.counters.pinFailures += 1;
+      turn.outcome('pin_failed');
       if (account)
         await recordAudit(
           db,
@@ -157,7 +160,6 @@ export const signInNodes: Nodes = {
         website: turn.ctx.deps.config.baseUrl,
       });
       if (turn.counters.pinFailures >= 3) {
-        turn.outcome('pin_failed');
         return { end: [wrong, turn.t('phone.voice.common.goodbye')] };
       }
       // Typed number: the next try may be a mistyped number, so it is asked again.

@@ -67,7 +67,8 @@ const RECORD = '\u001e';
 
 /**
  * What a voter is shown of a poll, as a digest a form or a phone menu carries: the question, the
- * description and the options in order, both languages (the vote's transaction works out the
+ * description and the options in order (as written and as spoken on the phone), both languages
+ * (the vote's transaction works out the
  * same digest in SQL, POLL_DIGEST, and compares).
  */
 export function versionOf(
@@ -75,7 +76,9 @@ export function versionOf(
 ): string {
   const text = [
     [poll.question_el, poll.question_en, poll.description_el, poll.description_en].join(UNIT),
-    ...poll.options.map((option) => `${option.label_el}${UNIT}${option.label_en}`),
+    ...poll.options.map((option) =>
+      [option.label_el, option.label_en, option.spoken_el ?? '', option.spoken_en ?? ''].join(UNIT),
+    ),
   ].join(RECORD);
   return createHash('md5').update(text, 'utf8').digest('hex');
 }
@@ -87,7 +90,8 @@ const OPTION_COUNT =
 
 const POLL_DIGEST = `md5(concat_ws(E'\\x1e',
     concat_ws(E'\\x1f', p.question_el, p.question_en, p.description_el, p.description_en),
-    (SELECT string_agg(o.label_el || E'\\x1f' || o.label_en, E'\\x1e' ORDER BY o.position)
+    (SELECT string_agg(concat_ws(E'\\x1f', o.label_el, o.label_en, coalesce(o.spoken_el, ''),
+                                 coalesce(o.spoken_en, '')), E'\\x1e' ORDER BY o.position)
        FROM poll_options o WHERE o.poll_id = p.id))) AS digest`;
 
 /**

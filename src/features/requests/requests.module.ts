@@ -32,6 +32,7 @@ import * as showName from './migrations/20261212100000_request_show_name.ts';
 import * as publicLocation from './migrations/20261212100100_category_public_location.ts';
 import * as photoApproval from './migrations/20261212100200_photo_approval.ts';
 import * as publicList from './migrations/20261212100300_public_list.ts';
+import * as recordings from './migrations/20261226090200_request_recordings.ts';
 
 /** Requests and complaints (Αιτήματα/Καταγγελίες): citizens file and follow them; departments handle them. */
 export const requestsModule: Module = {
@@ -155,6 +156,7 @@ export const requestsModule: Module = {
     '20261212100200_photo_approval': photoApproval,
     '20261212100300_public_list': publicList,
     '20261213090000_request_links_indexes': linksIndexes,
+    '20261226090200_request_recordings': recordings,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

@@ -249,3 +249,34 @@ export async function follow(conn: Conn, requestId: number, userId: number): Pro
     .onConflict()
     .ignore();
 }
+
+export interface LatestRequest {
+  year: number;
+  number: number;
+  status: RequestStatus;
+  category_name: Localized;
+  created_at: Date;
+}
+
+/** The requests the citizen filed themselves (not those they follow), newest first. */
+export async function listLatestFiledBy(
+  conn: Conn,
+  userId: number,
+  limit: number,
+): Promise<LatestRequest[]> {
+  return (await conn('requests as r')
+    .join('request_categories as c', 'c.id', 'r.category_id')
+    .where('r.user_id', userId)
+    .orderBy([
+      { column: 'r.created_at', order: 'desc' },
+      { column: 'r.id', order: 'desc' },
+    ])
+    .limit(limit)
+    .select(
+      'r.year',
+      'r.number',
+      'r.status',
+      'r.created_at',
+      'c.name as category_name',
+    )) as LatestRequest[];
+}

@@ -7,6 +7,7 @@ import { dueDate } from '../../lib/working-days.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import type { UserRow } from '../accounts/users.repository.ts';
 import { localFeast } from '../site/local-feast.ts';
+import { pick } from '../../lib/localized.ts';
 import type { Knex } from 'knex';
 import type { ProcessedPhoto } from '../../lib/photos.ts';
 import { formatReference } from './reference.ts';
@@ -43,7 +44,7 @@ export interface Details {
   showName: boolean;
 }
 
-type FilingDeps = Pick<
+export type FilingDeps = Pick<
   Deps,
   'db' | 'clock' | 'mailer' | 'config' | 'modules' | 'contentCache' | 'documents'
 >;
@@ -52,6 +53,37 @@ type FilingDeps = Pick<
 export function outsideArea(deps: Pick<Deps, 'config'>, lat: number, lng: number): boolean {
   const box = moduleConfig(deps.config, requestsConfig).REQUESTS_BOUNDING_BOX;
   return lat < box.south || lat > box.north || lng < box.west || lng > box.east;
+}
+
+/** What every filing checks first, and the due date it will have. */
+export type Prepared =
+  | { ok: true; category: CategoryRow; due: string; now: Date }
+  | { ok: false; reason: 'category' | 'tooMany' };
+
+/**
+ * The checks every channel's filing makes before anything is written: the category takes
+ * requests, the account and the address (`addressKey`: the web's IP, the phone's calling number)
+ * are under their daily limits; then the due date from the category's deadline in working days.
+ */
+export async function prepareFiling(
+  deps: FilingDeps,
+  user: UserRow,
+  categoryId: number,
+  addressKey: string,
+): Promise<Prepared> {
+  const category = await findCategory(deps.db, categoryId);
+  if (!category) return { ok: false, reason: 'category' };
+  const limited =
+    !(await hitRateLimit(deps.db, deps.clock, REQUEST_LIMITS.perAccount, String(user.id))) ||
+    !(await hitRateLimit(deps.db, deps.clock, REQUEST_LIMITS.perAddress, addressKey));
+  if (limited) return { ok: false, reason: 'tooMany' };
+  const now = deps.clock.now();
+  return {
+    ok: true,
+    category,
+    now,
+    due: dueDate(now, category.deadline_days, await localFeast(deps)),
+  };
 }
 
 /**
@@ -65,26 +97,34 @@ export async function fileRequest(
   input: FilingInput,
   context: AuditContext,
 ): Promise<{ ok: true; reference: string; dueDate: string } | { ok: false; errors: FieldError[] }> {
-  const category = await findCategory(deps.db, input.draft.categoryId);
-  if (!category)
-    return { ok: false, errors: [{ field: 'category', key: 'requests.errors.category' }] };
-  const limited =
-    !(await hitRateLimit(deps.db, deps.clock, REQUEST_LIMITS.perAccount, String(user.id))) ||
-    !(await hitRateLimit(deps.db, deps.clock, REQUEST_LIMITS.perAddress, context.ip ?? 'unknown'));
-  if (limited) return { ok: false, errors: [{ field: 'title', key: 'requests.errors.tooMany' }] };
-  const now = deps.clock.now();
-  const due = dueDate(now, category.deadline_days, await localFeast(deps));
+  const prepared = await prepareFiling(deps, user, input.draft.categoryId, context.ip ?? 'unknown');
+  if (!prepared.ok)
+    return prepared.reason === 'category'
+      ? { ok: false, errors: [{ field: 'category', key: 'requests.errors.category' }] }
+      : { ok: false, errors: [{ field: 'title', key: 'requests.errors.tooMany' }] };
+  const { category, due, now } = prepared;
   // The photos are written first (under new names); if the request is not filed, they go.
   const photos = await storePhotos(deps, input.photos ?? []);
-  const reference = await deps.db
+  const request: NewRequest = {
+    kind: input.details.kind,
+    channel: 'web',
+    title: input.details.title,
+    description: input.details.description,
+    address: input.draft.address || null,
+    lat: input.draft.lat,
+    lng: input.draft.lng,
+    lang: input.lang,
+    showName: input.details.showName,
+  };
+  const filed = await deps.db
     .transaction((trx) =>
-      insertFiled(deps, trx, { user, input, category, due, now, photos, context }),
+      insertFiled(deps, trx, { user, request, category, due, now, photos, context }),
     )
     .catch(async (error: unknown) => {
       await removeStoredPhotos(deps, photos);
       throw error;
     });
-  return { ok: true, reference: reference.url, dueDate: due };
+  return { ok: true, reference: filed.reference.url, dueDate: due };
 }
 
 export interface FilingInput {
@@ -94,20 +134,37 @@ export interface FilingInput {
   photos?: readonly ProcessedPhoto[];
 }
 
-async function insertFiled(
+/** A request as a channel files it; a phone request has no title and no place until its handler adds them. */
+export interface NewRequest {
+  kind: RequestKind;
+  channel: 'web' | 'phone';
+  title: string | null;
+  description: string;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  lang: 'el' | 'en';
+  showName: boolean;
+}
+
+/**
+ * Writes a filed request in the caller's transaction: its reference, its first event (with its
+ * photos), the audit entry, the citizen's confirmation and the handlers' mail.
+ */
+export async function insertFiled(
   deps: FilingDeps,
   trx: Knex.Transaction,
   filing: {
     user: UserRow;
-    input: FilingInput;
+    request: NewRequest;
     category: CategoryRow;
     due: string;
     now: Date;
     photos: StoredPhoto[];
     context: AuditContext;
   },
-): Promise<{ display: string; url: string }> {
-  const { user, input, category, due } = filing;
+): Promise<{ id: number; reference: { display: string; url: string } }> {
+  const { user, request, category, due } = filing;
   const year = Number(athensDate(filing.now).slice(0, 4));
   const number = await nextRequestNumber(trx, year);
   const id = await insertRequest(trx, {
@@ -116,16 +173,16 @@ async function insertFiled(
     user_id: user.id,
     category_id: category.id,
     department_id: category.department_id,
-    kind: input.details.kind,
-    channel: 'web',
-    title: input.details.title,
-    description: input.details.description,
-    address: input.draft.address || null,
-    lat: input.draft.lat,
-    lng: input.draft.lng,
+    kind: request.kind,
+    channel: request.channel,
+    title: request.title,
+    description: request.description,
+    address: request.address,
+    lat: request.lat,
+    lng: request.lng,
     due_date: due,
-    lang: input.lang,
-    show_name: input.details.showName,
+    lang: request.lang,
+    show_name: request.showName,
   });
   const eventId = await insertEvent(trx, {
     request_id: id,
@@ -138,18 +195,31 @@ async function insertFiled(
   const ref = formatReference({ year, number });
   await recordAudit(
     trx,
-    { action: 'request.submitted', userId: user.id, details: { reference: ref.url } },
+    {
+      action: 'request.submitted',
+      userId: user.id,
+      details: {
+        reference: ref.url,
+        ...(request.channel === 'web' ? {} : { channel: request.channel }),
+      },
+    },
     filing.context,
   );
-  await sendConfirmation(deps, trx, user, { ref, title: input.details.title, due });
+  // With no title yet (a phone request), the mails name its category instead.
+  const lang = user.lang === 'en' ? 'en' : 'el';
+  await sendConfirmation(deps, trx, user, {
+    ref,
+    title: request.title ?? pick(category.name, lang),
+    due,
+  });
   await tellHandlersOfNewRequest(deps, trx, {
     departmentId: category.department_id,
     reference: ref,
-    title: input.details.title,
+    title: request.title,
     category: category.name,
     dueDate: due,
   });
-  return ref;
+  return { id, reference: ref };
 }
 
 async function sendConfirmation(

@@ -3,6 +3,7 @@ import { bindDeps } from '../../lib/bind-deps.ts';
 import { findCategory } from './categories.repository.ts';
 import { addComment, reopenRequest } from './citizen-updates.service.ts';
 import { followRequest, nearDuplicates } from './duplicates.service.ts';
+import { activeCategories, filePhoneRequest, latestRequests } from './phone-filing.service.ts';
 import { fileRequest, outsideArea } from './requests.service.ts';
 import { mergeRequest, moveRequest, setVisibility } from './staff/handling-changes.service.ts';
 import { answerRequest, assignRequest, changeStatus } from './staff/handling.service.ts';
@@ -22,8 +23,11 @@ export function requestsServices(deps: Deps) {
     requests: bindDeps(deps, {
       outsideArea,
       categoryExists,
+      activeCategories,
       nearDuplicates,
       fileRequest,
+      filePhoneRequest,
+      latestRequests,
       followRequest,
       addComment,
       reopenRequest,

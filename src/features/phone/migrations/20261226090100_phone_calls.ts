@@ -34,9 +34,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     'CREATE INDEX phone_calls_user_idx ON phone_calls (user_id) WHERE user_id IS NOT NULL',
   );
-  await knex.raw(
-    'CREATE INDEX phone_calls_open_idx ON phone_calls (last_step_at) WHERE ended_at IS NULL',
-  );
+  // No index on what each step changes (last_step_at, state, answer): the updates stay HOT.
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../../../deps.ts';
-import type { Lang } from '../../../lib/localized.ts';
+import { pick, type Lang, type Localized } from '../../../lib/localized.ts';
 import { formatReference } from '../reference.ts';
 
 /** What the citizen did, as the handlers' email names it (`emails.request-citizen-activity.<what>`). */
@@ -35,6 +35,8 @@ export async function tellHandlersOfCitizen(
     year: number;
     number: number;
     title: string | null;
+    /** Named instead of a title not given yet (a phone request). */
+    category_name?: Localized;
     department_id: number;
     assignee_id?: number | null;
   },
@@ -49,7 +51,7 @@ export async function tellHandlersOfCitizen(
       {
         fullName: handler.full_name,
         reference: ref.display,
-        title: request.title ?? '',
+        title: request.title ?? (request.category_name ? pick(request.category_name, lang) : ''),
         path: `/staff/requests/${ref.url}`,
         what: activity.what,
         text: activity.text,

@@ -126,6 +126,9 @@ export async function setVisibility(
   return onRequestOpenOrClosed(deps, handler, ref, 'public', async (trx, request) => {
     if (input.public && !request.may_be_public)
       return [{ field: 'public', key: 'requests.staff.errors.notPublic' }];
+    // A phone request has no title until its handler gives it one: the public list needs one.
+    if (input.public && request.title === null)
+      return [{ field: 'public', key: 'requests.staff.errors.noTitle' }];
     await updateRequest(trx, request.id, { public: input.public });
     await insertEvent(trx, { request_id: request.id, kind: 'visibility', actor_id: handler.id });
     await audit(

@@ -28,7 +28,14 @@ export interface PublicUpdate {
 export async function tellCitizens(
   deps: Pick<Deps, 'mailer'>,
   trx: Knex.Transaction,
-  request: { id: number; year: number; number: number; title: string | null },
+  /** With no title yet (a phone request), the mail names its category, when given. */
+  request: {
+    id: number;
+    year: number;
+    number: number;
+    title: string | null;
+    category_name?: Localized;
+  },
   change: PublicUpdate,
 ): Promise<number> {
   const ref = formatReference(request);
@@ -41,7 +48,7 @@ export async function tellCitizens(
       {
         fullName: person.full_name,
         reference: ref.display,
-        title: request.title ?? '',
+        title: request.title ?? (request.category_name ? pick(request.category_name, lang) : ''),
         path: `/requests/${change.original ? change.original.replace(/^ΑΙΤ-/, '') : ref.url}`,
         change: change.change,
         status: change.status,
@@ -64,7 +71,8 @@ export async function tellHandlersOfNewRequest(
   request: {
     departmentId: number;
     reference: { display: string; url: string };
-    title: string;
+    /** None yet (a phone request): the mail names its category instead. */
+    title: string | null;
     category: Localized;
     dueDate: string;
   },
@@ -78,7 +86,7 @@ export async function tellHandlersOfNewRequest(
         fullName: handler.full_name,
         reference: request.reference.display,
         path: `/staff/requests/${request.reference.url}`,
-        title: request.title,
+        title: request.title ?? pick(request.category, lang),
         category: pick(request.category, lang),
         dueDate: formatDate(request.dueDate, lang),
       },

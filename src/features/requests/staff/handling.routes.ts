@@ -19,6 +19,7 @@ import {
 import { sendRequestPhoto } from '../photos.repository.ts';
 import { formatReference } from '../reference.ts';
 import { addDocumentRoutes } from './documents.routes.ts';
+import { addRecordingRoute } from './recording.routes.ts';
 import { findForHandler } from './handling.repository.ts';
 import { renderQueue } from './queue.page.ts';
 import { renderRequest } from './request.page.ts';
@@ -80,6 +81,7 @@ export function createHandlingRouter(
   });
   router.get('/:ref/photos/:photo', handlerPhoto(deps));
   router.get('/:ref/history', requestHistory(deps));
+  addRecordingRoute(router, deps);
   addDocumentRoutes(router, deps, protectUpload);
   const done = (what: string) => `requests.staff.done.${what}`;
   router.post(

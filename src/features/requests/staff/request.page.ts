@@ -6,6 +6,7 @@ import { pick } from '../../../lib/localized.ts';
 import { presentErrors } from '../../../lib/form.ts';
 import { findFilingApp } from '../../open311/filing-app.repository.ts';
 import { listPhotos } from '../photos.repository.ts';
+import { findRecordingOf, type RecordingRow } from '../recordings.repository.ts';
 import { formatReference } from '../reference.ts';
 import { listDocuments } from './documents.repository.ts';
 import {
@@ -33,6 +34,8 @@ function details(req: Request, request: HandledRequest, today: string, app: stri
   return {
     ...formatReference(request),
     title: request.title ?? req.t('requests.untitled'),
+    // A phone request has none until its handler gives it one (and is not published till then).
+    untitled: request.title === null,
     description: request.description,
     address: request.address ?? '',
     point: request.lat !== null ? `${request.lat}, ${request.lng}` : '',
@@ -111,6 +114,21 @@ function eventView(req: Request, request: HandledRequest, event: StaffEventRow) 
 }
 
 /**
+ * A phone request's recording: a player once fetched, or what became of it; null for a request
+ * filed otherwise.
+ */
+function recordingView(req: Request, request: HandledRequest, row: RecordingRow | undefined) {
+  if (request.channel !== 'phone') return null;
+  if (!row) return { state: 'none' as const };
+  if (!row.fetched_at) return { state: row.failed_at ? ('failed' as const) : ('pending' as const) };
+  return {
+    state: 'ready' as const,
+    href: `/staff/requests/${formatReference(request).url}/recording`,
+    length: req.t('requests.staff.recording.duration', { count: row.duration_seconds }),
+  };
+}
+
+/**
  * A request of the handler's departments, with its timeline (internal notes and documents
  * included) and a form per action; a form sent back with errors is shown again with its values
  * and messages. `template`: the reply template chosen without JavaScript (?template=), whose text
@@ -125,7 +143,7 @@ export async function renderRequest(
 ): Promise<void> {
   const request = await findForHandler(deps.db, ref, req.user!.id);
   if (!request) throw new NotFoundError();
-  const [events, photos, handlers, groups, mergedInto, documents, templates, app] =
+  const [events, photos, handlers, groups, mergedInto, documents, templates, app, recording] =
     await Promise.all([
       listStaffEvents(deps.db, request.id),
       listPhotos(deps.db, request.id),
@@ -135,6 +153,7 @@ export async function renderRequest(
       listDocuments(deps.db, request.id),
       templatesForCategory(deps.db, request.category_id),
       request.channel === 'api' ? findFilingApp(deps.db, request.id) : undefined,
+      request.channel === 'phone' ? findRecordingOf(deps.db, request.id) : undefined,
     ]);
   const errors = [...(form.errors ?? [])];
   const values = { ...form.values };
@@ -171,6 +190,7 @@ export async function renderRequest(
       size: `${p.width} × ${p.height}`,
       kb: kilobytes(p.bytes),
     })),
+    recording: recordingView(req, request, recording),
     events: events.map((event) => eventView(req, request, event)),
     values,
     ...presentErrors(req, errors),
