@@ -16,7 +16,7 @@ import { ok } from './report.ts';
 
 export const PHONE_BARS = { menuP99: 50, pinP99: 250 };
 const CALLERS = 50;
-const MENU_CALLS = 120_000;
+const MENU_CALLS = 20_000;
 const PIN_CALLS = 4_000;
 const PIN = '482915';
 const TOKEN = 'bench-phone-auth-token-0123456789';
@@ -106,15 +106,21 @@ interface Run {
   errors: number;
 }
 
-/** autocannon POSTing form bodies; `next` gives the n-th request's URL path and parameters. */
+/** A step to send: its path and parameters. */
+type Step = { path: string; params: Record<string, string> };
+
+/**
+ * autocannon POSTing signed form bodies. `next` gives each request (with its connection's own
+ * context: a connection drives one call at a time, step after step); `seen` reads the answer.
+ */
 async function post(
   base: string,
   publicBase: string,
   connections: number,
   duration: number,
-  next: (n: number) => { path: string; params: Record<string, string> },
+  next: (context: Record<string, unknown>) => Step,
+  seen: (status: number, body: string, context: Record<string, unknown>) => void = () => {},
 ): Promise<Run> {
-  let n = 0;
   const result = await autocannon({
     url: base,
     connections,
@@ -123,9 +129,8 @@ async function post(
     requests: [
       {
         method: 'POST',
-        setupRequest: (request) => {
-          const { path, params } = next(n);
-          n += 1;
+        setupRequest: (request, context) => {
+          const { path, params } = next(context as Record<string, unknown>);
           return {
             ...request,
             path,
@@ -136,6 +141,8 @@ async function post(
             body: new URLSearchParams(params).toString(),
           };
         },
+        onResponse: (status, body, context) =>
+          seen(status, body, context as Record<string, unknown>),
       },
     ],
   });
@@ -159,7 +166,12 @@ export interface PhoneResult {
   pass: boolean;
 }
 
+/** What the main menu says (in Greek: the bench's callers speak Greek). */
+const MAIN_MENU = 'ψηφοφορίες, πατήστε 3';
+/** At the main menu a caller presses these in turn; in a menu, star goes back. */
 const MENU_KEYS = ['1', '2', '3', '0'];
+/** A call ends after this many steps and the connection takes the next one. */
+const STEPS_PER_CALL = 40;
 
 export async function phoneRun(
   base: string,
@@ -168,14 +180,30 @@ export async function phoneRun(
 ): Promise<PhoneResult> {
   // The app signs and checks against its public URL: BASE_URL, or http://localhost:<PORT>.
   const publicBase = `http://localhost:${new URL(base).port}`;
-  let menuIndex = 0;
-  const menuStep = (n: number) => {
-    const sid = setup.menuCalls[menuIndex]!;
-    menuIndex += 1;
+  let callsTaken = 0;
+  let keys = 0;
+  // Each connection is a caller: a call of its own at the main menu, its steps one after another.
+  const menuStep = (context: Record<string, unknown>): Step => {
+    if (!context.sid || (context.seq as number) >= STEPS_PER_CALL) {
+      context.sid = setup.menuCalls[callsTaken];
+      callsTaken += 1;
+      context.seq = 0;
+      context.atMain = true;
+    }
+    keys += 1;
+    const digits = context.atMain ? MENU_KEYS[keys % MENU_KEYS.length]! : '*';
     return {
-      path: '/phone/step?n=1',
-      params: { CallSid: sid, AccountSid: SID, Digits: MENU_KEYS[n % MENU_KEYS.length]! },
+      path: `/phone/step?n=${(context.seq as number) + 1}`,
+      params: { CallSid: context.sid as string, AccountSid: SID, Digits: digits },
     };
+  };
+  const menuSeen = (status: number, body: string, context: Record<string, unknown>) => {
+    if (status !== 200) {
+      context.sid = undefined; // this call is off track: the next request takes another
+      return;
+    }
+    context.seq = (context.seq as number) + 1;
+    context.atMain = body.includes(MAIN_MENU);
   };
   const probe = await fetch(`${base}/phone/step?n=1`, {
     method: 'POST',
@@ -184,15 +212,15 @@ export async function phoneRun(
       'x-twilio-signature': webhookSignature(TOKEN, `${publicBase}/phone/step?n=1`, {
         CallSid: setup.menuCalls[0]!,
         AccountSid: SID,
-        Digits: '3',
+        Digits: '0',
       }),
     },
-    body: new URLSearchParams({ CallSid: setup.menuCalls[0]!, AccountSid: SID, Digits: '3' }),
+    body: new URLSearchParams({ CallSid: setup.menuCalls[0]!, AccountSid: SID, Digits: '0' }),
   });
   const twiml = Buffer.from(await probe.arrayBuffer());
-  if (probe.status !== 200 || !twiml.toString().includes('<Gather'))
+  if (probe.status !== 200 || !twiml.toString().includes(MAIN_MENU))
     throw new Error(`the menu step answered ${probe.status}: ${twiml.toString().slice(0, 200)}`);
-  menuIndex = 1;
+  callsTaken = 1;
 
   const bare = await startCeiling(
     {
@@ -214,22 +242,29 @@ export async function phoneRun(
     options.duration,
     () => ({
       path: '/phone/step?n=1',
-      params: { CallSid: 'CAceiling', Digits: '1' },
+      params: { CallSid: 'CAceiling', AccountSid: SID, Digits: '1' },
     }),
   );
   bare.stop();
   console.log('phone: menu steps, warm-up…');
-  await post(base, publicBase, options.connections, 2, menuStep);
+  await post(base, publicBase, options.connections, 2, menuStep, menuSeen);
   console.log(`phone: menu steps at ${options.connections} connections…`);
-  const menu = await post(base, publicBase, options.connections, options.duration, menuStep);
+  const menu = await post(
+    base,
+    publicBase,
+    options.connections,
+    options.duration,
+    menuStep,
+    menuSeen,
+  );
   console.log(
     `  ${menu.rps.toFixed(0)} steps/s (ceiling ${ceiling.rps.toFixed(0)}), p50 ${menu.p50} ms, p99 ${menu.p99} ms, ${menu.non2xx} not 2xx`,
   );
-  const menuCallsUsed = menuIndex;
+  const menuCallsUsed = callsTaken;
   if (menuCallsUsed >= setup.menuCalls.length) throw new Error('the bench ran out of calls');
 
   let pinIndex = 0;
-  const pinStep = () => {
+  const pinStep = (): Step => {
     const call = setup.pinCalls[pinIndex]!;
     pinIndex += 1;
     return {
@@ -262,10 +297,11 @@ export function phoneSection(
   return `## Phone portal webhooks (bars: menu steps p99 < ${PHONE_BARS.menuP99} ms at ${run.connections} connections; the PIN step p99 < ${PHONE_BARS.pinP99} ms at 5)
 
 The provider's POSTs as it sends them: form-encoded, signed with \`X-Twilio-Signature\` for the app's public URL
-(checked by the app on every request). Each request is the next step of a call of its own, made beforehand in
-the database: menu steps are a signed-in caller at the main menu pressing 1, 2, 3 or 0 in turn (the certificates,
-requests or polls menu entered: who may apply, the polls open to this caller, or the main menu said again),
-each claimed, worked out and recorded with its answer (two statements, plus what the menu reads). The PIN step
+(checked by the app on every request), on calls made beforehand in the database. Menu steps are a signed-in caller at the main menu pressing 1, 2, 3 or 0 in turn (the certificates,
+requests or polls menu entered: who may apply, the polls open to this caller, or the main menu said again), and
+star back from a menu. Each connection is one caller: a call of its own, step after step, a new call every
+${STEPS_PER_CALL} steps. A step is worked out and recorded with its answer in one conditional write (what the
+menu reads besides; the first step of a call also reads the call). The PIN step
 is a caller's right PIN: one argon2id verification, the failures cleared, the audit entry, the main menu.
 ${run.duration} s each after a 2 s warm-up; the ceiling is a bare node:http server answering the same TwiML bytes.
 

@@ -1,6 +1,6 @@
 import compression from 'compression';
 import ejs from 'ejs';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Deps } from './deps.ts';
@@ -102,6 +102,14 @@ export function createApp(
 
   for (const handler of options.first ?? []) app.use(handler);
   app.use(createHealthCheckRouter(deps.db));
+  const logRequest = requestLogger(deps.logger);
+  // Outside services' calls (the phone provider's webhooks) come first: machine to machine, they
+  // get no page, so the pages' compression, headers, language and caches are not theirs. Their
+  // routers are added below, once the modules' context is made (createWebhooksArea).
+  const webhooks = Router();
+  const webhookPrefixes = modules.flatMap(({ webhooks: hooks }) => (hooks ? [hooks.prefix] : []));
+  if (webhookPrefixes.length) webhooks.use(webhookPrefixes, logRequest);
+  app.use(webhooks);
   app.use(compression());
   app.use(compressSentPages);
   const assets = createAssets(path.resolve('public/assets'), { production: config.isProduction });
@@ -109,7 +117,6 @@ export function createApp(
   // RF payment codes in groups of four, as every page that shows one prints them (lib/rf.ts).
   app.locals.formatRf = formatRf;
   app.use('/assets', assets.serve);
-  const logRequest = requestLogger(deps.logger);
   const headers = securityHeaders({
     production: config.isProduction,
     hosts: cspOf(modules, config),
@@ -186,8 +193,9 @@ export function createApp(
   app.use('/api/v1', createApiArea(ctx, modules));
   // Standards' own interfaces (Open311 at /open311/v2): the same, in the standard's format.
   app.use(createStandardApiAreas(ctx, modules));
-  // Outside services' calls: no session, no CSRF, the raw body kept (webhooks-area.ts).
-  app.use(createWebhooksArea(ctx, modules));
+  // Outside services' calls: no session, no CSRF, the raw body kept (webhooks-area.ts); mounted
+  // above, before the pages' pipeline.
+  webhooks.use(createWebhooksArea(ctx, modules));
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(refuseNul);

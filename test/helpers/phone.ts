@@ -213,7 +213,9 @@ export async function signedInCall(
   if (options.english) await call.press('9');
   else await call.silence();
   const screen = await call.press(caller.pin);
-  if (!screen.says.some((s) => /1/.test(s)) || !screen.gather)
+  // Said in the account's language.
+  const welcomed = ['Συνδεθήκατε.', 'You are signed in.'].some((s) => screen.says.includes(s));
+  if (!welcomed || !screen.gather)
     throw new Error(`not signed in: ${screen.xml}`);
   return call;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/lib/passwords.ts';
+import type { UserRow } from '../../src/features/accounts/users.repository.ts';
 import { createActiveUser, drainMail } from '../helpers/accounts.ts';
 import {
   freshAfm,
@@ -95,7 +96,7 @@ describe('the phone portal: certificates', () => {
       'Για Πιστοποιητικό εγγραφής στο δημοτολόγιο, πατήστε 1.',
       'Για Πιστοποιητικό οικογενειακής κατάστασης, πατήστε 2.',
       'Για Βεβαίωση μόνιμης κατοικίας, πατήστε 3.',
-      'Για να ακούσετε ξανά τις επιλογές, πατήστε 0.',
+      'Για να ακούσετε ξανά, πατήστε 0.',
       'Για το αρχικό μενού, πατήστε αστερίσκο.',
     ]);
     expect(types.gather?.numDigits).toBe(1);
@@ -106,7 +107,7 @@ describe('the phone portal: certificates', () => {
       'Για άλλο μέλος της οικογενειακής σας μερίδας:',
       'Κατερίνα, πατήστε 2.',
       'Μιχάλης, πατήστε 3.',
-      'Για να ακούσετε ξανά τις επιλογές, πατήστε 0.',
+      'Για να ακούσετε ξανά, πατήστε 0.',
       'Για το αρχικό μενού, πατήστε αστερίσκο.',
     ]);
     // 0 says it again, and is not a bad try.
@@ -216,6 +217,31 @@ describe('the phone portal: certificates', () => {
     expect(mails[0]!.attachments?.[0]?.fileName).toBe(
       `${applications[0]!.reference as string}.pdf`,
     );
+  });
+
+  it('applies once for a phone step, even when the step is worked out again (its claim lost, or at the same time)', async () => {
+    const family = await callingFamily();
+    const user = (await ctx.db('users').where({ id: family.userId }).first()) as UserRow;
+    const input = {
+      user,
+      typeCode: 'registration',
+      subject: 'self' as const,
+      delivery: 'email',
+      channel: 'phone' as const,
+      phoneStep: 'CA0123456789abcdef0123456789abcdef/7',
+    };
+    const [a, b] = await Promise.all([
+      ctx.services.certificates.apply(input),
+      ctx.services.certificates.apply(input),
+    ]);
+    const again = await ctx.services.certificates.apply(input);
+    const applications = await applicationsOf(family.userId);
+    expect(applications).toHaveLength(1);
+    for (const result of [a, b, again])
+      expect(result.ok && result.application.id).toBe(applications[0]!.id);
+    // Another step of the same call is another application.
+    await ctx.services.certificates.apply({ ...input, phoneStep: `${input.phoneStep}1` });
+    expect(await applicationsOf(family.userId)).toHaveLength(2);
   });
 
   it('tells a caller whose identity is not verified how to get verified, and goes back to the main menu', async () => {

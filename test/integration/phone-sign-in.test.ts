@@ -206,4 +206,39 @@ describe('the phone portal: signing in', () => {
     expect(ended?.state).toEqual({});
     expect(ended?.answer).toBeNull();
   });
+
+  it('a key that is # in a one-key question is a bad try, said so, not silence', async () => {
+    const caller = await phoneCitizen(ctx.db);
+    const call = await signedInCall(ctx.app, base, caller);
+    const answer = await call.press('#');
+    expect(answer.says[0]).toBe('Αυτή δεν είναι μία από τις επιλογές.');
+    expect(answer.hangup).toBe(false);
+  });
+
+  it('an account disabled during the call is signed out of it, and stays in the call log', async () => {
+    const caller = await phoneCitizen(ctx.db);
+    const call = await signedInCall(ctx.app, base, caller);
+    await ctx.db('users').where({ id: caller.id }).update({ status: 'disabled' });
+    ctx.deps.userCache.invalidate(String(caller.id));
+    const answer = await call.press('3');
+    expect(answer.hangup).toBe(true);
+    const [row] = await callsOf(caller.id);
+    expect(row?.ended_at).not.toBeNull();
+  });
+
+  it('refuses a repeated parameter and a step that is not the next one', async () => {
+    const caller = await phoneCitizen(ctx.db);
+    const call = await signedInCall(ctx.app, base, caller);
+    const url = `${base}/phone/step?n=3`;
+    const params = { CallSid: call.callSid, Digits: ['1', '2'] };
+    const repeated = await request(ctx.app)
+      .post('/phone/step?n=3')
+      .type('form')
+      .set('X-Twilio-Signature', webhookSignature(DEV_AUTH_TOKEN, url, params))
+      .send('CallSid=' + call.callSid + '&Digits=1&Digits=2');
+    expect(repeated.status).toBe(400);
+    const ahead = await call.post(`${base}/phone/step?n=9`, { Digits: '1' });
+    expect(ahead.status).toBe(409);
+    expect((await callsOf(caller.id))[0]?.seq).toBe(2);
+  });
 });

@@ -14,6 +14,7 @@ import { earlyVerifyPages } from './verify/verify-kept.ts';
 import { createVerifyRouter, VERIFY_PUBLIC_FORMS } from './verify/verify.routes.ts';
 import * as certificates from './migrations/20261222090100_certificates.ts';
 import * as notify from './migrations/20261222090200_certificates_notify.ts';
+import * as phoneStep from './migrations/20261226090300_application_phone_step.ts';
 
 /**
  * Certificates (πιστοποιητικά): the catalogue of types, identity-verified citizens' applications,
@@ -72,6 +73,7 @@ export const certificatesModule: Module = {
   migrations: {
     '20261222090100_certificates': certificates,
     '20261222090200_certificates_notify': notify,
+    '20261226090300_application_phone_step': phoneStep,
   },
   locales: localesBeside(import.meta.url, ['citizen', 'staff', 'verify']),
 };

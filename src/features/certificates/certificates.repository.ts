@@ -38,6 +38,8 @@ export interface ApplicationRow {
   delivery: DeliveryMethod;
   post_address: string | null;
   channel: 'web' | 'phone';
+  /** The phone call step it was made at (`<CallSid>/<step>`), if by phone. */
+  phone_step: string | null;
   lang: 'el' | 'en';
   status: ApplicationStatus;
   delivery_state: DeliveryState | null;

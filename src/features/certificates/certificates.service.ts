@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/constraints.ts';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Conn } from '../../db/knex.ts';
@@ -67,6 +68,8 @@ export interface ApplyInput {
   delivery: string;
   postAddress?: string | null;
   channel: 'web' | 'phone';
+  /** The phone call step it is made at (`<CallSid>/<step>`): the same step applies once. */
+  phoneStep?: string;
 }
 
 export type ApplyResult =
@@ -429,6 +432,14 @@ export function createCertificateService(
   }
 
   /** Locks an application for a change, or says why it cannot change. */
+  /** What a phone step already applied for (the provider sent it again): the caller's own. */
+  async function madeAtStep(step: string, userId: number): Promise<ApplyResult | undefined> {
+    const row = (await db('certificate_applications')
+      .where({ phone_step: step, user_id: userId })
+      .first()) as ApplicationRow | undefined;
+    return row && { ok: true, application: row, issued: row.status === 'issued' };
+  }
+
   async function lockApplication(trx: Conn, id: number): Promise<ApplicationRow> {
     const application = await trx<ApplicationRow>('certificate_applications')
       .where({ id })
@@ -453,6 +464,8 @@ export function createCertificateService(
       const { user } = input;
       if (!user.identity_verified_at || !user.afm)
         throw new ForbiddenError('certificates.errors.notVerified');
+      const made = input.phoneStep ? await madeAtStep(input.phoneStep, user.id) : undefined;
+      if (made) return made;
       const errors: FieldError[] = [];
       const type = input.typeCode ? await typeByCode(db, input.typeCode) : undefined;
       if (!type || !type.active)
@@ -514,7 +527,7 @@ export function createCertificateService(
       const feast = await localFeast(deps);
       const deadline =
         type.issue_mode === 'instant' ? athensDate(now) : dueDate(now, type.deadline_days, feast);
-      const application = await withStoredFiles(deps, (saved) =>
+      const applying = withStoredFiles(deps, (saved) =>
         db.transaction(async (trx) => {
           const year = Number(athensDate(now).slice(0, 4));
           const reference = `CRT-${year}-${String(await nextNumber(trx, 'application', year)).padStart(6, '0')}`;
@@ -534,6 +547,7 @@ export function createCertificateService(
               delivery,
               post_address: delivery === 'post' ? postAddress : null,
               channel: input.channel,
+              phone_step: input.phoneStep ?? null,
               lang: user.lang,
               deadline,
               created_at: now,
@@ -564,6 +578,18 @@ export function createCertificateService(
           return application;
         }),
       );
+      let application: ApplicationRow;
+      try {
+        application = await applying;
+      } catch (error) {
+        // The same phone step at the same moment: the other one applied.
+        const made =
+          input.phoneStep && isUniqueViolation(error)
+            ? await madeAtStep(input.phoneStep, user.id)
+            : undefined;
+        if (made) return made;
+        throw error;
+      }
       const fresh = (await applicationById(db, application.id))!;
       return { ok: true, application: fresh, issued: fresh.status === 'issued' };
     },

@@ -127,7 +127,8 @@ export interface StepRequest {
 
 function startTurn(request: StepRequest): Working {
   const { ctx, call } = request;
-  const state: CallState = { ...call.state };
+  // A copy: a node may change its data, and the call as read may be kept for the next step.
+  const state: CallState = structuredClone(call.state);
   const working: Working = {
     state,
     menus: new Set(call.menus),
@@ -253,7 +254,8 @@ function resultOf(request: StepRequest, working: Working): StepResult {
   return {
     answer: twiml(working.verbs, request.settings.voices),
     state,
-    userId: turn.user?.id ?? null,
+    // An account disabled during the call is no longer the caller, but stays in the call log.
+    userId: turn.user?.id ?? request.call.user_id,
     lang: turn.lang,
     menus: [...working.menus],
     outcomes: [...working.outcomes],

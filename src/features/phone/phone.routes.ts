@@ -39,17 +39,19 @@ export function readParams(body: Record<string, unknown>): CallParams | undefine
   if (!callSid || !SID.test(callSid)) return undefined;
   // Keys the caller pressed ('hangup' when a recording ended with the call).
   if (!/^[0-9*#]{0,40}$/.test(digits) && digits !== 'hangup') return undefined;
+  const url = field('RecordingUrl');
   const params: CallParams = {
     callSid,
     from: field('From'),
-    digits: digits === 'hangup' ? '' : digits.replace(/#$/, ''),
+    // After a <Record>, Digits is the key that ended it (#) or 'hangup'; in a one-key question
+    // # is the key pressed.
+    digits: digits === 'hangup' ? '' : url !== undefined ? digits.replace(/#$/, '') : digits,
   };
-  const url = field('RecordingUrl');
   if (url !== undefined) {
     const sid = field('RecordingSid') ?? '';
-    const duration = Number(field('RecordingDuration') ?? '0');
-    if (!SID.test(sid) || !Number.isInteger(duration) || duration < 0) return undefined;
-    params.recording = { url, sid, durationSeconds: duration };
+    const duration = field('RecordingDuration') ?? '0';
+    if (!SID.test(sid) || !/^\d{1,4}$/.test(duration)) return undefined;
+    params.recording = { url, sid, durationSeconds: Number(duration) };
   }
   const callDuration = field('CallDuration');
   if (callDuration !== undefined) {
@@ -63,6 +65,44 @@ const stepOf = (req: Request): number | undefined => {
   const text = typeof req.query.n === 'string' ? req.query.n : '';
   return /^[1-9]\d{0,4}$/.test(text) ? Number(text) : undefined;
 };
+
+/**
+ * The calls this process answered last, as recorded: the next step of a call starts from here
+ * without reading it again. Only a step that is still the next one is worked out from it (the
+ * write that records it checks so); any other goes to the database. Bounded: the oldest go.
+ */
+class RecentCalls {
+  private readonly calls = new Map<string, CallRow>();
+  constructor(private readonly max: number) {}
+  get(callSid: string): CallRow | undefined {
+    return this.calls.get(callSid);
+  }
+  keep(call: CallRow): void {
+    this.calls.delete(call.call_sid);
+    if (call.ended_at) return;
+    this.calls.set(call.call_sid, call);
+    if (this.calls.size > this.max) this.calls.delete(this.calls.keys().next().value!);
+  }
+  forget(callSid: string): void {
+    this.calls.delete(callSid);
+  }
+}
+
+/** The call as a step left it. */
+function afterStep(call: CallRow, seq: number, result: StepResult): CallRow {
+  return {
+    ...call,
+    seq,
+    busy_seq: null,
+    answer: result.answer,
+    state: result.ended ? {} : result.state,
+    user_id: result.userId,
+    lang: result.lang,
+    menus: [...result.menus],
+    outcomes: [...result.outcomes],
+    ended_at: result.ended ? new Date() : null,
+  };
+}
 
 function sendTwiml(res: Response, answer: string): void {
   res.status(200).type('text/xml').send(answer);
@@ -98,6 +138,7 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
   const settings = phoneSettingsOf(ctx.deps.config);
   const { db, i18n } = ctx.deps;
   const nextUrl = (seq: number) => `${ctx.deps.config.baseUrl}/phone/step?n=${seq}`;
+  const recent = new RecentCalls(10_000);
 
   router.use((req, res, next) => {
     if (!settings.enabled || req.method !== 'POST') {
@@ -138,9 +179,11 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
       return;
     }
     if (await completeStep(db, call.call_sid, seq, result, claimed)) {
+      recent.keep(afterStep(call, seq, result));
       sendTwiml(res, result.answer);
       return;
     }
+    recent.forget(call.call_sid);
     // Another request recorded this step first (a retry that raced this one): its answer goes.
     const other = await answerOfOther(ctx, call.call_sid, seq);
     if (other) sendTwiml(res, other);
@@ -174,7 +217,9 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
       res.status(400).type('text').send('Bad request');
       return;
     }
-    const current = await findCall(db, params.callSid);
+    const kept = recent.get(params.callSid);
+    const current =
+      kept && kept.seq >= seq - 1 && kept.seq <= seq ? kept : await findCall(db, params.callSid);
     if (current?.seq === seq && current.answer && current.busy_seq === null) {
       // A retry of a step already answered.
       sendTwiml(res, current.answer);
@@ -221,8 +266,10 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
       return;
     }
     const status = (req.body as Record<string, string>).CallStatus ?? '';
-    if (['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status))
+    if (['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status)) {
+      recent.forget(params.callSid);
       await endCall(db, params.callSid, params.callDuration ?? null);
+    }
     res.status(204).end();
   });
 

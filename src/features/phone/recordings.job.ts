@@ -94,17 +94,22 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number) {
   }
 }
 
-/** Asks the provider for the recording with the account's credentials, redirects kept on its host. */
+/**
+ * Asks the provider for the recording with the account's credentials. A redirect on its host
+ * keeps them; one elsewhere (the provider's storage, with a signed link) is followed only over
+ * https and without them: the credentials never leave the recordings host.
+ */
 async function requestRecording(settings: PhoneSettings, first: URL): Promise<Response> {
   const credentials = Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString(
     'base64',
   );
   const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
   let url = first;
+  let onHost = true;
   for (let hops = 0; ; hops += 1) {
     const response = await fetch(url, {
       headers: {
-        Authorization: `Basic ${credentials}`,
+        ...(onHost ? { Authorization: `Basic ${credentials}` } : {}),
         Accept: 'audio/wav, audio/x-wav, audio/mpeg',
       },
       redirect: 'manual',
@@ -113,17 +118,20 @@ async function requestRecording(settings: PhoneSettings, first: URL): Promise<Re
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || !location) return response;
     await response.body?.cancel();
-    const next = allowedRecordingUrl(settings, new URL(location, url).href);
-    // The credentials never leave the recordings host.
-    if (!next || next.origin !== first.origin || hops >= MAX_REDIRECTS)
-      throw new RefusedRedirect(response.status);
-    url = next;
+    if (hops >= MAX_REDIRECTS) throw new RefusedRedirect(response.status);
+    const target = new URL(location, url);
+    const same = onHost ? allowedRecordingUrl(settings, target.href) : undefined;
+    if (same && same.origin === first.origin) url = same;
+    else if (target.protocol === 'https:' && !target.username && !target.password) {
+      url = target;
+      onHost = false;
+    } else throw new RefusedRedirect(response.status);
   }
 }
 
 class RefusedRedirect extends Error {
   constructor(readonly status: number) {
-    super(`a redirect (${status}) off the recordings host`);
+    super(`a redirect (${status}) that is not followed`);
   }
 }
 

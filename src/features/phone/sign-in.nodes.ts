@@ -127,6 +127,9 @@ export const signInNodes: Nodes = {
         turn.outcome('pin_locked');
         return { end: [turn.t('phone.voice.signIn.locked')] };
       }
+      // The try is counted before the PIN is checked (and forgotten if it is right), so calls at
+      // the same moment cannot each get the tries a lock allows.
+      const locked = await recordFailure(db, clock, PHONE_PIN_LOCK, keys);
       // An unknown number, or an account with no PIN yet, takes as long as a wrong PIN.
       const right = account?.ivr_pin_hash
         ? await verifySecret(account.ivr_pin_hash, input.digits)
@@ -142,7 +145,6 @@ export const signInNodes: Nodes = {
         );
         return { go: 'main', say: [turn.t('phone.voice.signIn.welcome')] };
       }
-      const locked = await recordFailure(db, clock, PHONE_PIN_LOCK, keys);
       turn.counters.pinFailures += 1;
       turn.outcome('pin_failed');
       if (account)
@@ -156,9 +158,7 @@ export const signInNodes: Nodes = {
         return { end: [turn.t('phone.voice.signIn.locked')] };
       }
       // The same words whether or not the number has an account.
-      const wrong = turn.t('phone.voice.signIn.pinWrong', {
-        website: turn.ctx.deps.config.baseUrl,
-      });
+      const wrong = turn.t('phone.voice.signIn.pinWrong');
       if (turn.counters.pinFailures >= 3) {
         return { end: [wrong, turn.t('phone.voice.common.goodbye')] };
       }

@@ -62,7 +62,8 @@ export async function filePhoneRequest(
 ): Promise<PhoneFiled> {
   const again = await filedWith(deps, user, input.recording.sid);
   if (again) return again;
-  const addressKey = `phone:${input.callerNumber ?? 'withheld'}`;
+  // A withheld number counts as the account's own phone (every withheld caller is not one line).
+  const addressKey = `phone:${input.callerNumber ?? user.phone_e164 ?? `account:${user.id}`}`;
   const prepared = await prepareFiling(deps, user, input.categoryId, addressKey);
   if (!prepared.ok) return prepared;
   const { category, due, now } = prepared;

@@ -110,6 +110,7 @@ export const requestsModule: Module = {
     'request.merged',
     'request.moved',
     'request.visibility_changed',
+    'request.title_place_set',
     'request.photo_approved',
     'request.photo_withdrawn',
     'request.commented',

@@ -8,6 +8,7 @@ import { fileRequest, outsideArea } from './requests.service.ts';
 import { mergeRequest, moveRequest, setVisibility } from './staff/handling-changes.service.ts';
 import { answerRequest, assignRequest, changeStatus } from './staff/handling.service.ts';
 import { approvePhoto, withdrawPhotoApproval } from './staff/photo-approval.service.ts';
+import { setTitleAndPlace } from './staff/title-place.service.ts';
 
 /** Whether a category exists and takes requests. */
 async function categoryExists(deps: Pick<Deps, 'db'>, id: number): Promise<boolean> {
@@ -39,6 +40,7 @@ export function requestsServices(deps: Deps) {
       mergeRequest,
       moveRequest,
       setVisibility,
+      setTitleAndPlace,
       approvePhoto,
       withdrawPhotoApproval,
     }),

@@ -13,6 +13,7 @@ import { certifiableAbout, onTheRoll } from '../../certificates/subjects.ts';
 import { fullNameOf, type RollPerson } from '../../roll/roll.repository.ts';
 import type { Move, Nodes, Prompt, Turn } from '../engine.ts';
 import { spell } from '../speech.ts';
+import { closing, idIn, notAnOption, signedOut } from './common.ts';
 
 /**
  * Option 1: certificate applications by phone, for identity-verified accounts. The types that may
@@ -77,13 +78,7 @@ function choiceIn(data: Record<string, unknown>): Choice | undefined {
   return { type, subject, subjectName, ...(delivery ? { delivery } : {}) };
 }
 
-const signedOut = (turn: Turn): Move => ({ end: [turn.t('phone.voice.common.goodbye')] });
 const startOver: Move = { go: 'certificates' };
-const notAnOption = (turn: Turn): Move => ({
-  again: true,
-  say: [turn.t('phone.voice.common.notAnOption')],
-});
-const closing = (turn: Turn) => [turn.t(`${C}.repeat`), turn.t('phone.voice.common.backToMain')];
 
 function notVerified(turn: Turn): Move {
   const { config } = turn.ctx.deps;
@@ -143,6 +138,8 @@ async function applyFor(turn: Turn, user: UserRow, choice: Choice): Promise<Move
         delivery: choice.delivery ?? '',
         postAddress: choice.delivery === 'post' && address ? formatPostalAddress(address) : null,
         channel: 'phone',
+        // This step of this call applies once, however often the provider sends it.
+        phoneStep: `${turn.call.call_sid}/${turn.call.seq + 1}`,
       },
       turn.audit,
     );

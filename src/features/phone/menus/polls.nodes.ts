@@ -3,6 +3,7 @@ import type { Lang } from '../../../lib/localized.ts';
 import { statusOf, type Poll, type PollOptionRow } from '../../polls/polls.repository.ts';
 import { PHONE_OPTIONS_MAX, versionOf, type VoteResult } from '../../polls/polls.service.ts';
 import type { Line, Move, Nodes, Prompt, Turn } from '../engine.ts';
+import { closing, idIn, notAnOption, signedOut } from './common.ts';
 
 /**
  * Option 3: voting by phone. The open phone polls this caller may still vote in, by number; a
@@ -39,9 +40,6 @@ function whenOf(instant: Date, lang: Lang) {
   return { date: formatDate(athensDate(instant), lang), time: athensDateTime(instant).slice(11) };
 }
 
-const idIn = (value: unknown) =>
-  typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
-
 /** The poll the caller picked (kept in `data.poll`), if it is still open to phone votes. */
 async function openPhonePoll(turn: Turn): Promise<Poll | undefined> {
   const id = idIn(turn.data.poll);
@@ -51,12 +49,7 @@ async function openPhonePoll(turn: Turn): Promise<Poll | undefined> {
   return poll;
 }
 
-const signedOut = (turn: Turn): Move => ({ end: [turn.t('phone.voice.common.goodbye')] });
 const notOpen = (turn: Turn): Move => ({ go: 'polls', say: [turn.t(`${P}.notOpenAnyMore`)] });
-const notAnOption = (turn: Turn): Move => ({
-  again: true,
-  say: [turn.t('phone.voice.common.notAnOption')],
-});
 
 /** What the caller hears when the vote service says no, and where they go next. */
 function refusalMove(turn: Turn, result: Exclude<VoteResult, { ok: true }>, pollId: number): Move {
@@ -105,8 +98,7 @@ export const pollNodes: Nodes = {
             }),
           ),
           ...(open.length > listed.length ? [turn.t(`${P}.more`)] : []),
-          turn.t(`${P}.repeat`),
-          turn.t('phone.voice.common.backToMain'),
+          ...closing(turn),
         ],
         gather: { numDigits: 1 },
       };
@@ -143,8 +135,7 @@ export const pollNodes: Nodes = {
             turn.t(`${P}.option`, { option: spokenOf(option, turn.lang), n: option.position }),
           ),
           turn.t(`${P}.backToList`),
-          turn.t(`${P}.repeat`),
-          turn.t('phone.voice.common.backToMain'),
+          ...closing(turn),
         ],
         gather: { numDigits: 1 },
       };
@@ -179,8 +170,7 @@ export const pollNodes: Nodes = {
         say: [
           turn.t(`${P}.chosen`, { option: spokenOf(option, turn.lang) }),
           turn.t(`${P}.confirm`),
-          turn.t(`${P}.repeat`),
-          turn.t('phone.voice.common.backToMain'),
+          ...closing(turn),
         ],
         gather: { numDigits: 1 },
       };

@@ -4,6 +4,7 @@ import { formatReference } from '../../requests/reference.ts';
 import type { Move, Nodes, Prompt, Turn } from '../engine.ts';
 import { ensureRecordingQueue, queueRecordingFetch } from '../recordings.job.ts';
 import { spell } from '../speech.ts';
+import { closing, idIn, notAnOption, signedOut } from './common.ts';
 
 /**
  * Option 2: requests and complaints by phone. 1: a new request: the category's group by number
@@ -21,15 +22,6 @@ const R = 'phone.voice.requests';
 export const RECORDING_MAX_SECONDS = 120;
 /** One key answers a list this long; a longer one is typed, then #. */
 const ONE_KEY_MAX = 9;
-
-const signedOut = (turn: Turn): Move => ({ end: [turn.t('phone.voice.common.goodbye')] });
-const notAnOption = (turn: Turn): Move => ({
-  again: true,
-  say: [turn.t('phone.voice.common.notAnOption')],
-});
-
-const idIn = (value: unknown) =>
-  typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 
 /** The position a caller typed in a list of `count` (1-based), or undefined. */
 function chosen(digits: string, count: number): number | undefined {
@@ -104,11 +96,7 @@ export const requestNodes: Nodes = {
     enter: (turn): Prompt | Move =>
       turn.user
         ? {
-            say: [
-              turn.t(`${R}.options`),
-              turn.t(`${R}.repeat`),
-              turn.t('phone.voice.common.backToMain'),
-            ],
+            say: [turn.t(`${R}.options`), ...closing(turn)],
             gather: { numDigits: 1 },
           }
         : signedOut(turn),
@@ -134,8 +122,7 @@ export const requestNodes: Nodes = {
           ...groups.map((group, i) =>
             turn.t(`${R}.option`, { name: turn.t(`requests.groups.${group}`), n: i + 1 }),
           ),
-          turn.t(`${R}.repeat`),
-          turn.t('phone.voice.common.backToMain'),
+          ...closing(turn),
         ],
         gather: listGather(groups.length),
       };
@@ -169,8 +156,7 @@ export const requestNodes: Nodes = {
             turn.t(`${R}.option`, { name: pick(c.name, turn.lang), n: i + 1 }),
           ),
           ...(inGroup.length > ONE_KEY_MAX ? [turn.t(`${R}.typeThenHash`)] : []),
-          turn.t(`${R}.repeat`),
-          turn.t('phone.voice.common.backToMain'),
+          ...closing(turn),
         ],
         gather: listGather(inGroup.length),
       };

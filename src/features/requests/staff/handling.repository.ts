@@ -109,6 +109,10 @@ export async function updateRequest(
       | 'department_id'
       | 'public'
       | 'closed_at'
+      | 'title'
+      | 'address'
+      | 'lat'
+      | 'lng'
     >
   >,
 ): Promise<void> {

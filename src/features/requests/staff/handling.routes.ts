@@ -14,6 +14,7 @@ import {
   moveSchema,
   photoSchema,
   statusSchema,
+  titlePlaceSchema,
   visibilitySchema,
 } from './handling.schemas.ts';
 import { sendRequestPhoto } from '../photos.repository.ts';
@@ -109,6 +110,17 @@ export function createHandlingRouter(
   router.post(
     '/:ref/move',
     action(deps, moveSchema, ['category', 'moveNote'], handling.moveRequest, done('moved')),
+  );
+  // A phone request's title and place, which its caller did not type (title-place.service.ts).
+  router.post(
+    '/:ref/title-place',
+    action(
+      deps,
+      titlePlaceSchema,
+      ['title', 'address', 'lat', 'lng'],
+      handling.setTitleAndPlace,
+      done('titlePlace'),
+    ),
   );
   router.post(
     '/:ref/visibility',

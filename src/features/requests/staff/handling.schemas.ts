@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { fields } from '../../../lib/forms.ts';
+import {
+  addressField,
+  bothCoordinatesOrNeither,
+  latitudeField,
+  longitudeField,
+  titleField,
+} from '../requests.schemas.ts';
 
 /** The statuses a handler may set by hand (merged comes only from merging). */
 export const SETTABLE_STATUSES = [
@@ -54,3 +61,16 @@ export const photoSchema = z.object({
 export const visibilitySchema = z.object({
   public: z.enum(['yes', 'no'], 'errors.field.invalid').transform((value) => value === 'yes'),
 });
+
+/**
+ * The title and the place a handler gives a request (a phone one has neither): the title as the
+ * citizen's form checks it; the address, and the point (both coordinates or neither), optional.
+ */
+export const titlePlaceSchema = z
+  .object({
+    title: titleField,
+    address: addressField.transform((value) => value || null),
+    lat: latitudeField,
+    lng: longitudeField,
+  })
+  .superRefine(bothCoordinatesOrNeither);

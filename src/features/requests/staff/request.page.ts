@@ -20,6 +20,7 @@ import {
 import { SETTABLE_STATUSES } from './handling.schemas.ts';
 import { handlersOf } from './recipients.repository.ts';
 import { templatesForCategory, type ReplyTemplateRow } from './templates.repository.ts';
+import { mayGiveTitleAndPlace } from './title-place.service.ts';
 
 /** Kinds whose own name already says the status they set: the status is not repeated beside it. */
 const STATUS_IN_NAME: Readonly<Record<string, string>> = {
@@ -129,6 +130,24 @@ function recordingView(req: Request, request: HandledRequest, row: RecordingRow 
 }
 
 /**
+ * The title and place form, for a request whose title and place are the handler's to give (a
+ * phone one, or any with no title; not a merged one): filled with what the request has, or with
+ * what was sent back with errors.
+ */
+function titlePlaceView(request: HandledRequest, values: Record<string, string>) {
+  if (request.status === 'merged' || !mayGiveTitleAndPlace(request)) return null;
+  return {
+    byPhone: request.channel === 'phone',
+    values: {
+      title: values.title ?? request.title ?? '',
+      address: values.address ?? request.address ?? '',
+      lat: values.lat ?? (request.lat === null ? '' : String(request.lat)),
+      lng: values.lng ?? (request.lng === null ? '' : String(request.lng)),
+    },
+  };
+}
+
+/**
  * A request of the handler's departments, with its timeline (internal notes and documents
  * included) and a form per action; a form sent back with errors is shown again with its values
  * and messages. `template`: the reply template chosen without JavaScript (?template=), whose text
@@ -191,6 +210,7 @@ export async function renderRequest(
       kb: kilobytes(p.bytes),
     })),
     recording: recordingView(req, request, recording),
+    titlePlace: titlePlaceView(request, values),
     events: events.map((event) => eventView(req, request, event)),
     values,
     ...presentErrors(req, errors),
