@@ -13,7 +13,7 @@ import { certifiableAbout, onTheRoll } from '../../certificates/subjects.ts';
 import { fullNameOf, type RollPerson } from '../../roll/roll.repository.ts';
 import type { Move, Nodes, Prompt, Turn } from '../engine.ts';
 import { spell } from '../speech.ts';
-import { closing, idIn, notAnOption, signedOut } from './common.ts';
+import { closing, notAnOption, signedOut } from './common.ts';
 
 /**
  * Option 1: certificate applications by phone, for identity-verified accounts. The types that may
