@@ -114,7 +114,7 @@ describe('the phone portal: certificates', () => {
     expect((await call.press('0')).says).toEqual(subjects.says);
 
     const delivery = await call.press('2');
-    expect(delivery.says).toContain(`Με email, στη διεύθυνση ${family.email}: πατήστε 1.`);
+    expect(delivery.says).toContain('Με email, στη διεύθυνση του λογαριασμού σας: πατήστε 1.');
     expect(delivery.says).toContain(`Ταχυδρομικά, στη διεύθυνση ${ADDRESS_LINE}: πατήστε 2.`);
 
     const confirm = await call.press('2');
@@ -196,7 +196,7 @@ describe('the phone portal: certificates', () => {
     expect(confirm.says.slice(0, 3)).toEqual([
       'Κάνετε αίτηση για: Πιστοποιητικό εγγραφής στο δημοτολόγιο.',
       'Αφορά εσάς.',
-      `Θα σταλεί με email στη διεύθυνση ${family.email}.`,
+      'Θα σταλεί με email, στη διεύθυνση του λογαριασμού σας.',
     ]);
     const [first, second] = await Promise.all([call.press('1'), call.press('1')]);
     expect(first.xml).toBe(second.xml);
@@ -348,7 +348,7 @@ describe('the phone portal: certificates', () => {
     expect(confirm.says.slice(0, 3)).toEqual([
       'You are applying for: Certificate of family status.',
       'It is about: Μιχάλης Μανωλάκης.',
-      `It will be sent by email to ${family.email}.`,
+      'It will be sent by email, to your account’s email address.',
     ]);
     const done = await call.press('1');
     expect(done.says[0]).toMatch(/^Your application was recorded\. Its number is C R T, 2 0 /);

@@ -289,9 +289,7 @@ export const certificateNodes: Nodes = {
       return {
         say: [
           turn.t(`${C}.delivery.intro`),
-          ways.email
-            ? turn.t(`${C}.delivery.email`, { email: user.email })
-            : turn.t(`${C}.delivery.notByEmail`),
+          ways.email ? turn.t(`${C}.delivery.email`) : turn.t(`${C}.delivery.notByEmail`),
           ways.post
             ? turn.t(`${C}.delivery.post`, { address: ways.post })
             : turn.t(`${C}.delivery.${ways.postNote ?? 'notByPost'}`),
@@ -338,7 +336,7 @@ export const certificateNodes: Nodes = {
             : turn.t(`${C}.readBack.self`),
           choice.delivery === 'post'
             ? turn.t(`${C}.readBack.post`, { address: ways.post })
-            : turn.t(`${C}.readBack.email`, { email: user.email }),
+            : turn.t(`${C}.readBack.email`),
           turn.t(`${C}.confirm`),
           ...closing(turn),
         ],
