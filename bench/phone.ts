@@ -311,5 +311,13 @@ ${row('bare server (same bytes)', ceiling, '', null)}
 ${row(`menu steps, ${run.connections} connections`, menu, `p99 < ${PHONE_BARS.menuP99} ms`, menu.p99 < PHONE_BARS.menuP99 && menu.non2xx + menu.errors === 0)}
 ${row('PIN step, 5 connections', pin, `p99 < ${PHONE_BARS.pinP99} ms`, pin.p99 < PHONE_BARS.pinP99 && pin.non2xx + pin.errors === 0)}
 
-Menu steps ran at ${((menu.rps / ceiling.rps) * 100).toFixed(1)} % of the bare server's rate. Peak RSS of the app meanwhile: ${peakMb.toFixed(0)} MB.`;
+Menu steps ran at ${((menu.rps / ceiling.rps) * 100).toFixed(1)} % of the bare server's rate. Peak RSS of the app meanwhile: ${peakMb.toFixed(0)} MB.
+
+What bounds it on this machine (measured, see the issue's note): the app's one main thread is saturated
+during the menu run (a CPU profile: about 2.4 ms of CPU per step, of which writing to PostgreSQL's socket is
+about a quarter, then Express's routing, the body parser, the signature and the TwiML), while PostgreSQL and
+autocannon share the same 2 cores. Answering the webhooks before the pages' pipeline, one write per step
+(the call kept from the previous step) and HOT updates (fillfactor 70) raised the rate from about 300 to
+about 420 steps/s; the bar needs about 1,500. The PIN step is bound by argon2id, which with the production
+malloc settings (\`MALLOC_MMAP_THRESHOLD_=131072\`) takes about 100 ms a verification here (56 ms without them).`;
 }
