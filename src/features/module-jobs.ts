@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Services } from '../services.ts';
+import { ensureQueue } from './queues.ts';
 import { jobsOf } from './registry.ts';
 
 /**
@@ -9,8 +10,7 @@ import { jobsOf } from './registry.ts';
  */
 export async function startModuleJobs(deps: Deps, services: Services): Promise<void> {
   for (const job of jobsOf(deps.modules)) {
-    if (!(await deps.boss.getQueue(job.name)))
-      await deps.boss.createQueue(job.name, { name: job.name, retryLimit: 3, retryDelay: 30 });
+    await ensureQueue(deps.boss, job.name, job.queue);
     if (job.schedule)
       await deps.boss.schedule(job.name, job.schedule, undefined, { tz: 'Europe/Athens' });
     if (job.start) await job.start(deps, services);

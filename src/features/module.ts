@@ -12,6 +12,7 @@ import type { KeptPage } from '../middleware/kept-page.ts';
 import type { Clients, Services } from '../services.ts';
 import type { UserRow } from './accounts/users.repository.ts';
 import type { HubEntry } from './hub/hub-entry.ts';
+import type { QueuePolicy } from './queues.ts';
 
 /**
  * The module contract: a capability (decisions, accounts, requests, …) is one folder whose
@@ -250,6 +251,8 @@ export interface AccountItem {
 export interface JobDefinition {
   /** The pg-boss queue; new ones are named after their module: 'accounts.pending-cleanup'. */
   name: string;
+  /** How its jobs are tried again (default: 3 more times, 30 s apart); see queues.ts. */
+  queue?: QueuePolicy;
   /** A cron schedule (Europe/Athens); none: queued by the module when needed. */
   schedule?: string;
   /** Handles one job (a scheduled one has no data); a throw fails it and pg-boss retries. */

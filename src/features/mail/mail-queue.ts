@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import PgBoss from 'pg-boss';
 import type { Conn } from '../../db/knex.ts';
+import { ensureQueue } from '../queues.ts';
 
 export const MAIL_QUEUE = 'mail';
 /**
@@ -101,9 +102,7 @@ export async function ensureMailQueue(boss: PgBoss, options: QueueOptions): Prom
   };
   if (await boss.getQueue(MAIL_QUEUE)) await boss.updateQueue(MAIL_QUEUE, policy);
   else await boss.createQueue(MAIL_QUEUE, policy);
-  const requests = { name: ACCOUNT_MAIL_REQUESTS_QUEUE, retryLimit: 3, retryDelay: 5 };
-  if (!(await boss.getQueue(ACCOUNT_MAIL_REQUESTS_QUEUE)))
-    await boss.createQueue(requests.name, requests);
+  await ensureQueue(boss, ACCOUNT_MAIL_REQUESTS_QUEUE, { retryLimit: 3, retryDelay: 5 });
 }
 
 export function createMailQueue(boss: PgBoss): MailQueue {

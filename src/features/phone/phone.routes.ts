@@ -18,6 +18,7 @@ import { PHONE_NODES } from './phone.nodes.ts';
 import { phoneSettingsOf } from './phone.config.ts';
 import { requireSignature } from './signature.ts';
 import { callerNumber } from './sign-in.nodes.ts';
+import { stepNumber, stepPath } from './steps.ts';
 
 /** The fields of a provider's webhook we read, checked: anything odd is a 400, changing nothing. */
 export interface CallParams {
@@ -60,11 +61,6 @@ export function readParams(body: Record<string, unknown>): CallParams | undefine
   }
   return params;
 }
-
-const stepOf = (req: Request): number | undefined => {
-  const text = typeof req.query.n === 'string' ? req.query.n : '';
-  return /^[1-9]\d{0,4}$/.test(text) ? Number(text) : undefined;
-};
 
 /**
  * The calls this process answered last, as recorded: the next step of a call starts from here
@@ -137,7 +133,7 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
   const router = Router();
   const settings = phoneSettingsOf(ctx.deps.config);
   const { db, i18n } = ctx.deps;
-  const nextUrl = (seq: number) => `${ctx.deps.config.baseUrl}/phone/step?n=${seq}`;
+  const nextUrl = (seq: number) => ctx.deps.config.baseUrl + stepPath(seq);
   const recent = new RecentCalls(10_000);
 
   router.use((req, res, next) => {
@@ -212,7 +208,7 @@ export function createPhoneWebhooks(ctx: ModuleContext, nodes: Nodes = PHONE_NOD
 
   router.post('/step', async (req, res) => {
     const params = readParams(req.body as Record<string, unknown>);
-    const seq = stepOf(req);
+    const seq = stepNumber(req.query.n);
     if (!params || seq === undefined) {
       res.status(400).type('text').send('Bad request');
       return;

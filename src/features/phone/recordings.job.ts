@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { bossDbFor } from '../mail/mail-queue.ts';
 import type { JobDefinition } from '../module.ts';
+import { ensureQueue, type QueuePolicy } from '../queues.ts';
 import type { RecordingType } from '../requests/recordings.repository.ts';
 import {
   attachRecording,
@@ -25,7 +26,7 @@ const MAX_REDIRECTS = 3;
  * ends (the file is still being written): pg-boss tries again after 10 s, 20 s, 40 s, …
  */
 export const RECORDING_TRIES = 6;
-const RETRY = { retryLimit: RECORDING_TRIES - 1, retryDelay: 10, retryBackoff: true };
+const RETRY: QueuePolicy = { retryLimit: RECORDING_TRIES - 1, retryDelay: 10, retryBackoff: true };
 
 const SID = /^[A-Za-z0-9-]{10,64}$/;
 const jobData = z.object({
@@ -207,17 +208,13 @@ export async function runFetchRecording(deps: Deps, data: unknown): Promise<void
 
 export const fetchRecordingJob: JobDefinition = {
   name: FETCH_RECORDING_QUEUE,
+  queue: RETRY,
   run: runFetchRecording,
 };
 
-const queuesMade = new WeakSet<PgBoss>();
-
 /** The queue exists (the worker makes it too, but a request may be filed before it starts). */
-export async function ensureRecordingQueue(boss: PgBoss): Promise<void> {
-  if (queuesMade.has(boss)) return;
-  if (!(await boss.getQueue(FETCH_RECORDING_QUEUE)))
-    await boss.createQueue(FETCH_RECORDING_QUEUE, { name: FETCH_RECORDING_QUEUE, ...RETRY });
-  queuesMade.add(boss);
+export function ensureRecordingQueue(boss: PgBoss): Promise<void> {
+  return ensureQueue(boss, FETCH_RECORDING_QUEUE, RETRY);
 }
 
 /** Queues the fetch in the filing's transaction: a request is never filed without it. */

@@ -12,6 +12,7 @@ import {
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { UserRow } from '../accounts/users.repository.ts';
 import type { Move, Nodes, Turn } from './engine.ts';
+import { WITHHELD_CALLER_ID } from './steps.ts';
 
 /**
  * Wrong PINs, per account and per calling number, for the phone only (the website's sign-in has
@@ -43,8 +44,9 @@ async function accountByPhone(db: Conn, e164: string): Promise<UserRow | undefin
 /** The caller's number from `From`: E.164, or null when withheld or not a number. */
 export function callerNumber(from: string | undefined): string | null {
   const text = (from ?? '').trim();
-  // Providers say "anonymous", "restricted", "unknown" or send Twilio's +266696687.
-  if (!/^\+?[0-9 ()-]{6,20}$/.test(text) || text.replace(/\D/g, '') === '266696687') return null;
+  // Providers say "anonymous", "restricted", "unknown", or send Twilio's withheld number.
+  const digits = text.replace(/\D/g, '');
+  if (!/^\+?[0-9 ()-]{6,20}$/.test(text) || `+${digits}` === WITHHELD_CALLER_ID) return null;
   return toE164(text.startsWith('+') ? text : `+${text}`) ?? null;
 }
 

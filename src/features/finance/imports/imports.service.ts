@@ -4,6 +4,7 @@ import { bossDbFor } from '../../mail/mail-queue.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import type { ImportKind } from './import-formats.ts';
 import { insertImport } from './imports.repository.ts';
+import { ensureQueue } from '../../queues.ts';
 
 export const IMPORT_QUEUE = 'finance.import';
 
@@ -28,8 +29,7 @@ export async function createImport(
 ): Promise<number> {
   const fileKey = await deps.documents.save(input.content, input.format);
   const boss = input.channel === 'demo' ? undefined : deps.boss;
-  if (boss && !(await boss.getQueue(IMPORT_QUEUE)))
-    await boss.createQueue(IMPORT_QUEUE, { name: IMPORT_QUEUE, retryLimit: 3, retryDelay: 30 });
+  if (boss) await ensureQueue(boss, IMPORT_QUEUE);
   // The job is queued in the same transaction: an import is never recorded without its job.
   return deps.db.transaction(async (trx) => {
     const id = await insertImport(trx, {

@@ -3,6 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Lang } from '../../../lib/localized.ts';
 import type { PhoneSettings } from '../phone.config.ts';
 import { webhookSignature } from '../signature.ts';
+import { STEP_PATH, stepNumber, WITHHELD_CALLER_ID } from '../steps.ts';
 
 /**
  * The provider's side of a call, as /dev/phone plays it: it posts to the portal's own webhooks,
@@ -42,7 +43,7 @@ export interface SimulatedCall {
 }
 
 /** What Twilio sends as the caller's number when caller ID is withheld ("ANONYMOUS" on a keypad). */
-export const WITHHELD = '+266696687';
+export const WITHHELD = WITHHELD_CALLER_ID;
 /** Events kept for the page: a long call keeps its end. */
 const EVENTS_KEPT = 60;
 
@@ -84,10 +85,8 @@ type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
 
 /** The step number of one of our own step URLs, or undefined for any other URL. */
 export function stepOfUrl(baseUrl: string, url: string | undefined): number | undefined {
-  const prefix = `${baseUrl}/phone/step?n=`;
-  if (!url?.startsWith(prefix)) return undefined;
-  const n = url.slice(prefix.length);
-  return /^[1-9]\d{0,4}$/.test(n) ? Number(n) : undefined;
+  const prefix = baseUrl + STEP_PATH;
+  return url?.startsWith(prefix) ? stepNumber(url.slice(prefix.length)) : undefined;
 }
 
 export function readAnswer(xml: string, baseUrl: string): Answer {

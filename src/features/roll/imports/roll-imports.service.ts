@@ -3,6 +3,7 @@ import type { Deps } from '../../../deps.ts';
 import { bossDbFor } from '../../mail/mail-queue.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import { insertRollImport } from './roll-imports.repository.ts';
+import { ensureQueue } from '../../queues.ts';
 
 export const ROLL_IMPORT_QUEUE = 'roll.import';
 
@@ -25,12 +26,7 @@ export async function createRollImport(
 ): Promise<number> {
   const fileKey = await deps.documents.save(input.content, 'csv');
   const boss = input.channel === 'demo' ? undefined : deps.boss;
-  if (boss && !(await boss.getQueue(ROLL_IMPORT_QUEUE)))
-    await boss.createQueue(ROLL_IMPORT_QUEUE, {
-      name: ROLL_IMPORT_QUEUE,
-      retryLimit: 3,
-      retryDelay: 30,
-    });
+  if (boss) await ensureQueue(boss, ROLL_IMPORT_QUEUE);
   const fileName = input.fileName.slice(0, 200);
   return deps.db.transaction(async (trx) => {
     const id = await insertRollImport(trx, {
