@@ -129,14 +129,7 @@ function startTurn(request: StepRequest): Working {
   const { ctx, call } = request;
   // A copy: a node may change its data, and the call as read may be kept for the next step.
   const state: CallState = structuredClone(call.state);
-  const working: Working = {
-    state,
-    menus: new Set(call.menus),
-    outcomes: new Set(call.outcomes),
-    verbs: [],
-    ended: false,
-    turn: undefined as unknown as Turn,
-  };
+  const outcomes = new Set(call.outcomes);
   const i18n = ctx.deps.i18n;
   const turn: Turn = {
     ctx,
@@ -160,10 +153,9 @@ function startTurn(request: StepRequest): Working {
       turn.lang = lang;
       turn.t = i18n.t(lang);
     },
-    outcome: (name) => working.outcomes.add(name),
+    outcome: (name) => outcomes.add(name),
   };
-  working.turn = turn;
-  return working;
+  return { turn, state, menus: new Set(call.menus), outcomes, verbs: [], ended: false };
 }
 
 function nodeOf(nodes: Nodes, name: string | undefined): PhoneNode {
@@ -275,18 +267,16 @@ export async function answerStep(request: StepRequest, input: Input): Promise<St
   const working = startTurn(request);
   const { turn, state } = working;
   const node = nodeOf(request.nodes, state.node);
-  const silent = input.digits === '' && !input.recording;
+  const keys = input.recording ? undefined : input.digits;
+  // 0 says the node's prompt again, and is not a bad try: the count stays as it was.
+  const repeat = keys === '0' && !node.digitsAreData;
   let move: Move;
-  if (silent) move = node.onSilence ? await node.onSilence(turn) : { again: true };
-  else if (!node.digitsAreData && input.digits === '0' && !input.recording)
-    move = { go: state.node!, data: turn.data }; // said again, not a bad try
-  else if (!node.digitsAreData && input.digits === '*' && turn.user && node.menu)
-    move = { go: 'main' };
+  if (keys === '') move = node.onSilence ? await node.onSilence(turn) : { again: true };
+  else if (repeat) move = { go: state.node!, data: turn.data };
+  else if (keys === '*' && !node.digitsAreData && turn.user && node.menu) move = { go: 'main' };
   else move = await node.handle(turn, input);
-  const repeat = 'go' in move && move.go === state.node && input.digits === '0';
   const tries = state.tries ?? 0;
   await follow(request, working, move);
-  // "Say it again" is not a bad try: the count stays as it was.
   if (repeat && !working.ended) state.tries = tries;
   return resultOf(request, working);
 }
