@@ -761,6 +761,8 @@ export function createCertificateService(
         await auditApplication(trx, 'certificates.revoked', application, actor, { reason: text });
         await notify(trx, application, 'revoked', { reason: text });
       });
+      // Its kept verification pages go at once here (other processes hear of it by NOTIFY).
+      deps.workCache.invalidate();
     },
 
     /** What /verify/<code> shows, or undefined for a code nobody has. */
