@@ -72,6 +72,7 @@ async function insertAccount(
         roles: [...account.roles],
         activated_at: now,
         identity_verified_at: check ? now : null,
+        identity_channel: check ? 'counter' : null,
         afm: check?.afm ?? null,
       })
       .onConflict()

@@ -17,6 +17,7 @@ import { pollsModule } from './polls/polls.module.ts';
 import { requestsModule } from './requests/requests.module.ts';
 import { rollModule } from './roll/roll.module.ts';
 import { siteModule } from './site/site.module.ts';
+import { taxisnetModule } from './taxisnet/taxisnet.module.ts';
 
 /**
  * Every capability of the portal, once. The order is the order of the hub's cards, the staff
@@ -25,6 +26,7 @@ import { siteModule } from './site/site.module.ts';
 export const MODULES: readonly Module[] = [
   siteModule,
   accountsModule,
+  taxisnetModule,
   decisionsModule,
   benefitsModule,
   healthModule,

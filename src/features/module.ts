@@ -47,6 +47,8 @@ export interface Module {
   routes?: (ctx: ModuleContext) => Router;
   /** Parts of the back office, each behind its role, under /staff<prefix>. */
   staff?: readonly StaffSectionDefinition[];
+  /** Other ways to sign in it offers on /login, from the config (none when it is off). */
+  signInOptions?: (config: Readonly<Config>) => readonly SignInOption[];
   /** Its card on the e-services hub (and in the header navigation, if it says so). */
   hubEntry?: HubEntry;
   /** What it adds to the citizen's account page ("my requests: 2 open"); undefined: nothing. */
@@ -287,6 +289,20 @@ export interface CspNeeds {
   scriptSrc?: readonly string[];
   connectSrc?: readonly string[];
   imgSrc?: readonly string[];
+  /**
+   * Where a form's answer may redirect the browser (browsers hold redirects after a form to
+   * form-action): sign-out going on to GSIS's logout.
+   */
+  formAction?: readonly string[];
+}
+
+/** A way to sign in other than the password, offered on /login (TaxisNet). */
+export interface SignInOption {
+  /** Where it starts; `?next=` is added for the way back. */
+  href: string;
+  headingKey: string;
+  textKey: string;
+  buttonKey: string;
 }
 
 export interface Migration {

@@ -87,7 +87,13 @@ export function cspOf(
   modules: readonly Module[],
   config: Readonly<Config>,
 ): Required<{ [K in keyof CspNeeds]: string[] }> {
-  const merged = { frameSrc: [], scriptSrc: [], connectSrc: [], imgSrc: [] } as Required<{
+  const merged = {
+    frameSrc: [],
+    scriptSrc: [],
+    connectSrc: [],
+    imgSrc: [],
+    formAction: [],
+  } as Required<{
     [K in keyof CspNeeds]: string[];
   }>;
   for (const module of modules) {

@@ -50,7 +50,7 @@ export function isRepetition(password: string): boolean {
  */
 export function passwordProblem(
   password: string,
-  username: string,
+  username: string | null,
   minLength = MIN_PASSWORD_LENGTH,
 ): PasswordProblem | undefined {
   if (password.length < minLength)

@@ -64,7 +64,8 @@ export function securityHeaders(options: {
     `';img-src 'self' data:${extra(hosts.imgSrc)};font-src 'self'` +
     (hosts.connectSrc?.length ? `;connect-src 'self'${extra(hosts.connectSrc)}` : '') +
     (hosts.frameSrc?.length ? `;frame-src 'self'${extra(hosts.frameSrc)}` : '') +
-    ";form-action 'self';frame-ancestors 'none';base-uri 'self';object-src 'none'" +
+    `;form-action 'self'${extra(hosts.formAction)}` +
+    ";frame-ancestors 'none';base-uri 'self';object-src 'none'" +
     (options.production ? ';upgrade-insecure-requests' : '');
   return (_req, res, next) => {
     for (const [name, value] of staticHeaders) res.setHeader(name, value);

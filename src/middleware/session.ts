@@ -17,6 +17,13 @@ declare module 'express-session' {
     /** The address a registration was sent to, for the "check your email" page. */
     pendingEmail?: string;
     lastSeen?: number;
+    /** How this session signed in (a service may ask for TaxisNet: the ΚΕΠ's video calls). */
+    signedInWith?: 'password' | 'taxisnet';
+    /**
+     * Where sign-out sends the browser after ending this session: the outside service that signed
+     * it in (GSIS's logout, which comes back to the portal), or home when unset.
+     */
+    signOutUrl?: string;
   }
 }
 

@@ -31,6 +31,7 @@ beforeAll(async () => {
     const afm = freshAfm();
     citizen = await createActiveUser(ctx.db, 'cert-journey', {
       identity_verified_at: new Date(),
+      identity_channel: 'counter',
       afm,
       full_name: 'Γιώργος Μανωλάκης',
       address_street: 'Κονδυλάκη',
@@ -192,6 +193,7 @@ describe('when the seal cannot sign', () => {
         const afm = freshAfm();
         user = await createActiveUser(ctx.db, 'cert-journey-seal', {
           identity_verified_at: new Date(),
+          identity_channel: 'counter',
           afm,
         });
         await insertRollPerson(ctx.db, await insertRollRecord(ctx.db), { afm });

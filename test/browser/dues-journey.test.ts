@@ -21,6 +21,7 @@ beforeAll(async () => {
   server = await startLiveServer(async (ctx) => {
     citizen = await createActiveUser(ctx.db, 'dues-journey', {
       identity_verified_at: new Date(),
+      identity_channel: 'counter',
       afm: AFM,
     });
     overdueDebt = await insertDebt(ctx.db, {

@@ -29,6 +29,7 @@ beforeAll(async () => {
     owner = await createActiveUser(ctx.db, 'fines-journey-owner', {
       afm,
       identity_verified_at: new Date(),
+      identity_channel: 'counter',
     });
     await ctx.db('users').insert({
       username: 'journey.finance',

@@ -78,6 +78,7 @@ export async function verifiedFamily(
   const afm = freshAfm();
   const user = await createActiveUser(db, `cert.${name}`, {
     identity_verified_at: new Date(),
+    identity_channel: 'counter',
     afm,
     full_name: 'Γιώργος Μανωλάκης',
   });

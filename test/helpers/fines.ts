@@ -33,7 +33,9 @@ export async function fineCitizen(
   const n = `fines-${counter}-${Math.random().toString(36).slice(2, 6)}`;
   const user = await createActiveUser(db, n, {
     lang: options.lang ?? 'el',
-    ...(options.afm ? { afm: options.afm, identity_verified_at: new Date() } : {}),
+    ...(options.afm
+      ? { afm: options.afm, identity_verified_at: new Date(), identity_channel: 'counter' }
+      : {}),
   });
   const agent = newAgent(app);
   const res = await signIn(agent, user.username, user.password);

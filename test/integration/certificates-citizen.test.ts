@@ -58,7 +58,10 @@ describe('who may apply', () => {
   });
 
   it('explains to a citizen whose identity was not checked (or has no AFM) how the service opens, and refuses the form', async () => {
-    for (const extra of [{}, { identity_verified_at: NOW, afm: null }]) {
+    for (const extra of [
+      {},
+      { identity_verified_at: NOW, identity_channel: 'counter', afm: null },
+    ]) {
       const user = await createActiveUser(
         ctx.db,
         `cert-unverified-${Object.keys(extra).length}`,

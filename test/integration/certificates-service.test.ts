@@ -108,9 +108,9 @@ describe('applying for a certificate', () => {
   it('refuses citizens who are not verified, and bad input field by field, storing nothing', async () => {
     const family = await verifiedFamily(ctx.app, ctx.db);
     const user = await userOf(family.userId);
-    await expect(apply({ ...user, identity_verified_at: null }, {})).rejects.toThrow(
-      'certificates.errors.notVerified',
-    );
+    await expect(
+      apply({ ...user, identity_verified_at: null, identity_channel: null }, {}),
+    ).rejects.toThrow('certificates.errors.notVerified');
     const before = await ctx.db('certificate_applications').count({ n: '*' }).first();
     expect(
       await fieldsOf(apply(user, { delivery: 'post', postAddress: ' ', purpose: 'x'.repeat(201) })),

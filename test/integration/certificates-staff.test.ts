@@ -524,6 +524,7 @@ describe('the demo applications', () => {
         username: 'demo.verified',
         afm: '102938470',
         identity_verified_at: now,
+        identity_channel: 'counter',
       });
       void user;
       const record = await insertRollRecord(fresh.db, { recordNumber: '1203' });

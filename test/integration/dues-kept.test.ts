@@ -21,7 +21,11 @@ let nikos: Agent;
 let debt: { id: number; rf: string };
 
 async function verified(name: string, afm: string): Promise<Agent> {
-  const user = await createActiveUser(ctx.db, name, { identity_verified_at: now, afm });
+  const user = await createActiveUser(ctx.db, name, {
+    identity_verified_at: now,
+    identity_channel: 'counter',
+    afm,
+  });
   const agent = newAgent(ctx.app);
   expect((await signIn(agent, user.username, user.password)).status).toBe(303);
   return agent;

@@ -41,7 +41,11 @@ async function inEnglish(agent: Agent, path: string): Promise<string> {
 }
 
 async function verifiedAgent(name: string, afm: string | null): Promise<Agent> {
-  const user = await createActiveUser(ctx.db, name, { identity_verified_at: NOW, afm });
+  const user = await createActiveUser(ctx.db, name, {
+    identity_verified_at: NOW,
+    identity_channel: 'counter',
+    afm,
+  });
   const agent = newAgent(ctx.app);
   await signIn(agent, user.username, user.password);
   return agent;

@@ -57,6 +57,7 @@ beforeAll(async () => {
       full_name: 'Ελένη Παπαδοπούλου',
       afm,
       identity_verified_at: verified ? NOW : null,
+      identity_channel: verified ? 'counter' : null,
     });
     const agent = newAgent(ctx.app);
     await signIn(agent, user.username, user.password);

@@ -47,6 +47,7 @@ beforeAll(async () => {
   await signIn(citizen, plain.username, plain.password);
   const checked = await createActiveUser(ctx.db, 'walk-verified', {
     identity_verified_at: new Date(),
+    identity_channel: 'counter',
   });
   verified = newAgent(ctx.app);
   await signIn(verified, checked.username, checked.password);

@@ -47,6 +47,7 @@ const switchLink = (html: string) => load(html)('.app-lang-bar__link').attr('hre
 async function verifiedCitizen(n: string, verifiedAt = new Date('2026-03-28T22:30:00Z')) {
   return createActiveUser(ctx.db, n, {
     identity_verified_at: verifiedAt,
+    identity_channel: 'counter',
     afm: afmFrom(`1${String(Date.now()).slice(-7)}`),
   });
 }
@@ -171,6 +172,7 @@ describe('times shown to staff are Athens times (8)', () => {
     expect(new Date('2026-07-01T12:00:00Z').getHours()).toBe(12);
     const citizen = await createActiveUser(ctx.db, 'time1', {
       identity_verified_at: new Date('2026-03-29T01:30:00Z'),
+      identity_channel: 'counter',
       afm: afmFrom('20000001'),
     });
     const decision = await createDecision(ctx.db, { subject: 'Απόφαση με ιστορικό' });

@@ -398,6 +398,7 @@ describe('the phone portal: certificates', () => {
   it('tells a verified caller who is not on the roll that a roll certificate cannot be issued', async () => {
     const user = await createActiveUser(ctx.db, `phone.offroll.${process.pid}`, {
       identity_verified_at: new Date(),
+      identity_channel: 'counter',
       afm: freshAfm(),
     });
     const caller = await givePhone(user.id);

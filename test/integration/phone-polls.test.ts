@@ -249,6 +249,7 @@ describe('the phone portal: voting', () => {
     const verified = await phoneCitizen(ctx.db, {
       afm: freshAfm(),
       identity_verified_at: new Date(),
+      identity_channel: 'counter',
     });
     const call = await signedInCall(ctx.app, base, verified);
     await call.press('3');

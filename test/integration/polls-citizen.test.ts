@@ -481,7 +481,11 @@ describe('voting', () => {
       'identity is checked once',
     );
     // A verified account votes.
-    const verified = await signedIn({ afm: freshAfm(), identity_verified_at: new Date() });
+    const verified = await signedIn({
+      afm: freshAfm(),
+      identity_verified_at: new Date(),
+      identity_channel: 'counter',
+    });
     expect((await confirm(verified.agent, id, '3')).status).toBe(303);
     expect(await tally(id)).toEqual([0, 0, 1]);
   });

@@ -13,7 +13,8 @@ afterAll(() => ctx.close());
 
 const userOf = async (id: number) => (await ctx.db<UserRow>('users').where({ id }).first())!;
 const citizen = (extra: Record<string, unknown> = {}) => pollVoter(ctx.db, extra);
-const verified = (afm = freshAfm()) => citizen({ afm, identity_verified_at: new Date() });
+const verified = (afm = freshAfm()) =>
+  citizen({ afm, identity_verified_at: new Date(), identity_channel: 'counter' });
 const vote = (user: UserRow, pollId: number, option: number, channel: 'web' | 'phone' = 'web') =>
   castVote(ctx.services, { user, pollId, option, channel });
 const tally = (pollId: number) => tallyOf(ctx.db, pollId);
@@ -47,13 +48,28 @@ describe('casting a vote', () => {
     const one = await verified(afm);
     // A second account of the same person, verified with the same AFM (the index on users allows
     // one verified holder at a time; a later account after the first's verification was undone).
-    await ctx.db('users').where({ id: one.id }).update({ identity_verified_at: null });
+    await ctx
+      .db('users')
+      .where({ id: one.id })
+      .update({ identity_verified_at: null, identity_channel: null });
     const two = await verified(afm);
-    await ctx.db('users').where({ id: two.id }).update({ identity_verified_at: null });
-    await ctx.db('users').where({ id: one.id }).update({ identity_verified_at: new Date() });
+    await ctx
+      .db('users')
+      .where({ id: two.id })
+      .update({ identity_verified_at: null, identity_channel: null });
+    await ctx
+      .db('users')
+      .where({ id: one.id })
+      .update({ identity_verified_at: new Date(), identity_channel: 'counter' });
     expect(await vote(await userOf(one.id), pollId, 1)).toMatchObject({ ok: true });
-    await ctx.db('users').where({ id: one.id }).update({ identity_verified_at: null });
-    await ctx.db('users').where({ id: two.id }).update({ identity_verified_at: new Date() });
+    await ctx
+      .db('users')
+      .where({ id: one.id })
+      .update({ identity_verified_at: null, identity_channel: null });
+    await ctx
+      .db('users')
+      .where({ id: two.id })
+      .update({ identity_verified_at: new Date(), identity_channel: 'counter' });
     expect(await vote(await userOf(two.id), pollId, 3)).toMatchObject({
       ok: false,
       reason: 'already_voted',
@@ -266,9 +282,15 @@ describe('the person’s own data', () => {
     await ctx
       .db('users')
       .where({ id: again.id })
-      .update({ afm: user.afm, identity_verified_at: null });
-    await ctx.db('users').where({ id: user.id }).update({ identity_verified_at: null });
-    await ctx.db('users').where({ id: again.id }).update({ identity_verified_at: new Date() });
+      .update({ afm: user.afm, identity_verified_at: null, identity_channel: null });
+    await ctx
+      .db('users')
+      .where({ id: user.id })
+      .update({ identity_verified_at: null, identity_channel: null });
+    await ctx
+      .db('users')
+      .where({ id: again.id })
+      .update({ identity_verified_at: new Date(), identity_channel: 'counter' });
     expect(await vote(await userOf(again.id), open, 1)).toMatchObject({
       ok: false,
       reason: 'already_voted',

@@ -350,6 +350,7 @@ describe('looking up the roll', () => {
     await createActiveUser(ctx.db, 'roll-widow', {
       afm: '055288370',
       identity_verified_at: new Date(),
+      identity_channel: 'counter',
     });
     for (const lang of ['en', 'el']) {
       const $ = cheerio.load((await admin.get(`${link}?lang=${lang}`)).text);

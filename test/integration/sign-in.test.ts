@@ -351,7 +351,10 @@ describe('access levels', () => {
     expect(account('td:contains("Αποφάσεις Δημοτικού Συμβουλίου")').length).toBeGreaterThan(0);
     expect(account('main').text()).toContain('Χρειάζεται ταυτοπροσωπία στο γραφείο του Δήμου');
     // A clerk's change reaches every process by NOTIFY within milliseconds.
-    await ctx.db('users').where({ id: user.id }).update({ identity_verified_at: new Date() });
+    await ctx
+      .db('users')
+      .where({ id: user.id })
+      .update({ identity_verified_at: new Date(), identity_channel: 'counter' });
     await expect
       .poll(async () => (await agent.get('/verified-service')).text, { timeout: 2000 })
       .toBe('verified content');

@@ -9,6 +9,8 @@ import type { FieldError } from './accounts.schemas.ts';
 import { formatPostalAddress, postalAddressOf } from './postal-address.ts';
 import type { UserRow } from './users.repository.ts';
 
+const CHANNEL_KEYS = { counter: '', taxisnet: 'Taxisnet', video: 'Video' } as const;
+
 /** What each module has to say on the account page ("my requests: 2 open"), from the manifests. */
 export type AccountItemsFor = (
   user: UserRow,
@@ -47,6 +49,7 @@ export function renderAccountPage(
     account: {
       fullName: user.full_name,
       username: user.username,
+      hasPassword: Boolean(user.password_hash),
       email: user.email,
       phone: user.phone_e164 ? formatPhone(user.phone_e164) : '',
       verified: Boolean(user.identity_verified_at),
@@ -58,6 +61,8 @@ export function renderAccountPage(
     showIdentity: !staff,
     identity: {
       checkedOn: checkedAt ? formatDate(athensDate(checkedAt), req.lang) : '',
+      // Where it was checked: at the counter, through TaxisNet, on a video call.
+      checkedKey: `accounts.account.identityChecked${CHANNEL_KEYS[user.identity_channel ?? 'counter']}`,
       // What the check opens: only services mounted here, never ones still to come.
       opens: hubEntries
         .filter((entry) => entry.access === 'verified')

@@ -43,6 +43,7 @@ export function createAccountRouter(
   router.post('/account/phone', requireCitizen, changePhone(profile, render));
   router.post('/account/address', requireCitizen, changeAddress(profile, render));
   router.post('/account/password', requireCitizen, changePassword(profile, render));
+  router.post('/account/password/set', requireCitizen, setPassword(profile, render));
 
   return router;
 }
@@ -123,5 +124,23 @@ function changePassword(profile: Profile, render: RenderAccount): RequestHandler
     // This session made the change and stays signed in; every other one is refused from now on.
     req.session.credentialVersion = credentialVersion;
     backToAccount(req, res, 'accounts.account.passwordChanged');
+  };
+}
+
+/** A TaxisNet account's first username and password (and phone PIN, emailed). */
+function setPassword(profile: Profile, render: RenderAccount): RequestHandler {
+  return async (req, res) => {
+    const fields = formFields(req.body, ['username', 'password', 'passwordConfirm']);
+    const { errors, credentialVersion } = await profile.setPassword(
+      req.user!,
+      { username: fields.username, password: fields.password, confirm: fields.passwordConfirm },
+      auditContext(req),
+    );
+    if (errors.length) {
+      render(req, res, { errors, values: { username: fields.username } }, 400);
+      return;
+    }
+    req.session.credentialVersion = credentialVersion;
+    backToAccount(req, res, 'accounts.account.passwordSet');
   };
 }

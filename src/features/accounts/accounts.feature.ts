@@ -33,7 +33,8 @@ export function createAccountsRouter(
   router.use(createRegistrationRouter(services, hubEntries));
   router.use(createActivationRouter(services));
   router.use(createPendingAccountsRouter(services));
-  router.use(createSignInRouter(services, () => deps.clock.now()));
+  const signInOptions = deps.modules.flatMap((module) => module.signInOptions?.(deps.config) ?? []);
+  router.use(createSignInRouter(services, () => deps.clock.now(), signInOptions));
   router.use(createPasswordResetRouter(services));
   router.use('/account', accountItems(itemsFor));
   router.use(createAccountRouter(services, hubEntries));

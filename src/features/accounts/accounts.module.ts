@@ -18,6 +18,7 @@ import * as postalAddress from './migrations/20261201190000_users_postal_address
 import * as oneTimeLinks from './migrations/20261202100000_one_time_links.ts';
 import * as linksWithoutAccount from './migrations/20261202100100_one_time_links_without_account.ts';
 import * as openPurposes from './migrations/20261202100200_one_time_links_open_purposes.ts';
+import * as usersTaxisnet from './migrations/20261227090000_users_taxisnet.ts';
 
 /** Citizens' accounts: registration, activation, sign-in and out, password reset, the account page. */
 export const accountsModule: Module = {
@@ -78,6 +79,7 @@ export const accountsModule: Module = {
     'account.email_change_refused',
     'account.email_changed',
     'account.address_changed',
+    'account.password_set',
   ],
   demo: { accounts: DEMO_CITIZENS },
   privacyNotice: {
@@ -98,6 +100,7 @@ export const accountsModule: Module = {
     '20261202100000_one_time_links': oneTimeLinks,
     '20261202100100_one_time_links_without_account': linksWithoutAccount,
     '20261202100200_one_time_links_open_purposes': openPurposes,
+    '20261227090000_users_taxisnet': usersTaxisnet,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

@@ -11,13 +11,16 @@ export interface FieldError {
 /** Trimmed text of at most `max` characters; past that, `tooLong` is the field's message. */
 const text = (max: number, tooLong: string) => z.string().trim().max(max, tooLong);
 
+/** What a username may be (the users table's CHECK says the same). */
+export const USERNAME = /^[A-Za-z0-9._-]{3,32}$/;
+
 export const registrationSchema = z.object({
   fullName: text(200, 'accounts.errors.fullNameTooLong')
     .min(1, 'accounts.errors.fullNameRequired')
     .refine((v) => /\p{L}/u.test(v), 'accounts.errors.fullNameRequired'),
   username: text(32, 'accounts.errors.usernameFormat')
     .min(1, 'accounts.errors.usernameRequired')
-    .regex(/^[A-Za-z0-9._-]{3,32}$/, 'accounts.errors.usernameFormat'),
+    .regex(USERNAME, 'accounts.errors.usernameFormat'),
   password: z
     .string()
     .min(1, 'accounts.errors.passwordRequired')

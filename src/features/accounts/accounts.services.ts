@@ -19,7 +19,7 @@ import {
 } from './password-reset.service.ts';
 import { cancelRegistration, checkCancelLink } from './pending-accounts.ts';
 import { changePostalAddress } from './postal-address.ts';
-import { changePassword, changePhone, newPin } from './profile.service.ts';
+import { changePassword, changePhone, newPin, setPassword } from './profile.service.ts';
 import { register } from './registration.service.ts';
 import { signIn, signOut } from './sign-in.service.ts';
 
@@ -41,7 +41,13 @@ export function accountsServices(deps: Deps) {
       checkPasswordReset,
       resetPassword,
     }),
-    profile: bindDeps(deps, { newPin, changePhone, changePassword, changePostalAddress }),
+    profile: bindDeps(deps, {
+      newPin,
+      changePhone,
+      changePassword,
+      setPassword,
+      changePostalAddress,
+    }),
     emailChange: bindDeps(deps, { requestEmailChange, checkEmailChange, confirmEmailChange }),
   };
 }

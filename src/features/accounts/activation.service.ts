@@ -18,7 +18,8 @@ export type ActivationMailDeps = Pick<
 >;
 
 /**
- * The activation email, in the caller's transaction: a new PIN for the phone line, the link, and
+ * The activation email, in the caller's transaction: a new PIN for the phone line (for an account
+ * with a password), the link (for a TaxisNet account, to confirm the address), and
  * for whoever owns the address and did not register, a link that deletes the account
  * (pending-accounts.ts). Earlier links of both kinds stop working.
  */
@@ -28,8 +29,9 @@ export async function sendActivation(
   conn: Conn,
 ): Promise<void> {
   const { clock, config } = deps;
-  const pin = newPin();
-  await updateUser(conn, user.id, { ivr_pin_hash: await hashSecret(pin) });
+  // An account that signs in only with TaxisNet gets its PIN with a password (profile.setPassword).
+  const pin = user.password_hash ? newPin() : undefined;
+  if (pin) await updateUser(conn, user.id, { ivr_pin_hash: await hashSecret(pin) });
   const token = await issueLink(conn, {
     userId: user.id,
     purpose: LINK.activation,
@@ -48,6 +50,7 @@ export async function sendActivation(
       fullName: user.full_name,
       username: user.username,
       pin,
+      taxisnet: Boolean(user.taxisnet_afm),
       link: `${config.baseUrl}/activate/${token}`,
       cancelLink: `${config.baseUrl}/register/cancel/${cancelToken}`,
       pendingDays,

@@ -35,7 +35,9 @@ export async function sendPasswordReset(
 ): Promise<void> {
   const { db, clock } = deps;
   const user = await findUserByEmail(db, email);
-  if (!user || user.status !== 'active') return;
+  // An account that signs in only with TaxisNet has no password to reset (it can set one on
+  // its account page once signed in).
+  if (!user || user.status !== 'active' || !user.password_hash) return;
   if (!(await hitRateLimit(db, clock, RATE_LIMITS.resetPerAccount, String(user.id)))) return;
   await db.transaction(async (trx) => {
     const token = await issueLink(trx, {
@@ -93,7 +95,10 @@ export async function resetPassword(
     // flight is still refused) and ends any other unused reset link.
     await updateUser(trx, user.id, { password_hash: hash });
     // A new password also lifts the lock on the account and on both of its names.
-    await clearFailures(trx, signInKeys(user.username, user).concat(signInKeys(user.email)));
+    await clearFailures(
+      trx,
+      signInKeys(user.username ?? user.email, user).concat(signInKeys(user.email)),
+    );
     await deleteSessionsOf(trx, user.id);
     await recordAudit(trx, { action: 'account.password_reset', userId: user.id }, context);
     await deps.mailer.send(

@@ -28,7 +28,7 @@ export async function checkCancelLink(
   const link = await checkLink(deps.db, token, cancelLookup(deps));
   const user = await findUserById(deps.db, link.user_id!);
   if (!isPendingCitizen(user)) throw new LinkInvalidError('used');
-  return user.username;
+  return user.username ?? user.email;
 }
 
 /** Deletes the pending account behind the link; an active one stays (and the link is spent). */

@@ -5,11 +5,13 @@ import { newPin as randomPin } from '../../lib/tokens.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import type { FieldError } from './accounts.schemas.ts';
 import { mayMailAccount } from './account-mail-limit.ts';
+import { USERNAME } from './accounts.schemas.ts';
 import {
   credentialVersionOf,
   deleteSessionsOf,
   phoneTakenByActive,
   updateUser,
+  usernameTaken,
   type UserRow,
 } from './users.repository.ts';
 
@@ -76,7 +78,7 @@ export async function changePassword(
 ): Promise<{ errors: FieldError[]; credentialVersion?: number }> {
   const refuse = (field: string, key: string) => ({ errors: [{ field, key }] });
   const { current, password, confirm } = passwords;
-  if (!(await verifySecret(user.password_hash, current)))
+  if (!user.password_hash || !(await verifySecret(user.password_hash, current)))
     return refuse('currentPassword', 'accounts.errors.currentPasswordWrong');
   const problem = passwordProblem(password, user.username, user.roles.length ? 14 : undefined);
   if (problem) return refuse('password', `accounts.errors.password.${problem}`);
@@ -98,4 +100,50 @@ export async function changePassword(
   });
   deps.userCache.invalidate(String(user.id));
   return { errors: [], credentialVersion };
+}
+
+/**
+ * A username and password for an account that signs in only with TaxisNet (to sign in without
+ * it, and to use the phone line): a new phone PIN is emailed with them, as at activation. This
+ * session stays signed in.
+ */
+export async function setPassword(
+  deps: Pick<Deps, 'db' | 'mailer' | 'userCache'>,
+  user: UserRow,
+  input: { username: string; password: string; confirm: string },
+  context: AuditContext,
+): Promise<{ errors: FieldError[]; credentialVersion?: number }> {
+  const refuse = (field: string, key: string) => ({ errors: [{ field, key }] });
+  if (user.password_hash) return refuse('username', 'accounts.errors.passwordAlreadySet');
+  const username = input.username.trim();
+  if (!USERNAME.test(username)) return refuse('username', 'accounts.errors.usernameFormat');
+  if (await usernameTaken(deps.db, username))
+    return refuse('username', 'accounts.errors.usernameTaken');
+  const problem = passwordProblem(input.password, username);
+  if (problem) return refuse('password', `accounts.errors.password.${problem}`);
+  if (input.password !== input.confirm)
+    return refuse('passwordConfirm', 'accounts.errors.passwordMismatch');
+  const hash = await hashSecret(input.password);
+  const pin = randomPin();
+  const pinHash = await hashSecret(pin);
+  try {
+    const credentialVersion = await deps.db.transaction(async (trx) => {
+      await updateUser(trx, user.id, { username, password_hash: hash, ivr_pin_hash: pinHash });
+      await recordAudit(trx, { action: 'account.password_set', userId: user.id }, context);
+      await deps.mailer.send(
+        'password-set',
+        user,
+        { fullName: user.full_name, username, pin, hasPhone: Boolean(user.phone_e164) },
+        trx,
+      );
+      return credentialVersionOf(trx, user.id);
+    });
+    deps.userCache.invalidate(String(user.id));
+    return { errors: [], credentialVersion };
+  } catch (error) {
+    // Two accounts racing for one name: the unique index decides.
+    if (isUniqueViolation(error, 'users_username_key'))
+      return refuse('username', 'accounts.errors.usernameTaken');
+    throw error;
+  }
 }

@@ -7,6 +7,7 @@ import type { Services } from '../../services.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import type { SignInResult } from './sign-in.service.ts';
 import type { UserRow } from './users.repository.ts';
+import type { SignInOption } from '../module.ts';
 
 /** Where a sign-in lands without a return path: staff at the back office, citizens at the hub. */
 const homeOf = (user: UserRow) => (user.roles.length ? '/staff' : '/');
@@ -35,6 +36,7 @@ interface LoginValues {
 function renderLogin(
   req: Request,
   res: Response,
+  options: readonly SignInOption[],
   values: LoginValues,
   error?: Omit<FieldErrorLike, 'field'>,
   status = 200,
@@ -48,6 +50,10 @@ function renderLogin(
     pageTitle: req.t('accounts.login.title'),
     values,
     expired: req.query.expired === '1',
+    otherWays: options.map((option) => ({
+      ...option,
+      href: values.next ? `${option.href}?next=${encodeURIComponent(values.next)}` : option.href,
+    })),
     ...presentErrors(req, error ? [{ field: 'login', ...error }] : []),
   });
 }
@@ -65,10 +71,20 @@ function refusal(
   return [{ key: 'accounts.errors.loginFailed' }, 401];
 }
 
-/** passport's login regenerates the session: a session id known before sign-in is worthless after it. */
-async function startSession(req: Request, user: UserRow, now: () => Date): Promise<void> {
+/**
+ * passport's login regenerates the session: a session id known before sign-in is worthless after
+ * it. Also for the other ways in (TaxisNet), which say how the session signed in.
+ */
+export async function startSession(
+  req: Request,
+  user: UserRow,
+  now: () => Date,
+  how: { with: 'password' } | { with: 'taxisnet'; signOutUrl: string } = { with: 'password' },
+): Promise<void> {
   await promisify(req.login.bind(req))(user);
   req.session.signedInAt = now().getTime();
+  req.session.signedInWith = how.with;
+  if (how.with !== 'password') req.session.signOutUrl = how.signOutUrl;
   // Checked on every request (auth.ts): a later password change or reset ends this session.
   req.session.credentialVersion = user.credential_version;
   // Staff sessions are kept for 15 idle minutes, citizens' for 30.
@@ -77,7 +93,11 @@ async function startSession(req: Request, user: UserRow, now: () => Date): Promi
 }
 
 /** /login and /logout. Sessions are regenerated at sign-in (passport) and destroyed at sign-out. */
-export function createSignInRouter({ signIn }: Pick<Services, 'signIn'>, now: () => Date): Router {
+export function createSignInRouter(
+  { signIn }: Pick<Services, 'signIn'>,
+  now: () => Date,
+  options: readonly SignInOption[] = [],
+): Router {
   const router = Router();
 
   router.get('/login', (req, res) => {
@@ -85,7 +105,7 @@ export function createSignInRouter({ signIn }: Pick<Services, 'signIn'>, now: ()
       res.redirect(303, homeOf(req.user));
       return;
     }
-    renderLogin(req, res, { login: '', next: safeReturnPath(req.query.next) });
+    renderLogin(req, res, options, { login: '', next: safeReturnPath(req.query.next) });
   });
 
   router.post('/login', async (req, res) => {
@@ -95,7 +115,7 @@ export function createSignInRouter({ signIn }: Pick<Services, 'signIn'>, now: ()
       next: safeReturnPath((req.body as Record<string, unknown> | undefined)?.next),
     };
     if (!login.trim() || !password) {
-      renderLogin(req, res, values, { key: 'accounts.errors.loginRequired' }, 400);
+      renderLogin(req, res, options, values, { key: 'accounts.errors.loginRequired' }, 400);
       return;
     }
     const result = await signIn.signIn(login, password, auditContext(req));
@@ -107,7 +127,7 @@ export function createSignInRouter({ signIn }: Pick<Services, 'signIn'>, now: ()
       return;
     }
     if (result.outcome !== 'ok') {
-      renderLogin(req, res, values, ...refusal(result));
+      renderLogin(req, res, options, values, ...refusal(result));
       return;
     }
     await startSession(req, result.user, now);
@@ -116,11 +136,13 @@ export function createSignInRouter({ signIn }: Pick<Services, 'signIn'>, now: ()
 
   router.post('/logout', async (req, res) => {
     const userId = req.user?.id;
+    const signOutUrl = req.user ? req.session.signOutUrl : undefined;
     await promisify(req.logout.bind(req))();
     await promisify(req.session.destroy.bind(req.session))();
     if (userId) await signIn.signOut(userId, auditContext(req));
     res.clearCookie(SESSION_COOKIE);
-    res.redirect(303, '/');
+    // Signed in through GSIS: its session ends too (its logout comes back to the home page).
+    res.redirect(303, signOutUrl ?? '/');
   });
 
   return router;

@@ -5,15 +5,21 @@ export type Role = string;
 
 export interface UserRow {
   id: number;
-  username: string;
+  /** With the password: an account that signs in only with TaxisNet has neither. */
+  username: string | null;
   full_name: string;
   email: string;
   phone_e164: string | null;
-  password_hash: string;
+  password_hash: string | null;
   ivr_pin_hash: string | null;
   status: 'pending' | 'active' | 'disabled';
   roles: Role[];
   identity_verified_at: Date | null;
+  /** How the identity was established, with `identity_verified_at`. */
+  identity_channel: IdentityChannel | null;
+  /** The AFM GSIS gave at TaxisNet sign-in (one account per AFM), and since when. */
+  taxisnet_afm: string | null;
+  taxisnet_linked_at: Date | null;
   afm: string | null;
   lang: 'el' | 'en';
   activated_at: Date | null;
@@ -27,11 +33,26 @@ export interface UserRow {
   address_city: string | null;
 }
 
+/** Where a person's identity was checked: at the counter, by TaxisNet, on a ΚΕΠ video call. */
+export type IdentityChannel = 'counter' | 'taxisnet' | 'video';
+
 export type NewUser = Pick<
   UserRow,
   'username' | 'full_name' | 'email' | 'phone_e164' | 'password_hash' | 'ivr_pin_hash' | 'lang'
 > &
-  Partial<Pick<UserRow, 'status' | 'roles' | 'activated_at'>>;
+  Partial<
+    Pick<
+      UserRow,
+      | 'status'
+      | 'roles'
+      | 'activated_at'
+      | 'taxisnet_afm'
+      | 'taxisnet_linked_at'
+      | 'identity_verified_at'
+      | 'identity_channel'
+      | 'afm'
+    >
+  >;
 
 export async function insertUser(conn: Conn, user: NewUser): Promise<UserRow> {
   const [row] = (await conn('users').insert(user).returning('*')) as UserRow[];
@@ -56,6 +77,17 @@ export async function findUserByLogin(conn: Conn, login: string): Promise<UserRo
     .orWhereRaw('lower(email) = ?', [value])
     .orderByRaw('lower(username) = ? DESC', [value])
     .first()) as UserRow | undefined;
+}
+
+/** The account TaxisNet sign-in opens: the one linked to the AFM. */
+export async function findUserByTaxisnetAfm(conn: Conn, afm: string): Promise<UserRow | undefined> {
+  return (await conn('users').where({ taxisnet_afm: afm }).first()) as UserRow | undefined;
+}
+
+/** The account whose identity was checked with this AFM (at most one: users_verified_afm_key). */
+export async function findVerifiedUserByAfm(conn: Conn, afm: string): Promise<UserRow | undefined> {
+  return (await conn('users').where({ afm }).whereNotNull('identity_verified_at').first()) as
+    UserRow | undefined;
 }
 
 export async function findUserByEmail(conn: Conn, email: string): Promise<UserRow | undefined> {

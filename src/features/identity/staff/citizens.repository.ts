@@ -108,6 +108,7 @@ export interface AccountForCheck {
   roles: string[];
   status: string;
   identity_verified_at: Date | null;
+  taxisnet_afm: string | null;
 }
 
 /** The account's row, locked for the rest of the transaction. */

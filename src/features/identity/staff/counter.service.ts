@@ -71,7 +71,13 @@ export async function verifyIdentity(
         return [{ field: 'documentType', key: 'staff.counter.errors.notActive' }];
       if (user.identity_verified_at)
         return [{ field: 'documentType', key: 'staff.counter.errors.alreadyVerified' }];
-      await updateUser(trx, id, { identity_verified_at: deps.clock.now(), afm });
+      if (user.taxisnet_afm && user.taxisnet_afm !== afm)
+        return [{ field: 'afm', key: 'staff.counter.errors.afmNotTaxisnet' }];
+      await updateUser(trx, id, {
+        identity_verified_at: deps.clock.now(),
+        identity_channel: 'counter',
+        afm,
+      });
       const masked = maskDocumentNumber(documentNumber);
       await insertIdentityCheck(trx, {
         user_id: id,
@@ -115,7 +121,7 @@ export async function revokeIdentity(
   await deps.db.transaction(async (trx) => {
     const user = await findCitizen(deps, id);
     if (!user.identity_verified_at) return;
-    await updateUser(trx, id, { identity_verified_at: null });
+    await updateUser(trx, id, { identity_verified_at: null, identity_channel: null });
     await revokeChecksOf(trx, id, { clerkId, reason: text });
     await recordAudit(
       trx,
