@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { freePort } from './free-port.ts';
-import { createTestContext, type TestContext } from './test-app.ts';
+import { startLiveServer } from './browser.ts';
 import type { Agent } from './accounts.ts';
+import type { Feature } from '../../src/features/hub/hub-entry.ts';
 
 /**
  * The portal listening on a port of its own, so that its server-to-server calls to GSIS (the
@@ -12,21 +11,14 @@ import type { Agent } from './accounts.ts';
  */
 export async function listeningPortal(
   env: Record<string, string> = {},
-): Promise<{ ctx: TestContext; base: string; agent: () => Agent; close: () => Promise<void> }> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const ctx = await createTestContext({ BASE_URL: base, TRUST_PROXY: '', ...env });
-  const server: Server = await new Promise((resolve) => {
-    const listening = ctx.app.listen(port, '127.0.0.1', () => resolve(listening));
-  });
+  extraFeatures: Feature[] = [],
+) {
+  const server = await startLiveServer(undefined, env, extraFeatures);
   return {
-    ctx,
-    base,
-    agent: () => request.agent(base),
-    close: async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await ctx.close();
-    },
+    ctx: server,
+    base: server.baseUrl,
+    agent: (): Agent => request.agent(server.baseUrl),
+    close: server.stop,
   };
 }
 

@@ -1,4 +1,6 @@
 import * as cheerio from 'cheerio';
+import { Router } from 'express';
+import { requireTaxisnetSignIn } from '../../src/features/taxisnet/require-taxisnet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TAXPAYERS } from '../../src/features/taxisnet/dev/taxpayers.ts';
 import { createActiveUser, drainMail, linkIn, postForm, signIn } from '../helpers/accounts.ts';
@@ -302,5 +304,48 @@ describe('TaxisNet with TAXISNET_VERIFIES_IDENTITY=true', () => {
     });
     const row = await userByAfm(portal, NEW_ONE);
     expect(row).toMatchObject({ identity_channel: 'taxisnet', afm: NEW_ONE, status: 'pending' });
+  });
+});
+
+describe('a service that needs a TaxisNet sign-in (requireTaxisnetSignIn)', () => {
+  let portal: Portal;
+  beforeAll(async () => {
+    const router = Router();
+    router.get('/needs-taxisnet', requireTaxisnetSignIn, (_req, res) => {
+      res.send('opened');
+    });
+    portal = await listeningPortal({}, [{ router }]);
+  });
+  afterAll(() => portal.close());
+
+  it('sends an anonymous visitor through TaxisNet and back', async () => {
+    const agent = portal.agent();
+    const first = await agent.get('/needs-taxisnet');
+    expect(first.headers.location).toBe('/auth/taxisnet?next=%2Fneeds-taxisnet');
+    const back = await throughTaxisnet(agent, portal.base, DEMO_VERIFIED_AFM, {
+      next: '/needs-taxisnet',
+    });
+    // The AFM has no account in this database: email and phone first.
+    expect(back.headers.location).toBe('/auth/taxisnet/details');
+    const user = await verifiedCitizen(portal, 'needs', NEW_ONE);
+    const again = portal.agent();
+    const opened = await throughTaxisnet(again, portal.base, NEW_ONE, { next: '/needs-taxisnet' });
+    expect(opened.headers.location).toBe('/needs-taxisnet');
+    expect((await again.get('/needs-taxisnet')).text).toBe('opened');
+    expect(user.id).toBeGreaterThan(0);
+  });
+
+  it('asks a password session to confirm with TaxisNet, which links the account and opens it', async () => {
+    const owner = await createActiveUser(portal.ctx.db, 'confirmer');
+    const agent = portal.agent();
+    await signIn(agent, owner.username, owner.password);
+    const asked = await agent.get('/needs-taxisnet');
+    expect(asked.status).toBe(403);
+    const confirm = await postForm(agent, '/needs-taxisnet', '/account/taxisnet', {});
+    const back = await throughTaxisnet(agent, portal.base, NEW_TWO, { from: confirm });
+    expect(back.headers.location).toBe('/needs-taxisnet');
+    expect((await agent.get('/needs-taxisnet')).text).toBe('opened');
+    const row = await portal.ctx.db('users').where({ id: owner.id }).first();
+    expect(row.taxisnet_afm).toBe(NEW_TWO);
   });
 });

@@ -52,6 +52,12 @@ type Failure =
   | 'expired'
   | LinkRefusal;
 
+/** The services' deps: the shared ones and whether a TaxisNet sign-in verifies identity. */
+const serviceDeps = (ctx: ModuleContext, settings: TaxisnetSettings) => ({
+  ...ctx.deps,
+  verifiesIdentity: settings.verifiesIdentity,
+});
+
 /** A failure page (never a 5xx): what happened, and the ways back. */
 function renderFailure(req: Request, res: Response, reason: Failure, status = 400): void {
   if (res.headersSent) return;
@@ -71,7 +77,6 @@ export function createTaxisnetRouter(ctx: ModuleContext): Router {
   const router = Router();
   const settings = taxisnetSettingsOf(ctx.deps.config);
   const authenticator = createGsisAuthenticator(settings);
-  const serviceDeps = { ...ctx.deps, verifiesIdentity: settings.verifiesIdentity };
   const now = () => ctx.deps.clock.now();
 
   router.get('/auth/taxisnet', start(settings, authenticator));
@@ -88,7 +93,7 @@ export function createTaxisnetRouter(ctx: ModuleContext): Router {
     const errors = parsed.data
       ? (
           await createTaxisnetAccount(
-            serviceDeps,
+            serviceDeps(ctx, settings),
             pending.profile,
             parsed.data,
             req.lang,
@@ -117,7 +122,8 @@ export function createTaxisnetRouter(ctx: ModuleContext): Router {
       renderFailure(req, res, settings.enabled ? 'staff' : 'unavailable', 403);
       return;
     }
-    req.session.taxisnetFlow = { link: true, next: '/account/taxisnet' };
+    const next = safeReturnPath((req.body as Record<string, unknown> | undefined)?.next);
+    req.session.taxisnetFlow = { link: true, next: next ?? '/account/taxisnet' };
     res.redirect(303, '/auth/taxisnet');
   });
   return router;
@@ -148,7 +154,6 @@ function callback(
   authenticator: Authenticator,
 ): RequestHandler {
   const { logger } = ctx.deps;
-  const serviceDeps = { ...ctx.deps, verifiesIdentity: settings.verifiesIdentity };
   return (req, res, next) => {
     if (!settings.enabled) {
       renderFailure(req, res, 'unavailable', 404);
@@ -184,7 +189,7 @@ function callback(
         return;
       }
       const handled = flow.link
-        ? linkAccount(req, res, serviceDeps, profile as TaxisnetProfile)
+        ? linkAccount(req, res, ctx, settings, profile as TaxisnetProfile, flow.next)
         : openAccount(req, res, ctx, settings, profile as TaxisnetProfile, flow.next);
       handled.catch(next);
     };
@@ -204,8 +209,7 @@ async function openAccount(
   profile: TaxisnetProfile,
   next: string | undefined,
 ): Promise<void> {
-  const deps = { ...ctx.deps, verifiesIdentity: settings.verifiesIdentity };
-  const outcome = await signInWithTaxisnet(deps, profile, auditContext(req));
+  const outcome = await signInWithTaxisnet(serviceDeps(ctx, settings), profile, auditContext(req));
   switch (outcome.kind) {
     case 'account':
       await startSession(req, outcome.user, () => ctx.deps.clock.now(), {
@@ -232,20 +236,31 @@ async function openAccount(
 async function linkAccount(
   req: Request,
   res: Response,
-  deps: Parameters<typeof linkTaxisnet>[0],
+  ctx: ModuleContext,
+  settings: TaxisnetSettings,
   profile: TaxisnetProfile,
+  next: string | undefined,
 ): Promise<void> {
   if (!req.user) {
     renderFailure(req, res, 'expired');
     return;
   }
-  const result = await linkTaxisnet(deps, req.user.id, profile, auditContext(req));
+  const result = await linkTaxisnet(
+    serviceDeps(ctx, settings),
+    req.user.id,
+    profile,
+    auditContext(req),
+  );
   if ('refused' in result) {
     renderFailure(req, res, result.refused, 409);
     return;
   }
+  // This session has now signed in with TaxisNet too (a service may ask for it), and its
+  // sign-out ends the GSIS session.
+  req.session.signedInWith = 'taxisnet';
+  req.session.signOutUrl = settings.logoutUrl(`${ctx.deps.config.baseUrl}/`);
   req.session.flash = { key: 'taxisnet.account.linkedNow' };
-  res.redirect(303, '/account/taxisnet');
+  res.redirect(303, next ?? '/account/taxisnet');
 }
 
 /** GSIS's answer for a new AFM, while it is fresh. */
