@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TAXPAYERS } from '../../src/features/taxisnet/dev/taxpayers.ts';
 import { createActiveUser, drainMail, linkIn } from '../helpers/accounts.ts';
 import {
-  expectAccessible,
+  expectAccessible as realAxe,
   launchBrowser,
   signInInBrowser,
   startLiveServer,
@@ -94,6 +94,7 @@ const radioLabel = (taxpayer: (typeof TEST_TAXPAYERS)[number]) =>
   `${taxpayer.firstname} ${taxpayer.lastname}`;
 
 let server: LiveServer;
+async function expectAccessible(page: Page) { const t0 = Date.now(); await realAxe(page); console.log('AXE', Date.now() - t0, page.url()); }
 let browser: Browser;
 
 beforeAll(async () => {
