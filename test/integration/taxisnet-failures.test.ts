@@ -87,6 +87,7 @@ describe('a GSIS that does not answer', () => {
     const started = await agent.get('/auth/taxisnet');
     expect(started.status).toBe(302);
     const authorize = new URL(started.headers.location as string);
+    console.log('DEBUG', portal.base, started.headers.location, portal.ctx.deps.config.GSIS_BASE_URL);
     expect(authorize.origin).toBe(gsisOrigin);
     expect(authorize.pathname).toBe('/oauth2server/oauth/authorize');
     expect(authorize.searchParams.get('client_id')).toBe(CLIENT_ID);

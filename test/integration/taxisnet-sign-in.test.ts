@@ -93,13 +93,26 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
     });
     expect(user.taxisnet_linked_at).not.toBeNull();
 
-    // Until the address is confirmed, TaxisNet opens nothing.
-    const early = await throughTaxisnet(portal.agent(), portal.base, NEW_ONE);
-    expect(early.status).toBe(403);
-    expect(early.text).toContain('eirini@example.gr');
+    const first = (await drainMail(portal.ctx.deps)).find((m) => m.to === 'eirini@example.gr')!;
+    expect(first.text).not.toMatch(/PIN[^:\n]*: \d{6}/);
 
-    const mail = (await drainMail(portal.ctx.deps)).find((m) => m.to === 'eirini@example.gr')!;
-    expect(mail.text).not.toMatch(/PIN[^:\n]*: \d{6}/);
+    // Until the address is confirmed, TaxisNet opens nothing, but the citizen may correct a typo.
+    const early = portal.agent();
+    const again = await throughTaxisnet(early, portal.base, NEW_ONE);
+    expect(again.headers.location).toBe('/auth/taxisnet/details');
+    const correction = await early.get('/auth/taxisnet/details');
+    expect(cheerio.load(correction.text)('#email').attr('value')).toBe('eirini@example.gr');
+    expect(correction.text).toContain('eirini@example.gr');
+    const corrected = await postForm(early, '/auth/taxisnet/details', '/auth/taxisnet/details', {
+      fullName: 'Ειρήνη Σταυρακάκη',
+      email: 'eirini.s@example.gr',
+      phone: '6944000111',
+      privacy: 'yes',
+    });
+    expect(corrected.status).toBe(303);
+    const mail = (await drainMail(portal.ctx.deps)).find((m) => m.to === 'eirini.s@example.gr')!;
+    const stale = linkIn(first, '/activate');
+    expect((await agent.get(stale)).status).toBe(410);
     const link = linkIn(mail, '/activate');
     await postForm(agent, link, link, {});
     expect((await userByAfm(portal, NEW_ONE)).status).toBe('active');
@@ -257,10 +270,11 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
       passwordConfirm: 'πέτρινο σπίτι στο λιμάνι',
     });
     expect(set.status).toBe(303);
-    const mail = (await drainMail(portal.ctx.deps)).find((m) => m.to === 'eirini@example.gr')!;
+    const mail = (await drainMail(portal.ctx.deps)).find((m) => m.to === 'eirini.s@example.gr')!;
     expect(mail.text).toMatch(/PIN[^:\n]*: \d{6}/);
     const row = await userByAfm(portal, NEW_ONE);
     expect(row.username).toBe('eirini.s');
+    expect(row.email).toBe('eirini.s@example.gr');
     expect(row.ivr_pin_hash).not.toBeNull();
     // This session goes on; the password works too.
     expect((await agent.get('/account')).status).toBe(200);

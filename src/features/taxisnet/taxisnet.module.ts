@@ -59,6 +59,7 @@ export const taxisnetModule: Module = {
     'taxisnet.linked',
     'taxisnet.link_refused',
     'taxisnet.account_created',
+    'taxisnet.details_corrected',
   ],
   config: taxisnetConfig,
   checkConfig: (config) => void taxisnetSettingsOf(config),

@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { formFields, presentErrors, safeReturnPath } from '../../lib/form.ts';
+import { formatPhone } from '../../lib/phone.ts';
 import { requireCitizen } from '../../middleware/auth.ts';
 import { auditContext } from '../audit/audit.repository.ts';
 import { registrationSchema, validate, type FieldError } from '../accounts/accounts.schemas.ts';
@@ -25,7 +26,12 @@ declare module 'express-session' {
     /** A TaxisNet sign-in under way: where to go after it, and whether it links the account. */
     taxisnetFlow?: { next?: string; link?: boolean };
     /** GSIS's answer for an AFM no account has yet, until the citizen gives email and phone. */
-    taxisnetNew?: { profile: TaxisnetProfile; at: number };
+    taxisnetNew?: {
+      profile: TaxisnetProfile;
+      at: number;
+      /** An account TaxisNet opened whose address is not confirmed yet: its details to correct. */
+      unconfirmed?: { fullName: string; email: string; phone: string };
+    };
   }
 }
 
@@ -102,7 +108,7 @@ export function createTaxisnetRouter(ctx: ModuleContext): Router {
         ).errors
       : parsed.errors;
     if (errors.length) {
-      renderDetails(req, res, pending.profile, values, errors, 400);
+      renderDetails(req, res, pending, values, errors, 400);
       return;
     }
     delete req.session.taxisnetNew;
@@ -225,7 +231,20 @@ async function openAccount(
       });
       return;
     case 'new':
-      req.session.taxisnetNew = { profile, at: ctx.deps.clock.now().getTime() };
+    case 'unconfirmed':
+      req.session.taxisnetNew = {
+        profile,
+        at: ctx.deps.clock.now().getTime(),
+        ...(outcome.kind === 'unconfirmed'
+          ? {
+              unconfirmed: {
+                fullName: outcome.user.full_name,
+                email: outcome.user.email,
+                phone: outcome.user.phone_e164 ? formatPhone(outcome.user.phone_e164) : '',
+              },
+            }
+          : {}),
+      };
       res.redirect(303, '/auth/taxisnet/details');
       return;
     default:
@@ -277,22 +296,28 @@ function showDetails(now: () => Date): RequestHandler {
       renderFailure(req, res, 'expired');
       return;
     }
-    const values = { fullName: fullNameOf(pending.profile), email: '', phone: '', privacy: '' };
-    renderDetails(req, res, pending.profile, values, []);
+    const values = pending.unconfirmed ?? {
+      fullName: fullNameOf(pending.profile),
+      email: '',
+      phone: '',
+    };
+    renderDetails(req, res, pending, { ...values, privacy: '' }, []);
   };
 }
 
 function renderDetails(
   req: Request,
   res: Response,
-  profile: TaxisnetProfile,
+  pending: NonNullable<ReturnType<typeof freshPending>>,
   values: Record<string, string>,
   errors: FieldError[],
   status = 200,
 ): void {
   res.status(status).render('taxisnet/views/details', {
     pageTitle: req.t('taxisnet.details.title'),
-    afm: profile.afm,
+    afm: pending.profile.afm,
+    // Correcting the details of an account opened earlier, whose address was not confirmed.
+    correcting: Boolean(pending.unconfirmed),
     values,
     ...presentErrors(req, errors),
   });

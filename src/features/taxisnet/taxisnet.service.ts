@@ -26,6 +26,11 @@ export type TaxisnetSignIn =
   | { kind: 'account'; user: UserRow }
   /** The account waits for its email address to be confirmed. */
   | { kind: 'pending'; user: UserRow }
+  /**
+   * An account opened by TaxisNet that waits for its email address: the citizen may correct the
+   * address and phone (a typo would otherwise leave them stuck) and gets a new link.
+   */
+  | { kind: 'unconfirmed'; user: UserRow }
   | { kind: 'disabled' }
   /** Staff sign in with their password; TaxisNet opens citizens' accounts only. */
   | { kind: 'staff' }
@@ -65,7 +70,10 @@ async function openAccount(
   }
   if (user.roles.length) return { kind: 'staff' };
   if (user.status === 'disabled') return { kind: 'disabled' };
-  if (user.status === 'pending') return { kind: 'pending', user };
+  if (user.status === 'pending')
+    return isUnconfirmedTaxisnetAccount(user)
+      ? { kind: 'unconfirmed', user }
+      : { kind: 'pending', user };
   await verifyIfSet(deps, trx, user, profile, context);
   await recordAudit(trx, { action: 'taxisnet.signed_in', userId: user.id }, context);
   deps.userCache.invalidate(String(user.id));
@@ -171,6 +179,13 @@ async function verifyIfSet(
   );
 }
 
+/** Opened by a TaxisNet sign-in, never activated: its contact details are still the citizen's to fix. */
+const isUnconfirmedTaxisnetAccount = (user: UserRow) =>
+  user.status === 'pending' &&
+  !user.password_hash &&
+  !user.activated_at &&
+  Boolean(user.taxisnet_afm);
+
 export interface NewTaxisnetAccount {
   fullName: string;
   email: string;
@@ -191,19 +206,27 @@ export async function createTaxisnetAccount(
   context: AuditContext,
 ): Promise<{ errors: FieldError[] }> {
   const errors: FieldError[] = [];
-  const owner = await findUserByEmail(deps.db, input.email);
+  const unconfirmed = await findUserByTaxisnetAfm(deps.db, profile.afm);
+  if (unconfirmed && !isUnconfirmedTaxisnetAccount(unconfirmed))
+    return { errors: [{ field: 'email', key: 'taxisnet.errors.afmHasAccount' }] };
+  const found = await findUserByEmail(deps.db, input.email);
+  const owner = found && found.id !== unconfirmed?.id ? found : undefined;
   if (owner)
     errors.push({
       field: 'email',
       key: owner.password_hash ? 'taxisnet.errors.emailHasPassword' : 'taxisnet.errors.emailTaken',
     });
-  if (await phoneTakenByActive(deps.db, input.phone))
+  if (await phoneTakenByActive(deps.db, input.phone, unconfirmed?.id))
     errors.push({ field: 'phone', key: 'accounts.errors.phoneTaken' });
   if (errors.length) return { errors };
   const now = deps.clock.now();
   const verified = deps.verifiesIdentity && !(await findVerifiedUserByAfm(deps.db, profile.afm));
   try {
     await deps.db.transaction(async (trx) => {
+      if (unconfirmed) {
+        await correctUnconfirmed(deps, trx, unconfirmed, input, context);
+        return;
+      }
       const user = await insertUser(trx, {
         username: null,
         password_hash: null,
@@ -244,4 +267,29 @@ export async function createTaxisnetAccount(
     throw error;
   }
   return { errors: [] };
+}
+
+/** New contact details for an account TaxisNet opened and nobody confirmed yet; a new link. */
+async function correctUnconfirmed(
+  deps: ActivationMailDeps,
+  trx: Conn,
+  user: UserRow,
+  input: NewTaxisnetAccount,
+  context: AuditContext,
+): Promise<void> {
+  const locked = (await trx('users').where({ id: user.id }).forUpdate().first()) as UserRow;
+  if (!isUnconfirmedTaxisnetAccount(locked)) return;
+  const changes = { full_name: input.fullName, email: input.email, phone_e164: input.phone };
+  await updateUser(trx, user.id, changes);
+  // The earlier links stop working (issueLink supersedes them): only the new address can open it.
+  await sendActivation(deps, { ...locked, ...changes }, trx);
+  await recordAudit(
+    trx,
+    {
+      action: 'taxisnet.details_corrected',
+      userId: user.id,
+      details: { emailChanged: locked.email !== input.email },
+    },
+    context,
+  );
 }
