@@ -30,10 +30,10 @@ export function createAccountsRouter(
   itemsFor: AccountItemsFor = () => Promise.resolve([]),
 ): Router {
   const router = Router();
-  router.use(createRegistrationRouter(services, hubEntries));
+  const signInOptions = deps.modules.flatMap((module) => module.signInOptions?.(deps.config) ?? []);
+  router.use(createRegistrationRouter(services, hubEntries, signInOptions));
   router.use(createActivationRouter(services));
   router.use(createPendingAccountsRouter(services));
-  const signInOptions = deps.modules.flatMap((module) => module.signInOptions?.(deps.config) ?? []);
   router.use(createSignInRouter(services, () => deps.clock.now(), signInOptions));
   router.use(createPasswordResetRouter(services));
   router.use('/account', accountItems(itemsFor));
