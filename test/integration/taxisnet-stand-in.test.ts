@@ -12,7 +12,7 @@ import {
   DEV_CLIENT_ID,
   DEV_CLIENT_SECRET,
   STAND_IN_PATH,
-} from '../../src/features/taxisnet/taxisnet.config.ts';
+} from '../../src/features/taxisnet/dev/stand-in-client.ts';
 import { isValidAfm } from '../../src/lib/afm.ts';
 
 // The HTML pages (the choice of taxpayer, the 400 pages, signed out) need the portal's layout and

@@ -162,13 +162,15 @@ export async function deleteUser(conn: Conn, id: number): Promise<void> {
 
 /**
  * Deletes the citizens' accounts still pending whose registration, and latest activation link,
- * are older than `cutoff` (never staff, nor an account a clerk has checked). Returns their ids.
+ * are older than `cutoff` (never staff, nor an account a clerk has checked; one TaxisNet verified
+ * and nobody confirmed goes like any other). Returns their ids.
  */
 export async function deletePendingCitizensOlderThan(conn: Conn, cutoff: Date): Promise<number[]> {
   const result = (await conn.raw(
     `DELETE FROM users u
       WHERE u.status = 'pending' AND u.roles = '{}' AND u.activated_at IS NULL
-        AND u.identity_verified_at IS NULL AND u.created_at < :cutoff
+        AND (u.identity_verified_at IS NULL OR u.identity_channel = 'taxisnet')
+        AND u.created_at < :cutoff
         AND NOT EXISTS (SELECT 1 FROM one_time_links t
                          WHERE t.user_id = u.id AND t.purpose = 'activation'
                            AND t.created_at >= :cutoff)

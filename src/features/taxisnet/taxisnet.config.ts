@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, moduleConfig, type Config } from '../../config.ts';
 
-/** The development stand-in's client (known to everyone, so production refuses it). */
-export const DEV_CLIENT_ID = 'dev-portal';
-export const DEV_CLIENT_SECRET = 'dev-gsis-secret-never-in-production';
-/** Where the stand-in answers, under the portal's own address (dev/gsis-stand-in.routes.ts). */
-export const STAND_IN_PATH = '/dev/gsis';
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, STAND_IN_PATH } from './dev/stand-in-client.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0', ''])

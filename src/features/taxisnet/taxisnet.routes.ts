@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { TokenError } from 'passport-oauth2';
 import { formFields, presentErrors, safeReturnPath } from '../../lib/form.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { requireCitizen } from '../../middleware/auth.ts';
@@ -82,10 +83,11 @@ function renderFailure(req: Request, res: Response, reason: Failure, status = 40
 export function createTaxisnetRouter(ctx: ModuleContext): Router {
   const router = Router();
   const settings = taxisnetSettingsOf(ctx.deps.config);
-  const authenticator = createGsisAuthenticator(settings);
+  // Built only when TaxisNet is on: passport-oauth2 refuses a strategy without a client id.
+  const authenticator = settings.enabled ? createGsisAuthenticator(settings) : undefined;
   const now = () => ctx.deps.clock.now();
 
-  router.get('/auth/taxisnet', start(settings, authenticator));
+  router.get('/auth/taxisnet', start(authenticator));
   router.get('/auth/taxisnet/callback', callback(ctx, settings, authenticator));
   router.get('/auth/taxisnet/details', showDetails(now));
   router.post('/auth/taxisnet/details', async (req, res) => {
@@ -136,9 +138,9 @@ export function createTaxisnetRouter(ctx: ModuleContext): Router {
 }
 
 /** To GSIS's authorization page (passport-oauth2 keeps `state` in the session). */
-function start(settings: TaxisnetSettings, authenticator: Authenticator): RequestHandler {
+function start(authenticator: Authenticator | undefined): RequestHandler {
   return (req, res, next) => {
-    if (!settings.enabled) {
+    if (!authenticator) {
       renderFailure(req, res, 'unavailable', 404);
       return;
     }
@@ -153,15 +155,23 @@ function start(settings: TaxisnetSettings, authenticator: Authenticator): Reques
   };
 }
 
+/** What went wrong talking to GSIS: its answer unreadable, a refusal, or no answer at all. */
+function failureOf(error: unknown): Failure {
+  if (error instanceof UserinfoError) return 'oddReply';
+  // The token endpoint answered with an OAuth error (a code used twice, a wrong secret).
+  if (error instanceof TokenError) return 'gsisError';
+  return 'unreachable';
+}
+
 /** GSIS's answer: a code (exchanged, then userinfo read), or an error such as denied consent. */
 function callback(
   ctx: ModuleContext,
   settings: TaxisnetSettings,
-  authenticator: Authenticator,
+  authenticator: Authenticator | undefined,
 ): RequestHandler {
   const { logger } = ctx.deps;
   return (req, res, next) => {
-    if (!settings.enabled) {
+    if (!authenticator) {
       renderFailure(req, res, 'unavailable', 404);
       return;
     }
@@ -186,7 +196,7 @@ function callback(
       if (res.headersSent) return;
       if (err) {
         logger.warn({ err, requestId: req.id }, 'TaxisNet sign-in failed');
-        renderFailure(req, res, err instanceof UserinfoError ? 'oddReply' : 'unreachable');
+        renderFailure(req, res, failureOf(err));
         return;
       }
       if (!profile) {

@@ -22,6 +22,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   parseTagValue: false,
   processEntities: true,
+  // Character references (&#915; for Γ) as well as the five named ones.
+  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
 });

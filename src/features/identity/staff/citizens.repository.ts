@@ -34,7 +34,7 @@ export async function searchCitizens(
       : query;
   return (await conn('users')
     .whereRaw(
-      `public.search_fold(full_name || ' ' || username || ' ' || email || ' ' || coalesce(phone_e164, '')) LIKE '%' || public.search_fold(?) || '%'`,
+      `public.search_fold(full_name || ' ' || coalesce(username, '') || ' ' || email || ' ' || coalesce(phone_e164, '')) LIKE '%' || public.search_fold(?) || '%'`,
       [term],
     )
     .whereRaw(`roles = '{}'`)

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { XMLBuilder } from 'fast-xml-parser';
 import { formFields, presentErrors, type FieldErrorLike } from '../../../lib/form.ts';
-import { STAND_IN_PATH } from '../taxisnet.config.ts';
+import { STAND_IN_PATH } from './stand-in-client.ts';
 import { findTaxpayer, TEST_TAXPAYERS, type TestTaxpayer } from './taxpayers.ts';
 
 export interface GsisStandInOptions {
