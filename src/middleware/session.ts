@@ -16,6 +16,8 @@ declare module 'express-session' {
     flash?: { key: string; params?: Record<string, string> };
     /** The address a registration was sent to, for the "check your email" page. */
     pendingEmail?: string;
+    /** That account signs in with TaxisNet only: its email carries no phone PIN. */
+    pendingWithoutPin?: boolean;
     lastSeen?: number;
     /** How this session signed in (a service may ask for TaxisNet: the ΚΕΠ's video calls). */
     signedInWith?: 'password' | 'taxisnet';

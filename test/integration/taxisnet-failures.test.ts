@@ -201,7 +201,8 @@ describe('a GSIS on a server of its own (the stand-in on another port)', () => {
     expectFailurePage(back, [FAILED.oddReply]);
     expect(await userCount(portal.ctx.db)).toBe(users);
     // Nothing was kept for the details form either.
-    expect((await agent.get('/auth/taxisnet/details')).status).toBe(400);
+    const details = await agent.get('/auth/taxisnet/details');
+    expect([details.status, details.headers.location]).toEqual([303, '/login']);
   });
 
   it('answers userinfo that is not XML at all with the same page', async () => {

@@ -114,7 +114,9 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
     const stale = linkIn(first, '/activate');
     expect((await agent.get(stale)).status).toBe(410);
     const link = linkIn(mail, '/activate');
-    await postForm(agent, link, link, {});
+    const activated = await postForm(agent, link, link, {});
+    // Nothing to type a password into: the sign-in page says to use TaxisNet.
+    expect((await agent.get(activated.headers.location as string)).text).toContain('TaxisNet');
     expect((await userByAfm(portal, NEW_ONE)).status).toBe('active');
 
     const signedIn = await throughTaxisnet(agent, portal.base, NEW_ONE);
@@ -224,7 +226,9 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
     const stranger = await portal.agent().get(`/auth/taxisnet/callback?code=abc&state=${state}`);
     expect(stranger.status).toBe(400);
     expect((await portal.agent().get('/auth/taxisnet/callback')).status).toBe(400);
-    expect((await portal.agent().get('/auth/taxisnet/details')).status).toBe(400);
+    // The details form with no TaxisNet sign-in under way: the sign-in page.
+    const details = await portal.agent().get('/auth/taxisnet/details');
+    expect([details.status, details.headers.location]).toEqual([303, '/login']);
   });
 
   it('ends the GSIS session at sign-out through its logout URL, then comes home', async () => {
@@ -257,6 +261,10 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
     const page = await agent.get('/account');
     expect(page.text).toContain('action="/account/password/set"');
     expect(page.text).not.toContain('action="/account/pin"');
+    const empty = await postForm(agent, '/account', '/account/password/set', {});
+    const $empty = cheerio.load(empty.text);
+    expect($empty('#username-error').text()).not.toBe('');
+    expect($empty('#password-error').text()).not.toBe('');
     const weak = await postForm(agent, '/account', '/account/password/set', {
       username: 'eirini.s',
       password: 'short',

@@ -85,7 +85,9 @@ function activate(activation: Activation): RequestHandler {
       });
       return;
     }
-    req.session.flash = { key: 'accounts.activate.done' };
+    req.session.flash = {
+      key: outcome === 'activated' ? 'accounts.activate.done' : 'accounts.activate.doneTaxisnet',
+    };
     res.redirect(303, '/login');
   };
 }

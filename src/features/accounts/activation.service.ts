@@ -73,7 +73,7 @@ export async function activate(
   deps: Pick<Deps, 'db' | 'clock'>,
   token: string,
   context: AuditContext,
-): Promise<'activated' | 'phoneTaken'> {
+): Promise<'activated' | 'activatedTaxisnet' | 'phoneTaken'> {
   const { db, clock } = deps;
   try {
     return await db.transaction(async (trx) => {
@@ -83,7 +83,11 @@ export async function activate(
       // An active account is no longer one the "this was not me" link can delete.
       await supersedeLinks(trx, userId, LINK.registrationCancel);
       await recordAudit(trx, { action: 'account.activated', userId }, context);
-      return 'activated' as const;
+      // An account without a password signs in with TaxisNet: the page after says so.
+      const { password_hash: password } = (await trx('users')
+        .where({ id: userId })
+        .first('password_hash')) as { password_hash: string | null };
+      return password ? ('activated' as const) : ('activatedTaxisnet' as const);
     });
   } catch (error) {
     if (isUniqueViolation(error, 'users_active_phone_key')) return 'phoneTaken';

@@ -116,13 +116,8 @@ export async function setPassword(
   const refuse = (field: string, key: string) => ({ errors: [{ field, key }] });
   if (user.password_hash) return refuse('username', 'accounts.errors.passwordAlreadySet');
   const username = input.username.trim();
-  if (!USERNAME.test(username)) return refuse('username', 'accounts.errors.usernameFormat');
-  if (await usernameTaken(deps.db, username))
-    return refuse('username', 'accounts.errors.usernameTaken');
-  const problem = passwordProblem(input.password, username);
-  if (problem) return refuse('password', `accounts.errors.password.${problem}`);
-  if (input.password !== input.confirm)
-    return refuse('passwordConfirm', 'accounts.errors.passwordMismatch');
+  const errors = await newCredentialsErrors(deps, username, input);
+  if (errors.length) return { errors };
   const hash = await hashSecret(input.password);
   const pin = randomPin();
   const pinHash = await hashSecret(pin);
@@ -146,4 +141,32 @@ export async function setPassword(
       return refuse('username', 'accounts.errors.usernameTaken');
     throw error;
   }
+}
+
+/** Every problem of a new username and password at once, in the form's order. */
+async function newCredentialsErrors(
+  deps: Pick<Deps, 'db'>,
+  username: string,
+  input: { password: string; confirm: string },
+): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  if (!username) errors.push({ field: 'username', key: 'accounts.errors.usernameRequired' });
+  else if (!USERNAME.test(username))
+    errors.push({ field: 'username', key: 'accounts.errors.usernameFormat' });
+  else if (await usernameTaken(deps.db, username))
+    errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
+  const problem = input.password
+    ? passwordProblem(input.password, username)
+    : ('required' as const);
+  if (problem)
+    errors.push({
+      field: 'password',
+      key:
+        problem === 'required'
+          ? 'accounts.errors.passwordRequired'
+          : `accounts.errors.password.${problem}`,
+    });
+  else if (input.password !== input.confirm)
+    errors.push({ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' });
+  return errors;
 }

@@ -111,9 +111,12 @@ function register(registration: Registration, page: RegistrationPage): RequestHa
 
 function checkEmail(req: Request, res: Response): void {
   const email = req.session.pendingEmail ?? '';
+  const withoutPin = req.session.pendingWithoutPin ?? false;
   delete req.session.pendingEmail;
+  delete req.session.pendingWithoutPin;
   res.render('accounts/views/check-email', {
     pageTitle: req.t('accounts.register.checkEmailTitle'),
     email,
+    withoutPin,
   });
 }

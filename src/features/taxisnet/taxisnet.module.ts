@@ -40,12 +40,10 @@ export const taxisnetModule: Module = {
         ]
       : [],
   accountSummary: (ctx, user) => {
-    if (user.roles.length || !taxisnetSettingsOf(ctx.deps.config).enabled)
+    // Something to do, not a state: offered until TaxisNet is linked.
+    if (user.roles.length || user.taxisnet_afm || !taxisnetSettingsOf(ctx.deps.config).enabled)
       return Promise.resolve(undefined);
-    return Promise.resolve({
-      textKey: user.taxisnet_afm ? 'taxisnet.account.summaryLinked' : 'taxisnet.account.summaryNot',
-      href: '/account/taxisnet',
-    });
+    return Promise.resolve({ textKey: 'taxisnet.account.summaryNot', href: '/account/taxisnet' });
   },
   // Sign-out goes on to GSIS's logout after the form: browsers check that redirect against form-action.
   csp: (config) => {

@@ -115,6 +115,7 @@ export function createTaxisnetRouter(ctx: ModuleContext): Router {
     }
     delete req.session.taxisnetNew;
     req.session.pendingEmail = parsed.data!.email;
+    req.session.pendingWithoutPin = true;
     res.redirect(303, '/register/check-email');
   });
   router.get('/account/taxisnet', requireCitizen, (req, res) => {
@@ -122,6 +123,7 @@ export function createTaxisnetRouter(ctx: ModuleContext): Router {
       pageTitle: req.t('taxisnet.account.title'),
       enabled: settings.enabled,
       linked: Boolean(req.user!.taxisnet_afm),
+      afm: req.user!.taxisnet_afm ?? '',
       staff: req.user!.roles.length > 0,
     });
   });
@@ -303,7 +305,9 @@ function showDetails(now: () => Date): RequestHandler {
   return (req, res) => {
     const pending = freshPending(req, now);
     if (!pending) {
-      renderFailure(req, res, 'expired');
+      // Nothing under way (opened directly, or Back after finishing): the sign-in page.
+      if (!req.session.taxisnetNew) res.redirect(303, '/login');
+      else renderFailure(req, res, 'expired');
       return;
     }
     const values = pending.unconfirmed ?? {

@@ -21,7 +21,10 @@ export interface IdentityCheckRow {
   revoke_reason: string | null;
 }
 
-/** Part of a name, username, email or phone, whatever the case and accents (trigram index). */
+/**
+ * Part of a name, username, email or phone, whatever the case and accents (trigram index), or an
+ * AFM.
+ */
 export async function searchCitizens(
   conn: Conn,
   query: string,
@@ -33,10 +36,14 @@ export async function searchCitizens(
       ? digits.replace(/^0030|^\+?30(?=\d{10}$)/, '')
       : query;
   return (await conn('users')
-    .whereRaw(
-      `public.search_fold(full_name || ' ' || coalesce(username, '') || ' ' || email || ' ' || coalesce(phone_e164, '')) LIKE '%' || public.search_fold(?) || '%'`,
-      [term],
-    )
+    .where((where) => {
+      where.whereRaw(
+        `public.search_fold(full_name || ' ' || coalesce(username, '') || ' ' || email || ' ' || coalesce(phone_e164, '')) LIKE '%' || public.search_fold(?) || '%'`,
+        [term],
+      );
+      // An AFM: the one the counter recorded or the one TaxisNet gave.
+      if (/^\d{9}$/.test(digits)) where.orWhere({ afm: digits }).orWhere({ taxisnet_afm: digits });
+    })
     .whereRaw(`roles = '{}'`)
     .select('id', 'username', 'full_name', 'email', 'phone_e164', 'status', 'identity_verified_at')
     .orderBy('full_name')
