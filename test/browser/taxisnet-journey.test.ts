@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TAXPAYERS } from '../../src/features/taxisnet/dev/taxpayers.ts';
@@ -19,7 +20,8 @@ import {
  */
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
-const SHOTS = '/tmp/taxisnet-shots';
+/** Where to keep screenshots of the new pages for a look by eye (none unless set). */
+const SHOTS = process.env.SCREENSHOT_DIR;
 const AUTHORIZE = '/dev/gsis/oauth2server/oauth/authorize';
 const LOGOUT = '/dev/gsis/oauth2server/logout/';
 
@@ -47,11 +49,12 @@ const text = {
     denied: 'Δεν επιτρέψατε τη σύνδεση',
     otherWay: 'Σύνδεση με άλλον τρόπο',
     signInTitle: 'Σύνδεση',
-    link: 'Σύνδεση με TaxisNet',
+    link: 'Σύνδεση του λογαριασμού με TaxisNet',
     linked: 'Συνδεδεμένο',
     linkedNow: 'Το TaxisNet συνδέθηκε με τον λογαριασμό σας.',
     summaryNot: 'TaxisNet: συνδέστε τους κωδικούς TaxisNet',
-    summaryLinked: 'TaxisNet: συνδεδεμένο με τον λογαριασμό σας',
+    pinNote: 'PIN',
+    activatedTaxisnet: 'Συνδεθείτε με TaxisNet για να συνεχίσετε',
   },
   en: {
     taxisnet: 'Sign in with TaxisNet',
@@ -79,7 +82,8 @@ const text = {
     linked: 'Linked',
     linkedNow: 'TaxisNet is now linked to your account.',
     summaryNot: 'TaxisNet: link your TaxisNet credentials',
-    summaryLinked: 'TaxisNet: linked to your account',
+    pinNote: 'PIN',
+    activatedTaxisnet: 'Sign in with TaxisNet to continue',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -99,7 +103,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startLiveServer();
   browser = await launchBrowser();
-  await mkdir(SHOTS, { recursive: true });
+  if (SHOTS) await mkdir(SHOTS, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
@@ -107,8 +111,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const url = (path: string) => `${server.baseUrl}${path}`;
-const onPath = (path: string) => (u: URL) => u.pathname === path;
+const url = (where: string) => `${server.baseUrl}${where}`;
+const onPath = (where: string) => (u: URL) => u.pathname === where;
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
 
 async function newPage(
   options: Parameters<Browser['newContext']>[0] = {},
@@ -140,15 +148,16 @@ async function throughStandIn(
   lang: Lang,
   taxpayer: (typeof TEST_TAXPAYERS)[number],
   decision: 'allow' | 'deny',
-  atStandIn: () => Promise<void> = () => Promise.resolve(),
+  checks: { atLogin?: () => Promise<void>; atStandIn?: () => Promise<void> } = {},
 ): Promise<void> {
   const t = text[lang];
   await page.goto(url(`/login?lang=${lang}`));
+  await checks.atLogin?.();
   await page.getByRole('button', { name: t.taxisnet }).click();
   await page.waitForURL(onPath(AUTHORIZE));
   expect(await page.locator('h1').textContent()).toContain('TaxisNet');
   expect(await page.isVisible('#stand-in-notice')).toBe(true);
-  await atStandIn();
+  await checks.atStandIn?.();
   await page.getByRole('radio', { name: radioLabel(taxpayer) }).check();
   await page.getByRole('button', { name: decision === 'allow' ? t.allow : t.deny }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/dev/gsis'));
@@ -176,14 +185,13 @@ describe('TaxisNet sign-in in a browser, against the stand-in GSIS', { timeout: 
   it('opens a new account (Greek, desktop): details, confirmation by email, a password, sign-out through GSIS', async () => {
     const t = text.el;
     const { context, page } = await newPage();
-    await page.goto(url('/login?lang=en'));
-    await expectAccessible(page);
-    await page.goto(url('/login?lang=el'));
-    await expectAccessible(page);
-    await throughStandIn(page, 'el', FIRST_NEW, 'allow', async () => {
-      await page.screenshot({ path: `${SHOTS}/stand-in-el-1280.png`, fullPage: true });
-      // The language switch keeps the authorization request.
-      await accessibleInBoth(page, 'el');
+    await throughStandIn(page, 'el', FIRST_NEW, 'allow', {
+      atLogin: () => accessibleInBoth(page, 'el'),
+      atStandIn: async () => {
+        await screenshot(page, 'stand-in-el-1280');
+        // The language switch keeps the authorization request.
+        await accessibleInBoth(page, 'el');
+      },
     });
 
     await page.waitForURL(onPath('/auth/taxisnet/details'));
@@ -191,7 +199,7 @@ describe('TaxisNet sign-in in a browser, against the stand-in GSIS', { timeout: 
     expect(await page.locator('main').textContent()).toContain(FIRST_NEW.taxid);
     expect(await page.inputValue('#fullName')).toBe(radioLabel(FIRST_NEW));
     await expectAccessible(page);
-    await page.screenshot({ path: `${SHOTS}/details-el-1280.png`, fullPage: true });
+    await screenshot(page, 'details-el-1280');
     await sendEmptyDetails(page, 'el');
     await expectAccessible(page);
 
@@ -202,12 +210,15 @@ describe('TaxisNet sign-in in a browser, against the stand-in GSIS', { timeout: 
     await page.getByRole('button', { name: t.openAccount }).click();
     await page.waitForURL(onPath('/register/check-email'));
     expect(await page.locator('h1').textContent()).toContain(t.checkEmail);
+    // No PIN comes with a TaxisNet account's activation mail, and the page promises none.
+    expect(await page.locator('main').textContent()).not.toContain(t.pinNote);
 
     const mail = (await drainMail(server.deps)).find((m) => m.to === 'eirini.browser@example.gr');
     expect(mail, 'the activation mail').toBeDefined();
     await page.goto(url(linkIn(mail!, '/activate')));
     await page.getByRole('button', { name: t.activate }).click();
     await page.waitForURL(onPath('/login'));
+    expect(await page.locator('main').textContent()).toContain(t.activatedTaxisnet);
 
     // The stand-in remembers whom it signed in: preselected, and named on the page.
     await page.getByRole('button', { name: t.taxisnet }).click();
@@ -223,10 +234,11 @@ describe('TaxisNet sign-in in a browser, against the stand-in GSIS', { timeout: 
     expect(await page.locator('form[action="/account/password/set"]').count()).toBe(1);
     await accessibleInBoth(page, 'el');
 
-    // A TaxisNet account is linked by birth: /account/taxisnet says so.
-    await page.getByRole('link', { name: t.summaryLinked }).click();
-    await page.waitForURL(onPath('/account/taxisnet'));
+    // A TaxisNet account is linked by birth: nothing to offer on /account, and /account/taxisnet says so.
+    expect(await page.getByRole('link', { name: t.summaryNot }).count()).toBe(0);
+    await page.goto(url('/account/taxisnet'));
     expect(await page.locator('main .govuk-tag--green').textContent()).toBe(t.linked);
+    expect(await page.locator('main').textContent()).toContain(FIRST_NEW.taxid);
     expect(await page.locator('form[action="/account/taxisnet"]').count()).toBe(0);
 
     await page.goto(url('/account'));
@@ -266,9 +278,8 @@ describe('TaxisNet sign-in in a browser, against the stand-in GSIS', { timeout: 
     const { context, page } = await newPage({ viewport: PHONE });
     for (const lang of ['en', 'el'] as const) {
       const t = text[lang];
-      await throughStandIn(page, lang, DENYING, 'deny', async () => {
-        if (lang === 'en')
-          await page.screenshot({ path: `${SHOTS}/stand-in-en-390.png`, fullPage: true });
+      await throughStandIn(page, lang, DENYING, 'deny', {
+        atStandIn: () => screenshot(page, `stand-in-${lang}-390`),
       });
       expect(new URL(page.url()).pathname).toBe('/auth/taxisnet/callback');
       expect(await page.locator('h1').textContent()).toBe(t.denied);
@@ -283,7 +294,7 @@ describe('TaxisNet sign-in in a browser, against the stand-in GSIS', { timeout: 
     await page.waitForURL(onPath('/auth/taxisnet/details'));
     expect(await page.locator('h1').textContent()).toBe(text.en.detailsTitle);
     await expectAccessible(page);
-    await page.screenshot({ path: `${SHOTS}/details-en-390.png`, fullPage: true });
+    await screenshot(page, 'details-en-390');
     await sendEmptyDetails(page, 'en');
     await expectAccessible(page);
     await context.close();
@@ -306,6 +317,7 @@ describe('TaxisNet sign-in in a browser, against the stand-in GSIS', { timeout: 
     await page.waitForURL(onPath('/account/taxisnet'));
     expect(await page.locator('main').textContent()).toContain(t.linkedNow);
     expect(await page.locator('main .govuk-tag--green').textContent()).toBe(t.linked);
+    expect(await page.locator('main').textContent()).toContain(DEMO.taxid);
     await accessibleInBoth(page, 'el', false);
     const row = (await server.db('users').where({ id: owner.id }).first()) as {
       taxisnet_afm: string | null;

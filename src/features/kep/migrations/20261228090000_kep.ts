@@ -59,7 +59,9 @@ async function createClerkTime(knex: Knex): Promise<void> {
     during daterange NOT NULL CHECK (NOT isempty(during) AND NOT lower_inf(during) AND NOT upper_inf(during)),
     reason text CHECK (length(reason) <= 500)
   )`);
-  await knex.raw('CREATE INDEX kep_absences_clerk_idx ON kep_absences USING gist (clerk_id, during)');
+  await knex.raw(
+    'CREATE INDEX kep_absences_clerk_idx ON kep_absences USING gist (clerk_id, during)',
+  );
   await knex.raw(`CREATE TABLE kep_closures (
     id serial PRIMARY KEY,
     during daterange NOT NULL CHECK (NOT isempty(during) AND NOT lower_inf(during) AND NOT upper_inf(during)),
@@ -95,7 +97,9 @@ async function createAppointments(knex: Knex): Promise<void> {
     CONSTRAINT kep_appointments_no_overlap
       EXCLUDE USING gist (clerk_id WITH =, buffered WITH &&) WHERE (status = 'booked')
   )`);
-  await knex.raw('CREATE INDEX kep_appointments_clerk_idx ON kep_appointments (clerk_id, starts_at)');
+  await knex.raw(
+    'CREATE INDEX kep_appointments_clerk_idx ON kep_appointments (clerk_id, starts_at)',
+  );
   await knex.raw('CREATE INDEX kep_appointments_afm_idx ON kep_appointments (afm, status)');
   await knex.raw('CREATE INDEX kep_appointments_citizen_idx ON kep_appointments (citizen_id)');
 }

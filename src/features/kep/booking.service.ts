@@ -1,0 +1,258 @@
+import type { Knex } from 'knex';
+import { isExclusionViolation } from '../../db/constraints.ts';
+import type { Conn } from '../../db/knex.ts';
+import type { Deps } from '../../deps.ts';
+import { addDays } from '../../lib/dates.ts';
+import { athensDate } from '../../lib/format.ts';
+import type { LocalFeast } from '../../lib/working-days.ts';
+import {
+  athensInstant,
+  clerksFreeAt,
+  freeStartsAfter,
+  lastBookableDay,
+  startRefusal,
+  type ClerkTime,
+  type DateRange,
+  type SlotRules,
+  type StartRefusal,
+} from './slots.ts';
+
+/** Booked appointments still to come (or under way) that one AFM may hold. */
+export const MAX_ACTIVE_PER_AFM = 3;
+/** How many other times "this time was just taken" offers. */
+const NEXT_OFFERED = 3;
+const NO_OVERLAP = 'kep_appointments_no_overlap';
+/** The first key of the AFM's advisory lock: this module's own key space. */
+const AFM_LOCK_CLASS = 1701;
+
+export interface BookingPerson {
+  /** The signed-in citizen's account; none when a clerk books for someone who phoned. */
+  citizenId?: number | null;
+  afm: string;
+  fullName: string;
+  email: string;
+  /** E.164. */
+  phone?: string | null;
+}
+
+/** The booking policy from the settings table. */
+export interface BookingSettings {
+  bufferMinutes: number;
+  noticeMinutes: number;
+  horizonDays: number;
+}
+
+export interface BookingInput {
+  areaId: number;
+  startsAt: Date;
+  person: BookingPerson;
+  settings: BookingSettings;
+  localFeast?: LocalFeast;
+}
+
+export type BookingRefusal = StartRefusal | 'notOffered' | 'tooMany';
+
+export type BookingOutcome =
+  | { booked: { id: number; reference: string; clerkId: number } }
+  /** Every clerk who could take it was taken: other times to offer (possibly none). */
+  | { taken: { next: Date[] } }
+  | { refused: BookingRefusal };
+
+/**
+ * Books an appointment, re-checking everything the pages checked (a form can be old, a URL
+ * edited), and assigns the clerk: of those free for the buffered interval, the one with the
+ * fewest appointments that day. The exclusion constraint, not this code, guarantees no clerk has
+ * two overlapping appointments; a race lost on it tries the next clerk, then answers `taken`.
+ */
+export async function bookSlot(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  input: BookingInput,
+): Promise<BookingOutcome> {
+  const now = deps.clock.now();
+  if (Number.isNaN(input.startsAt.getTime())) return { refused: 'notOffered' };
+  return deps.db.transaction(async (trx): Promise<BookingOutcome> => {
+    const area = await findBookableArea(trx, input.areaId);
+    if (!area) return { refused: 'notOffered' };
+    const rules: SlotRules = { minutes: area.minutes, ...input.settings, now };
+    if (input.localFeast) rules.localFeast = input.localFeast;
+    const day = athensDate(input.startsAt);
+    const time = await loadAreaTime(trx, area.id, { from: day, to: day }, rules.bufferMinutes);
+    const refusal = startRefusal(input.startsAt, rules, time.closures);
+    if (refusal) return { refused: refusal };
+    const { offered, clerkIds } = clerksFreeAt(input.startsAt, rules, time.clerks);
+    if (!offered) return { refused: 'notOffered' };
+    if (await holdsTooMany(trx, input.person.afm, now)) return { refused: 'tooMany' };
+    for (const clerkId of await fewestFirst(trx, clerkIds, day)) {
+      const booked = await tryToBook(trx, { ...input, clerkId, minutes: area.minutes, now });
+      if (booked) return { booked };
+    }
+    return { taken: { next: await nextFreeStarts(trx, area.id, input.startsAt, rules) } };
+  });
+}
+
+async function findBookableArea(conn: Conn, id: number) {
+  return (await conn('kep_areas').where({ id, active: true }).first('id', 'minutes')) as
+    { id: number; minutes: number } | undefined;
+}
+
+/** The area's clerks' hours, absences and booked appointments for some days, and the closures. */
+export interface AreaTime {
+  clerks: ClerkTime[];
+  closures: DateRange[];
+}
+
+/**
+ * What the slots of an area's days depend on. Clerks are the area's active accounts that still
+ * hold the clerk role (one who left takes no new appointments); booked intervals are read
+ * `bufferMinutes` beyond the days, where a slot's buffer reaches.
+ */
+export async function loadAreaTime(
+  conn: Conn,
+  areaId: number,
+  days: DateRange,
+  bufferMinutes: number,
+): Promise<AreaTime> {
+  const ids = (
+    (await conn.raw(
+      `SELECT ca.clerk_id AS id FROM kep_clerk_areas ca JOIN users u ON u.id = ca.clerk_id
+       WHERE ca.area_id = ? AND u.status = 'active' AND 'clerk' = ANY (u.roles)
+       ORDER BY ca.clerk_id`,
+      [areaId],
+    )) as { rows: { id: number }[] }
+  ).rows.map((r) => r.id);
+  const margin = bufferMinutes * 60_000;
+  const from = new Date(athensInstant(days.from, '00:00').getTime() - margin);
+  const to = new Date(athensInstant(addDays(days.to, 1), '00:00').getTime() + margin);
+  const [hours, absences, closures, booked] = [
+    await rowsOf<{ clerk_id: number; weekday: number; starts: string; ends: string }>(
+      conn,
+      `SELECT clerk_id, weekday, to_char(starts, 'HH24:MI') AS starts, to_char(ends, 'HH24:MI') AS ends
+       FROM kep_clerk_hours WHERE clerk_id = ANY (?::int[])`,
+      [ids],
+    ),
+    await rowsOf<{ clerk_id: number } & DateRange>(
+      conn,
+      `SELECT clerk_id, lower(during) AS "from", upper(during) - 1 AS "to" FROM kep_absences
+       WHERE clerk_id = ANY (?::int[]) AND during && daterange(?::date, ?::date, '[]')`,
+      [ids, days.from, days.to],
+    ),
+    await rowsOf<DateRange>(
+      conn,
+      `SELECT lower(during) AS "from", upper(during) - 1 AS "to" FROM kep_closures
+       WHERE during && daterange(?::date, ?::date, '[]')`,
+      [days.from, days.to],
+    ),
+    await rowsOf<{ clerk_id: number; start: Date; end: Date }>(
+      conn,
+      `SELECT clerk_id, lower(buffered) AS start, upper(buffered) AS "end" FROM kep_appointments
+       WHERE status = 'booked' AND clerk_id = ANY (?::int[]) AND buffered && tstzrange(?, ?)`,
+      [ids, from, to],
+    ),
+  ];
+  const of = <T extends { clerk_id: number }>(rows: T[], id: number) =>
+    rows.filter((r) => r.clerk_id === id);
+  const clerks = ids.map((clerkId) => ({
+    clerkId,
+    hours: of(hours, clerkId),
+    absences: of(absences, clerkId),
+    booked: of(booked, clerkId),
+  }));
+  return { clerks, closures };
+}
+
+async function rowsOf<T>(conn: Conn, sql: string, bindings: readonly unknown[]): Promise<T[]> {
+  return ((await conn.raw(sql, bindings as Knex.RawBinding[])) as { rows: T[] }).rows;
+}
+
+/**
+ * Whether the AFM already holds the most active appointments allowed. One person's bookings are
+ * made one at a time (a lock on the AFM until commit): two at once would each count two.
+ */
+async function holdsTooMany(conn: Conn, afm: string, now: Date): Promise<boolean> {
+  await conn.raw('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [AFM_LOCK_CLASS, afm]);
+  const [row] = await rowsOf<{ n: number }>(
+    conn,
+    `SELECT count(*) AS n FROM kep_appointments WHERE afm = ? AND status = 'booked' AND ends_at > ?`,
+    [afm, now],
+  );
+  return (row?.n ?? 0) >= MAX_ACTIVE_PER_AFM;
+}
+
+/** The clerks by how many appointments they have that day, fewest first; ties: lowest id. */
+async function fewestFirst(conn: Conn, clerkIds: number[], day: string): Promise<number[]> {
+  if (!clerkIds.length) return [];
+  const rows = await rowsOf<{ id: number }>(
+    conn,
+    `SELECT c.id FROM unnest(?::int[]) AS c (id)
+     LEFT JOIN kep_appointments a ON a.clerk_id = c.id AND a.status = 'booked'
+       AND a.starts_at >= ? AND a.starts_at < ?
+     GROUP BY c.id ORDER BY count(a.id), c.id`,
+    [clerkIds, athensInstant(day, '00:00'), athensInstant(addDays(day, 1), '00:00')],
+  );
+  return rows.map((r) => r.id);
+}
+
+interface NewAppointment extends BookingInput {
+  clerkId: number;
+  minutes: number;
+  now: Date;
+}
+
+/**
+ * One attempt, in a savepoint: when another transaction has just taken this clerk (the
+ * exclusion constraint refuses the row), only the attempt is undone and the booking goes on.
+ */
+async function tryToBook(trx: Knex.Transaction, appointment: NewAppointment) {
+  try {
+    return await trx.transaction((savepoint) => insertAppointment(savepoint, appointment));
+  } catch (error) {
+    if (isExclusionViolation(error, NO_OVERLAP)) return undefined;
+    throw error;
+  }
+}
+
+async function insertAppointment(conn: Conn, a: NewAppointment) {
+  const start = a.startsAt.getTime();
+  const end = start + a.minutes * 60_000;
+  const buffer = a.settings.bufferMinutes * 60_000;
+  const [row] = await rowsOf<{ id: number; reference: string; clerk_id: number }>(
+    conn,
+    `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name, email,
+       phone_e164, starts_at, ends_at, buffered, created_at, updated_at)
+     VALUES ('ΚΕΠ-' || ?::text || '-' || lpad(nextval('kep_appointment_numbers')::text, 6, '0'),
+       ?, ?, ?, ?, ?, ?, ?, ?, ?, tstzrange(?, ?), ?, ?)
+     RETURNING id, reference, clerk_id`,
+    [
+      athensDate(a.now).slice(0, 4),
+      a.areaId,
+      a.clerkId,
+      a.person.citizenId ?? null,
+      a.person.afm,
+      a.person.fullName,
+      a.person.email,
+      a.person.phone ?? null,
+      new Date(start),
+      new Date(end),
+      new Date(start - buffer),
+      new Date(end + buffer),
+      a.now,
+      a.now,
+    ],
+  );
+  return { id: row!.id, reference: row!.reference, clerkId: row!.clerk_id };
+}
+
+/** The next free start times after a taken one, a week of days read at a time. */
+async function nextFreeStarts(conn: Conn, areaId: number, after: Date, rules: SlotRules) {
+  const last = lastBookableDay(rules);
+  const found: Date[] = [];
+  for (let from = athensDate(after); from <= last && found.length < NEXT_OFFERED;) {
+    const week = addDays(from, 6);
+    const days = { from, to: week < last ? week : last };
+    const time = await loadAreaTime(conn, areaId, days, rules.bufferMinutes);
+    const wanted = NEXT_OFFERED - found.length;
+    found.push(...freeStartsAfter(after, wanted, days, rules, time.clerks, time.closures));
+    from = addDays(days.to, 1);
+  }
+  return found;
+}
