@@ -3,7 +3,14 @@ import { Router } from 'express';
 import { requireTaxisnetSignIn } from '../../src/features/taxisnet/require-taxisnet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TAXPAYERS } from '../../src/features/taxisnet/dev/taxpayers.ts';
-import { createActiveUser, drainMail, linkIn, postForm, signIn } from '../helpers/accounts.ts';
+import {
+  createActiveUser,
+  drainMail,
+  linkIn,
+  postForm,
+  signIn,
+  type Agent,
+} from '../helpers/accounts.ts';
 import { listeningPortal, redirectPath, throughTaxisnet } from '../helpers/taxisnet.ts';
 
 type Portal = Awaited<ReturnType<typeof listeningPortal>>;
@@ -15,6 +22,11 @@ const [, NEW_ONE, NEW_TWO, NEW_THREE] = TEST_TAXPAYERS.map((t) => t.taxid.trim()
   string,
   string,
 ];
+
+/** The details form after a first TaxisNet sign-in, as the citizen sends it. */
+function sendDetails(agent: Agent, fields: Record<string, string>) {
+  return postForm(agent, '/auth/taxisnet/details', '/auth/taxisnet/details', fields);
+}
 
 async function userByAfm(portal: Portal, afm: string) {
   return portal.ctx.db('users').where({ taxisnet_afm: afm }).first();
@@ -62,7 +74,7 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
     const $ = cheerio.load(form.text);
     expect($('#fullName').attr('value')).toBe('ΕΙΡΗΝΗ ΣΤΑΥΡΑΚΑΚΗ');
 
-    const missing = await postForm(agent, '/auth/taxisnet/details', '/auth/taxisnet/details', {
+    const missing = await sendDetails(agent, {
       fullName: 'Ειρήνη Σταυρακάκη',
       email: '',
       phone: '12',
@@ -73,7 +85,7 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
     expect(errors('#phone-error').text()).not.toBe('');
     expect(errors('#privacy-error').text()).not.toBe('');
 
-    const sent = await postForm(agent, '/auth/taxisnet/details', '/auth/taxisnet/details', {
+    const sent = await sendDetails(agent, {
       fullName: 'Ειρήνη Σταυρακάκη',
       email: 'eirini@example.gr',
       phone: '6944000111',
@@ -103,7 +115,7 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
     const correction = await early.get('/auth/taxisnet/details');
     expect(cheerio.load(correction.text)('#email').attr('value')).toBe('eirini@example.gr');
     expect(correction.text).toContain('eirini@example.gr');
-    const corrected = await postForm(early, '/auth/taxisnet/details', '/auth/taxisnet/details', {
+    const corrected = await sendDetails(early, {
       fullName: 'Ειρήνη Σταυρακάκη',
       email: 'eirini.s@example.gr',
       phone: '6944000111',
@@ -138,7 +150,7 @@ describe('TaxisNet sign-in against the GSIS stand-in (TAXISNET_VERIFIES_IDENTITY
     await createActiveUser(portal.ctx.db, 'has-password', { email: 'owner@example.gr' });
     const agent = portal.agent();
     await throughTaxisnet(agent, portal.base, NEW_TWO);
-    const refused = await postForm(agent, '/auth/taxisnet/details', '/auth/taxisnet/details', {
+    const refused = await sendDetails(agent, {
       fullName: 'Μιχάλης Χατζηδάκης',
       email: 'Owner@Example.gr',
       phone: '6944000222',
@@ -318,7 +330,7 @@ describe('TaxisNet with TAXISNET_VERIFIES_IDENTITY=true', () => {
   it('opens a new account verified', async () => {
     const agent = portal.agent();
     await throughTaxisnet(agent, portal.base, NEW_ONE);
-    await postForm(agent, '/auth/taxisnet/details', '/auth/taxisnet/details', {
+    await sendDetails(agent, {
       fullName: 'Ειρήνη Σταυρακάκη',
       email: 'verified-new@example.gr',
       phone: '6944000333',

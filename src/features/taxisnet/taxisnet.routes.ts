@@ -206,9 +206,8 @@ function callback(
         renderFailure(req, res, 'state');
         return;
       }
-      const handled = flow.link
-        ? linkAccount(req, res, ctx, settings, profile as TaxisnetProfile, flow.next)
-        : openAccount(req, res, ctx, settings, profile as TaxisnetProfile, flow.next);
+      const answer = { ctx, settings, profile: profile as TaxisnetProfile, next: flow.next };
+      const handled = flow.link ? linkAccount(req, res, answer) : openAccount(req, res, answer);
       handled.catch(next);
     };
     (authenticator.authenticate(STRATEGY, { session: false }, done) as RequestHandler)(
@@ -219,13 +218,18 @@ function callback(
   };
 }
 
+/** GSIS's answer for this sign-in: whose profile, and where to go after it. */
+interface GsisAnswer {
+  ctx: ModuleContext;
+  settings: TaxisnetSettings;
+  profile: TaxisnetProfile;
+  next: string | undefined;
+}
+
 async function openAccount(
   req: Request,
   res: Response,
-  ctx: ModuleContext,
-  settings: TaxisnetSettings,
-  profile: TaxisnetProfile,
-  next: string | undefined,
+  { ctx, settings, profile, next }: GsisAnswer,
 ): Promise<void> {
   const outcome = await signInWithTaxisnet(serviceDeps(ctx, settings), profile, auditContext(req));
   switch (outcome.kind) {
@@ -267,10 +271,7 @@ async function openAccount(
 async function linkAccount(
   req: Request,
   res: Response,
-  ctx: ModuleContext,
-  settings: TaxisnetSettings,
-  profile: TaxisnetProfile,
-  next: string | undefined,
+  { ctx, settings, profile, next }: GsisAnswer,
 ): Promise<void> {
   if (!req.user) {
     renderFailure(req, res, 'expired');

@@ -167,14 +167,14 @@ async function verifyIfSet(
   };
   await updateUser(trx, user.id, changes);
   Object.assign(user, changes);
-  await recordAudit(
+  await auditVerified(trx, user.id, profile.afm, context);
+}
+
+/** Audited as the counter's check is: `identity.verified`, with the channel and the AFM. */
+function auditVerified(trx: Conn, userId: number, afm: string, context: AuditContext) {
+  return recordAudit(
     trx,
-    {
-      action: 'identity.verified',
-      userId: user.id,
-      actorId: null,
-      details: { channel: 'taxisnet', afm: profile.afm },
-    },
+    { action: 'identity.verified', userId, actorId: null, details: { channel: 'taxisnet', afm } },
     context,
   );
 }
@@ -243,17 +243,7 @@ export async function createTaxisnetAccount(
       });
       await sendActivation(deps, user, trx);
       await recordAudit(trx, { action: 'taxisnet.account_created', userId: user.id }, context);
-      if (verified)
-        await recordAudit(
-          trx,
-          {
-            action: 'identity.verified',
-            userId: user.id,
-            actorId: null,
-            details: { channel: 'taxisnet', afm: profile.afm },
-          },
-          context,
-        );
+      if (verified) await auditVerified(trx, user.id, profile.afm, context);
     });
   } catch (error) {
     if (isUniqueViolation(error, 'users_email_key'))
