@@ -80,7 +80,7 @@ async function signInAs(page: Page, login: string, password: string) {
   await page.goto(`${server.baseUrl}/login`);
   await page.getByLabel('Όνομα χρήστη ή email').fill(login);
   await page.getByLabel('Κωδικός πρόσβασης', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Σύνδεση' }).click();
+  await page.getByRole('button', { name: 'Σύνδεση', exact: true }).click();
   await page.waitForURL((url) => url.pathname !== '/login');
 }
 
