@@ -111,7 +111,7 @@ async function journey(page: Page, lang: 'el' | 'en', n: number, axe = true) {
 
   await page.getByLabel(t.login).fill(`nikos.${lang}${n}`);
   await page.getByLabel(t.password, { exact: true }).fill('ο ήλιος της Κρήτης 2026');
-  await page.getByRole('button', { name: t.signIn }).click();
+  await page.getByRole('button', { name: t.signIn, exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/');
   expect(await page.locator('.app-service-card').count()).toBeGreaterThan(0);
   await expectAccessible(page);

@@ -306,8 +306,9 @@ function showDetails(now: () => Date): RequestHandler {
   return (req, res) => {
     const pending = freshPending(req, now);
     if (!pending) {
-      // Nothing under way (opened directly, or Back after finishing): the sign-in page.
-      if (!req.session.taxisnetNew) res.redirect(303, '/login');
+      // Nothing under way (opened directly, or Back after finishing): the account, or sign-in.
+      if (req.user) res.redirect(303, '/account');
+      else if (!req.session.taxisnetNew) res.redirect(303, '/login');
       else renderFailure(req, res, 'expired');
       return;
     }
