@@ -78,7 +78,8 @@ const localParts = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-function athensParts(instant: Date): Record<string, string> {
+/** What Athens' clocks read at an instant, field by field (year, month, day, hour, minute, second). */
+export function athensParts(instant: Date): Record<string, string> {
   return Object.fromEntries(localParts.formatToParts(instant).map((p) => [p.type, p.value]));
 }
 

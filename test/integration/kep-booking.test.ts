@@ -10,7 +10,7 @@ import {
   down as unmigrateKep,
   up as migrateKep,
 } from '../../src/features/kep/migrations/20261228090000_kep.ts';
-import { athensInstant } from '../../src/features/kep/slots.ts';
+import { athensInstant } from '../../src/lib/athens-time.ts';
 import { athensDateTime } from '../../src/lib/format.ts';
 import { createActiveUser } from '../helpers/accounts.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';

@@ -1,7 +1,7 @@
+import { athensInstant } from '../../src/lib/athens-time.ts';
 import { describe, expect, it } from 'vitest';
 import { athensDateTime } from '../../src/lib/format.ts';
 import {
-  athensInstant,
   clerksFreeAt,
   dayRefusal,
   freeDays,

@@ -5,8 +5,8 @@ import type { Deps } from '../../deps.ts';
 import { addDays } from '../../lib/dates.ts';
 import { athensDate } from '../../lib/format.ts';
 import type { LocalFeast } from '../../lib/working-days.ts';
+import { athensInstant } from '../../lib/athens-time.ts';
 import {
-  athensInstant,
   clerksFreeAt,
   freeStartsAfter,
   lastBookableDay,

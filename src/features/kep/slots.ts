@@ -1,5 +1,6 @@
 import { addDays } from '../../lib/dates.ts';
-import { athensDate, MUNICIPALITY_TIME_ZONE } from '../../lib/format.ts';
+import { athensInstant } from '../../lib/athens-time.ts';
+import { athensDate } from '../../lib/format.ts';
 import { holidayOn, type LocalFeast } from '../../lib/working-days.ts';
 
 /**
@@ -57,58 +58,6 @@ export type DayRefusal = 'past' | 'horizon' | 'holiday' | 'closed';
 export type StartRefusal = DayRefusal | 'notice';
 
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
-
-const wallClock = new Intl.DateTimeFormat('en-GB', {
-  timeZone: MUNICIPALITY_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** What Athens' clocks read at an instant, written as a UTC time, so readings compare as numbers. */
-function athensWall(ms: number): number {
-  const p: Record<string, number> = {};
-  for (const part of wallClock.formatToParts(ms)) p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!);
-}
-
-function wallStamp(isoDate: string, time: string): number {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  return Date.UTC(year, month - 1, day, hour, minute);
-}
-
-/**
- * The instant a wall reading names. Near a clock change there are two offsets, the one before
- * and the one after: a reading the clocks show twice (03:30 on the last Sunday of October) is the
- * first; one they skip (03:30 on the last Sunday of March) takes the offset before the change,
- * so it lands where the clocks had moved on to (04:30), as Temporal's 'compatible' does.
- */
-function resolveWall(wall: number): number {
-  const before = wall - (athensWall(wall - DAY) - (wall - DAY));
-  const after = wall - (athensWall(wall + DAY) - (wall + DAY));
-  const readings = [Math.min(before, after), Math.max(before, after)];
-  return readings.find((ms) => athensWall(ms) === wall) ?? before;
-}
-
-// Each day's rows are converted again for every page; a few thousand readings is a small map.
-const resolved = new Map<string, number>();
-
-/** The instant of a wall time in Athens: athensInstant('2026-03-30', '09:00') is 06:00Z. */
-export function athensInstant(isoDate: string, time: string): Date {
-  const key = `${isoDate}T${time.slice(0, 5)}`;
-  let ms = resolved.get(key);
-  if (ms === undefined) {
-    ms = resolveWall(wallStamp(isoDate, time));
-    if (resolved.size > 20_000) resolved.clear();
-    resolved.set(key, ms);
-  }
-  return new Date(ms);
-}
 
 /** 1 Monday … 7 Sunday. */
 export function isoWeekday(isoDate: string): number {

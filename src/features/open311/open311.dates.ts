@@ -1,3 +1,4 @@
+import { athensInstant } from '../../lib/athens-time.ts';
 import { athensDateTime } from '../../lib/format.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -22,10 +23,7 @@ export function endOfAthensDay(isoDate: string): string {
 
 /** The start of a calendar day in Athens (midnight on its clocks), as an instant. */
 export function startOfAthensDay(isoDate: string): Date {
-  // 00:00 UTC that day is before the night's change of summer time (01:00 UTC), as midnight in
-  // Athens is: both have the evening before's offset.
-  const offset = athensIso(new Date(`${isoDate}T00:00:00Z`)).slice(-6);
-  return new Date(`${isoDate}T00:00:00${offset}`);
+  return athensInstant(isoDate, '00:00');
 }
 
 /** A calendar day `days` before another (YYYY-MM-DD). */

@@ -1,5 +1,6 @@
 import { addDays } from '../../../lib/dates.ts';
-import { athensDate, MUNICIPALITY_TIME_ZONE } from '../../../lib/format.ts';
+import { athensInstant } from '../../../lib/athens-time.ts';
+import { athensDate } from '../../../lib/format.ts';
 import type { RequestStatus } from '../requests.repository.ts';
 import {
   ANSWERS,
@@ -12,6 +13,8 @@ import {
   REOPEN_REASON,
 } from './demo-notes.ts';
 import type { DemoRequest, Filer } from './demo-types.ts';
+
+const pad = (n: number) => String(n).padStart(2, '0');
 
 /** One event of a demo request's timeline, `hours` after it was filed. */
 export interface PlannedEvent {
@@ -96,21 +99,6 @@ export function planTimeline(r: DemoRequest, n: number, context: TimelineContext
   return events;
 }
 
-/** The instant of an hour and minute on a calendar day in Athens (whatever its UTC offset). */
-function athensInstant(iso: string, hour: number, minute: number): Date {
-  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
-  const hourIn = new Intl.DateTimeFormat('en-GB', {
-    timeZone: MUNICIPALITY_TIME_ZONE,
-    hour: '2-digit',
-    hourCycle: 'h23',
-  });
-  for (const offset of [3, 2]) {
-    const candidate = new Date(Date.UTC(year, month - 1, day, hour - offset, minute));
-    if (Number(hourIn.format(candidate)) === hour) return candidate;
-  }
-  return new Date(Date.UTC(year, month - 1, day, hour - 2, minute));
-}
-
 /**
  * When it was filed (`daysAgo` days before today, at `hour` in Athens) and when each event
  * happened: a timeline longer than the time since filing is squeezed into it, so every event is
@@ -124,7 +112,9 @@ export function placeInTime(
 ): { filedAt: Date; times: Date[] } {
   const day = addDays(athensDate(today), -filed[0]);
   const latest = today.getTime() - 3 * 3_600_000;
-  const filedAt = new Date(Math.min(athensInstant(day, filed[1], (n * 17) % 60).getTime(), latest));
+  const filedAt = new Date(
+    Math.min(athensInstant(day, `${pad(filed[1])}:${pad((n * 17) % 60)}`).getTime(), latest),
+  );
   const available = (today.getTime() - filedAt.getTime()) / 3_600_000 - 0.5;
   const last = events.at(-1)?.hours ?? 0;
   const scale = last > available ? available / last : 1;
