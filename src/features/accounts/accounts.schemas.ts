@@ -12,7 +12,7 @@ export interface FieldError {
 const text = (max: number, tooLong: string) => z.string().trim().max(max, tooLong);
 
 /** What a username may be (the users table's CHECK says the same). */
-export const USERNAME = /^[A-Za-z0-9._-]{3,32}$/;
+const USERNAME = /^[A-Za-z0-9._-]{3,32}$/;
 
 export const registrationSchema = z.object({
   fullName: text(200, 'accounts.errors.fullNameTooLong')

@@ -3,9 +3,9 @@ import { isUniqueViolation } from '../../db/constraints.ts';
 import { hashSecret, passwordProblem, verifySecret } from '../../lib/passwords.ts';
 import { newPin as randomPin } from '../../lib/tokens.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
-import type { FieldError } from './accounts.schemas.ts';
+import { registrationSchema, validate, type FieldError } from './accounts.schemas.ts';
 import { mayMailAccount } from './account-mail-limit.ts';
-import { USERNAME } from './accounts.schemas.ts';
+import { registrationPasswordErrors } from './registration.service.ts';
 import {
   credentialVersionOf,
   deleteSessionsOf,
@@ -143,30 +143,26 @@ export async function setPassword(
   }
 }
 
-/** Every problem of a new username and password at once, in the form's order. */
+const credentialsSchema = registrationSchema.pick({
+  username: true,
+  password: true,
+  passwordConfirm: true,
+});
+
+/**
+ * Every problem of a new username and password at once, by the registration form's own rules
+ * (its schema, then its password rules for the fields the schema passed), and a name taken.
+ */
 async function newCredentialsErrors(
   deps: Pick<Deps, 'db'>,
   username: string,
   input: { password: string; confirm: string },
 ): Promise<FieldError[]> {
-  const errors: FieldError[] = [];
-  if (!username) errors.push({ field: 'username', key: 'accounts.errors.usernameRequired' });
-  else if (!USERNAME.test(username))
-    errors.push({ field: 'username', key: 'accounts.errors.usernameFormat' });
-  else if (await usernameTaken(deps.db, username))
-    errors.push({ field: 'username', key: 'accounts.errors.usernameTaken' });
-  const problem = input.password
-    ? passwordProblem(input.password, username)
-    : ('required' as const);
-  if (problem)
-    errors.push({
-      field: 'password',
-      key:
-        problem === 'required'
-          ? 'accounts.errors.passwordRequired'
-          : `accounts.errors.password.${problem}`,
-    });
-  else if (input.password !== input.confirm)
-    errors.push({ field: 'passwordConfirm', key: 'accounts.errors.passwordMismatch' });
+  const values = { username, password: input.password, passwordConfirm: input.confirm };
+  const errors: FieldError[] = [...validate(credentialsSchema, values).errors];
+  const reported = new Set(errors.map((error) => error.field));
+  errors.push(...registrationPasswordErrors(values).filter((e) => !reported.has(e.field)));
+  if (!reported.has('username') && (await usernameTaken(deps.db, username)))
+    errors.unshift({ field: 'username', key: 'accounts.errors.usernameTaken' });
   return errors;
 }

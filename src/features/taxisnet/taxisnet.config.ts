@@ -46,6 +46,18 @@ export interface TaxisnetSettings {
  * client's id and secret and an https server, and refuses the stand-in's client.
  */
 export function taxisnetSettingsOf(config: Readonly<Config>): TaxisnetSettings {
+  // Asked by the routes, the login page, the CSP and each account page: worked out once a config.
+  let settings = worked.get(config);
+  if (!settings) {
+    settings = workOut(config);
+    worked.set(config, settings);
+  }
+  return settings;
+}
+
+const worked = new WeakMap<Readonly<Config>, TaxisnetSettings>();
+
+function workOut(config: Readonly<Config>): TaxisnetSettings {
   const values = moduleConfig(config, taxisnetConfig);
   const standIn = !config.isProduction && !values.GSIS_CLIENT_ID;
   if (config.isProduction) checkProduction(values);

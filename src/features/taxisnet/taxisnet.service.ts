@@ -10,6 +10,7 @@ import {
   findUserByTaxisnetAfm,
   findVerifiedUserByAfm,
   insertUser,
+  lockUser,
   phoneTakenByActive,
   updateUser,
   type UserRow,
@@ -98,7 +99,7 @@ export async function linkTaxisnet(
 ): Promise<{ linked: true } | { refused: LinkRefusal }> {
   try {
     return await deps.db.transaction(async (trx) => {
-      const user = (await trx('users').where({ id: userId }).forUpdate().first()) as UserRow;
+      const user = (await lockUser(trx, userId))!;
       const refusal = await linkRefusal(trx, user, profile.afm);
       if (refusal) {
         await recordAudit(
@@ -267,8 +268,8 @@ async function correctUnconfirmed(
   input: NewTaxisnetAccount,
   context: AuditContext,
 ): Promise<void> {
-  const locked = (await trx('users').where({ id: user.id }).forUpdate().first()) as UserRow;
-  if (!isUnconfirmedTaxisnetAccount(locked)) return;
+  const locked = await lockUser(trx, user.id);
+  if (!locked || !isUnconfirmedTaxisnetAccount(locked)) return;
   const changes = { full_name: input.fullName, email: input.email, phone_e164: input.phone };
   await updateUser(trx, user.id, changes);
   // The earlier links stop working (issueLink supersedes them): only the new address can open it.
