@@ -90,34 +90,7 @@ export function createTaxisnetRouter(ctx: ModuleContext): Router {
   router.get('/auth/taxisnet', start(authenticator));
   router.get('/auth/taxisnet/callback', callback(ctx, settings, authenticator));
   router.get('/auth/taxisnet/details', showDetails(now));
-  router.post('/auth/taxisnet/details', async (req, res) => {
-    const pending = freshPending(req, now);
-    if (!pending) {
-      renderFailure(req, res, 'expired');
-      return;
-    }
-    const values = formFields(req.body, DETAILS_FIELDS);
-    const parsed = validate(detailsSchema, values);
-    const errors = parsed.data
-      ? (
-          await createTaxisnetAccount(
-            serviceDeps(ctx, settings),
-            pending.profile,
-            parsed.data,
-            req.lang,
-            auditContext(req),
-          )
-        ).errors
-      : parsed.errors;
-    if (errors.length) {
-      renderDetails(req, res, pending, values, errors, 400);
-      return;
-    }
-    delete req.session.taxisnetNew;
-    req.session.pendingEmail = parsed.data!.email;
-    req.session.pendingWithoutPin = true;
-    res.redirect(303, '/register/check-email');
-  });
+  router.post('/auth/taxisnet/details', sendDetails(ctx, settings, now));
   router.get('/account/taxisnet', requireCitizen, (req, res) => {
     res.render('taxisnet/views/account', {
       pageTitle: req.t('taxisnet.account.title'),
@@ -293,6 +266,42 @@ async function linkAccount(
   req.session.signOutUrl = settings.logoutUrl(`${ctx.deps.config.baseUrl}/`);
   req.session.flash = { key: 'taxisnet.account.linkedNow' };
   res.redirect(303, next ?? '/account/taxisnet');
+}
+
+/** The details form: a new account (or the unconfirmed one corrected), then "check your email". */
+function sendDetails(
+  ctx: ModuleContext,
+  settings: TaxisnetSettings,
+  now: () => Date,
+): RequestHandler {
+  return async (req, res) => {
+    const pending = freshPending(req, now);
+    if (!pending) {
+      renderFailure(req, res, 'expired');
+      return;
+    }
+    const values = formFields(req.body, DETAILS_FIELDS);
+    const parsed = validate(detailsSchema, values);
+    if (!parsed.data) {
+      renderDetails(req, res, pending, values, parsed.errors, 400);
+      return;
+    }
+    const { errors } = await createTaxisnetAccount(
+      serviceDeps(ctx, settings),
+      pending.profile,
+      parsed.data,
+      req.lang,
+      auditContext(req),
+    );
+    if (errors.length) {
+      renderDetails(req, res, pending, values, errors, 400);
+      return;
+    }
+    delete req.session.taxisnetNew;
+    req.session.pendingEmail = parsed.data.email;
+    req.session.pendingWithoutPin = true;
+    res.redirect(303, '/register/check-email');
+  };
 }
 
 /** GSIS's answer for a new AFM, while it is fresh. */
