@@ -19,7 +19,9 @@ let ctx: TestContext;
 const MONDAY_0900 = new Date('2026-03-02T07:00:00Z'); // 09:00 in Athens
 let now = MONDAY_0900;
 const clock = { now: () => now };
-const settings = { bufferMinutes: 5, noticeMinutes: 120, horizonDays: 30 };
+// No buffer in the booking rules, so the 20-minute area's slots are 20 minutes apart (the slots'
+// own tests cover the buffer's step); appointments written straight in the table keep 5 minutes.
+const settings = { bufferMinutes: 0, noticeMinutes: 120, horizonDays: 30 };
 const DAY = '2026-03-04'; // a Wednesday
 let areaId: number;
 
@@ -38,7 +40,7 @@ afterAll(async () => {
 beforeEach(async () => {
   now = MONDAY_0900;
   await ctx.db.raw(
-    'TRUNCATE kep_appointments, kep_clerk_areas, kep_clerk_hours, kep_absences, kep_closures',
+    'TRUNCATE kep_manage_tokens, kep_documents, kep_appointments, kep_clerk_areas, kep_clerk_hours, kep_absences, kep_closures',
   );
   await ctx.db('kep_areas').update({ active: true });
 });
@@ -90,12 +92,19 @@ function book(
 ): Promise<BookingOutcome> {
   return bookSlot(
     { db: ctx.db, clock },
-    { areaId, startsAt: athensInstant(day, time), person: person(), settings, ...extra },
+    {
+      areaId,
+      startsAt: athensInstant(day, time),
+      person: person(),
+      details: { delivery: 'email', needs: { signLanguage: false, lipReading: false }, lang: 'el' },
+      settings,
+      ...extra,
+    },
   );
 }
 
 let referenceCount = 0;
-/** An appointment straight in the table (20 minutes, the 5-minute buffer stored around it). */
+/** An appointment straight in the table (20 minutes, the 5-minute buffer stored after it). */
 async function insertAppointment(
   clerkId: number,
   day: string,
@@ -108,8 +117,9 @@ async function insertAppointment(
   const at = (ms: number) => new Date(ms);
   await conn.raw(
     `INSERT INTO kep_appointments (reference, area_id, clerk_id, afm, full_name, email,
-       starts_at, ends_at, buffered, status)
-     VALUES (?, ?, ?, ?, 'Δοκιμή', 'test@example.gr', ?, ?, tstzrange(?, ?), ?)`,
+       starts_at, ends_at, buffered, status, room, cancelled_at)
+     VALUES (?, ?, ?, ?, 'Δοκιμή', 'test@example.gr', ?, ?, tstzrange(?, ?), ?,
+       'kep-test-room-' || ?::text || '-padding', CASE WHEN ? = 'cancelled' THEN now() END)`,
     [
       `ΚΕΠ-1999-${String(referenceCount).padStart(6, '0')}`,
       areaId,
@@ -117,8 +127,10 @@ async function insertAppointment(
       newAfm(),
       at(start),
       at(start + 20 * 60_000),
-      at(start - 5 * 60_000),
+      at(start),
       at(start + 25 * 60_000),
+      status,
+      referenceCount,
       status,
     ],
   );
@@ -182,7 +194,7 @@ describe('the ΚΕΠ tables', () => {
     await insertAppointment(a, DAY, '10:30');
     // A cancelled one made booked again over a booked one is refused too.
     await expect(
-      ctx.db('kep_appointments').where({ status: 'cancelled' }).update({ status: 'booked' }),
+      ctx.db('kep_appointments').where({ status: 'cancelled' }).update({ status: 'booked', cancelled_at: null }),
     ).rejects.toMatchObject({ code: '23P01' });
     expect(await bookedCount()).toBe(3);
   });
@@ -215,7 +227,11 @@ describe('bookSlot', () => {
   it('books a free slot with a reference and the buffered interval', async () => {
     const [clerk] = (await addClerks(1)) as [number];
     const citizen = await createActiveUser(ctx.db, `kep-citizen-${clerkCount}`);
-    const outcome = await book(DAY, '10:00', { person: { ...person(), citizenId: citizen.id } });
+    // 10:40 is on the grid of 20-minute appointments with a 5-minute buffer (09:00, 09:25, …).
+    const outcome = await book(DAY, '10:40', {
+      person: { ...person(), citizenId: citizen.id },
+      settings: { ...settings, bufferMinutes: 5 },
+    });
     expect(outcome).toEqual({
       booked: {
         id: expect.any(Number) as number,
@@ -231,11 +247,11 @@ describe('bookSlot', () => {
       {
         clerk_id: clerk,
         citizen_id: citizen.id,
-        starts_at: new Date('2026-03-04T08:00:00Z'),
-        ends_at: new Date('2026-03-04T08:20:00Z'),
+        starts_at: new Date('2026-03-04T08:40:00Z'),
+        ends_at: new Date('2026-03-04T09:00:00Z'),
         // The buffer follows the appointment: two of one clerk are one buffer apart.
-        b0: new Date('2026-03-04T08:00:00Z'),
-        b1: new Date('2026-03-04T08:25:00Z'),
+        b0: new Date('2026-03-04T08:40:00Z'),
+        b1: new Date('2026-03-04T09:05:00Z'),
         status: 'booked',
         phone_e164: '+306912345678',
       },
@@ -250,12 +266,12 @@ describe('bookSlot', () => {
     expect(outcomes.filter((o) => 'booked' in o)).toHaveLength(1);
     const taken = outcomes.filter((o): o is { taken: { next: Date[] } } => 'taken' in o);
     expect(taken).toHaveLength(199);
-    // The next free times of the clerk: 10:20 would meet 10:00's buffer; 11:00–11:30 is a break.
+    // The next free times of the clerk: 11:00–11:30 is a break.
     for (const outcome of taken)
       expect(wallTimes(outcome.taken.next)).toEqual([
+        '2026-03-04 10:20',
         '2026-03-04 10:40',
         '2026-03-04 11:30',
-        '2026-03-04 11:50',
       ]);
     expect(await bookedCount()).toBe(1);
   });
@@ -369,7 +385,7 @@ describe('bookSlot', () => {
     expect(clerkOf(await book(DAY, '10:00'))).toBe(b);
     expect(await book(DAY, '10:00')).toEqual({
       taken: {
-        next: [DAY, DAY, DAY].map((d, i) => athensInstant(d, ['10:40', '11:30', '11:50'][i]!)),
+        next: [DAY, DAY, DAY].map((d, i) => athensInstant(d, ['10:20', '10:40', '11:30'][i]!)),
       },
     });
     expect(clerkOf(await book('2026-03-05', '10:00'))).toBe(a);
@@ -407,7 +423,7 @@ describe('bookSlot', () => {
       .where({ afm })
       .orderBy('starts_at')
       .first('id')) as { id: number };
-    await ctx.db('kep_appointments').where({ id: first.id }).update({ status: 'cancelled' });
+    await ctx.db('kep_appointments').where({ id: first.id }).update({ status: 'cancelled', cancelled_at: new Date() });
     expect(await book(DAY, '14:10', { person: person(afm) })).toHaveProperty('booked');
     expect(await book('2026-03-05', '10:00', { person: person(afm) })).toEqual({
       refused: 'tooMany',

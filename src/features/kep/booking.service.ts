@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isExclusionViolation } from '../../db/constraints.ts';
 import type { Conn } from '../../db/knex.ts';
 import type { Deps } from '../../deps.ts';
 import { addDays } from '../../lib/dates.ts';
 import { athensDate } from '../../lib/format.ts';
+import type { Lang } from '../../lib/localized.ts';
 import type { LocalFeast } from '../../lib/working-days.ts';
 import { athensInstant } from '../../lib/athens-time.ts';
 import {
@@ -42,15 +44,37 @@ export interface BookingSettings {
   horizonDays: number;
 }
 
+export type Delivery = 'email' | 'post' | 'pickup';
+
+/** What the citizen told us beyond who they are (the details step). */
+export interface BookingDetails {
+  postalAddress?: string | null;
+  delivery: Delivery;
+  needs: { signLanguage: boolean; lipReading: boolean; other?: string | null };
+  /** Their mails are written in it. */
+  lang: Lang;
+  /** The clerk who booked it for someone who phoned or came to the counter. */
+  bookedBy?: number | null;
+}
+
 export interface BookingInput {
   areaId: number;
   startsAt: Date;
   person: BookingPerson;
+  details: BookingDetails;
   settings: BookingSettings;
   localFeast?: LocalFeast;
+  /** Try this clerk first when free (rescheduling keeps the citizen with their clerk). */
+  preferClerkId?: number | null;
+  /**
+   * Rescheduling: the booked appointment this one replaces. It stops holding its time while
+   * the new one is booked (so a nearby time of the same clerk is free), is marked
+   * 'rescheduled' pointing to the new one, and is left booked when the new time cannot be had.
+   */
+  replaces?: number;
 }
 
-export type BookingRefusal = StartRefusal | 'notOffered' | 'tooMany';
+export type BookingRefusal = StartRefusal | 'notOffered' | 'tooMany' | 'notReplaceable';
 
 export type BookingOutcome =
   | { booked: { id: number; reference: string; clerkId: number } }
@@ -73,27 +97,53 @@ export async function bookSlot(
   if (!Number.isInteger(input.areaId) || Number.isNaN(input.startsAt.getTime()))
     return { refused: 'notOffered' };
   return deps.db.transaction(async (trx): Promise<BookingOutcome> => {
-    const day = athensDate(input.startsAt);
-    const buffer = input.settings.bufferMinutes;
-    const time = await loadAreaTime(trx, input.areaId, { from: day, to: day }, buffer);
-    if (!time) return { refused: 'notOffered' };
-    const rules: SlotRules = { minutes: time.minutes, ...input.settings, now };
-    if (input.localFeast) rules.localFeast = input.localFeast;
-    const refusal = startRefusal(input.startsAt, rules, time.closures);
-    if (refusal) return { refused: refusal };
-    const { offered, clerkIds } = clerksFreeAt(input.startsAt, rules, time.clerks);
-    if (!offered) return { refused: 'notOffered' };
-    // With no clerk free the answer is "taken" whoever asks: the many who lose a race for one
-    // slot are answered without queueing on the AFM lock.
-    if (!clerkIds.length) return { taken: { next: await nextFreeStarts(trx, input, rules, time) } };
-    if (await holdsTooMany(trx, input.person.afm, now)) return { refused: 'tooMany' };
-    for (const clerkId of await fewestFirst(trx, clerkIds, day)) {
-      const booked = await tryToBook(trx, { ...input, clerkId, minutes: time.minutes, now });
-      if (booked) return { booked };
-    }
-    // Every attempt lost a race: what was read is old, so the next times are read again.
-    return { taken: { next: await nextFreeStarts(trx, input, rules) } };
+    if (input.replaces === undefined) return bookIn(trx, input, now);
+    // The old appointment lets go of its time for the attempt, and takes it back when no new
+    // time could be had (nobody else could take it meanwhile: the row is locked until commit).
+    const released = await trx('kep_appointments')
+      .where({ id: input.replaces, status: 'booked' })
+      .where('starts_at', '>', now)
+      .update({ status: 'rescheduled', updated_at: now });
+    if (!released) return { refused: 'notReplaceable' };
+    const outcome = await bookIn(trx, input, now);
+    if ('booked' in outcome)
+      await trx('kep_appointments')
+        .where({ id: input.replaces })
+        .update({ rescheduled_to: outcome.booked.id });
+    else await trx('kep_appointments').where({ id: input.replaces }).update({ status: 'booked' });
+    return outcome;
   });
+}
+
+async function bookIn(
+  trx: Knex.Transaction,
+  input: BookingInput,
+  now: Date,
+): Promise<BookingOutcome> {
+  const day = athensDate(input.startsAt);
+  const buffer = input.settings.bufferMinutes;
+  const time = await loadAreaTime(trx, input.areaId, { from: day, to: day }, buffer);
+  if (!time) return { refused: 'notOffered' };
+  const rules: SlotRules = { minutes: time.minutes, ...input.settings, now };
+  if (input.localFeast) rules.localFeast = input.localFeast;
+  const refusal = startRefusal(input.startsAt, rules, time.closures);
+  if (refusal) return { refused: refusal };
+  const { offered, clerkIds } = clerksFreeAt(input.startsAt, rules, time.clerks);
+  if (!offered) return { refused: 'notOffered' };
+  // With no clerk free the answer is "taken" whoever asks: the many who lose a race for one
+  // slot are answered without queueing on the AFM lock.
+  if (!clerkIds.length) return { taken: { next: await nextFreeStarts(trx, input, rules, time) } };
+  if (await holdsTooMany(trx, input.person.afm, now)) return { refused: 'tooMany' };
+  const ordered = await fewestFirst(trx, clerkIds, day);
+  const preferred = input.preferClerkId;
+  if (preferred && ordered.includes(preferred))
+    ordered.splice(0, ordered.length, preferred, ...ordered.filter((id) => id !== preferred));
+  for (const clerkId of ordered) {
+    const booked = await tryToBook(trx, { ...input, clerkId, minutes: time.minutes, now });
+    if (booked) return { booked };
+  }
+  // Every attempt lost a race: what was read is old, so the next times are read again.
+  return { taken: { next: await nextFreeStarts(trx, input, rules) } };
 }
 
 /** An active area's appointment length, its clerks' hours, absences and bookings, and closures. */
@@ -211,9 +261,10 @@ async function insertAppointment(conn: Conn, a: NewAppointment) {
   const [row] = await rowsOf<{ id: number; reference: string; clerk_id: number }>(
     conn,
     `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name, email,
-       phone_e164, starts_at, ends_at, buffered, created_at, updated_at)
+       phone_e164, starts_at, ends_at, buffered, created_at, updated_at, postal_address, delivery,
+       needs_sign_language, needs_lip_reading, needs_other, lang, room, booked_by)
      VALUES ('ΚΕΠ-' || ?::text || '-' || lpad(nextval('kep_appointment_numbers')::text, 6, '0'),
-       ?, ?, ?, ?, ?, ?, ?, ?, ?, tstzrange(?, ?), ?, ?)
+       ?, ?, ?, ?, ?, ?, ?, ?, ?, tstzrange(?, ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      RETURNING id, reference, clerk_id`,
     [
       athensDate(a.now).slice(0, 4),
@@ -230,6 +281,14 @@ async function insertAppointment(conn: Conn, a: NewAppointment) {
       new Date(end + buffer),
       a.now,
       a.now,
+      a.details.postalAddress || null,
+      a.details.delivery,
+      a.details.needs.signLanguage,
+      a.details.needs.lipReading,
+      a.details.needs.other || null,
+      a.details.lang,
+      newRoom(),
+      a.details.bookedBy ?? null,
     ],
   );
   return { id: row!.id, reference: row!.reference, clerkId: row!.clerk_id };
@@ -272,4 +331,9 @@ async function nextFreeStarts(
     from = addDays(days.to, 1);
   }
   return found;
+}
+
+/** A video call room's name: 144 random bits, unguessable. */
+function newRoom(): string {
+  return `kep-${randomBytes(18).toString('base64url')}`;
 }

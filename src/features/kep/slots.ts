@@ -99,17 +99,23 @@ export function startRefusal(
 }
 
 /**
- * A clerk's slot starts on a day (ms): from each row's start, one appointment length apart, each
- * appointment inside its row. Stepped in real time, so a row across a clock change holds the
- * slots its real length holds, none lost, none twice.
+ * A clerk's slot starts on a day (ms): from each row's start, one appointment and one buffer
+ * apart (so back-to-back bookings lose no time to the buffer), each appointment inside its row.
+ * Stepped in real time, so a row across a clock change holds the slots its real length holds,
+ * none lost, none twice.
  */
-function slotStarts(day: string, minutes: number, hours: readonly WeeklyHours[]): number[] {
+function slotStarts(
+  day: string,
+  rules: Pick<SlotRules, 'minutes' | 'bufferMinutes'>,
+  hours: readonly WeeklyHours[],
+): number[] {
   const weekday = isoWeekday(day);
-  const length = minutes * MINUTE;
+  const length = rules.minutes * MINUTE;
+  const step = length + rules.bufferMinutes * MINUTE;
   const starts: number[] = [];
   for (const row of hours.filter((h) => h.weekday === weekday)) {
     const end = athensInstant(day, row.ends).getTime();
-    for (let t = athensInstant(day, row.starts).getTime(); t + length <= end; t += length)
+    for (let t = athensInstant(day, row.starts).getTime(); t + length <= end; t += step)
       starts.push(t);
   }
   return starts;
@@ -148,7 +154,7 @@ export function clerksFreeAt(
 ): { offered: boolean; clerkIds: number[] } {
   const day = athensDate(start);
   const ms = start.getTime();
-  const offering = clerks.filter((c) => slotStarts(day, rules.minutes, c.hours).includes(ms));
+  const offering = clerks.filter((c) => slotStarts(day, rules, c.hours).includes(ms));
   const end = ms + rules.minutes * MINUTE;
   const clerkIds = offering
     .filter((c) => !isAway(c, day) && isFree(c.booked, ms, end, rules.bufferMinutes))
@@ -171,7 +177,7 @@ export function freeSlots(
   for (const clerk of clerks) {
     if (isAway(clerk, day)) continue;
     const booked = bookedAround(clerk.booked, day, rules.bufferMinutes);
-    for (const start of slotStarts(day, rules.minutes, clerk.hours)) {
+    for (const start of slotStarts(day, rules, clerk.hours)) {
       if (start < earliest || !isFree(booked, start, start + length, rules.bufferMinutes)) continue;
       free.set(start, [...(free.get(start) ?? []), clerk.clerkId]);
     }

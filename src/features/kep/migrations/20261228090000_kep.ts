@@ -86,13 +86,36 @@ async function createAppointments(knex: Knex): Promise<void> {
     starts_at timestamptz NOT NULL,
     ends_at timestamptz NOT NULL,
     buffered tstzrange NOT NULL,
+    postal_address text CHECK (length(postal_address) <= 300),
+    -- How the resulting document reaches the citizen.
+    delivery text NOT NULL DEFAULT 'email' CHECK (delivery IN ('email', 'post', 'pickup')),
+    -- Accessibility needs: special-category data, seen by the assigned clerk and ΚΕΠ managers
+    -- only, erased by the retention job N days after the appointment (needs_erased_at).
+    needs_sign_language boolean NOT NULL DEFAULT false,
+    needs_lip_reading boolean NOT NULL DEFAULT false,
+    needs_other text CHECK (length(needs_other) <= 1000),
+    needs_erased_at timestamptz,
+    -- The language the citizen booked in: their mails are written in it.
+    lang text NOT NULL DEFAULT 'el' CHECK (lang IN ('el', 'en')),
+    -- The video call's room: unguessable, fixed for the appointment's life (the next issue's call).
+    room text NOT NULL UNIQUE CHECK (room ~ '^[A-Za-z0-9_-]{20,64}$'),
+    -- A clerk who booked it for someone who phoned or came to the counter.
+    booked_by integer REFERENCES users (id) ON DELETE SET NULL,
+    -- A rescheduled appointment keeps its row and points to the one that replaced it.
+    rescheduled_to integer REFERENCES kep_appointments (id),
     status text NOT NULL DEFAULT 'booked'
       CHECK (status IN ('booked', 'cancelled', 'rescheduled', 'no_show', 'done')),
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     cancelled_at timestamptz,
+    cancelled_by text CHECK (cancelled_by IN ('citizen', 'kep')),
     cancel_reason text CHECK (length(cancel_reason) <= 1000),
+    -- Each reminder is enqueued once: the mark is written in the enqueue's transaction.
+    first_reminder_at timestamptz,
+    second_reminder_at timestamptz,
     CHECK (starts_at < ends_at),
+    CHECK (rescheduled_to IS NULL OR status = 'rescheduled'),
+    CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL)),
     CHECK (buffered @> tstzrange(starts_at, ends_at)),
     CONSTRAINT kep_appointments_no_overlap
       EXCLUDE USING gist (clerk_id WITH =, buffered WITH &&) WHERE (status = 'booked')
@@ -102,9 +125,35 @@ async function createAppointments(knex: Knex): Promise<void> {
   );
   await knex.raw('CREATE INDEX kep_appointments_afm_idx ON kep_appointments (afm, status)');
   await knex.raw('CREATE INDEX kep_appointments_citizen_idx ON kep_appointments (citizen_id)');
+  await knex.raw(
+    "CREATE INDEX kep_appointments_upcoming_idx ON kep_appointments (starts_at) WHERE status = 'booked'",
+  );
+  // The documents the citizen will show, uploaded with the booking (deleted by retention).
+  await knex.raw(`CREATE TABLE kep_documents (
+    id serial PRIMARY KEY,
+    appointment_id integer NOT NULL REFERENCES kep_appointments (id) ON DELETE CASCADE,
+    document_key text NOT NULL UNIQUE,
+    file_name text NOT NULL CHECK (length(file_name) BETWEEN 1 AND 200),
+    content_type text NOT NULL CHECK (content_type IN ('application/pdf', 'image/jpeg', 'image/png')),
+    size_bytes integer NOT NULL CHECK (size_bytes BETWEEN 1 AND 10485760),
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  await knex.raw('CREATE INDEX kep_documents_appointment_idx ON kep_documents (appointment_id)');
+  // Manage links (/kep/manage/<token>): each mail carries a new one, stored hashed; all of an
+  // appointment's links work until it ends.
+  await knex.raw(`CREATE TABLE kep_manage_tokens (
+    token_hash text PRIMARY KEY,
+    appointment_id integer NOT NULL REFERENCES kep_appointments (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  await knex.raw(
+    'CREATE INDEX kep_manage_tokens_appointment_idx ON kep_manage_tokens (appointment_id)',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw('DROP TABLE kep_manage_tokens');
+  await knex.raw('DROP TABLE kep_documents');
   await knex.raw('DROP TABLE kep_appointments');
   await knex.raw('DROP SEQUENCE kep_appointment_numbers');
   await knex.raw('DROP TABLE kep_closures');
