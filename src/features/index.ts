@@ -9,6 +9,7 @@ import { financeModule } from './finance/finance.module.ts';
 import { finesModule } from './fines/fines.module.ts';
 import { healthModule } from './health/health.module.ts';
 import { identityModule } from './identity/identity.module.ts';
+import { kepModule } from './kep/kep.module.ts';
 import { mailModule } from './mail/mail.module.ts';
 import type { Module } from './module.ts';
 import { open311Module } from './open311/open311.module.ts';
@@ -36,6 +37,7 @@ export const MODULES: readonly Module[] = [
   duesModule,
   rollModule,
   certificatesModule,
+  kepModule,
   pollsModule,
   phoneModule,
   financeModule,

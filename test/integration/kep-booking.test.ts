@@ -27,9 +27,6 @@ let areaId: number;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  // Until the module is in src/features/index.ts the template has no ΚΕΠ tables: migrate here.
-  if (!(await ctx.db.schema.hasTable('kep_appointments')))
-    await ctx.db.transaction((trx) => migrateKep(trx));
   areaId = await areaIdOf('information-applications');
 });
 
@@ -194,7 +191,10 @@ describe('the ΚΕΠ tables', () => {
     await insertAppointment(a, DAY, '10:30');
     // A cancelled one made booked again over a booked one is refused too.
     await expect(
-      ctx.db('kep_appointments').where({ status: 'cancelled' }).update({ status: 'booked', cancelled_at: null }),
+      ctx
+        .db('kep_appointments')
+        .where({ status: 'cancelled' })
+        .update({ status: 'booked', cancelled_at: null }),
     ).rejects.toMatchObject({ code: '23P01' });
     expect(await bookedCount()).toBe(3);
   });
@@ -423,7 +423,10 @@ describe('bookSlot', () => {
       .where({ afm })
       .orderBy('starts_at')
       .first('id')) as { id: number };
-    await ctx.db('kep_appointments').where({ id: first.id }).update({ status: 'cancelled', cancelled_at: new Date() });
+    await ctx
+      .db('kep_appointments')
+      .where({ id: first.id })
+      .update({ status: 'cancelled', cancelled_at: new Date() });
     expect(await book(DAY, '14:10', { person: person(afm) })).toHaveProperty('booked');
     expect(await book('2026-03-05', '10:00', { person: person(afm) })).toEqual({
       refused: 'tooMany',
