@@ -72,12 +72,23 @@ export interface BookingInput {
    * 'rescheduled' pointing to the new one, and is left booked when the new time cannot be had.
    */
   replaces?: number;
+  /**
+   * Runs in the booking's transaction once the appointment is booked (its documents, its mail):
+   * a throw undoes the booking.
+   */
+  onBooked?: (trx: Knex.Transaction, booked: BookedAppointment) => Promise<void>;
+}
+
+export interface BookedAppointment {
+  id: number;
+  reference: string;
+  clerkId: number;
 }
 
 export type BookingRefusal = StartRefusal | 'notOffered' | 'tooMany' | 'notReplaceable';
 
 export type BookingOutcome =
-  | { booked: { id: number; reference: string; clerkId: number } }
+  | { booked: BookedAppointment }
   /** Every clerk who could take it was taken: other times to offer (possibly none). */
   | { taken: { next: Date[] } }
   | { refused: BookingRefusal };
@@ -97,22 +108,32 @@ export async function bookSlot(
   if (!Number.isInteger(input.areaId) || Number.isNaN(input.startsAt.getTime()))
     return { refused: 'notOffered' };
   return deps.db.transaction(async (trx): Promise<BookingOutcome> => {
-    if (input.replaces === undefined) return bookIn(trx, input, now);
-    // The old appointment lets go of its time for the attempt, and takes it back when no new
-    // time could be had (nobody else could take it meanwhile: the row is locked until commit).
-    const released = await trx('kep_appointments')
-      .where({ id: input.replaces, status: 'booked' })
-      .where('starts_at', '>', now)
-      .update({ status: 'rescheduled', updated_at: now });
-    if (!released) return { refused: 'notReplaceable' };
-    const outcome = await bookIn(trx, input, now);
-    if ('booked' in outcome)
-      await trx('kep_appointments')
-        .where({ id: input.replaces })
-        .update({ rescheduled_to: outcome.booked.id });
-    else await trx('kep_appointments').where({ id: input.replaces }).update({ status: 'booked' });
+    const outcome = await bookOrReplace(trx, input, now);
+    if ('booked' in outcome && input.onBooked) await input.onBooked(trx, outcome.booked);
     return outcome;
   });
+}
+
+async function bookOrReplace(
+  trx: Knex.Transaction,
+  input: BookingInput,
+  now: Date,
+): Promise<BookingOutcome> {
+  if (input.replaces === undefined) return bookIn(trx, input, now);
+  // The old appointment lets go of its time for the attempt, and takes it back when no new
+  // time could be had (nobody else could take it meanwhile: the row is locked until commit).
+  const released = await trx('kep_appointments')
+    .where({ id: input.replaces, status: 'booked' })
+    .where('starts_at', '>', now)
+    .update({ status: 'rescheduled', updated_at: now });
+  if (!released) return { refused: 'notReplaceable' };
+  const outcome = await bookIn(trx, input, now);
+  if ('booked' in outcome)
+    await trx('kep_appointments')
+      .where({ id: input.replaces })
+      .update({ rescheduled_to: outcome.booked.id });
+  else await trx('kep_appointments').where({ id: input.replaces }).update({ status: 'booked' });
+  return outcome;
 }
 
 async function bookIn(
