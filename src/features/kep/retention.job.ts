@@ -1,4 +1,63 @@
 import type { Deps } from '../../deps.ts';
+import { readKepSettings } from './kep.settings.ts';
 
-/** Erases accessibility needs and documents N days after each appointment (to be built). */
-export async function eraseExpiredDetails(_deps: Deps): Promise<void> {}
+/** Appointments erased per transaction: short locks, and a long backlog still goes in one run. */
+const BATCH = 200;
+const DAY = 86_400_000;
+
+type RetentionDeps = Pick<
+  Deps,
+  'db' | 'clock' | 'documents' | 'modules' | 'config' | 'contentCache' | 'logger'
+>;
+
+/**
+ * Erases the special-category data of appointments that ended more than N days ago (N:
+ * kep.retentionDays): the accessibility needs and the uploaded documents, rows and files. The
+ * appointment itself stays, marked with when it was erased (`needs_erased_at`), so a second run
+ * finds nothing to do. Files are removed once their rows' deletion has committed: a rolled-back
+ * batch leaves every document as it was. How many were erased goes to the log.
+ */
+export async function eraseExpiredDetails(deps: RetentionDeps): Promise<void> {
+  const { retentionDays } = await readKepSettings(deps);
+  let erased = 0;
+  for (;;) {
+    const now = deps.clock.now();
+    const cutoff = new Date(now.getTime() - retentionDays * DAY);
+    const { ids, keys } = await deps.db.transaction(async (trx) => {
+      const due = (await trx('kep_appointments')
+        .where('ends_at', '<', cutoff)
+        .whereNull('needs_erased_at')
+        .orderBy('id')
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .select('id')) as { id: number }[];
+      const dueIds = due.map((row) => row.id);
+      if (!dueIds.length) return { ids: dueIds, keys: [] as string[] };
+      const documents = (await trx('kep_documents')
+        .whereIn('appointment_id', dueIds)
+        .del()
+        .returning('document_key')) as { document_key: string }[];
+      await trx('kep_appointments').whereIn('id', dueIds).update({
+        needs_sign_language: false,
+        needs_lip_reading: false,
+        needs_other: null,
+        needs_erased_at: now,
+      });
+      return { ids: dueIds, keys: documents.map((d) => d.document_key) };
+    });
+    for (const key of keys) await removeStored(deps, key);
+    erased += ids.length;
+    if (ids.length < BATCH) break;
+  }
+  if (erased) deps.logger.info({ erased }, 'kep: accessibility needs and documents erased');
+}
+
+/** A stored file gone; a key the store refuses (never one it made) is logged, not fatal. */
+async function removeStored(deps: Pick<Deps, 'documents' | 'logger'>, key: string): Promise<void> {
+  try {
+    await deps.documents.remove(key);
+  } catch (error) {
+    deps.logger.warn({ err: error, key }, 'kep: a stored document could not be removed');
+  }
+}
