@@ -13,7 +13,8 @@ export const DEMO_KEP_MANAGER: DemoAccount = {
   fullName: 'Αργυρώ Τζανάκη',
   email: 'demo.kepmanager@example.gov.gr',
   phone: null,
-  roles: ['kep_manager'],
+  // A ΚΕΠ manager is a clerk too: the schedule (/staff/kep) is the clerks' section.
+  roles: ['kep_manager', 'clerk'],
 };
 
 /** The demo clerk's ΚΕΠ week: Monday to Friday, with a break at half past eleven. */
