@@ -213,3 +213,177 @@ export async function prepareKep(db: Db, sessionSecret: string): Promise<KepSetu
     days,
   };
 }
+
+/** Writes the booking draft into each session, as the steps before the measured page leave it. */
+async function setDrafts(db: Db, sids: string[], draft: Record<string, unknown>): Promise<void> {
+  await db('session')
+    .whereIn('sid', sids)
+    .update({
+      sess: db.raw(`jsonb_set(sess::jsonb, '{kepBooking}', ?::jsonb)::json`, [
+        JSON.stringify(draft),
+      ]),
+    });
+}
+
+export interface KepResult {
+  days: { rps: number; p50: number; p99: number; errors: number; freeDays: number };
+  times: { rps: number; p50: number; p99: number; errors: number; freeTimes: number };
+  race: {
+    booked: number;
+    taken: number;
+    other: Record<string, number>;
+    p50: number;
+    p99: number;
+    maxMs: number;
+  };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+
+/**
+ * The free days page (/kep/book/day) and the free times page (/kep/book/time) of the busy area,
+ * each request as the next signed-in citizen; then the race: every citizen at the check page
+ * of one slot of the one-clerk area, then all confirming at once.
+ */
+export async function kepRun(
+  base: string,
+  db: Db,
+  setup: KepSetup,
+  options: { connections: number; duration: number },
+): Promise<KepResult> {
+  const sids = setup.cookies.map((c) => decodeURIComponent(c.slice(4)).slice(2).split('.')[0]!);
+  const headersFor = (n: number) => ({
+    ...PROXY_HEADERS,
+    cookie: setup.cookies[n % setup.cookies.length]!,
+  });
+  // A day in the middle of the horizon: its free times are what is left of 20 clerks' day.
+  const day = setup.days[Math.floor(setup.days.length / 2)]!;
+  await setDrafts(db, sids, { areaId: setup.areaId, day });
+  const check = async (path: string, pattern: RegExp) => {
+    const res = await fetch(`${base}${path}`, { headers: headersFor(0), redirect: 'manual' });
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+    return (html.match(pattern) ?? []).length;
+  };
+  const freeDays = await check('/kep/book/day', /name="day"/g);
+  const freeTimes = await check('/kep/book/time', /name="start"/g);
+  console.log(`kep: ${freeDays} free days, ${freeTimes} free times on ${day}`);
+  await load(`${base}/kep/book/day`, { ...options, duration: 2, headersFor });
+  const days = await load(`${base}/kep/book/day`, { ...options, headersFor });
+  console.log(`  free days: ${days.rps.toFixed(0)} req/s, p99 ${days.p99} ms`);
+  const times = await load(`${base}/kep/book/time`, { ...options, headersFor });
+  console.log(`  free times: ${times.rps.toFixed(0)} req/s, p99 ${times.p99} ms`);
+
+  // The race: each citizen's draft at the check page of the same slot.
+  const start = athensInstant(setup.race.day, setup.race.time).toISOString();
+  await setDrafts(db, sids, {
+    areaId: setup.race.areaId,
+    day: setup.race.day,
+    start,
+    details: {
+      fullName: 'Δημότης μέτρησης',
+      email: 'kepbench@example.gr',
+      phone: '',
+      postalAddress: '',
+      delivery: 'email',
+      signLanguage: false,
+      lipReading: false,
+      needsOther: false,
+      otherText: '',
+    },
+    files: [],
+  });
+  const forms = await Promise.all(
+    setup.cookies.map(async (cookie) => {
+      const res = await fetch(`${base}/kep/book/check`, { headers: { ...PROXY_HEADERS, cookie } });
+      const html = await res.text();
+      const fields = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)];
+      if (res.status !== 200 || !fields.length)
+        throw new Error(`/kep/book/check answered ${res.status}`);
+      return { cookie, body: new URLSearchParams(fields.map((f) => [f[1]!, f[2]!])).toString() };
+    }),
+  );
+  const outcomes = await Promise.all(
+    forms.map(async ({ cookie, body }) => {
+      const began = performance.now();
+      const res = await fetch(`${base}/kep/book/confirm`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { ...PROXY_HEADERS, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      await res.arrayBuffer();
+      return { status: res.status, ms: performance.now() - began };
+    }),
+  );
+  const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+  const other: Record<string, number> = {};
+  for (const o of outcomes)
+    if (o.status !== 303 && o.status !== 200 && o.status !== 409)
+      other[o.status] = (other[o.status] ?? 0) + 1;
+  const booked = Number(
+    (
+      (await db('kep_appointments')
+        .where({ area_id: setup.race.areaId, starts_at: new Date(start) })
+        .count('* as c')
+        .first()) as { c: string }
+    ).c,
+  );
+  const race = {
+    booked,
+    taken: outcomes.filter((o) => o.status === 409).length,
+    other,
+    p50: Math.round(percentile(ms, 50)),
+    p99: Math.round(percentile(ms, 99)),
+    maxMs: Math.round(ms[ms.length - 1] ?? 0),
+  };
+  console.log(
+    `  race: ${race.booked} booked, ${race.taken} taken, p99 ${race.p99} ms, other ${JSON.stringify(other)}`,
+  );
+  return { days: { ...days, freeDays }, times: { ...times, freeTimes }, race };
+}
+
+export function kepPasses(result: KepResult): boolean {
+  return (
+    result.days.errors === 0 &&
+    result.times.errors === 0 &&
+    result.days.p99 < KEP_BARS.pagesP99 &&
+    result.times.p99 < KEP_BARS.pagesP99 &&
+    result.race.booked === 1 &&
+    result.race.taken === RACERS - 1 &&
+    Object.keys(result.race.other).length === 0 &&
+    result.race.p99 < KEP_BARS.raceP99
+  );
+}
+
+export function kepSection(
+  setup: KepSetup,
+  result: KepResult,
+  peakMb: number,
+  run: { connections: number; duration: number },
+): string {
+  const pages = (p: { errors: number; p99: number }) => p.errors === 0 && p.p99 < KEP_BARS.pagesP99;
+  const race = result.race;
+  const raceOk =
+    race.booked === 1 &&
+    race.taken === RACERS - 1 &&
+    Object.keys(race.other).length === 0 &&
+    race.p99 < KEP_BARS.raceP99;
+  return `## ΚΕΠ video appointments (bars: free days and free times p99 < ${KEP_BARS.pagesP99} ms at ${run.connections} connections; the ${RACERS}-way race p99 < ${KEP_BARS.raceP99} ms, one appointment)
+
+${CLERKS} clerks of one area (20-minute appointments, a 10-minute buffer, weekdays 08:00–12:00 and 12:30–16:00) with
+${setup.booked.toLocaleString('en')} booked appointments over the ${setup.days.length} working days of the horizon; ${RACERS} citizens signed in with TaxisNet
+(their sessions written as the sign-in leaves them, each with the booking draft the earlier steps leave). autocannon,
+${run.connections} connections, ${run.duration} s after a 2 s warm-up, each request as the next citizen.
+
+| page | free shown | req/s | p50 ms | p99 ms | errors | bar |
+| --- | ---: | ---: | ---: | ---: | ---: | --- |
+| /kep/book/day (free days over the horizon) | ${result.days.freeDays} days | ${result.days.rps.toFixed(0)} | ${result.days.p50} | ${result.days.p99} | ${result.days.errors} | ${ok(pages(result.days))} |
+| /kep/book/time (free times of a day) | ${result.times.freeTimes} times | ${result.times.rps.toFixed(0)} | ${result.times.p50} | ${result.times.p99} | ${result.times.errors} | ${ok(pages(result.times))} |
+
+The race: ${RACERS} citizens at the check page of the same time of an area with one clerk, all posting "confirm" at once:
+**${race.booked} appointment**, ${race.taken} answered 409 "this time was just taken" with the next free times,
+${Object.keys(race.other).length ? `others: ${JSON.stringify(race.other)}` : 'no other answers (no 5xx)'}; latency p50 ${race.p50} ms, p99 **${race.p99} ms**
+(slowest ${race.maxMs} ms): ${ok(raceOk)}. Peak RSS: ${peakMb.toFixed(0)} MB.`;
+}

@@ -17,6 +17,7 @@ export const SECTION_ORDER = [
   'certificates',
   'polls',
   'phone',
+  'kep',
 ] as const;
 export type Section = (typeof SECTION_ORDER)[number];
 

@@ -1,9 +1,9 @@
 /**
  * npm run bench [-- <scenario> …]: the app in production mode on 100,000 decisions, measured
  * against a bare node:http server answering with the same (compressed) bytes, in the same run.
- * Scenarios: pages, search, flood, signin, mail, requests, open311, dues, certificates, polls, phone (default: all). Writes
+ * Scenarios: pages, search, flood, signin, mail, requests, open311, dues, certificates, polls, phone, kep (default: all). Writes
  * docs/PERFORMANCE.md (the sections of the scenarios run) and exits non-zero when a scenario that holds itself to its
- * bars (certificates, polls, phone) misses one. Not part of CI. BENCH_DURATION shortens the page runs.
+ * bars (certificates, polls, phone, kep) misses one. Not part of CI. BENCH_DURATION shortens the page runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, statSync } from 'node:fs';
@@ -42,6 +42,7 @@ import {
 } from './certificates.ts';
 import { pollsRun, pollsSection, preparePolls, type PollsSetup } from './polls.ts';
 import { phoneRun, phoneSection, preparePhone, type PhoneSetup } from './phone.ts';
+import { kepPasses, kepRun, kepSection, prepareKep, type KepSetup } from './kep.ts';
 
 const SCENARIOS = [
   'pages',
@@ -55,6 +56,7 @@ const SCENARIOS = [
   'certificates',
   'polls',
   'phone',
+  'kep',
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const asked = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -71,6 +73,7 @@ const CONNECTIONS = 50;
 const DECISIONS = 100_000;
 const UPLOAD_DIR = '.data/bench-uploads';
 const RSS_BAR_MB = 200;
+const SESSION_SECRET = 'bench-'.repeat(8);
 const MAIL_BAR = 20;
 const cores = os.cpus().length;
 const sections: Partial<Record<Section, string>> = {};
@@ -153,6 +156,9 @@ async function benchApp(): Promise<void> {
     ? await preparePolls(db, database.url)
     : undefined;
   const phoneSetup: PhoneSetup | undefined = runs('phone') ? await preparePhone(db) : undefined;
+  const kepSetup: KepSetup | undefined = runs('kep')
+    ? await prepareKep(db, SESSION_SECRET)
+    : undefined;
   await db.destroy();
 
   const appPort = await freePort();
@@ -175,7 +181,7 @@ async function benchApp(): Promise<void> {
         MALLOC_MMAP_THRESHOLD_: '131072',
         PORT: String(appPort),
         DATABASE_URL: database.url,
-        SESSION_SECRET: 'bench-'.repeat(8),
+        SESSION_SECRET,
         SMTP_URL: 'smtp://127.0.0.1:2525',
         UPLOAD_DIR,
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
@@ -364,6 +370,18 @@ so the rate is bounded by the cores; it is reported, not held to a bar. Peak RSS
         `phone: menu p99 ${result.menu.p99} ms, PIN p99 ${result.pin.p99} ms, ${result.menu.non2xx + result.pin.non2xx} not 2xx`,
       );
     sections.phone = phoneSection(result, phonePeak, options);
+  }
+
+  if (kepSetup) {
+    const options = { connections: CONNECTIONS, duration: DURATION };
+    const kepDb = createDb(database.url, 2);
+    const [result, kepPeak] = await watched(() => kepRun(base, kepDb, kepSetup, options));
+    await kepDb.destroy();
+    if (!kepPasses(result))
+      missed.push(
+        `kep: free days p99 ${result.days.p99} ms, free times p99 ${result.times.p99} ms, race ${result.race.booked} booked, p99 ${result.race.p99} ms`,
+      );
+    sections.kep = kepSection(kepSetup, result, kepPeak, options);
   }
 
   clearInterval(sampler);
