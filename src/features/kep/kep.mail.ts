@@ -7,18 +7,13 @@ import type { MailAttachment } from '../mail/mail-queue.ts';
 import { appointmentIcs } from './ics.ts';
 
 export type AppointmentMailKind =
-  | 'booked'
-  | 'reminder'
-  | 'rescheduled'
-  | 'cancelled'
-  | 'cancelledByKep'
-  | 'reassigned';
+  'booked' | 'reminder' | 'rescheduled' | 'cancelled' | 'cancelledByKep' | 'reassigned';
 
 /** The mail template's name (emails/kep-appointment.html.ejs and .txt.ejs). */
 export const APPOINTMENT_TEMPLATE = 'kep-appointment';
 
-/** The document store keeps only known extensions: the calendar file is stored under this one. */
-const ICS_STORED_AS = 'json';
+/** The calendar file's extension in the document store. */
+const ICS_STORED_AS = 'ics';
 
 const CANCELLATIONS: ReadonlySet<AppointmentMailKind> = new Set(['cancelled', 'cancelledByKep']);
 
