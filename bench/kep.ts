@@ -13,6 +13,7 @@ import { athensInstant } from '../src/lib/athens-time.ts';
 import { addDays } from '../src/lib/dates.ts';
 import { athensDate } from '../src/lib/format.ts';
 import { isWorkingDay } from '../src/lib/working-days.ts';
+import { hashSecret } from '../src/lib/passwords.ts';
 import { load } from './pages.ts';
 import { ok } from './report.ts';
 import { PROXY_HEADERS } from './sign-in.ts';
@@ -56,10 +57,12 @@ async function clerkIds(db: Db, prefix: string, count: number): Promise<number[]
   const usernames = Array.from({ length: count }, (_v, i) => `${prefix}.${i}`);
   const existing = (await db('users').whereIn('username', usernames).pluck('username')) as string[];
   const missing = usernames.filter((u) => !existing.includes(u));
+  const hash = missing.length ? await hashSecret('kep bench clerk password 2026') : '';
   if (missing.length)
     await db('users').insert(
       missing.map((username) => ({
         username,
+        password_hash: hash,
         full_name: `Υπάλληλος ${username}`,
         email: `${username}@example.gov.gr`,
         status: 'active',
@@ -117,9 +120,11 @@ export async function prepareKep(db: Db, sessionSecret: string): Promise<KepSetu
         )
           slots.push({ clerk, start: t });
       }
-  // Every other slot or so booked, spread over the days and clerks, until 5,000.
-  const every = Math.max(1, Math.floor(slots.length / APPOINTMENTS));
-  const chosen = slots.filter((_s, i) => i % every === 0).slice(0, APPOINTMENTS);
+  // 5,000 of the slots booked, spread evenly over the days and clerks.
+  const share = Math.min(1, APPOINTMENTS / slots.length);
+  const chosen = slots
+    .filter((_s, i) => Math.floor((i + 1) * share) > Math.floor(i * share))
+    .slice(0, APPOINTMENTS);
   const year = today.slice(0, 4);
   for (let i = 0; i < chosen.length; i += 500)
     await db.raw(
@@ -171,6 +176,7 @@ export async function prepareKep(db: Db, sessionSecret: string): Promise<KepSetu
         email: `kepbench.${afm}@example.gr`,
         status: 'active',
         taxisnet_afm: afm,
+        taxisnet_linked_at: new Date(),
         activated_at: new Date(),
       })),
     );
@@ -267,7 +273,7 @@ export async function kepRun(
     return (html.match(pattern) ?? []).length;
   };
   const freeDays = await check('/kep/book/day', /name="day"/g);
-  const freeTimes = await check('/kep/book/time', /name="start"/g);
+  const freeTimes = await check('/kep/book/time', /name="time"/g);
   console.log(`kep: ${freeDays} free days, ${freeTimes} free times on ${day}`);
   await load(`${base}/kep/book/day`, { ...options, duration: 2, headersFor });
   const days = await load(`${base}/kep/book/day`, { ...options, headersFor });
@@ -295,10 +301,18 @@ export async function kepRun(
     files: [],
   });
   const forms = await Promise.all(
-    setup.cookies.map(async (cookie) => {
+    setup.cookies.map(async (signedIn) => {
+      let cookie = signedIn;
       const res = await fetch(`${base}/kep/book/check`, { headers: { ...PROXY_HEADERS, cookie } });
       const html = await res.text();
-      const fields = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)];
+      // The confirm form's hidden fields (the header's sign-out form has its own).
+      const form = /<form[^>]*action="\/kep\/book\/confirm"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+      const fields = [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)];
+      const renewed = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+      if (renewed.length)
+        cookie = [...(renewed.some((c) => c.startsWith('sid=')) ? [] : [cookie]), ...renewed].join(
+          '; ',
+        );
       if (res.status !== 200 || !fields.length)
         throw new Error(`/kep/book/check answered ${res.status}`);
       return { cookie, body: new URLSearchParams(fields.map((f) => [f[1]!, f[2]!])).toString() };
@@ -313,7 +327,9 @@ export async function kepRun(
         headers: { ...PROXY_HEADERS, cookie, 'content-type': 'application/x-www-form-urlencoded' },
         body,
       });
-      await res.arrayBuffer();
+      const text = await res.text();
+      if (res.status === 403 || res.status >= 500)
+        console.log(`  confirm ${res.status}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
       return { status: res.status, ms: performance.now() - began };
     }),
   );

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError, type FieldError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { parseForm } from '../../lib/forms.ts';
-import { athensDate, formatDate } from '../../lib/format.ts';
+import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
 import type { Lang } from '../../lib/localized.ts';
 import { formatPhone, toE164 } from '../../lib/phone.ts';
 import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit.ts';
@@ -159,11 +159,17 @@ async function activeAreas(deps: Deps): Promise<AreaRow[]> {
 }
 
 async function areaOf(deps: Deps, id: number | undefined): Promise<AreaRow | undefined> {
-  if (id === undefined) return undefined;
-  return (await deps
-    .db('kep_areas')
-    .where({ id, active: true })
-    .first('id', 'name_el', 'name_en', 'minutes')) as AreaRow | undefined;
+  if (id === undefined || !Number.isInteger(id)) return undefined;
+  // Kept in the work cache until kep_areas changes (the kep_notify migration).
+  const found = await deps.workCache.get(
+    `kep:area:${id}`,
+    async () =>
+      ((await deps
+        .db('kep_areas')
+        .where({ id, active: true })
+        .first('id', 'name_el', 'name_en', 'minutes')) as AreaRow | undefined) ?? null,
+  );
+  return found ?? undefined;
 }
 
 const areaName = (area: AreaRow, lang: Lang) => (lang === 'en' ? area.name_en : area.name_el);
@@ -189,38 +195,60 @@ function slotRules(rules: Rules, minutes: number): SlotRules {
 
 /** The area's days with a free time, from today to the horizon. */
 async function freeDaysOf(deps: Deps, areaId: number, rules: Rules): Promise<string[]> {
-  const from = athensDate(rules.now);
-  const to = lastBookableDay({ now: rules.now, horizonDays: rules.booking.horizonDays });
-  const time = await loadAreaTime(deps.db, areaId, { from, to }, rules.booking.bufferMinutes);
-  if (!time) return [];
-  return freeDays(from, to, slotRules(rules, time.minutes), time.clerks, time.closures);
+  return deps.workCache.get(freeKey('days', areaId, rules), async () => {
+    const from = athensDate(rules.now);
+    const to = lastBookableDay({ now: rules.now, horizonDays: rules.booking.horizonDays });
+    const time = await loadAreaTime(deps.db, areaId, { from, to }, rules.booking.bufferMinutes);
+    if (!time) return [];
+    return freeDays(from, to, slotRules(rules, time.minutes), time.clerks, time.closures);
+  });
+}
+
+/**
+ * Free days and times are kept in the work cache for the minute they were worked out in (the
+ * notice moves with the clock) and the policy they were worked out with; a write to the tables
+ * they come from empties the cache (the kep_notify migration), so a booking shows at once.
+ */
+function freeKey(what: string, areaId: number, rules: Rules, day = ''): string {
+  const { bufferMinutes, noticeMinutes, horizonDays } = rules.booking;
+  const feast = rules.feast ? `${rules.feast.month}-${rules.feast.day}` : '';
+  const minute = Math.floor(rules.now.getTime() / 60_000);
+  return `kep:free:${what}:${areaId}:${day}:${minute}:${bufferMinutes}:${noticeMinutes}:${horizonDays}:${feast}`;
 }
 
 /** The free start times of one day of the area. */
 async function freeTimesOf(deps: Deps, areaId: number, day: string, rules: Rules) {
-  const time = await loadAreaTime(
-    deps.db,
-    areaId,
-    { from: day, to: day },
-    rules.booking.bufferMinutes,
-  );
-  if (!time) return [];
-  return freeSlots(day, slotRules(rules, time.minutes), time.clerks, time.closures);
+  const starts = await deps.workCache.get(freeKey('times', areaId, rules, day), async () => {
+    const time = await loadAreaTime(
+      deps.db,
+      areaId,
+      { from: day, to: day },
+      rules.booking.bufferMinutes,
+    );
+    if (!time) return [];
+    return freeSlots(day, slotRules(rules, time.minutes), time.clerks, time.closures).map(
+      (slot) => ({ ...slot, start: slot.start.getTime(), end: slot.end.getTime() }),
+    );
+  });
+  // Kept as numbers: each page gets Dates of its own.
+  return starts.map((slot) => ({ ...slot, start: new Date(slot.start), end: new Date(slot.end) }));
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Made once: a formatter costs far more to make than to use (the day page lists 20 or more). */
+const WEEKDAY = {
+  el: new Intl.DateTimeFormat('el-GR', { weekday: 'long', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }),
+};
+
 function dayLabel(day: string, lang: Lang): string {
-  const weekday = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'el-GR', {
-    weekday: 'long',
-    timeZone: 'UTC',
-  }).format(new Date(`${day}T12:00:00Z`));
+  const weekday = WEEKDAY[lang === 'en' ? 'en' : 'el'].format(new Date(`${day}T12:00:00Z`));
   return `${weekday} ${formatDate(day, lang)}`;
 }
 
-function timeLabel(start: Date, end: Date, lang: Lang): string {
-  const when = appointmentWhen(start, end, lang);
-  return `${when.starts}–${when.ends}`;
+function timeLabel(start: Date, end: Date): string {
+  return `${athensDateTime(start).slice(11, 16)}–${athensDateTime(end).slice(11, 16)}`;
 }
 
 /** The first step before `page` the draft has not done, for a page opened before its turn. */
@@ -389,7 +417,7 @@ async function renderTime(deps: Deps, req: Request, res: Response, errors: Field
     day: dayLabel(draft.day, req.lang),
     times: slots.map((slot) => ({
       value: slot.start.toISOString(),
-      label: timeLabel(slot.start, slot.end, req.lang),
+      label: timeLabel(slot.start, slot.end),
     })),
     chosen: draft.start,
     ...backLinks(req, '/kep/book/day'),
@@ -678,7 +706,7 @@ function summaryOf(req: Request, draft: KepBookingDraft, area: AreaRow, start: D
   return {
     area: areaName(area, req.lang),
     day: dayLabel(athensDate(start), req.lang),
-    time: timeLabel(start, end, req.lang),
+    time: timeLabel(start, end),
     details: {
       ...details,
       phone: phone ? formatPhone(phone) : details.phone,
@@ -763,7 +791,6 @@ function confirm(deps: Deps): RequestHandler {
           label: `${dayLabel(athensDate(startsAt), req.lang)}, ${timeLabel(
             startsAt,
             new Date(startsAt.getTime() + minutes * 60_000),
-            req.lang,
           )}`,
         })),
       });

@@ -8,6 +8,7 @@ import { eraseExpiredDetails } from './retention.job.ts';
 import { createKepScheduleRouter } from './staff/schedule.routes.ts';
 import { createKepSettingsRouter } from './staff/settings.routes.ts';
 import * as kep from './migrations/20261228090000_kep.ts';
+import * as kepNotify from './migrations/20261228090100_kep_notify.ts';
 
 /**
  * ΚΕΠ video appointments (myKEPlive): a citizen signed in with TaxisNet books a video call with
@@ -63,7 +64,7 @@ export const kepModule: Module = {
     params: async (deps) => ({ days: (await readKepSettings(deps)).retentionDays }),
   },
   demo: { seed: seedDemoKep, accounts: [DEMO_KEP_MANAGER] },
-  migrations: { '20261228090000_kep': kep },
+  migrations: { '20261228090000_kep': kep, '20261228090100_kep_notify': kepNotify },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url, ['book', 'manage', 'staff-settings', 'staff-schedule']),
 };

@@ -1,3 +1,4 @@
+import { formatPhone } from '../../../lib/phone.ts';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.ts';
@@ -222,11 +223,11 @@ async function renderAppointment(
 function presentDetails(req: Request, row: AppointmentDetails) {
   return {
     ...presentEntry(req, row),
-    when: formatDateTime(row.starts_at, req.lang),
+    when: formatDate(athensDate(row.starts_at), req.lang),
     startsAt: hhmm(row.starts_at),
     afm: row.afm,
     email: row.email,
-    phone: row.phone_e164 ?? '',
+    phone: row.phone_e164 ? formatPhone(row.phone_e164) : '',
     postalAddress: row.postal_address ?? '',
     delivery: row.delivery,
     lang: row.lang,
