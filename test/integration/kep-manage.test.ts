@@ -363,3 +363,70 @@ describe('the signed-in owner’s actions', () => {
     expect((await appointment(theirs)).status).toBe('booked');
   });
 });
+
+describe('in English too', () => {
+  it('renders every page of an appointment in English, with no key left untranslated', async () => {
+    const coming = await insertAppointment();
+    const soon = await insertAppointment({ startsIn: 5 * MINUTE });
+    const over = await insertAppointment({ startsIn: -HOUR });
+    const cancelled = await insertAppointment({ status: 'cancelled' });
+    const token = await manageToken(coming);
+    const pages = [
+      '/kep/appointments',
+      `/kep/appointments/${coming}`,
+      `/kep/appointments/${coming}/call`,
+      `/kep/appointments/${soon}/call`,
+      `/kep/appointments/${over}/call`,
+      `/kep/appointments/${cancelled}`,
+      `/kep/appointments/${cancelled}/call`,
+      `/kep/appointments/${coming}/cancel`,
+      `/kep/appointments/${coming}/reschedule`,
+    ];
+    try {
+      for (const path of pages) {
+        const res = await owner.get(`${path}?lang=en`);
+        expect(res.status, path).toBe(200);
+        expect(res.text, path).toContain('<html lang="en"');
+        expect(res.text, path).not.toMatch(/kep\.manage\./);
+      }
+      const days = cheerio.load((await owner.get(`/kep/appointments/${coming}/reschedule`)).text);
+      const dayHref = days('#days a').first().attr('href')!;
+      const times = await owner.get(dayHref);
+      expect(times.status).toBe(200);
+      expect(times.text).not.toMatch(/kep\.manage\./);
+      const missing = await postForm(owner, dayHref, `/kep/appointments/${coming}/reschedule`, {});
+      expect(missing.status).toBe(400);
+      expect(cheerio.load(missing.text)('#start-error').text()).toContain('Choose a time');
+    } finally {
+      await owner.get('/kep/appointments?lang=el');
+    }
+
+    const visitor = portal.agent();
+    const page = await visitor.get(`/kep/manage/${token}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toMatch(/kep\.manage\./);
+    const empty = await postForm(
+      visitor,
+      `/kep/manage/${token}/cancel`,
+      `/kep/manage/${token}/cancel`,
+      {
+        reason: '',
+      },
+    );
+    expect(empty.status).toBe(400);
+    expect(cheerio.load(empty.text)('#reason-error').text()).toContain('Write why');
+    const long = await postForm(
+      visitor,
+      `/kep/manage/${token}/cancel`,
+      `/kep/manage/${token}/cancel`,
+      {
+        reason: 'x'.repeat(1001),
+      },
+    );
+    expect(long.status).toBe(400);
+    expect(cheerio.load(long.text)('#reason-error').text()).toContain('1000');
+    // What was typed stays in the box.
+    expect(cheerio.load(long.text)('#reason').text()).toHaveLength(1001);
+    expect((await appointment(coming)).status).toBe('booked');
+  });
+});

@@ -134,4 +134,14 @@ describe('ΚΕΠ reminders', () => {
     await sendDueReminders(ctx.deps);
     expect(recipient(await mailsByRecipient(), 'missed@')).toBe(1);
   });
+
+  it('gives a booking made two hours ahead only the second reminder', async () => {
+    await appointment('short@example.gr', 2 * HOUR, { bookedAgo: 0 });
+    await sendDueReminders(ctx.deps);
+    expect(recipient(await mailsByRecipient(), 'short@')).toBe(0);
+    now = new Date(START.getTime() + 95 * MINUTE); // 25 minutes before
+    await Promise.all([sendDueReminders(ctx.deps), sendDueReminders(ctx.deps)]);
+    await sendDueReminders(ctx.deps);
+    expect(recipient(await mailsByRecipient(), 'short@')).toBe(1);
+  });
 });
