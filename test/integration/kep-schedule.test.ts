@@ -181,7 +181,7 @@ describe("an appointment's details", () => {
     expect(res.headers['cache-control']).toContain('no-store');
     const page = $(res.text);
     expect(page('[data-field="afm"] dd').text()).toMatch(/^\d{9}$/);
-    expect(page('[data-field="phone"] dd').text()).toBe('+306912345678');
+    expect(page('[data-field="phone"] dd').text()).toBe('+30 691 234 5678');
     expect(page('[data-field="signLanguage"] dd').text()).toBe('Ναι');
     expect(page('[data-field="needsOther"] dd').text()).toBe('Χρειάζεται μεγάλα γράμματα');
     expect(page('#document-list a').text()).toBe('ταυτότητα.pdf');
