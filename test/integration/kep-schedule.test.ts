@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoKep } from '../../src/features/kep/kep.demo.ts';
+import { sendAppointmentMail } from '../../src/features/kep/kep.mail.ts';
 import { eraseExpiredDetails } from '../../src/features/kep/retention.job.ts';
 import { isValidAfm } from '../../src/lib/afm.ts';
 import { athensInstant } from '../../src/lib/athens-time.ts';
@@ -52,7 +53,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 beforeEach(async () => {
-  await ctx.db.raw('TRUNCATE kep_manage_tokens, kep_documents, kep_appointments');
+  await ctx.db.raw('TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments');
   await drainMail(ctx.deps);
 });
 
@@ -425,6 +426,28 @@ describe('retention', () => {
     const page = await clerkA.agent.get(`${SCHEDULE}/appointments/${old.id}`);
     expect($(page.text)('#erased').text()).toContain('διαγράφηκαν');
     expect($(page.text)('#document-list')).toHaveLength(0);
+  });
+
+  it('removes the mails’ .ics files a week after they were made, not before', async () => {
+    const appointment = await anAppointment(clerkA.id, DAY, '10:00');
+    const made = new Date(athensInstant('2026-03-02', '09:00'));
+    await ctx.db.transaction((trx) =>
+      sendAppointmentMail(
+        { ...ctx.deps, clock: { now: () => made } },
+        trx,
+        appointment.id,
+        'booked',
+      ),
+    );
+    await drainMail(ctx.deps);
+    const [key] = (await ctx.db('kep_mail_files').pluck('document_key')) as string[];
+    expect(key).toMatch(/\.ics$/);
+    expect(await ctx.deps.documents.exists(key!)).toBe(true);
+    await eraseAt(new Date(made.getTime() + 7 * DAY_MS - 60_000));
+    expect(await ctx.deps.documents.exists(key!)).toBe(true);
+    await eraseAt(new Date(made.getTime() + 7 * DAY_MS + 60_000));
+    expect(await ctx.db('kep_mail_files').pluck('document_key')).toEqual([]);
+    expect(await ctx.deps.documents.exists(key!)).toBe(false);
   });
 
   it('erases a backlog larger than one batch', async () => {

@@ -111,7 +111,7 @@ export async function sendAppointmentMail(
   });
 
   const attachments: MailAttachment[] = [
-    await storedIcs(deps, row, {
+    await storedIcs(deps, conn, row, {
       method: cancelled ? 'CANCEL' : 'REQUEST',
       summary: t('emails.kep-appointment.ics.summary', { area }),
       description: t('emails.kep-appointment.ics.description', {
@@ -142,7 +142,7 @@ export async function sendAppointmentMail(
       )) as AppointmentRow | undefined;
     if (old)
       attachments.push(
-        await storedIcs(deps, old, {
+        await storedIcs(deps, conn, old, {
           method: 'CANCEL',
           summary: t('emails.kep-appointment.ics.summary', { area }),
           description: t('emails.kep-appointment.ics.replaced', { reference: row.reference }),
@@ -177,6 +177,7 @@ export async function sendAppointmentMail(
 /** The appointment's .ics written to the document store, as the mail's attachment. */
 async function storedIcs(
   deps: MailDeps,
+  conn: Conn,
   row: AppointmentRow,
   event: { method: 'REQUEST' | 'CANCEL'; summary: string; description: string; callLink: string },
 ): Promise<MailAttachment> {
@@ -204,6 +205,12 @@ async function storedIcs(
     method: event.method,
   });
   const documentKey = await deps.documents.save(Buffer.from(ics, 'utf8'), ICS_STORED_AS);
+  // Recorded in the mail's transaction, so the retention job removes it once the mail is long sent.
+  await conn('kep_mail_files').insert({
+    document_key: documentKey,
+    appointment_id: row.id,
+    created_at: deps.clock.now(),
+  });
   return {
     fileName: `${asciiReference(row.reference)}${event.method === 'CANCEL' ? '-cancel' : ''}.ics`,
     documentKey,

@@ -51,6 +51,30 @@ export async function eraseExpiredDetails(deps: RetentionDeps): Promise<void> {
     if (ids.length < BATCH) break;
   }
   if (erased) deps.logger.info({ erased }, 'kep: accessibility needs and documents erased');
+  await removeSentCalendarFiles(deps);
+}
+
+/** A mail is sent (or given up) within hours: its .ics is kept a week, then removed. */
+const MAIL_FILE_DAYS = 7;
+
+/** The appointment mails' .ics files older than a week: rows and stored files. */
+async function removeSentCalendarFiles(deps: RetentionDeps): Promise<void> {
+  const cutoff = new Date(deps.clock.now().getTime() - MAIL_FILE_DAYS * DAY);
+  for (;;) {
+    const keys = (await deps.db.transaction(async (trx) => {
+      const due = (await trx('kep_mail_files')
+        .where('created_at', '<', cutoff)
+        .orderBy('created_at')
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .pluck('document_key')) as string[];
+      if (due.length) await trx('kep_mail_files').whereIn('document_key', due).del();
+      return due;
+    })) as string[];
+    for (const key of keys) await removeStored(deps, key);
+    if (keys.length < BATCH) break;
+  }
 }
 
 /** A stored file gone; a key the store refuses (never one it made) is logged, not fatal. */

@@ -149,9 +149,17 @@ async function createAppointments(knex: Knex): Promise<void> {
   await knex.raw(
     'CREATE INDEX kep_manage_tokens_appointment_idx ON kep_manage_tokens (appointment_id)',
   );
+  // The .ics files attached to the appointment mails, removed by the retention job once sent.
+  await knex.raw(`CREATE TABLE kep_mail_files (
+    document_key text PRIMARY KEY,
+    appointment_id integer NOT NULL REFERENCES kep_appointments (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  await knex.raw('CREATE INDEX kep_mail_files_created_idx ON kep_mail_files (created_at)');
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw('DROP TABLE kep_mail_files');
   await knex.raw('DROP TABLE kep_manage_tokens');
   await knex.raw('DROP TABLE kep_documents');
   await knex.raw('DROP TABLE kep_appointments');
