@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError, type FieldError } from '../../lib/errors.ts';
 import { formFields, presentErrors } from '../../lib/form.ts';
 import { parseForm } from '../../lib/forms.ts';
-import { athensDate, athensDateTime, formatDate } from '../../lib/format.ts';
+import { athensDate, athensDateTime } from '../../lib/format.ts';
 import type { Lang } from '../../lib/localized.ts';
 import { formatPhone, toE164 } from '../../lib/phone.ts';
 import { hitRateLimit, type RateLimitRule } from '../../lib/rate-limit.ts';
@@ -24,6 +24,7 @@ import {
 import { readKepSettings } from './kep.settings.ts';
 import { appointmentWhen, sendAppointmentMail } from './kep.mail.ts';
 import { freeDays, freeSlots, lastBookableDay, type SlotRules } from './slots.ts';
+import { dayLabel } from './kep.format.ts';
 
 /** A document the citizen attached at the details step, already in the document store. */
 interface DraftFile {
@@ -235,17 +236,6 @@ async function freeTimesOf(deps: Deps, areaId: number, day: string, rules: Rules
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Made once: a formatter costs far more to make than to use (the day page lists 20 or more). */
-const WEEKDAY = {
-  el: new Intl.DateTimeFormat('el-GR', { weekday: 'long', timeZone: 'UTC' }),
-  en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }),
-};
-
-function dayLabel(day: string, lang: Lang): string {
-  const weekday = WEEKDAY[lang === 'en' ? 'en' : 'el'].format(new Date(`${day}T12:00:00Z`));
-  return `${weekday} ${formatDate(day, lang)}`;
-}
 
 function timeLabel(start: Date, end: Date): string {
   return `${athensDateTime(start).slice(11, 16)}–${athensDateTime(end).slice(11, 16)}`;

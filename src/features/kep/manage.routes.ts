@@ -20,6 +20,7 @@ import {
   rescheduleChoices,
   type AppointmentRow,
 } from './manage.service.ts';
+import { dayLabel } from './kep.format.ts';
 
 const text = 'kep.manage';
 /** The call opens this long before the appointment starts. */
@@ -268,11 +269,11 @@ async function renderReschedule(
     action: `${reached.base}/reschedule`,
     days: choices.days.map((day) => ({
       href: dayHref(day),
-      text: formatDate(day, req.lang),
+      text: dayLabel(day, req.lang),
       current: day === choices.day,
     })),
     day: choices.day ?? '',
-    dayText: choices.day ? formatDate(choices.day, req.lang) : '',
+    dayText: choices.day ? dayLabel(choices.day, req.lang) : '',
     slots: choices.slots.map((slot) => ({
       value: slot.start.toISOString(),
       text: athensDateTime(slot.start).slice(11, 16),

@@ -232,9 +232,16 @@ export async function rescheduleChoices(
     ...clerk,
     booked: clerk.booked.filter((b) => !own(b, clerk.clerkId)),
   }));
-  const days = freeDays(today, last, rules, clerks, time.closures);
+  // Its own time is free for the others around it, but is not a time to move to.
+  const ownStart = row.starts_at.getTime();
+  const slotsOf = (d: string) =>
+    freeSlots(d, rules, clerks, time.closures).filter((s) => s.start.getTime() !== ownStart);
+  const ownDay = athensDate(row.starts_at);
+  const days = freeDays(today, last, rules, clerks, time.closures).filter(
+    (d) => d !== ownDay || slotsOf(d).length > 0,
+  );
   const day = chosenDay && days.includes(chosenDay) ? chosenDay : undefined;
-  const slots = day ? freeSlots(day, rules, clerks, time.closures) : [];
+  const slots = day ? slotsOf(day) : [];
   return day ? { days, day, slots } : { days, slots };
 }
 

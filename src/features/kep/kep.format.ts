@@ -1,0 +1,14 @@
+import { formatDate } from '../../lib/format.ts';
+import type { Lang } from '../../lib/localized.ts';
+
+/** Made once: a formatter costs far more to make than to use (the day page lists 20 or more). */
+const WEEKDAY = {
+  el: new Intl.DateTimeFormat('el-GR', { weekday: 'long', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }),
+};
+
+/** A day as the ΚΕΠ's pages write it: 'Πέμπτη 3 Δεκεμβρίου 2026'. */
+export function dayLabel(day: string, lang: Lang): string {
+  const weekday = WEEKDAY[lang === 'en' ? 'en' : 'el'].format(new Date(`${day}T12:00:00Z`));
+  return `${weekday} ${formatDate(day, lang)}`;
+}
