@@ -16,6 +16,7 @@ import { isWorkingDay } from '../src/lib/working-days.ts';
 import { hashSecret } from '../src/lib/passwords.ts';
 import { load } from './pages.ts';
 import { ok } from './report.ts';
+import { afmFrom } from '../test/helpers/staff.ts';
 import { PROXY_HEADERS } from './sign-in.ts';
 
 export const KEP_BARS = { pagesP99: 100, raceP99: 300 };
@@ -40,12 +41,7 @@ export interface KepSetup {
 }
 
 /** An AFM with a valid check digit from an 8-digit number. */
-function afmOf(n: number): string {
-  const digits = String(n).padStart(8, '0');
-  let sum = 0;
-  for (let i = 0; i < 8; i += 1) sum += Number(digits[i]) * 2 ** (8 - i);
-  return `${digits}${(sum % 11) % 10}`;
-}
+const afmOf = (n: number) => afmFrom(String(n).padStart(8, '0'));
 
 /** The cookie express-session reads for a session id (cookie-signature's HMAC-SHA256). */
 function signedCookie(sid: string, secret: string): string {

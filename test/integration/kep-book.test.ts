@@ -19,6 +19,7 @@ import {
 } from '../helpers/accounts.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { redirectPath } from '../helpers/taxisnet.ts';
+import { afmMaker, clerkMaker } from '../helpers/kep.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 import { athensInstant } from '../../src/lib/athens-time.ts';
 import { createGsisStandIn } from '../../src/features/taxisnet/dev/gsis-stand-in.routes.ts';
@@ -100,36 +101,9 @@ async function stop(server: Server): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
-let clerkCount = 0;
-/** Clerks of the area, Monday to Friday 09:00–11:00 and 11:30–15:00. */
-async function addClerks(count: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    clerkCount += 1;
-    const { id } = await createActiveUser(ctx.db, `kep-book-clerk-${clerkCount}`, {
-      roles: ['clerk'],
-    });
-    await ctx.db('kep_clerk_areas').insert({ clerk_id: id, area_id: areaId });
-    await ctx.db('kep_clerk_hours').insert(
-      [1, 2, 3, 4, 5].flatMap((weekday) => [
-        { clerk_id: id, weekday, starts: '09:00', ends: '11:00' },
-        { clerk_id: id, weekday, starts: '11:30', ends: '15:00' },
-      ]),
-    );
-    ids.push(id);
-  }
-  return ids;
-}
-
-let afmCount = 20_000_000;
-/** A fresh AFM with a valid check digit. */
-function newAfm(): string {
-  afmCount += 1;
-  const digits = String(afmCount);
-  let sum = 0;
-  for (let i = 0; i < 8; i += 1) sum += Number(digits[i]) * 2 ** (8 - i);
-  return `${digits}${(sum % 11) % 10}`;
-}
+const newAfm = afmMaker(20_000_000);
+const addAreaClerks = clerkMaker('kep-book-clerk');
+const addClerks = (count: number) => addAreaClerks(ctx.db, areaId, count);
 
 interface Citizen {
   agent: Agent;

@@ -13,6 +13,7 @@ import {
 import { athensInstant } from '../../src/lib/athens-time.ts';
 import { athensDateTime } from '../../src/lib/format.ts';
 import { createActiveUser } from '../helpers/accounts.ts';
+import { afmMaker, clerkMaker, untilWaitingOnALock } from '../helpers/kep.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 let ctx: TestContext;
@@ -46,34 +47,9 @@ async function areaIdOf(slug: string): Promise<number> {
   return ((await ctx.db('kep_areas').where({ slug }).first('id')) as { id: number }).id;
 }
 
-let clerkCount = 0;
-/** Clerks of the area, Monday to Friday 09:00–11:00 and 11:30–15:00; ids ascending. */
-async function addClerks(count: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    clerkCount += 1;
-    const { id } = await createActiveUser(ctx.db, `kep-clerk-${clerkCount}`, { roles: ['clerk'] });
-    await ctx.db('kep_clerk_areas').insert({ clerk_id: id, area_id: areaId });
-    await ctx.db('kep_clerk_hours').insert(
-      [1, 2, 3, 4, 5].flatMap((weekday) => [
-        { clerk_id: id, weekday, starts: '09:00', ends: '11:00' },
-        { clerk_id: id, weekday, starts: '11:30', ends: '15:00' },
-      ]),
-    );
-    ids.push(id);
-  }
-  return ids;
-}
-
-let afmCount = 10_000_000;
-/** A fresh AFM with a valid check digit. */
-function newAfm(): string {
-  afmCount += 1;
-  const digits = String(afmCount);
-  let sum = 0;
-  for (let i = 0; i < 8; i += 1) sum += Number(digits[i]) * 2 ** (8 - i);
-  return `${digits}${(sum % 11) % 10}`;
-}
+const newAfm = afmMaker(10_000_000);
+const addAreaClerks = clerkMaker('kep-clerk');
+const addClerks = (count: number) => addAreaClerks(ctx.db, areaId, count);
 
 const person = (afm = newAfm()) => ({
   afm,
@@ -141,19 +117,6 @@ const bookedCount = async () =>
       }
     ).n,
   );
-
-/** Waits until a query of this database waits on a lock (a booking's insert on the other's row). */
-async function untilWaitingOnALock() {
-  for (let i = 0; i < 200; i += 1) {
-    const { rows } = (await ctx.db.raw(
-      `SELECT count(*) AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    )) as { rows: { n: number }[] };
-    if (rows[0]!.n > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('no query waited on a lock');
-}
 
 const clerkOf = (outcome: BookingOutcome) =>
   'booked' in outcome ? outcome.booked.clerkId : undefined;
@@ -226,7 +189,7 @@ describe('the ΚΕΠ tables', () => {
 describe('bookSlot', () => {
   it('books a free slot with a reference and the buffered interval', async () => {
     const [clerk] = (await addClerks(1)) as [number];
-    const citizen = await createActiveUser(ctx.db, `kep-citizen-${clerkCount}`);
+    const citizen = await createActiveUser(ctx.db, 'kep-citizen');
     // 10:40 is on the grid of 20-minute appointments with a 5-minute buffer (09:00, 09:25, …).
     const outcome = await book(DAY, '10:40', {
       person: { ...person(), citizenId: citizen.id },
@@ -291,7 +254,7 @@ describe('bookSlot', () => {
     await insertAppointment(a, DAY, '10:00', 'booked', other);
     // Both clerks look free (the other booking is not committed): a is tried, waits, is refused.
     const outcome = book(DAY, '10:00');
-    await untilWaitingOnALock();
+    await untilWaitingOnALock(ctx.db);
     await other.commit();
     expect(clerkOf(await outcome)).toBe(b);
   });
@@ -301,7 +264,7 @@ describe('bookSlot', () => {
     const other = await ctx.db.transaction();
     await insertAppointment(a, DAY, '10:00', 'booked', other);
     const outcome = book(DAY, '10:00');
-    await untilWaitingOnALock();
+    await untilWaitingOnALock(ctx.db);
     await other.commit();
     const taken = await outcome;
     expect('taken' in taken && wallTimes(taken.taken.next)).toEqual([

@@ -12,6 +12,7 @@ import type { OutgoingMail } from '../../src/features/mail/mail-queue.ts';
 import { athensInstant } from '../../src/lib/athens-time.ts';
 import { hashToken } from '../../src/lib/tokens.ts';
 import { createActiveUser, drainMail } from '../helpers/accounts.ts';
+import { afmMaker } from '../helpers/kep.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 let ctx: TestContext;
@@ -50,14 +51,7 @@ beforeEach(async () => {
   await drainMail(ctx.deps);
 });
 
-let afmCount = 30_000_000;
-function newAfm(): string {
-  afmCount += 1;
-  const digits = String(afmCount);
-  let sum = 0;
-  for (let i = 0; i < 8; i += 1) sum += Number(digits[i]) * 2 ** (8 - i);
-  return `${digits}${(sum % 11) % 10}`;
-}
+const newAfm = afmMaker(30_000_000);
 
 /** A booked appointment (no mail yet): its id and reference. */
 async function booked(time = '10:00', lang: 'el' | 'en' = 'el', replaces?: number) {

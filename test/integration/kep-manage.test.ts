@@ -73,7 +73,9 @@ beforeAll(async () => {
 afterAll(() => portal.close());
 
 beforeEach(async () => {
-  await portal.ctx.db.raw('TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments');
+  await portal.ctx.db.raw(
+    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments',
+  );
   await drainMail(portal.ctx.deps);
 });
 

@@ -18,6 +18,7 @@ import {
   type LiveServer,
 } from '../helpers/browser.ts';
 import { signedInStaff, STAFF_PASSWORD } from '../helpers/staff.ts';
+import { untilWaitingOnALock } from '../helpers/kep.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
 const BASE = '/staff/kep/settings';
@@ -110,19 +111,6 @@ const auditOf = (action: string) =>
     .select('details', 'actor_id', 'entity_id') as Promise<
     { details: Record<string, unknown>; actor_id: number; entity_id: number | null }[]
   >;
-
-/** Waits until a query of this database waits on a lock. */
-async function untilWaitingOnALock() {
-  for (let i = 0; i < 300; i += 1) {
-    const { rows } = (await ctx.db.raw(
-      `SELECT count(*) AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    )) as { rows: { n: number }[] };
-    if (rows[0]!.n > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('no query waited on a lock');
-}
 
 let clerkCount = 0;
 /** A clerk of the information area, weekdays from `starts` to `ends`. */
@@ -404,7 +392,7 @@ describe('leave over booked appointments', () => {
     try {
       await insertAppointment(taken, '10:00', other);
       const confirming = sendFrom(asked.text, `${page}/absences`).then((res) => res);
-      await untilWaitingOnALock();
+      await untilWaitingOnALock(ctx.db);
       await other.commit();
       expect((await confirming).status).toBe(303);
     } finally {

@@ -80,22 +80,7 @@ export async function sendAppointmentMail(
   kind: AppointmentMailKind,
   extra: { reason?: string; next?: Date[] } = {},
 ): Promise<void> {
-  const row = (await conn('kep_appointments as a')
-    .join('kep_areas as r', 'r.id', 'a.area_id')
-    .where('a.id', appointmentId)
-    .first(
-      'a.id',
-      'a.reference',
-      'a.full_name',
-      'a.email',
-      'a.lang',
-      'a.starts_at',
-      'a.ends_at',
-      'a.created_at',
-      'a.updated_at',
-      'r.name_el',
-      'r.name_en',
-    )) as AppointmentRow | undefined;
+  const row = await appointmentFor(conn, { 'a.id': appointmentId });
   if (!row) throw new Error(`No ΚΕΠ appointment ${appointmentId}`);
   const lang = row.lang;
   const t = deps.mailer.context(lang).t;
@@ -124,22 +109,7 @@ export async function sendAppointmentMail(
   ];
   if (kind === 'rescheduled') {
     // The time it replaces leaves the citizen's calendar too.
-    const old = (await conn('kep_appointments as a')
-      .join('kep_areas as r', 'r.id', 'a.area_id')
-      .where('a.rescheduled_to', row.id)
-      .first(
-        'a.id',
-        'a.reference',
-        'a.full_name',
-        'a.email',
-        'a.lang',
-        'a.starts_at',
-        'a.ends_at',
-        'a.created_at',
-        'a.updated_at',
-        'r.name_el',
-        'r.name_en',
-      )) as AppointmentRow | undefined;
+    const old = await appointmentFor(conn, { 'a.rescheduled_to': row.id });
     if (old)
       attachments.push(
         await storedIcs(deps, conn, old, {
@@ -175,6 +145,29 @@ export async function sendAppointmentMail(
 }
 
 /** The appointment's .ics written to the document store, as the mail's attachment. */
+/** What a mail says of an appointment: the one the condition finds, with its area's names. */
+async function appointmentFor(
+  conn: Conn,
+  where: Record<string, number>,
+): Promise<AppointmentRow | undefined> {
+  return (await conn('kep_appointments as a')
+    .join('kep_areas as r', 'r.id', 'a.area_id')
+    .where(where)
+    .first(
+      'a.id',
+      'a.reference',
+      'a.full_name',
+      'a.email',
+      'a.lang',
+      'a.starts_at',
+      'a.ends_at',
+      'a.created_at',
+      'a.updated_at',
+      'r.name_el',
+      'r.name_en',
+    )) as AppointmentRow | undefined;
+}
+
 async function storedIcs(
   deps: MailDeps,
   conn: Conn,
