@@ -42,6 +42,7 @@ describe('demo accounts', () => {
       'verified citizen',
       'editor',
       'handler',
+      'kep_manager',
       'verified citizen with instalments',
       'verified citizen who owes nothing',
       'finance',

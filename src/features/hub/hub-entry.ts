@@ -1,7 +1,10 @@
 import type { Router } from 'express';
 
-/** Who may use a service: anyone, a signed-in citizen, or a citizen whose identity a clerk checked. */
-export type Access = 'public' | 'account' | 'verified';
+/**
+ * Who may use a service: anyone, a signed-in citizen, a citizen whose identity a clerk checked, or
+ * one signed in with TaxisNet (the ΚΕΠ's video appointments).
+ */
+export type Access = 'public' | 'account' | 'verified' | 'taxisnet';
 
 /** A service's card on the e-services hub. Each feature declares its own; the hub only lists them. */
 export interface HubEntry {

@@ -12,7 +12,8 @@ export function serviceStates(
 ) {
   return entries.map((entry) => {
     let state: ServiceState = 'open';
-    if (entry.access === 'account' && !user) state = 'signIn';
+    // A password session is asked to confirm with TaxisNet on the service's own page.
+    if ((entry.access === 'account' || entry.access === 'taxisnet') && !user) state = 'signIn';
     if (entry.access === 'verified')
       state = !user ? 'signIn' : user.identity_verified_at ? 'open' : 'needsVerification';
     return {

@@ -9,7 +9,7 @@ export const KEP_HUB_ENTRY: HubEntry = {
   href: '/kep',
   titleKey: 'kep.hub.title',
   descriptionKey: 'kep.hub.description',
-  access: 'public',
+  access: 'taxisnet',
 };
 
 /** The citizen's side of the ΚΕΠ: booking, and the appointments once booked. */
