@@ -49,7 +49,7 @@ beforeAll(async () => {
   const user = await createActiveUser(ctx.db, 'guard-citizen');
   citizen = newAgent(ctx.app);
   await signIn(citizen, user.username, user.password);
-  for (const role of ['clerk', 'editor', 'admin', 'handler', 'finance'] as const)
+  for (const role of ['clerk', 'editor', 'admin', 'handler', 'finance', 'kep_manager'] as const)
     staff[role] = (await signedInStaff(ctx.app, ctx.db, [role])).agent;
 });
 afterAll(() => ctx.close());
@@ -60,7 +60,7 @@ describe('every /staff route checks the role on the server', () => {
   it('finds the back office routes (the table is not empty)', () => {
     expect(routes.length).toBeGreaterThan(25);
     expect(new Set(routes.map((r) => r.role))).toEqual(
-      new Set(['clerk', 'editor', 'admin', 'handler', 'finance']),
+      new Set(['clerk', 'editor', 'admin', 'handler', 'finance', 'kep_manager']),
     );
   });
 
@@ -89,7 +89,14 @@ describe('every /staff route checks the role on the server', () => {
 
   it('refuses staff without the section role (403), and lets the right role through', async () => {
     for (const route of routes) {
-      for (const role of ['clerk', 'editor', 'admin', 'handler', 'finance'] as const) {
+      for (const role of [
+        'clerk',
+        'editor',
+        'admin',
+        'handler',
+        'finance',
+        'kep_manager',
+      ] as const) {
         const agent = staff[role]!;
         const res =
           route.method === 'get'
@@ -103,6 +110,6 @@ describe('every /staff route checks the role on the server', () => {
         else expect(res.status, `${role} ${route.method} ${route.path}`).toBe(403);
       }
     }
-    // Every staff route, five roles each: the list grows with every module.
+    // Every staff route, six roles each: the list grows with every module.
   }, 120_000);
 });
