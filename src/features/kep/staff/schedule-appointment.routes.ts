@@ -1,0 +1,116 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../../deps.ts';
+import { NotFoundError, type FieldError } from '../../../lib/errors.ts';
+import { athensDate, formatDate, kilobytes } from '../../../lib/format.ts';
+import { idParam } from '../../../lib/params.ts';
+import { formatPhone } from '../../../lib/phone.ts';
+import { sendStoredDownload } from '../../../lib/stored-download.ts';
+import { languageSwitchFrom } from '../../../middleware/language.ts';
+import { auditContext } from '../../audit/audit.repository.ts';
+import type { ModuleContext } from '../../module.ts';
+import { presentFormErrors } from '../../staff/form-errors.ts';
+import { hhmm, ID, presentEntry, SCHEDULE, viewerOf } from './schedule.present.ts';
+import {
+  appointmentFor,
+  documentOf,
+  documentsOf,
+  markNoShow,
+  recordDetailsViewed,
+  type AppointmentDetails,
+} from './schedule.service.ts';
+
+/**
+ * /staff/kep/appointments/:id (clerk): an appointment's details and documents (special-category
+ * data: its clerk and managers only, audited), and marking a no-show.
+ */
+export function createScheduleAppointmentRouter(ctx: ModuleContext): Router {
+  const { deps } = ctx;
+  const router = Router();
+  router.get('/appointments/:id', (req, res) => renderAppointment(deps, req, res, idParam(req)));
+  router.post('/appointments/:id/no-show', async (req, res) => {
+    const id = idParam(req);
+    const outcome = await markNoShow(deps, id, viewerOf(req), auditContext(req));
+    if (outcome === 'notFound') throw new NotFoundError();
+    if (outcome !== 'marked')
+      return renderAppointment(deps, req, res, id, {
+        errors: [{ field: 'no-show', key: `kep.schedule.noShow.refused.${outcome}` }],
+        status: 409,
+      });
+    req.session.flash = { key: 'kep.schedule.noShow.done' };
+    res.redirect(303, `${SCHEDULE}/appointments/${id}`);
+  });
+  router.get('/appointments/:id/documents/:docId', async (req, res, next) => {
+    const id = idParam(req);
+    const docId = String(req.params.docId);
+    const appointment = await appointmentFor(deps.db, id, viewerOf(req));
+    const document =
+      appointment && ID.test(docId) ? await documentOf(deps.db, id, Number(docId)) : undefined;
+    if (!document) throw new NotFoundError();
+    sendStoredDownload(deps.documents, res, next, {
+      key: document.document_key,
+      fileName: document.file_name,
+      contentType: document.content_type,
+    });
+  });
+  return router;
+}
+
+/** An appointment's page: who, how to reach them, what they need; its viewing is audited. */
+async function renderAppointment(
+  deps: Deps,
+  req: Request,
+  res: Response,
+  id: number,
+  form: { errors?: FieldError[]; status?: number } = {},
+): Promise<void> {
+  const viewer = viewerOf(req);
+  const row = await appointmentFor(deps.db, id, viewer);
+  if (!row) throw new NotFoundError();
+  const documents = row.needs_erased_at ? [] : await documentsOf(deps.db, id);
+  await recordDetailsViewed(deps.db, row, viewer, auditContext(req));
+  const errors = form.errors ?? [];
+  const started = row.starts_at.getTime() <= deps.clock.now().getTime();
+  languageSwitchFrom(res, `${SCHEDULE}/appointments/${id}`);
+  res.set('Cache-Control', 'private, no-store');
+  res
+    .status(form.status ?? (errors.length ? 400 : 200))
+    .render('kep/staff/views/schedule-appointment', {
+      pageTitle: req.t('kep.schedule.appointment.title', { reference: row.reference }),
+      breadcrumbs: [{ href: SCHEDULE, text: req.t('kep.schedule.title') }],
+      appointment: presentDetails(req, row),
+      documents: documents.map((doc) => ({
+        name: doc.file_name,
+        href: `${SCHEDULE}/appointments/${id}/documents/${doc.id}`,
+        kb: kilobytes(doc.size_bytes),
+        type: doc.content_type.split('/')[1]!.toUpperCase(),
+      })),
+      noShow: {
+        action: `${SCHEDULE}/appointments/${id}/no-show`,
+        possible: row.status === 'booked' && started,
+        later: row.status === 'booked' && !started,
+      },
+      ...presentFormErrors(req, errors),
+    });
+}
+
+function presentDetails(req: Request, row: AppointmentDetails) {
+  return {
+    ...presentEntry(req, row),
+    when: formatDate(athensDate(row.starts_at), req.lang),
+    startsAt: hhmm(row.starts_at),
+    afm: row.afm,
+    email: row.email,
+    phone: row.phone_e164 ? formatPhone(row.phone_e164) : '',
+    postalAddress: row.postal_address ?? '',
+    delivery: row.delivery,
+    lang: row.lang,
+    bookedBy: row.booked_by_name ?? '',
+    cancelReason: row.cancel_reason ?? '',
+    erasedOn: row.needs_erased_at ? formatDate(athensDate(row.needs_erased_at), req.lang) : '',
+    needs: {
+      signLanguage: row.needs_sign_language,
+      lipReading: row.needs_lip_reading,
+      other: row.needs_other ?? '',
+    },
+  };
+}
