@@ -294,7 +294,7 @@ describe('booking without JavaScript', () => {
 
     const mails = await drainMail(ctx.deps);
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toBe('Ενημέρωση για επερχόμενη κράτηση');
+    expect(mails[0]!.subject).toBe('Ενημέρωση για επερχόμενη κράτηση στο ΚΕΠ');
     expect(mails[0]!.text).toContain(`${base}/kep/appointments/${id}/call`);
     expect(mails[0]!.text).toMatch(new RegExp(`${base}/kep/manage/[A-Za-z0-9_-]{43}`));
 

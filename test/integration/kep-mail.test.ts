@@ -104,7 +104,7 @@ describe('sendAppointmentMail', () => {
     const appointment = await booked('10:00');
     const mail = await send(appointment.id, 'booked');
     expect(mail.to).toBe('eleni@example.gr');
-    expect(mail.subject).toBe('Ενημέρωση για επερχόμενη κράτηση');
+    expect(mail.subject).toBe('Ενημέρωση για επερχόμενη κράτηση στο ΚΕΠ');
     expect(mail.text).toContain('10:00–10:20');
     expect(mail.text).toContain('4 Μαρτίου 2026');
     expect(mail.text).toContain('Πληροφόρηση-Αίτηση');
