@@ -20,7 +20,7 @@ import {
   rescheduleChoices,
   type AppointmentRow,
 } from './manage.service.ts';
-import { dayLabel } from './kep.format.ts';
+import { dayLabel, timeRange } from './kep.format.ts';
 
 const text = 'kep.manage';
 /** The call opens this long before the appointment starts. */
@@ -276,7 +276,7 @@ async function renderReschedule(
     dayText: choices.day ? dayLabel(choices.day, req.lang) : '',
     slots: choices.slots.map((slot) => ({
       value: slot.start.toISOString(),
-      text: athensDateTime(slot.start).slice(11, 16),
+      text: timeRange(slot.start, slot.end),
     })),
     problem: page.problem ?? '',
     next: (page.next ?? []).map((start) => ({
