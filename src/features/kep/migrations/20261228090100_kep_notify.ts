@@ -11,7 +11,7 @@ const TABLES = [
 ];
 
 /**
- * The booking pages keep each area's free days and times in the work cache (book.routes.ts):
+ * The booking pages keep each area's free days and times in the work cache (book-free.ts):
  * each write to these tables (a booking, a cancellation, hours or leave changed, a clerk's role
  * taken away) announces itself, once per statement, and every process empties its work cache.
  */
