@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appointmentWhen } from '../../src/features/kep/kep.mail.ts';
+import { appointmentWhen } from '../../src/features/kep/kep.format.ts';
 import { saveHours } from '../../src/features/kep/staff/settings.service.ts';
 import { readSetting } from '../../src/features/settings/settings.ts';
 import { athensInstant } from '../../src/lib/athens-time.ts';

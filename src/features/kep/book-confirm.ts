@@ -16,8 +16,8 @@ import {
 } from './book-draft.ts';
 import { rulesNow } from './book-free.ts';
 import { bookSlot, MAX_ACTIVE_PER_AFM, type BookingRefusal } from './booking.service.ts';
-import { dayLabel, timeRange } from './kep.format.ts';
-import { appointmentWhen, sendAppointmentMail } from './kep.mail.ts';
+import { appointmentWhen, dayLabel, timeRange } from './kep.format.ts';
+import { sendAppointmentMail } from './kep.mail.ts';
 import { readKepSettings } from './kep.settings.ts';
 
 // Check answers, confirm, and the pages that follow (booked, taken, refused)

@@ -1,10 +1,10 @@
 import type { Conn } from '../../db/knex.ts';
 import type { Deps } from '../../deps.ts';
-import { athensDate, athensDateTime, MUNICIPALITY_TIME_ZONE } from '../../lib/format.ts';
 import type { Lang } from '../../lib/localized.ts';
 import { newToken } from '../../lib/tokens.ts';
 import type { MailAttachment } from '../mail/mail-queue.ts';
 import { appointmentIcs } from './ics.ts';
+import { appointmentWhen } from './kep.format.ts';
 
 export type AppointmentMailKind =
   'booked' | 'reminder' | 'rescheduled' | 'cancelled' | 'cancelledByKep' | 'reassigned';
@@ -32,26 +32,6 @@ interface AppointmentRow {
 }
 
 type MailDeps = Pick<Deps, 'config' | 'clock' | 'documents' | 'mailer'>;
-
-/** A day as people read it, with its weekday: "Τρίτη 5 Μαΐου 2026" / "Tuesday 5 May 2026". */
-const longDay = {
-  el: new Intl.DateTimeFormat('el-GR', { dateStyle: 'full', timeZone: MUNICIPALITY_TIME_ZONE }),
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeZone: MUNICIPALITY_TIME_ZONE }),
-};
-
-/** An appointment's day and times on Athens' clock, as pages and mails show them. */
-export function appointmentWhen(
-  startsAt: Date,
-  endsAt: Date,
-  lang: Lang,
-): { day: string; date: string; starts: string; ends: string } {
-  return {
-    day: athensDate(startsAt),
-    date: longDay[lang].format(startsAt),
-    starts: athensDateTime(startsAt).slice(11, 16),
-    ends: athensDateTime(endsAt).slice(11, 16),
-  };
-}
 
 /** A new manage link for the appointment (the token is stored hashed): its absolute URL. */
 export async function newManageLink(

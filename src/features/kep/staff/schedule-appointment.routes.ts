@@ -9,7 +9,8 @@ import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
 import { presentFormErrors } from '../../staff/form-errors.ts';
-import { hhmm, ID, presentEntry, SCHEDULE, viewerOf } from './schedule.present.ts';
+import { clockTime } from '../kep.format.ts';
+import { ID, presentEntry, SCHEDULE, viewerOf } from './schedule.present.ts';
 import {
   appointmentFor,
   documentOf,
@@ -97,7 +98,7 @@ function presentDetails(req: Request, row: AppointmentDetails) {
   return {
     ...presentEntry(req, row),
     when: formatDate(athensDate(row.starts_at), req.lang),
-    startsAt: hhmm(row.starts_at),
+    startsAt: clockTime(row.starts_at),
     afm: row.afm,
     email: row.email,
     phone: row.phone_e164 ? formatPhone(row.phone_e164) : '',

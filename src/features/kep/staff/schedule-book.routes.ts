@@ -12,7 +12,8 @@ import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
 import { presentFormErrors } from '../../staff/form-errors.ts';
 import type { BookingOutcome } from '../booking.service.ts';
-import { dayHeading, hhmm, ID, one, SCHEDULE, viewerOf } from './schedule.present.ts';
+import { clockTime, dayLabel } from '../kep.format.ts';
+import { ID, one, SCHEDULE, viewerOf } from './schedule.present.ts';
 import {
   activeAreas,
   bookOnBehalf,
@@ -146,8 +147,8 @@ async function renderBookForm(
     breadcrumbs: [{ href: SCHEDULE, text: req.t('kep.schedule.title') }],
     area: { id: area.id, name: req.lang === 'en' ? area.name_en : area.name_el },
     days: free.map(({ day, starts }) => ({
-      heading: dayHeading(day, req.lang),
-      times: starts.map((start) => ({ value: start.toISOString(), label: hhmm(start) })),
+      heading: dayLabel(day, req.lang),
+      times: starts.map((start) => ({ value: start.toISOString(), label: clockTime(start) })),
     })),
     deliveries: DELIVERIES,
     values,

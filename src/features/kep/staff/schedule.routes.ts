@@ -7,7 +7,8 @@ import type { ModuleContext } from '../../module.ts';
 import { presentFormErrors } from '../../staff/form-errors.ts';
 import { createScheduleAppointmentRouter } from './schedule-appointment.routes.ts';
 import { createScheduleBookRouter } from './schedule-book.routes.ts';
-import { dayHeading, one, presentEntry, SCHEDULE, viewerOf } from './schedule.present.ts';
+import { dayLabel } from '../kep.format.ts';
+import { one, presentEntry, SCHEDULE, viewerOf } from './schedule.present.ts';
 import { isManager, kepClerks, scheduleOf, type ScheduleEntry } from './schedule.service.ts';
 
 /** Today and the next seven days. */
@@ -63,7 +64,7 @@ async function renderSchedule(deps: Deps, req: Request, res: Response): Promise<
   for (let day = from; day <= to; day = addDays(day, 1))
     days.push({
       day,
-      heading: dayHeading(day, req.lang),
+      heading: dayLabel(day, req.lang),
       isToday: day === today,
       appointments: (byDay.get(day) ?? []).map((row) => presentEntry(req, row)),
     });

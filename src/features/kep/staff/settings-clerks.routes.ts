@@ -6,15 +6,7 @@ import { idParam } from '../../../lib/params.ts';
 import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
-import {
-  areaName,
-  BASE,
-  crumbs,
-  K,
-  presentRange,
-  rangeValues,
-  render,
-} from './settings.page.ts';
+import { areaName, BASE, crumbs, K, presentRange, rangeValues, render } from './settings.page.ts';
 import {
   checkHours,
   findClerk,
