@@ -133,6 +133,9 @@ await emit(
   await readFile(path.join(root, 'assets', 'js', 'public-requests-map.mjs')),
 );
 
+// The ΚΕΠ video call: the room embedded with Jitsi's iframe API (citizen, guest and clerk).
+await emit('js/kep-call.mjs', await readFile(path.join(root, 'assets', 'js', 'kep-call.mjs')));
+
 await writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
 const previous = `${target}.old-${process.pid}`;

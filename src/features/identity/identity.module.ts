@@ -5,6 +5,7 @@ import { createCounterRouter } from './staff/counter.routes.ts';
 import * as backOffice from './migrations/20261121130000_back_office.ts';
 import * as documentHash from './migrations/20261201130000_identity_document_hash.ts';
 import * as clerkRole from './migrations/20261201150300_role_clerk.ts';
+import * as checkChannel from './migrations/20261229085900_identity_check_channel.ts';
 
 /** The in-person identity check at the counter, which opens the services that need it. */
 export const identityModule: Module = {
@@ -32,6 +33,7 @@ export const identityModule: Module = {
     '20261121130000_back_office': backOffice,
     '20261201130000_identity_document_hash': documentHash,
     '20261201150300_role_clerk': clerkRole,
+    '20261229085900_identity_check_channel': checkChannel,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

@@ -1,4 +1,5 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
+import { jitsiConfig, jitsiSettingsOf } from './call/jitsi.config.ts';
 import { DEMO_KEP_MANAGER, seedDemoKep } from './kep.demo.ts';
 import { createKepRouter, KEP_HUB_ENTRY } from './kep.routes.ts';
 import { KEP_SETTINGS, readKepSettings } from './kep.settings.ts';
@@ -9,6 +10,7 @@ import { createKepScheduleRouter } from './staff/schedule.routes.ts';
 import { createKepSettingsRouter } from './staff/settings.routes.ts';
 import * as kep from './migrations/20261228090000_kep.ts';
 import * as kepNotify from './migrations/20261228090100_kep_notify.ts';
+import * as kepCall from './migrations/20261229090000_kep_call.ts';
 
 /**
  * ΚΕΠ video appointments (myKEPlive): a citizen signed in with TaxisNet books a video call with
@@ -21,7 +23,7 @@ export const kepModule: Module = {
   routes: createKepRouter,
   hubEntry: KEP_HUB_ENTRY,
   sessionPaths: ['kep'],
-  uploadPaths: [/^\/kep\/book\/details$/],
+  uploadPaths: [/^\/kep\/book\/details$/, /^\/staff\/kep\/appointments\/\d+\/result$/],
   accountSummary: kepAccountSummary,
   staff: [
     // The longer prefix first: /staff/kep/settings is the managers', the rest the clerks'.
@@ -57,6 +59,12 @@ export const kepModule: Module = {
     'kep.appointment_booked_for',
     'kep.no_show',
     'kep.details_viewed',
+    'kep.call_identity_checked',
+    'kep.call_audio_only',
+    'kep.call_guest_invited',
+    'kep.call_guest_admitted',
+    'kep.call_outcome_recorded',
+    'kep.call_result_delivered',
   ],
   privacyNotice: {
     headingKey: 'kep.privacy.heading',
@@ -64,7 +72,23 @@ export const kepModule: Module = {
     params: async (deps) => ({ days: (await readKepSettings(deps)).retentionDays }),
   },
   demo: { seed: seedDemoKep, accounts: [DEMO_KEP_MANAGER] },
-  migrations: { '20261228090000_kep': kep, '20261228090100_kep_notify': kepNotify },
+  migrations: {
+    '20261228090000_kep': kep,
+    '20261228090100_kep_notify': kepNotify,
+    '20261229090000_kep_call': kepCall,
+  },
+  config: jitsiConfig,
+  checkConfig: (config) => void jitsiSettingsOf(config),
   emails: emailsBeside(import.meta.url),
-  locales: localesBeside(import.meta.url, ['book', 'manage', 'staff-settings', 'staff-schedule']),
+  locales: localesBeside(import.meta.url, [
+    'book',
+    'manage',
+    'staff-settings',
+    'staff-schedule',
+    'call',
+    'outcome',
+    'guests',
+    'manual',
+    'dev-jitsi',
+  ]),
 };

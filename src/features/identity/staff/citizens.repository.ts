@@ -90,6 +90,7 @@ export interface NewIdentityCheck {
   document_number_masked: string;
   document_number_hash: string;
   afm: string;
+  channel?: 'counter' | 'video';
 }
 
 export async function insertIdentityCheck(conn: Conn, check: NewIdentityCheck): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
 import { isUniqueViolation } from '../../../db/constraints.ts';
@@ -61,49 +62,103 @@ export async function verifyIdentity(
 ): Promise<FormError[]> {
   const errors = checkInputErrors(input);
   if (errors.length) return errors;
-  const documentNumber = normaliseDocumentNumber(input.documentNumber);
-  const afm = input.afm.trim();
+  const outcome = await deps.db.transaction((trx) =>
+    markIdentityVerified(
+      deps,
+      trx,
+      {
+        userId: id,
+        documentType: input.documentType,
+        documentNumber: input.documentNumber,
+        afm: input.afm.trim(),
+        clerkId,
+        channel: 'counter',
+      },
+      context,
+    ),
+  );
+  if (outcome === 'notFound') throw new NotFoundError();
+  return outcome === 'verified' ? [] : [VERIFY_REFUSALS[outcome]];
+}
+
+/** Why an account was not marked verified. */
+export type VerifyOutcome =
+  'verified' | 'notFound' | 'notActive' | 'alreadyVerified' | 'afmNotTaxisnet' | 'afmTaken';
+
+const VERIFY_REFUSALS: Record<Exclude<VerifyOutcome, 'verified' | 'notFound'>, FormError> = {
+  notActive: { field: 'documentType', key: 'staff.counter.errors.notActive' },
+  alreadyVerified: { field: 'documentType', key: 'staff.counter.errors.alreadyVerified' },
+  afmNotTaxisnet: { field: 'afm', key: 'staff.counter.errors.afmNotTaxisnet' },
+  afmTaken: { field: 'afm', key: 'staff.counter.errors.afmTaken' },
+};
+
+export interface VerifiedCheck {
+  userId: number;
+  documentType: string;
+  documentNumber: string;
+  afm: string;
+  clerkId: number;
+  /** At the counter, or on camera in a ΚΕΠ video call. */
+  channel: 'counter' | 'video';
+}
+
+/**
+ * Marks a citizen's account identity-verified, in the caller's transaction but inside a
+ * savepoint: when another verified account holds the AFM (a unique index), nothing of the check
+ * is left behind and the caller's transaction goes on. The check is kept (the document masked,
+ * and hashed), audited as `identity.verified` with its channel, and the citizen is told.
+ */
+export async function markIdentityVerified(
+  deps: Pick<Deps, 'clock' | 'mailer'>,
+  conn: Knex.Transaction,
+  check: VerifiedCheck,
+  context: AuditContext,
+): Promise<VerifyOutcome> {
+  const documentNumber = normaliseDocumentNumber(check.documentNumber);
+  const { afm, userId: id } = check;
   try {
-    return await deps.db.transaction(async (trx) => {
+    return await conn.transaction(async (trx): Promise<VerifyOutcome> => {
       const user = await lockAccountForCheck(trx, id);
-      if (!user || user.roles.length) throw new NotFoundError();
-      if (user.status !== 'active')
-        return [{ field: 'documentType', key: 'staff.counter.errors.notActive' }];
-      if (user.identity_verified_at)
-        return [{ field: 'documentType', key: 'staff.counter.errors.alreadyVerified' }];
-      if (user.taxisnet_afm && user.taxisnet_afm !== afm)
-        return [{ field: 'afm', key: 'staff.counter.errors.afmNotTaxisnet' }];
+      if (!user || user.roles.length) return 'notFound';
+      if (user.status !== 'active') return 'notActive';
+      if (user.identity_verified_at) return 'alreadyVerified';
+      if (user.taxisnet_afm && user.taxisnet_afm !== afm) return 'afmNotTaxisnet';
       await updateUser(trx, id, {
         identity_verified_at: deps.clock.now(),
-        identity_channel: 'counter',
+        identity_channel: check.channel,
         afm,
       });
       const masked = maskDocumentNumber(documentNumber);
       await insertIdentityCheck(trx, {
         user_id: id,
-        clerk_id: clerkId,
-        document_type: input.documentType,
+        clerk_id: check.clerkId,
+        document_type: check.documentType,
         document_number_masked: masked,
         // A later correction of contact details is checked against it (contact-correction.ts).
         document_number_hash: await hashSecret(comparableDocumentNumber(documentNumber)),
         afm,
+        channel: check.channel,
       });
       await recordAudit(
         trx,
         {
           action: 'identity.verified',
           userId: id,
-          actorId: clerkId,
-          details: { documentType: input.documentType, documentNumber: masked, afm },
+          actorId: check.clerkId,
+          details: {
+            documentType: check.documentType,
+            documentNumber: masked,
+            afm,
+            channel: check.channel,
+          },
         },
         context,
       );
       await notify(deps, id, 'identityVerified', trx);
-      return [];
+      return 'verified';
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'users_verified_afm_key'))
-      return [{ field: 'afm', key: 'staff.counter.errors.afmTaken' }];
+    if (isUniqueViolation(error, 'users_verified_afm_key')) return 'afmTaken';
     throw error;
   }
 }
@@ -156,12 +211,21 @@ export async function resendActivation(
   return true;
 }
 
-function checkInputErrors(input: IdentityCheckInput): FormError[] {
+/** The document shown: a known type and a number of 4 to 20 letters or digits. */
+export function documentErrors(input: {
+  documentType: string;
+  documentNumber: string;
+}): FormError[] {
   const errors: FormError[] = [];
   if (!(DOCUMENT_TYPES as readonly string[]).includes(input.documentType))
     errors.push({ field: 'documentType', key: 'staff.counter.errors.documentType' });
   if (!/^[A-ZΑ-Ω0-9-]{4,20}$/.test(normaliseDocumentNumber(input.documentNumber)))
     errors.push({ field: 'documentNumber', key: 'staff.counter.errors.documentNumber' });
+  return errors;
+}
+
+function checkInputErrors(input: IdentityCheckInput): FormError[] {
+  const errors = documentErrors(input);
   if (!isValidAfm(input.afm.trim())) errors.push({ field: 'afm', key: 'staff.counter.errors.afm' });
   if (input.present !== 'yes')
     errors.push({ field: 'present', key: 'staff.counter.errors.present' });

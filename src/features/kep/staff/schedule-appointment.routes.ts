@@ -9,6 +9,10 @@ import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
 import { presentFormErrors } from '../../staff/form-errors.ts';
+import { consoleCall } from '../call/console.present.ts';
+import type { ConsolePanel } from '../call/console-panel.ts';
+import { GUESTS_PANEL } from '../call/guests.routes.ts';
+import { OUTCOME_PANEL } from '../call/outcome.routes.ts';
 import { clockTime } from '../kep.format.ts';
 import { ID, presentEntry, SCHEDULE, viewerOf } from './schedule.present.ts';
 import {
@@ -24,6 +28,9 @@ import {
  * /staff/kep/appointments/:id (clerk): an appointment's details and documents (special-category
  * data: its clerk and managers only, audited), and marking a no-show.
  */
+/** The parts of the console other files own, in the page's order. */
+const CONSOLE_PANELS: readonly ConsolePanel[] = [GUESTS_PANEL, OUTCOME_PANEL];
+
 export function createScheduleAppointmentRouter(ctx: ModuleContext): Router {
   const { deps } = ctx;
   const router = Router();
@@ -56,19 +63,30 @@ export function createScheduleAppointmentRouter(ctx: ModuleContext): Router {
   return router;
 }
 
-/** An appointment's page: who, how to reach them, what they need; its viewing is audited. */
-async function renderAppointment(
+/**
+ * An appointment's page, the clerk's console: the call (the room, the identity check, sound
+ * only, who joined), the third person, the outcome; beside them who the citizen is, how to reach
+ * them, what they need and their documents. Its viewing is audited.
+ */
+export async function renderAppointment(
   deps: Deps,
   req: Request,
   res: Response,
   id: number,
-  form: { errors?: FieldError[]; status?: number } = {},
+  form: { errors?: FieldError[]; status?: number; values?: Record<string, string> } = {},
 ): Promise<void> {
   const viewer = viewerOf(req);
   const row = await appointmentFor(deps.db, id, viewer);
   if (!row) throw new NotFoundError();
   const documents = row.needs_erased_at ? [] : await documentsOf(deps.db, id);
   await recordDetailsViewed(deps.db, row, viewer, auditContext(req));
+  const call = await consoleCall(deps, req, res, row, form.values ?? {});
+  const panels = await Promise.all(
+    CONSOLE_PANELS.map(async (panel) => ({
+      view: panel.view,
+      locals: await panel.locals(deps, req, row),
+    })),
+  );
   const errors = form.errors ?? [];
   const started = row.starts_at.getTime() <= deps.clock.now().getTime();
   languageSwitchFrom(res, `${SCHEDULE}/appointments/${id}`);
@@ -85,6 +103,8 @@ async function renderAppointment(
         kb: kilobytes(doc.size_bytes),
         type: doc.content_type.split('/')[1]!.toUpperCase(),
       })),
+      call,
+      panels,
       noShow: {
         action: `${SCHEDULE}/appointments/${id}/no-show`,
         possible: row.status === 'booked' && started,

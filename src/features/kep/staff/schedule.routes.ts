@@ -5,6 +5,9 @@ import type { FieldError } from '../../../lib/errors.ts';
 import { athensDate, formatDate } from '../../../lib/format.ts';
 import type { ModuleContext } from '../../module.ts';
 import { presentFormErrors } from '../../staff/form-errors.ts';
+import { createConsoleRouter } from '../call/console.routes.ts';
+import { createGuestStaffRouter } from '../call/guests.routes.ts';
+import { createOutcomeRouter } from '../call/outcome.routes.ts';
 import { createScheduleAppointmentRouter } from './schedule-appointment.routes.ts';
 import { createScheduleBookRouter } from './schedule-book.routes.ts';
 import { dayLabel } from '../kep.format.ts';
@@ -27,6 +30,9 @@ export function createKepScheduleRouter(ctx: ModuleContext): Router {
   router.get('/', (req, res) => renderSchedule(deps, req, res));
   router.use(createScheduleBookRouter(ctx));
   router.use(createScheduleAppointmentRouter(ctx));
+  router.use(createConsoleRouter(ctx));
+  router.use(createOutcomeRouter(ctx));
+  router.use(createGuestStaffRouter(ctx));
   return router;
 }
 

@@ -94,6 +94,8 @@ export async function kepClerks(conn: Conn): Promise<{ id: number; full_name: st
 
 export interface AppointmentDetails extends ScheduleEntry {
   afm: string;
+  citizen_id: number | null;
+  room: string;
   email: string;
   phone_e164: string | null;
   postal_address: string | null;

@@ -1,0 +1,1 @@
+// The ΚΕΠ video room (filled in below).
