@@ -23,7 +23,13 @@ export function createKepRouter(ctx: ModuleContext): Router {
   const jitsi = jitsiSettingsOf(ctx.deps.config);
   // The stand-in Jitsi server, for development and tests with no JITSI_BASE_URL: never production.
   if (jitsi.standIn && !ctx.deps.config.isProduction)
-    router.use(createJitsiStandIn({ appId: jitsi.appId, appSecret: jitsi.appSecret }));
+    router.use(
+      createJitsiStandIn({
+        appId: jitsi.appId,
+        appSecret: jitsi.appSecret,
+        now: () => ctx.deps.clock.now(),
+      }),
+    );
   router.use(createManualRouter(ctx));
   router.use(createBookingRouter(ctx));
   router.use(createManageRouter(ctx));

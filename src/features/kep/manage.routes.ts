@@ -21,10 +21,11 @@ import {
   type AppointmentRow,
 } from './manage.service.ts';
 import { dayLabel, timeRange } from './kep.format.ts';
+import { citizenCallState, citizenRoom } from './call/citizen-call.ts';
+import { TOKEN_OPENS_MS } from './call/jitsi.ts';
+import { citizenOutcome } from './call/outcome.routes.ts';
 
 const text = 'kep.manage';
-/** The call opens this long before the appointment starts. */
-const CALL_OPENS_MS = 10 * 60_000;
 
 /** On the account page, for a citizen signed in with TaxisNet before: their coming appointments. */
 export const kepAccountSummary: NonNullable<Module['accountSummary']> = async (ctx, user) => {
@@ -70,6 +71,7 @@ export function createManageRouter(ctx: ModuleContext): Router {
   const router = Router();
   router.get('/kep/appointments', requireTaxisnetSignIn, listPage(ctx));
   router.get('/kep/appointments/:id/call', requireTaxisnetSignIn, callPage(ctx));
+  router.get('/kep/appointments/:id/call/state', requireTaxisnetSignIn, callState(ctx));
   for (const [path, guard, reach] of [
     ['/kep/appointments/:id', requireTaxisnetSignIn, reachOwned],
     ['/kep/manage/:token', undefined, reachByToken],
@@ -150,31 +152,43 @@ function detailPage(ctx: ModuleContext, reach: Reach): RequestHandler {
       breadcrumbs: crumbs(req, reached),
       a: present(req, reached.row, now, reached.owner, reached.base),
       owner: reached.owner,
+      outcome: reached.owner ? await citizenOutcome(ctx.deps, reached.row.id, req.lang) : undefined,
     });
   };
 }
 
-/** The call page: when it opens, then (until the end) where the call will be. */
+/**
+ * The call page: when it opens; from 10 minutes before the start until the end, the room (the
+ * citizen's own token, the lobby, a camera and microphone check, sound only by their choice);
+ * after it, or when the appointment moved or was cancelled, why there is no call.
+ */
 function callPage(ctx: ModuleContext): RequestHandler {
   return async (req, res) => {
     const reached = await reachOwned(ctx, req);
     const { row } = reached;
-    const now = ctx.deps.clock.now().getTime();
-    const opens = new Date(row.starts_at.getTime() - CALL_OPENS_MS);
-    let stage: 'cancelled' | 'rescheduled' | 'ended' | 'waiting' | 'open';
-    if (row.status === 'cancelled') stage = 'cancelled';
-    else if (row.status === 'rescheduled') stage = 'rescheduled';
-    else if (row.status !== 'booked' || now >= row.ends_at.getTime()) stage = 'ended';
-    else if (now < opens.getTime()) stage = 'waiting';
-    else stage = 'open';
+    const { state } = await citizenCallState(ctx.deps, row);
+    const opens = new Date(row.starts_at.getTime() - TOKEN_OPENS_MS);
+    const room = state.stage === 'open' ? await citizenRoom(ctx.deps, req, res, row) : undefined;
     res.render('kep/views/call', {
       pageTitle: req.t(`${text}.call.title`),
       breadcrumbs: [listCrumb(req), { href: reached.base, text: row.reference }],
       a: present(req, row, ctx.deps.clock.now(), true, reached.base),
-      stage,
+      stage: state.stage,
+      reason: state.reason,
+      room: room && { ...room, stateUrl: `${reached.base}/call/state`, audioOnly: state.audioOnly },
       opensAt: athensDateTime(opens).slice(11, 16),
       opensOn: formatDate(athensDate(opens), req.lang),
     });
+  };
+}
+
+/** What the open call page polls (JSON): the stage, sound only, the reason of a refused check. */
+function callState(ctx: ModuleContext): RequestHandler {
+  return async (req, res) => {
+    const { row } = await reachOwned(ctx, req);
+    const { state } = await citizenCallState(ctx.deps, row);
+    res.set('Cache-Control', 'private, no-store');
+    res.json(state);
   };
 }
 

@@ -1,6 +1,9 @@
 import type { Conn } from '../../../db/knex.ts';
 import type { CallRole } from './jitsi.ts';
 
+/** A page reloaded within this long is the same entering, not a new line in the log. */
+const SAME_ENTRY_MS = 5 * 60_000;
+
 /**
  * Who entered a call when (a token issued to them): the only thing kept of a call. Never
  * picture, sound or chat.
@@ -9,13 +12,24 @@ export async function recordJoin(
   conn: Conn,
   entry: { appointmentId: number; role: CallRole; userId?: number; guestId?: number; at: Date },
 ): Promise<void> {
-  await conn('kep_call_joins').insert({
-    appointment_id: entry.appointmentId,
-    role: entry.role,
-    user_id: entry.userId ?? null,
-    guest_id: entry.guestId ?? null,
-    joined_at: entry.at,
-  });
+  await conn.raw(
+    `INSERT INTO kep_call_joins (appointment_id, role, user_id, guest_id, joined_at)
+     SELECT :appointmentId, :role, :userId, :guestId, :at
+     WHERE NOT EXISTS (
+       SELECT 1 FROM kep_call_joins
+       WHERE appointment_id = :appointmentId AND role = :role
+         AND user_id IS NOT DISTINCT FROM :userId::integer
+         AND guest_id IS NOT DISTINCT FROM :guestId::integer
+         AND joined_at > :since)`,
+    {
+      appointmentId: entry.appointmentId,
+      role: entry.role,
+      userId: entry.userId ?? null,
+      guestId: entry.guestId ?? null,
+      at: entry.at,
+      since: new Date(entry.at.getTime() - SAME_ENTRY_MS),
+    },
+  );
 }
 
 export interface CallJoin {

@@ -110,6 +110,8 @@ export function roomUrl(
 export interface EmbedOptions {
   scriptUrl: string;
   domain: string;
+  /** The server is plain http (the development stand-in): the iframe API's `noSSL`. */
+  noSSL: boolean;
   room: string;
   jwt: string;
   config: Readonly<Record<string, unknown>>;
@@ -124,6 +126,7 @@ export function embedOptions(
   return {
     scriptUrl: `${settings.baseUrl}/external_api.js`,
     domain: settings.baseUrl.replace(/^https?:\/\//, ''),
+    noSSL: settings.baseUrl.startsWith('http:'),
     room: input.room,
     jwt: input.jwt,
     config: input.audioOnly ? { ...ROOM_CONFIG, startAudioOnly: true } : ROOM_CONFIG,
@@ -136,7 +139,7 @@ export function embedOptions(
 export function roomView(
   settings: JitsiSettings,
   input: { room: string; jwt: string; role: CallRole; name: string; email: string },
-): { role: CallRole; embed: EmbedOptions; url: string } {
+): { role: CallRole; embed: EmbedOptions; url: string; audioOnlyUrl: string } {
   return {
     role: input.role,
     embed: embedOptions(settings, {
@@ -146,5 +149,9 @@ export function roomView(
       email: input.email,
     }),
     url: roomUrl(settings, input.room, input.jwt, { displayName: input.name }),
+    audioOnlyUrl: roomUrl(settings, input.room, input.jwt, {
+      displayName: input.name,
+      audioOnly: true,
+    }),
   };
 }
