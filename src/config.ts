@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import { MODULES } from './features/index.ts';
 import type { Module } from './features/module.ts';
 import { z } from 'zod';
+import { ConfigError } from './module-config.ts';
+
+export { ConfigError, moduleConfig } from './module-config.ts';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-please';
 
@@ -101,19 +104,6 @@ type Env = z.infer<typeof schema>;
 export interface Config extends Env {
   isProduction: boolean;
   baseUrl: string;
-}
-
-export class ConfigError extends Error {}
-
-/** A module's own settings, typed by its schema (they were checked by loadConfig). */
-export function moduleConfig<S extends z.ZodObject>(
-  config: Readonly<Config>,
-  section: S,
-): z.infer<S> {
-  const values = config as unknown as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(section.shape).map((key) => [key, values[key]]),
-  ) as z.infer<S>;
 }
 
 /** Parses the environment; throws a ConfigError whose message is one line naming the setting. */

@@ -84,7 +84,7 @@ afterAll(async () => {
 beforeEach(async () => {
   now = MONDAY_0900;
   await ctx.db.raw(
-    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments, kep_clerk_areas, kep_clerk_hours, kep_absences, kep_closures',
+    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments, kep_clerk_areas, kep_clerk_hours, kep_absences, kep_closures CASCADE',
   );
   await ctx.db('rate_limits').delete();
   await drainMail(ctx.deps);

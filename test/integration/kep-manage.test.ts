@@ -74,7 +74,7 @@ afterAll(() => portal.close());
 
 beforeEach(async () => {
   await portal.ctx.db.raw(
-    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments',
+    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments CASCADE',
   );
   await drainMail(portal.ctx.deps);
 });

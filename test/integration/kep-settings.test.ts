@@ -61,7 +61,7 @@ afterAll(() => ctx.close());
 
 beforeEach(async () => {
   await ctx.db.raw(
-    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments, kep_clerk_areas, kep_clerk_hours, kep_absences, kep_closures',
+    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments, kep_clerk_areas, kep_clerk_hours, kep_absences, kep_closures CASCADE',
   );
   await drainMail(ctx.deps);
   // Greek again, whatever a test before switched to.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, moduleConfig, type Config } from '../../config.ts';
+import type { Config } from '../../config.ts';
+import { ConfigError, moduleConfig } from '../../module-config.ts';
 import type { CspNeeds } from '../module.ts';
 
 /** "south,west,north,east" in degrees: the municipality's bounding box. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, moduleConfig, type Config } from '../../config.ts';
+import type { Config } from '../../config.ts';
+import { ConfigError, moduleConfig } from '../../module-config.ts';
 
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, STAND_IN_PATH } from './dev/stand-in-client.ts';
 

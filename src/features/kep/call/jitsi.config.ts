@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, moduleConfig, type Config } from '../../../config.ts';
+import type { Config } from '../../../config.ts';
+import { ConfigError, moduleConfig } from '../../../module-config.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0'])
