@@ -53,7 +53,9 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 beforeEach(async () => {
-  await ctx.db.raw('TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments');
+  await ctx.db.raw(
+    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments CASCADE',
+  );
   await drainMail(ctx.deps);
 });
 
@@ -189,14 +191,16 @@ describe("an appointment's details", () => {
     expect(await auditCount('kep.details_viewed', own.id)).toBe(1);
   });
 
-  it('is a 404 to another clerk (page, document, no-show) and shown to a manager', async () => {
-    // Started an hour ago (so a no-show could be marked by the right person).
+  it('is a 404 to another clerk (page, document, outcome) and shown to a manager', async () => {
+    // Started an hour ago (so a no-show could be recorded by the right person).
     const own = await anAppointment(clerkA.id, '2026-03-02', '08:00', { needs_lip_reading: true });
     const doc = await aDocument(own.id);
     const page = `${SCHEDULE}/appointments/${own.id}`;
     expect((await clerkB.agent.get(page)).status).toBe(404);
     expect((await clerkB.agent.get(`${page}/documents/${doc.id}`)).status).toBe(404);
-    const noShow = await postForm(clerkB.agent, SCHEDULE, `${page}/no-show`, {});
+    const noShow = await postForm(clerkB.agent, SCHEDULE, `${page}/outcome`, {
+      outcome: 'no_show',
+    });
     expect(noShow.status).toBe(404);
     expect(await statusOf(own.id)).toBe('booked');
     expect(await auditCount('kep.details_viewed', own.id)).toBe(0);
@@ -232,45 +236,23 @@ describe("an appointment's details", () => {
   });
 });
 
+// Recording the outcome (a no-show among them) is the outcome panel's: kep-outcome.test.ts.
 describe('no-show', () => {
-  it('is refused before the start, done after it once, audited', async () => {
+  it('is recorded in the outcome panel once the appointment has started', async () => {
     const coming = await anAppointment(clerkA.id, DAY, '10:00');
     const comingPage = `${SCHEDULE}/appointments/${coming.id}`;
-    expect($((await clerkA.agent.get(comingPage)).text)('#mark-no-show')).toHaveLength(0);
-    const early = await postForm(clerkA.agent, comingPage, `${comingPage}/no-show`, {});
-    expect(early.status).toBe(409);
-    expect($(early.text)('.govuk-error-summary').text()).toContain('δεν έχει αρχίσει');
-    expect(await statusOf(coming.id)).toBe('booked');
+    expect($((await clerkA.agent.get(comingPage)).text)('#outcome-early')).toHaveLength(1);
 
     // Monday 08:50: it started ten minutes ago.
     const own = await anAppointment(clerkA.id, '2026-03-02', '08:50');
     const page = `${SCHEDULE}/appointments/${own.id}`;
-    const marked = await postForm(clerkA.agent, page, `${page}/no-show`, {});
+    expect($((await clerkA.agent.get(page)).text)('#outcome-kind-no_show')).toHaveLength(1);
+    const marked = await postForm(clerkA.agent, page, `${page}/outcome`, { outcome: 'no_show' });
     expect(marked.status).toBe(303);
     expect(await statusOf(own.id)).toBe('no_show');
-    expect(await auditCount('kep.no_show', own.id)).toBe(1);
+    expect(await auditCount('kep.call_outcome_recorded', own.id)).toBe(1);
     const after = await clerkA.agent.get(page);
     expect($(after.text)('.app-kep-status').first().text()).toBe('Δεν προσήλθε');
-    expect($(after.text)('#mark-no-show')).toHaveLength(0);
-
-    const again = await postForm(clerkA.agent, SCHEDULE, `${page}/no-show`, {});
-    expect(again.status).toBe(409);
-    expect(await auditCount('kep.no_show', own.id)).toBe(1);
-  });
-
-  it('is refused for a cancelled appointment; a manager may mark another clerk’s', async () => {
-    const cancelled = await anAppointment(clerkA.id, '2026-02-27', '10:00');
-    await ctx
-      .db('kep_appointments')
-      .where({ id: cancelled.id })
-      .update({ status: 'cancelled', cancelled_at: MONDAY_0900, cancelled_by: 'citizen' });
-    const page = `${SCHEDULE}/appointments/${cancelled.id}`;
-    expect((await postForm(clerkA.agent, SCHEDULE, `${page}/no-show`, {})).status).toBe(409);
-    expect(await statusOf(cancelled.id)).toBe('cancelled');
-    const other = await anAppointment(clerkB.id, '2026-02-27', '11:30');
-    const otherPage = `${SCHEDULE}/appointments/${other.id}`;
-    expect((await postForm(manager.agent, SCHEDULE, `${otherPage}/no-show`, {})).status).toBe(303);
-    expect(await statusOf(other.id)).toBe('no_show');
   });
 });
 

@@ -19,34 +19,25 @@ import {
   appointmentFor,
   documentOf,
   documentsOf,
-  markNoShow,
   recordDetailsViewed,
   type AppointmentDetails,
 } from './schedule.service.ts';
 
 /**
  * /staff/kep/appointments/:id (clerk): an appointment's details and documents (special-category
- * data: its clerk and managers only, audited), and marking a no-show.
+ * data: its clerk and managers only, audited). Its outcome, a no-show among them, is recorded
+ * in the outcome panel (call/outcome.routes.ts).
  */
-/** The parts of the console other files own, in the page's order. */
-const CONSOLE_PANELS: readonly ConsolePanel[] = [GUESTS_PANEL, OUTCOME_PANEL];
+/**
+ * The parts of the console other files own, in the page's order (read when a page is made: those
+ * files' routes import renderAppointment from here).
+ */
+const consolePanels = (): readonly ConsolePanel[] => [GUESTS_PANEL, OUTCOME_PANEL];
 
 export function createScheduleAppointmentRouter(ctx: ModuleContext): Router {
   const { deps } = ctx;
   const router = Router();
   router.get('/appointments/:id', (req, res) => renderAppointment(deps, req, res, idParam(req)));
-  router.post('/appointments/:id/no-show', async (req, res) => {
-    const id = idParam(req);
-    const outcome = await markNoShow(deps, id, viewerOf(req), auditContext(req));
-    if (outcome === 'notFound') throw new NotFoundError();
-    if (outcome !== 'marked')
-      return renderAppointment(deps, req, res, id, {
-        errors: [{ field: 'no-show', key: `kep.schedule.noShow.refused.${outcome}` }],
-        status: 409,
-      });
-    req.session.flash = { key: 'kep.schedule.noShow.done' };
-    res.redirect(303, `${SCHEDULE}/appointments/${id}`);
-  });
   router.get('/appointments/:id/documents/:docId', async (req, res, next) => {
     const id = idParam(req);
     const docId = String(req.params.docId);
@@ -82,13 +73,12 @@ export async function renderAppointment(
   await recordDetailsViewed(deps.db, row, viewer, auditContext(req));
   const call = await consoleCall(deps, req, res, row, form.values ?? {});
   const panels = await Promise.all(
-    CONSOLE_PANELS.map(async (panel) => ({
+    consolePanels().map(async (panel) => ({
       view: panel.view,
       locals: await panel.locals(deps, req, row),
     })),
   );
   const errors = form.errors ?? [];
-  const started = row.starts_at.getTime() <= deps.clock.now().getTime();
   languageSwitchFrom(res, `${SCHEDULE}/appointments/${id}`);
   res.set('Cache-Control', 'private, no-store');
   res
@@ -105,11 +95,6 @@ export async function renderAppointment(
       })),
       call,
       panels,
-      noShow: {
-        action: `${SCHEDULE}/appointments/${id}/no-show`,
-        possible: row.status === 'booked' && started,
-        later: row.status === 'booked' && !started,
-      },
       ...presentFormErrors(req, errors),
     });
 }
