@@ -178,45 +178,6 @@ export async function recordDetailsViewed(
   );
 }
 
-export type NoShowOutcome = 'marked' | 'notFound' | 'notStarted' | 'notBooked';
-
-/**
- * Marks that the citizen did not come: only a booked appointment, only once it has started, only
- * by its clerk or a manager (others are told it does not exist). The row is locked, so a
- * cancellation at the same moment and this do not both happen.
- */
-export async function markNoShow(
-  deps: Pick<Deps, 'db' | 'clock'>,
-  id: number,
-  viewer: Viewer,
-  context: AuditContext,
-): Promise<NoShowOutcome> {
-  const now = deps.clock.now();
-  return deps.db.transaction(async (trx) => {
-    const row = (await trx('kep_appointments')
-      .where({ id })
-      .forUpdate()
-      .first('id', 'reference', 'clerk_id', 'status', 'starts_at')) as
-      | { id: number; reference: string; clerk_id: number; status: string; starts_at: Date }
-      | undefined;
-    if (!row || !maySee(viewer, row.clerk_id)) return 'notFound';
-    if (row.status !== 'booked') return 'notBooked';
-    if (row.starts_at.getTime() > now.getTime()) return 'notStarted';
-    await trx('kep_appointments').where({ id }).update({ status: 'no_show', updated_at: now });
-    await recordAudit(
-      trx,
-      {
-        action: 'kep.no_show',
-        actorId: viewer.id,
-        entity: { type: 'kep_appointment', id },
-        details: { reference: row.reference },
-      },
-      context,
-    );
-    return 'marked';
-  });
-}
-
 export interface KepArea {
   id: number;
   slug: string;
