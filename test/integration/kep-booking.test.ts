@@ -10,6 +10,10 @@ import {
   down as unmigrateKep,
   up as migrateKep,
 } from '../../src/features/kep/migrations/20261228090000_kep.ts';
+import {
+  down as unmigrateCalls,
+  up as migrateCalls,
+} from '../../src/features/kep/migrations/20261229090000_kep_call.ts';
 import { athensInstant } from '../../src/lib/athens-time.ts';
 import { athensDateTime } from '../../src/lib/format.ts';
 import { createActiveUser } from '../helpers/accounts.ts';
@@ -162,14 +166,19 @@ describe('the ΚΕΠ tables', () => {
     expect(await bookedCount()).toBe(3);
   });
 
-  it('go away with the migration’s down and come back with its up', async () => {
+  it('go away with the migrations’ downs and come back with their ups', async () => {
     const trx = await ctx.db.transaction();
     try {
+      // The calls' tables (the later migration) refer to the appointments: they go first.
+      await unmigrateCalls(trx);
+      expect(await trx.schema.hasTable('kep_calls')).toBe(false);
       await unmigrateKep(trx);
       expect(await trx.schema.hasTable('kep_areas')).toBe(false);
       expect(await trx('roles').where({ name: 'kep_manager' }).first()).toBeUndefined();
       await migrateKep(trx);
+      await migrateCalls(trx);
       expect(await trx('kep_areas').count({ n: '*' }).first()).toEqual({ n: 4 });
+      expect(await trx.schema.hasTable('kep_call_joins')).toBe(true);
     } finally {
       await trx.rollback();
     }
