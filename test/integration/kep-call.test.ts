@@ -556,4 +556,31 @@ describe('with VIDEO_CHECK_VERIFIES_IDENTITY=false', () => {
       (await off.agent().get('/dev/jitsi/call-test-room-setting-off-000?jwt=forged')).status,
     ).toBe(401);
   });
+
+  it('makes a demo call that is open now, for trying the journey in development', async () => {
+    const agent = off.agent();
+    const none = await postForm(agent, '/dev/jitsi', '/dev/jitsi/demo-call', {});
+    expect(none.status).toBe(409);
+    expect(cheerio.load(none.text)('#demo-call-problem').text()).toContain('npm run seed');
+    const citizen = await createActiveUser(off.ctx.db, 'demo-call-citizen', {
+      username: 'demo.verified',
+      taxisnet_afm: OTHER_AFM,
+      taxisnet_linked_at: new Date(),
+    });
+    await createActiveUser(off.ctx.db, 'demo-call-clerk', {
+      username: 'demo.clerk',
+      roles: ['clerk'],
+    });
+    const made = await postForm(agent, '/dev/jitsi', '/dev/jitsi/demo-call', {});
+    expect(made.status).toBe(200);
+    const $ = cheerio.load(made.text);
+    const callPath = $('#demo-call-citizen').attr('href')!;
+    expect(callPath).toMatch(/^\/kep\/appointments\/\d+\/call$/);
+    expect($('#demo-call-clerk').attr('href')).toMatch(/^\/staff\/kep\/appointments\/\d+$/);
+    const row = await off.ctx.db('kep_appointments').where({ citizen_id: citizen.id }).first();
+    expect(row.starts_at.getTime() - Date.now()).toBeLessThan(2 * MINUTE);
+    const citizenAgent = off.agent();
+    expect((await throughTaxisnet(citizenAgent, off.base, OTHER_AFM)).status).toBe(303);
+    expect(roomOf((await citizenAgent.get(callPath)).text)?.role).toBe('citizen');
+  });
 });

@@ -4,6 +4,7 @@ import type { ModuleContext } from '../module.ts';
 import { createBookingRouter } from './book.routes.ts';
 import { createGuestPublicRouter } from './call/guests.routes.ts';
 import { createOutcomeCitizenRouter } from './call/outcome.routes.ts';
+import { createDemoCallRouter } from './call/dev/demo-call.routes.ts';
 import { createJitsiStandIn } from './call/dev/jitsi-stand-in.routes.ts';
 import { jitsiSettingsOf } from './call/jitsi.config.ts';
 import { createManageRouter } from './manage.routes.ts';
@@ -22,7 +23,8 @@ export function createKepRouter(ctx: ModuleContext): Router {
   const router = Router();
   const jitsi = jitsiSettingsOf(ctx.deps.config);
   // The stand-in Jitsi server, for development and tests with no JITSI_BASE_URL: never production.
-  if (jitsi.standIn && !ctx.deps.config.isProduction)
+  if (jitsi.standIn && !ctx.deps.config.isProduction) {
+    router.use(createDemoCallRouter(ctx));
     router.use(
       createJitsiStandIn({
         appId: jitsi.appId,
@@ -30,6 +32,7 @@ export function createKepRouter(ctx: ModuleContext): Router {
         now: () => ctx.deps.clock.now(),
       }),
     );
+  }
   router.use(createManualRouter(ctx));
   router.use(createBookingRouter(ctx));
   router.use(createManageRouter(ctx));
