@@ -47,7 +47,9 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await ctx.db.raw('TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments CASCADE');
+  await ctx.db.raw(
+    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments CASCADE',
+  );
   await drainMail(ctx.deps);
 });
 
