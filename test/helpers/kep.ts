@@ -49,3 +49,71 @@ export async function untilWaitingOnALock(db: Knex): Promise<void> {
   }
   throw new Error('no query waited on a lock');
 }
+
+/** An appointment as the call's tests place it: straight in the table, bypassing the booking. */
+export interface PlacedAppointment {
+  areaId: number;
+  clerkId: number;
+  afm: string;
+  start: Date;
+  /** 20 unless said. */
+  minutes?: number;
+  /** The buffer stored after it: 10 unless said. */
+  bufferMinutes?: number;
+  citizenId?: number | null;
+  status?: string;
+  lang?: string;
+  email?: string;
+  fullName?: string;
+  postalAddress?: string | null;
+}
+
+let placed = 0;
+
+/**
+ * Places a ΚΕΠ appointment (a unique reference and an unguessable-looking room), cancelled ones
+ * by the citizen; returns what the tests look at.
+ */
+export async function placeAppointment(
+  db: Knex,
+  a: PlacedAppointment,
+): Promise<{
+  id: number;
+  room: string;
+  reference: string;
+  email: string;
+  startsAt: Date;
+  endsAt: Date;
+}> {
+  placed += 1;
+  const status = a.status ?? 'booked';
+  const end = new Date(a.start.getTime() + (a.minutes ?? 20) * 60_000);
+  const reference = `ΚΕΠ-2026-${500_000 + placed}`;
+  const result = (await db.raw(
+    `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name, email,
+       starts_at, ends_at, buffered, status, room, cancelled_at, cancelled_by, lang, postal_address)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, tstzrange(?, ?), ?, ?,
+       CASE WHEN ? = 'cancelled' THEN now() END, CASE WHEN ? = 'cancelled' THEN 'citizen' END, ?, ?)
+     RETURNING id, room, reference, email`,
+    [
+      reference,
+      a.areaId,
+      a.clerkId,
+      a.citizenId ?? null,
+      a.afm,
+      a.fullName ?? 'Ειρήνη Σταυρακάκη',
+      a.email ?? `kep.placed.${placed}@example.gr`,
+      a.start,
+      end,
+      a.start,
+      new Date(end.getTime() + (a.bufferMinutes ?? 10) * 60_000),
+      status,
+      `kep-placed-room-${placed}-${Math.random().toString(36).slice(2, 12)}`,
+      status,
+      status,
+      a.lang ?? 'el',
+      a.postalAddress ?? null,
+    ],
+  )) as { rows: { id: number; room: string; reference: string; email: string }[] };
+  return { ...result.rows[0]!, startsAt: a.start, endsAt: end };
+}

@@ -6,6 +6,7 @@ import { jitsiSettingsOf } from '../../src/features/kep/call/jitsi.config.ts';
 import { issueCallToken } from '../../src/features/kep/call/jitsi.ts';
 import { TEST_TAXPAYERS } from '../../src/features/taxisnet/dev/taxpayers.ts';
 import { createActiveUser, drainMail, postForm, type Agent } from '../helpers/accounts.ts';
+import { placeAppointment } from '../helpers/kep.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { listeningPortal, throughTaxisnet } from '../helpers/taxisnet.ts';
 
@@ -88,37 +89,21 @@ beforeEach(async () => {
 });
 
 let counter = 0;
-/** A booked appointment straight in the table, 20 minutes long, starting `startsIn` ms from now. */
-async function insertAppointment(options: { startsIn: number; afm?: string; status?: string }) {
+/** A booked appointment of `clerk`, 20 minutes long, starting `startsIn` ms from now. */
+const insertAppointment = (options: { startsIn: number; afm?: string; status?: string }) => {
   counter += 1;
-  const start = Date.now() + options.startsIn;
-  const status = options.status ?? 'booked';
-  const [row] = (
-    await portal.ctx.db.raw(
-      `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name, email,
-       starts_at, ends_at, buffered, status, room, cancelled_at, lang)
-     VALUES (?, ?, ?, ?, ?, 'Ειρήνη Σταυρακάκη', ?, ?, ?, tstzrange(?, ?), ?, ?,
-       CASE WHEN ? = 'cancelled' THEN now() END, 'el')
-     RETURNING id, room`,
-      [
-        `ΚΕΠ-2026-${String(800_000 + counter).padStart(6, '0')}`,
-        areaId,
-        clerk.id,
-        (options.afm ?? OWNER_AFM) === OWNER_AFM ? ownerId : null,
-        options.afm ?? OWNER_AFM,
-        `call.citizen.${counter}@example.gr`,
-        new Date(start),
-        new Date(start + 20 * MINUTE),
-        new Date(start),
-        new Date(start + 25 * MINUTE),
-        status,
-        `call-test-room-${counter}-${Math.random().toString(36).slice(2, 12)}`,
-        status,
-      ],
-    )
-  ).rows as { id: number; room: string }[];
-  return row!;
-}
+  const afm = options.afm ?? OWNER_AFM;
+  return placeAppointment(portal.ctx.db, {
+    areaId,
+    clerkId: clerk.id,
+    citizenId: afm === OWNER_AFM ? ownerId : null,
+    afm,
+    start: new Date(Date.now() + options.startsIn),
+    bufferMinutes: 5,
+    email: `call.citizen.${counter}@example.gr`,
+    ...(options.status ? { status: options.status } : {}),
+  });
+};
 
 const settings = () => jitsiSettingsOf(portal.ctx.deps.config);
 const verify = (jwt: string, currentDate?: Date) =>
@@ -500,26 +485,14 @@ describe('with VIDEO_CHECK_VERIFIES_IDENTITY=false', () => {
       taxisnet_linked_at: new Date(),
     });
     const area = (await off.ctx.db('kep_areas').first('id')) as { id: number };
-    const start = Date.now() - MINUTE;
-    const [row] = (
-      await off.ctx.db.raw(
-        `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name, email,
-         starts_at, ends_at, buffered, status, room, lang)
-         VALUES ('ΚΕΠ-2026-700001', ?, ?, ?, ?, 'Ειρήνη', 'e@example.gr', ?, ?, tstzrange(?, ?), 'booked',
-         'call-test-room-setting-off-000', 'el') RETURNING id`,
-        [
-          area.id,
-          offClerk.id,
-          citizen.id,
-          OWNER_AFM,
-          new Date(start),
-          new Date(start + 20 * MINUTE),
-          new Date(start),
-          new Date(start + 25 * MINUTE),
-        ],
-      )
-    ).rows as { id: number }[];
-    const path = `/staff/kep/appointments/${row!.id}`;
+    const row = await placeAppointment(off.ctx.db, {
+      areaId: area.id,
+      clerkId: offClerk.id,
+      citizenId: citizen.id,
+      afm: OWNER_AFM,
+      start: new Date(Date.now() - MINUTE),
+    });
+    const path = `/staff/kep/appointments/${row.id}`;
     const page = await offClerk.agent.get(path);
     // With nothing set, development and tests use the stand-in on the portal itself.
     const room = roomOf(page.text)!;
@@ -534,7 +507,7 @@ describe('with VIDEO_CHECK_VERIFIES_IDENTITY=false', () => {
     expect(
       (await off.ctx.db('users').where({ id: citizen.id }).first()).identity_verified_at,
     ).toBeNull();
-    expect(await off.ctx.db('kep_calls').where({ appointment_id: row!.id }).first()).toMatchObject({
+    expect(await off.ctx.db('kep_calls').where({ appointment_id: row.id }).first()).toMatchObject({
       identity_result: 'confirmed',
       identity_account: 'setting_off',
     });
@@ -552,9 +525,7 @@ describe('with VIDEO_CHECK_VERIFIES_IDENTITY=false', () => {
       .agent()
       .get(`/dev/jitsi/another-room-entirely${new URL(room.link).search}`);
     expect(otherRoom.status).toBe(401);
-    expect(
-      (await off.agent().get('/dev/jitsi/call-test-room-setting-off-000?jwt=forged')).status,
-    ).toBe(401);
+    expect((await off.agent().get(`/dev/jitsi/${row.room}?jwt=forged`)).status).toBe(401);
   });
 
   it('makes a demo call that is open now, for trying the journey in development', async () => {

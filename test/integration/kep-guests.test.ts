@@ -5,6 +5,7 @@ import { jitsiSettingsOf } from '../../src/features/kep/call/jitsi.config.ts';
 import type { OutgoingMail } from '../../src/features/mail/mail-queue.ts';
 import { hashToken } from '../../src/lib/tokens.ts';
 import { drainMail, linkIn, newAgent, postForm, type Agent } from '../helpers/accounts.ts';
+import { placeAppointment } from '../helpers/kep.ts';
 import { afmFrom, signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -61,33 +62,15 @@ let counter = 0;
 /** A booked appointment of `clerk`, 20 minutes long, starting `startsIn` ms from the clock's now. */
 async function anAppointment(options: { startsIn: number; status?: string; lang?: string }) {
   counter += 1;
-  const start = NOW.getTime() + options.startsIn;
-  const status = options.status ?? 'booked';
-  const [row] = (
-    (await ctx.db.raw(
-      `INSERT INTO kep_appointments (reference, area_id, clerk_id, afm, full_name, email,
-         starts_at, ends_at, buffered, status, room, cancelled_at, lang)
-       VALUES (?, ?, ?, ?, 'Ειρήνη Σταυρακάκη', ?, ?, ?, tstzrange(?, ?), ?, ?,
-         CASE WHEN ? = 'cancelled' THEN now() END, ?)
-       RETURNING id, room`,
-      [
-        `ΚΕΠ-2026-${String(600_000 + counter).padStart(6, '0')}`,
-        areaId,
-        clerk.id,
-        afmFrom(String(41_000_000 + counter)),
-        `guests.citizen.${counter}@example.gr`,
-        new Date(start),
-        new Date(start + 20 * MINUTE),
-        new Date(start),
-        new Date(start + 30 * MINUTE),
-        status,
-        `guest-test-room-${counter}-${Math.random().toString(36).slice(2, 12)}`,
-        status,
-        options.lang ?? 'el',
-      ],
-    )) as { rows: { id: number; room: string }[] }
-  ).rows;
-  return { ...row!, startsAt: new Date(start), endsAt: new Date(start + 20 * MINUTE) };
+  return placeAppointment(ctx.db, {
+    areaId,
+    clerkId: clerk.id,
+    afm: afmFrom(String(41_000_000 + counter)),
+    start: new Date(NOW.getTime() + options.startsIn),
+    email: `guests.citizen.${counter}@example.gr`,
+    ...(options.status ? { status: options.status } : {}),
+    ...(options.lang ? { lang: options.lang } : {}),
+  });
 }
 
 const consolePath = (id: number) => `/staff/kep/appointments/${id}`;

@@ -16,6 +16,7 @@ import {
   postForm,
   type Agent,
 } from '../helpers/accounts.ts';
+import { placeAppointment } from '../helpers/kep.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { listeningPortal, throughTaxisnet } from '../helpers/taxisnet.ts';
 
@@ -101,39 +102,18 @@ async function anAppointment(
 ) {
   counter += 1;
   const startsIn = options.startsIn ?? -10 * MINUTE;
-  const start = new Date(Date.now() + startsIn + Math.sign(startsIn) * counter * 45 * MINUTE);
-  const end = new Date(start.getTime() + 20 * MINUTE);
-  const status = options.status ?? 'booked';
-  const [row] = (
-    (await portal.ctx.db.raw(
-      `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name,
-         email, starts_at, ends_at, buffered, status, room, cancelled_at, cancelled_by, lang,
-         postal_address)
-       VALUES (?, ?, ?, ?, ?, 'Ειρήνη Σταυρακάκη', ?, ?, ?, tstzrange(?, ?), ?, ?,
-         CASE WHEN ? = 'cancelled' THEN now() END, CASE WHEN ? = 'cancelled' THEN 'citizen' END,
-         ?, ?)
-       RETURNING id, reference, email`,
-      [
-        `ΚΕΠ-2026-${String(800_000 + counter).padStart(6, '0')}`,
-        areaId,
-        options.clerkId ?? clerkA.id,
-        ownerId,
-        OWNER_AFM,
-        `outcome.${counter}@example.gr`,
-        start,
-        end,
-        start,
-        new Date(end.getTime() + 10 * MINUTE),
-        status,
-        `kep-outcome-room-${counter}-padding`,
-        status,
-        status,
-        options.lang ?? 'el',
-        options.postalAddress ?? null,
-      ],
-    )) as { rows: { id: number; reference: string; email: string }[] }
-  ).rows;
-  const { id, reference, email } = row!;
+  const placed = await placeAppointment(portal.ctx.db, {
+    areaId,
+    clerkId: options.clerkId ?? clerkA.id,
+    citizenId: ownerId,
+    afm: OWNER_AFM,
+    start: new Date(Date.now() + startsIn + Math.sign(startsIn) * counter * 45 * MINUTE),
+    email: `outcome.${counter}@example.gr`,
+    ...(options.status ? { status: options.status } : {}),
+    ...(options.lang ? { lang: options.lang } : {}),
+    ...(options.postalAddress ? { postalAddress: options.postalAddress } : {}),
+  });
+  const { id, reference, email } = placed;
   return { id, reference, email, page: `${SCHEDULE}/appointments/${id}` };
 }
 type Appointment = Awaited<ReturnType<typeof anAppointment>>;

@@ -1,6 +1,9 @@
 import type { Request } from 'express';
 import type { Deps } from '../../../deps.ts';
-import type { AppointmentDetails } from '../staff/schedule.service.ts';
+import { NotFoundError } from '../../../lib/errors.ts';
+import { idParam } from '../../../lib/params.ts';
+import { viewerOf } from '../staff/schedule.present.ts';
+import { appointmentFor, type AppointmentDetails } from '../staff/schedule.service.ts';
 
 /**
  * A part of the clerk's console (/staff/kep/appointments/:id) that another file owns: the
@@ -14,4 +17,14 @@ export interface ConsolePanel {
     req: Request,
     appointment: AppointmentDetails,
   ): Promise<Record<string, unknown>>;
+}
+
+/** The appointment a console form acts on: its clerk's and ΚΕΠ managers' only; anyone else: 404. */
+export async function consoleAppointment(
+  deps: Pick<Deps, 'db'>,
+  req: Request,
+): Promise<AppointmentDetails> {
+  const appointment = await appointmentFor(deps.db, idParam(req), viewerOf(req));
+  if (!appointment) throw new NotFoundError();
+  return appointment;
 }

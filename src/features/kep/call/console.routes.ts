@@ -1,11 +1,9 @@
 import { Router } from 'express';
-import { NotFoundError } from '../../../lib/errors.ts';
-import { idParam } from '../../../lib/params.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
 import { renderAppointment } from '../staff/schedule-appointment.routes.ts';
-import { one, SCHEDULE, viewerOf } from '../staff/schedule.present.ts';
-import { appointmentFor } from '../staff/schedule.service.ts';
+import { one, SCHEDULE } from '../staff/schedule.present.ts';
+import { consoleAppointment } from './console-panel.ts';
 import { recordIdentityCheck, setAudioOnly } from './console.service.ts';
 
 /**
@@ -16,9 +14,8 @@ export function createConsoleRouter(ctx: ModuleContext): Router {
   const { deps } = ctx;
   const router = Router();
   router.post('/appointments/:id/identity', async (req, res) => {
-    const id = idParam(req);
-    const appointment = await appointmentFor(deps.db, id, viewerOf(req));
-    if (!appointment) throw new NotFoundError();
+    const appointment = await consoleAppointment(deps, req);
+    const id = appointment.id;
     const body = req.body as Record<string, unknown>;
     const values = {
       result: one(body.result),
@@ -47,9 +44,8 @@ export function createConsoleRouter(ctx: ModuleContext): Router {
     res.redirect(303, `${SCHEDULE}/appointments/${id}#identity`);
   });
   router.post('/appointments/:id/audio-only', async (req, res) => {
-    const id = idParam(req);
-    const appointment = await appointmentFor(deps.db, id, viewerOf(req));
-    if (!appointment) throw new NotFoundError();
+    const appointment = await consoleAppointment(deps, req);
+    const id = appointment.id;
     const outcome = await setAudioOnly(deps, appointment, req.user!.id, auditContext(req));
     if (outcome !== 'set')
       return renderAppointment(deps, req, res, id, {

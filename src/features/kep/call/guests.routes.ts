@@ -2,16 +2,15 @@ import { Router, type Request } from 'express';
 import type { Deps } from '../../../deps.ts';
 import { LinkInvalidError, NotFoundError } from '../../../lib/errors.ts';
 import { athensDate, formatDate, formatDateTime } from '../../../lib/format.ts';
-import { idParam } from '../../../lib/params.ts';
 import { hashToken } from '../../../lib/tokens.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
 import { appointmentWhen, clockTime } from '../kep.format.ts';
 import { renderAppointment } from '../staff/schedule-appointment.routes.ts';
-import { ID, one, SCHEDULE, viewerOf } from '../staff/schedule.present.ts';
-import { appointmentFor, type AppointmentDetails } from '../staff/schedule.service.ts';
+import { ID, one, SCHEDULE } from '../staff/schedule.present.ts';
+import type { AppointmentDetails } from '../staff/schedule.service.ts';
 import { allowJitsiOnThisPage } from './call-page-headers.ts';
-import type { ConsolePanel } from './console-panel.ts';
+import { consoleAppointment, type ConsolePanel } from './console-panel.ts';
 import { callOf, consoleStage } from './console.service.ts';
 import {
   admitGuest,
@@ -40,12 +39,7 @@ const keptValues = new WeakMap<Request, Record<string, string>>();
 export function createGuestStaffRouter(ctx: ModuleContext): Router {
   const { deps } = ctx;
   const router = Router();
-  // The appointment's clerk and ΚΕΠ managers only; anyone else: 404.
-  const visible = async (req: Request) => {
-    const appointment = await appointmentFor(deps.db, idParam(req), viewerOf(req));
-    if (!appointment) throw new NotFoundError();
-    return appointment;
-  };
+  const visible = (req: Request) => consoleAppointment(deps, req);
 
   router.post('/appointments/:id/guests', async (req, res) => {
     const appointment = await visible(req);

@@ -19,10 +19,10 @@ import { cleanFileName } from '../../requests/staff/documents.service.ts';
 import { requireTaxisnetSignIn } from '../../taxisnet/require-taxisnet.ts';
 import { ownedAppointment } from '../manage.service.ts';
 import { renderAppointment } from '../staff/schedule-appointment.routes.ts';
-import { one, SCHEDULE, viewerOf } from '../staff/schedule.present.ts';
-import { appointmentFor, type AppointmentDetails } from '../staff/schedule.service.ts';
+import { one, SCHEDULE } from '../staff/schedule.present.ts';
+import type { AppointmentDetails } from '../staff/schedule.service.ts';
 import { clockTime } from '../kep.format.ts';
-import type { ConsolePanel } from './console-panel.ts';
+import { consoleAppointment, type ConsolePanel } from './console-panel.ts';
 import {
   BOOK_AGAIN,
   DELIVERABLE,
@@ -77,11 +77,7 @@ function resultUpload(): RequestHandler {
 export function createOutcomeRouter(ctx: ModuleContext): Router {
   const { deps } = ctx;
   const router = Router();
-  const visible = async (req: Request) => {
-    const appointment = await appointmentFor(deps.db, idParam(req), viewerOf(req));
-    if (!appointment) throw new NotFoundError();
-    return appointment;
-  };
+  const visible = (req: Request) => consoleAppointment(deps, req);
 
   router.post('/appointments/:id/outcome', async (req, res) => {
     const appointment = await visible(req);
