@@ -295,10 +295,24 @@ describe('the invitation’s link', () => {
     return { a, path, guestId: guest.id, tokenHash: hashToken(path.split('/').pop()!) };
   }
 
-  it('on its first visit gives a guest token for that room only, in the lobby; a second visit elsewhere is 410', async () => {
+  it('shows the invitation on a look, gives a guest token for that room only on joining, in the lobby; a second visit elsewhere is 410', async () => {
     const { a, path, guestId, tokenHash } = await invited(5 * MINUTE);
     const helper = newAgent(ctx.app);
-    const first = await helper.get(path);
+    // A look (a mail's link scanner too) shows the invitation and uses nothing.
+    const look = await helper.get(path);
+    expect(look.status).toBe(200);
+    expect(roomOf(look.text)).toBeUndefined();
+    expect(look.text).not.toContain('eyJ');
+    expect(cheerio.load(look.text)('#guest-join').length).toBe(1);
+    expect(
+      (
+        (await ctx.db('one_time_links').where({ token_hash: tokenHash }).first()) as {
+          used_at: Date | null;
+        }
+      ).used_at,
+    ).toBeNull();
+    // Joining uses the link.
+    const first = await postForm(helper, path, path.split('?')[0]!, {});
     expect(first.status).toBe(200);
     expect(first.headers['cache-control']).toBe('no-store');
     const $ = cheerio.load(first.text);
@@ -395,7 +409,8 @@ describe('the invitation’s link', () => {
       'UPDATE kep_appointments SET starts_at = ?, ends_at = ?, buffered = tstzrange(?, ?) WHERE id = ?',
       [start, end, start, new Date(end.getTime() + 10 * MINUTE), a.id],
     );
-    const open = await newAgent(ctx.app).get(path);
+    const helper = newAgent(ctx.app);
+    const open = await postForm(helper, path, path.split('?')[0]!, {});
     expect(open.status).toBe(200);
     expect(roomOf(open.text)!.options.room).toBe(a.room);
   });
@@ -443,7 +458,8 @@ describe('admitting a helper', () => {
     expect(tooSoon.status).toBe(409);
     expect(cheerio.load(tooSoon.text)('#guests-error').text()).toContain('Ελένη Μαρκάκη');
 
-    expect((await newAgent(ctx.app).get(path)).status).toBe(200);
+    const helper = newAgent(ctx.app);
+    expect((await postForm(helper, path, path.split('?')[0]!, {})).status).toBe(200);
     const page = cheerio.load((await clerk.agent.get(consolePath(a.id))).text);
     const item = page(`#guest-${guest.id}`);
     expect(item.attr('data-guest-state')).toBe('opened');

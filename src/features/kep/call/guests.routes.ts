@@ -3,6 +3,7 @@ import type { Deps } from '../../../deps.ts';
 import { LinkInvalidError, NotFoundError } from '../../../lib/errors.ts';
 import { athensDate, formatDate, formatDateTime } from '../../../lib/format.ts';
 import { hashToken } from '../../../lib/tokens.ts';
+import { languageSwitchFrom } from '../../../middleware/language.ts';
 import { auditContext } from '../../audit/audit.repository.ts';
 import type { ModuleContext } from '../../module.ts';
 import { appointmentWhen, clockTime } from '../kep.format.ts';
@@ -99,33 +100,37 @@ export function createGuestStaffRouter(ctx: ModuleContext): Router {
 export function createGuestPublicRouter(ctx: ModuleContext): Router {
   const { deps } = ctx;
   const router = Router();
-  router.get('/kep/guest/:token', async (req, res) => {
-    const token = String(req.params.token);
-    // The page holds the guest's token (and the link's is in its address): kept by no cache.
-    res.set('Cache-Control', 'no-store');
-    const session = req.session as typeof req.session | undefined;
-    let page: GuestPage;
-    try {
-      page = await followGuestLink(deps, token);
-      if (page.jwt && session)
-        session.kepGuest = { tokenHash: hashToken(token), guestId: page.guest.id };
-    } catch (error) {
-      const back =
-        error instanceof LinkInvalidError &&
-        error.reason === 'used' &&
-        session?.kepGuest?.tokenHash === hashToken(token)
-          ? await returnToGuestCall(deps, session.kepGuest.guestId)
-          : undefined;
-      if (!back) throw error;
-      page = back;
-    }
-    renderGuestPage(deps, req, res, page);
-  });
+  // A look shows the invitation (a link scanner's GET uses nothing); joining (POST) uses the link.
+  for (const join of [false, true])
+    router[join ? 'post' : 'get']('/kep/guest/:token', async (req, res) => {
+      const token = String(req.params.token);
+      // The page holds the guest's token (and the link's is in its address): kept by no cache.
+      res.set('Cache-Control', 'no-store');
+      const session = req.session as typeof req.session | undefined;
+      let page: GuestPage;
+      try {
+        page = await followGuestLink(deps, token, join);
+        if (page.jwt && session)
+          session.kepGuest = { tokenHash: hashToken(token), guestId: page.guest.id };
+      } catch (error) {
+        const back =
+          error instanceof LinkInvalidError &&
+          error.reason === 'used' &&
+          session?.kepGuest?.tokenHash === hashToken(token)
+            ? await returnToGuestCall(deps, session.kepGuest.guestId)
+            : undefined;
+        if (!back) throw error;
+        page = back;
+      }
+      languageSwitchFrom(res, `/kep/guest/${token}`);
+      renderGuestPage(deps, req, res, page, `/kep/guest/${token}`);
+    });
   return router;
 }
 
 const STATUS: Record<GuestPage['stage'], number> = {
   early: 200,
+  ready: 200,
   open: 200,
   disabled: 503,
   over: 410,
@@ -138,6 +143,7 @@ function renderGuestPage(
   req: Request,
   res: Parameters<typeof allowJitsiOnThisPage>[0],
   page: GuestPage,
+  joinAction: string,
 ): void {
   const { guest, appointment } = page;
   const settings = jitsiSettingsOf(deps.config);
@@ -164,6 +170,7 @@ function renderGuestPage(
     opensAt: clockTime(opens),
     opensOn: formatDate(athensDate(opens), req.lang),
     room,
+    joinAction,
   });
 }
 

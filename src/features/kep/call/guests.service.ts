@@ -282,18 +282,23 @@ async function stageOf(
   return jitsiSettingsOf(deps.config).enabled ? 'open' : 'disabled';
 }
 
-/** What the invitation's page shows: its stage, and while open the guest's own token. */
-export type GuestPage = GuestVisit & { stage: GuestStage; jwt?: string };
+/**
+ * What the invitation's page shows: its stage ('ready': open, the link not used yet, a "Join the
+ * call" button), and once joined the guest's own token.
+ */
+export type GuestPage = GuestVisit & { stage: GuestStage | 'ready'; jwt?: string };
 
 /**
  * The invitation's link followed. A link that cannot be used throws LinkInvalidError (410). Too
- * early, over, cancelled or disabled: the page says so and the link stays as it was. Open: the
- * link is used (in one transaction with the guest's first token and their entering logged) and
- * a guest token for that room only is issued.
+ * early, over, cancelled or disabled: the page says so and the link stays as it was. Open: on a
+ * look (`join` false: the GET a mail's link scanner makes too) the page offers to join; on
+ * joining the link is used (in one transaction with the guest's first token and their entering
+ * logged) and a guest token for that room only is issued.
  */
 export async function followGuestLink(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   token: string,
+  join: boolean,
 ): Promise<GuestPage> {
   const now = deps.clock.now();
   const link = await checkLink(deps.db, token, { purpose: GUEST_LINK, now });
@@ -302,6 +307,7 @@ export async function followGuestLink(
   if (!visit) throw new LinkInvalidError('unknown');
   const stage = await stageOf(deps, visit);
   if (stage !== 'open') return { ...visit, stage };
+  if (!join) return { ...visit, stage: 'ready' };
   await deps.db.transaction(async (trx) => {
     await consumeLink(trx, token, { purpose: GUEST_LINK, now });
     await trx('kep_call_guests')
