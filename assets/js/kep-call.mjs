@@ -203,7 +203,8 @@ function consoleForms(getApi, knocking) {
     }
     if (api && document.querySelector('[data-kep-audio-only]'))
       api.executeCommand('muteEveryone', 'video');
-    if (api && document.querySelector('.app-kep-identity--not_confirmed'))
+    // The identity could not be confirmed, or the outcome is recorded: the call is over.
+    if (api && document.querySelector('.app-kep-identity--not_confirmed, #outcome-recorded'))
       api.executeCommand('hangup');
     const focus = document.querySelector('.govuk-error-summary, .govuk-notification-banner');
     if (focus) focus.focus();

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAND_IN_EXTERNAL_API } from '../../src/features/kep/call/dev/external-api.stand-in.ts';
 import { TEST_TAXPAYERS, type TestTaxpayer } from '../../src/features/taxisnet/dev/taxpayers.ts';
-import { createActiveUser } from '../helpers/accounts.ts';
+import { createActiveUser, drainMail, linkIn } from '../helpers/accounts.ts';
 import {
   expectAccessible,
   launchBrowser,
@@ -41,6 +41,10 @@ let server: LiveServer;
 let browser: Browser;
 let clerk: { id: number; username: string };
 let appointmentId: number;
+/** The citizen's browser, signed in with TaxisNet by the call page's test, kept for the outcome's. */
+let citizen: { context: BrowserContext; page: Page } | undefined;
+const HELPER = { name: 'Ελένη Μαρκάκη', email: 'eleni.interpreter@example.gr' };
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
 
 beforeAll(async () => {
   const port = await freePort();
@@ -100,6 +104,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await citizen?.context.close();
   await browser?.close();
   await server?.stop();
   await new Promise((resolve) => jitsi?.close(resolve));
@@ -191,6 +196,42 @@ describe('the clerk’s console', () => {
     expect(await page.locator('iframe[data-kept="yes"]').count()).toBe(1);
     await expectAccessible(page);
 
+    // A helper invited from the console: the mail's link, the invitation, joining, admitting.
+    await page.locator('#guest-name').fill(HELPER.name);
+    await page.locator('#guest-email').fill(HELPER.email);
+    await page.locator('#guest-relation').check();
+    await page.locator('#invite-guest').click();
+    await page.waitForSelector('#guest-list');
+    expect(await page.locator('iframe[data-kept="yes"]').count()).toBe(1);
+    const invitation = (await drainMail(server.deps)).find((mail) => mail.to === HELPER.email)!;
+    const link = linkIn(invitation, '/kep/guest');
+    const guest = await newPage({ viewport: PHONE });
+    await guest.page.goto(url(link));
+    expect(await guest.page.locator('#guest-join').count()).toBe(1);
+    await expectAccessible(guest.page);
+    await guest.page.locator('#guest-join').click();
+    await guest.page.locator('#room-link').click();
+    await guest.page.waitForSelector('[data-kep-room-frame] iframe');
+    const guestApi = (await seen(guest.page))!;
+    const guestClaims = await verify(guestApi.jwt);
+    expect(guestClaims).toMatchObject({ room: ROOM });
+    expect(guestClaims.context.user).toMatchObject({ affiliation: 'member', name: HELPER.name });
+    await expectAccessible(guest.page);
+    await guest.context.close();
+    // In the lobby (the stand-in plays the knock); the console's button admits and records it.
+    await page.reload();
+    await page.waitForSelector('[data-kep-room-frame] iframe');
+    await page.evaluate((name) => {
+      const apis = (window as unknown as { jitsiStandIn: { knock(name: string): void }[] })
+        .jitsiStandIn;
+      apis[apis.length - 1]!.knock(name);
+    }, HELPER.name);
+    await page.locator(`button[data-kep-admit-name="${HELPER.name}"]`).click();
+    await expect
+      .poll(async () => ((await seen(page))?.commands ?? []).map((c) => c[0]))
+      .toContain('answerKnockingParticipant');
+    await page.waitForSelector('[data-guest-state="admitted"]');
+
     // In English too, and on a phone: the details under the call.
     await page.goto(url(`/staff/kep/appointments/${appointmentId}?lang=en`));
     await page.waitForSelector('[data-kep-room-frame] iframe');
@@ -214,7 +255,8 @@ describe('the clerk’s console', () => {
 
 describe('the citizen’s call page', () => {
   it('joins with a member’s token, switches its own camera, and hears that the call is sound only', async () => {
-    const { context, page } = await newPage({ viewport: PHONE });
+    citizen = await newPage({ viewport: PHONE });
+    const { page } = citizen;
     await page.goto(url(`/kep/appointments/${appointmentId}/call`));
     await page.waitForURL((u) => u.pathname.startsWith('/dev/gsis'));
     await page.getByRole('radio', { name: `${CITIZEN.firstname} ${CITIZEN.lastname}` }).check();
@@ -241,6 +283,53 @@ describe('the citizen’s call page', () => {
       .toContain('μόνο ήχο');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(PHONE.width);
-    await context.close();
   }, 30_000);
+});
+
+describe('after the call', () => {
+  it('the clerk records the outcome and emails the result; the citizen sees both and the call ends', async () => {
+    const { context, page } = await newPage();
+    await signInInBrowser(page, server.baseUrl, clerk.username, STAFF_PASSWORD);
+    await page.goto(url(`/staff/kep/appointments/${appointmentId}`));
+    await page.waitForSelector('[data-kep-room-frame] iframe');
+    await page.locator('#outcome-kind').check();
+    await page.locator('#outcome-requested').fill('Βεβαίωση μόνιμης κατοικίας');
+    await page.locator('#record-outcome').click();
+    await page.waitForSelector('#outcome-recorded');
+    await waitForCommand(page, ['hangup']);
+    await page.locator('#delivery-method').check();
+    await page.locator('#delivery-file').setInputFiles({
+      name: 'vevaiosi.pdf',
+      mimeType: 'application/pdf',
+      buffer: PDF,
+    });
+    await page.locator('#record-delivery').click();
+    await page.waitForSelector('#delivery-done');
+    expect(await page.getAttribute('#delivery-done', 'data-delivery')).toBe('emailed');
+    await expectAccessible(page);
+    const mails = (await drainMail(server.deps)).filter(
+      (mail) => mail.to === 'kep.call.browser@example.gr',
+    );
+    expect(mails.some((mail) => mail.attachments?.some((a) => a.fileName === 'vevaiosi.pdf'))).toBe(
+      true,
+    );
+    await context.close();
+
+    // The citizen's call page hears that the call is over; the appointment shows the outcome.
+    const { page: own } = citizen!;
+    await own.waitForSelector('#call-ended', { timeout: 12_000 });
+    await own.goto(url(`/kep/appointments/${appointmentId}`));
+    expect(await own.getAttribute('#outcome', 'data-outcome')).toBe('served');
+    expect(await own.getAttribute('#outcome-download', 'href')).toBe(
+      `/kep/appointments/${appointmentId}/result`,
+    );
+    await expectAccessible(own);
+    await own.goto(url(`/kep/appointments/${appointmentId}?lang=en`));
+    await expectAccessible(own);
+    // The manual, in both languages.
+    for (const lang of ['el', 'en']) {
+      await own.goto(url(`/kep/manual?lang=${lang}`));
+      await expectAccessible(own);
+    }
+  }, 40_000);
 });
