@@ -106,6 +106,8 @@ function start(section) {
             toldAudioOnly = true;
             say('audio-only-set');
             if (api && !videoMuted) api.executeCommand('toggleVideo');
+            // The clerk chose sound only for everyone: no camera switch to offer any more.
+            if (soundOnly) soundOnly.hidden = true;
           }
         }
       } catch {
@@ -192,6 +194,12 @@ function consoleForms(getApi, knocking) {
         body: multipart ? data : new URLSearchParams(data),
       });
     } catch {
+      form.submit();
+      return;
+    }
+    // Anything but the console again (a session that expired, a refused form): the browser
+    // sends the form itself and shows the server's own page.
+    if (!response.ok && response.status !== 400 && response.status !== 409) {
       form.submit();
       return;
     }

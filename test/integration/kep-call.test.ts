@@ -322,7 +322,11 @@ describe('the clerk’s console', () => {
     expect(payload.context.user).toMatchObject({ affiliation: 'owner', lobby_bypass: true });
     expect(payload.room).toBe(a.room);
     expect(cspOf(page)['frame-src']).toEqual(["'self'", JITSI]);
-    expect((await manager.agent.get(path)).status).toBe(200);
+    // A manager sees another clerk's console but never enters its room.
+    const managed = await manager.agent.get(path);
+    expect(managed.status).toBe(200);
+    expect(roomOf(managed.text)).toBeUndefined();
+    expect(cheerio.load(managed.text)('#call-not-yours').length).toBe(1);
 
     expect((await otherClerk.agent.get(path)).status).toBe(404);
     const refused = await postForm(otherClerk.agent, '/staff/kep', `${path}/identity`, {

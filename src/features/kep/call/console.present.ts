@@ -25,8 +25,10 @@ export async function consoleCall(
   const settings = jitsiSettingsOf(deps.config);
   const now = deps.clock.now();
   const call = await callOf(deps.db, row.id);
-  const stage = settings.enabled ? consoleStage(row, call, now) : 'disabled';
   const clerk = req.user!;
+  const open = settings.enabled ? consoleStage(row, call, now) : 'disabled';
+  // A manager looking at another clerk's appointment sees it, but never enters its room.
+  const stage = open === 'open' && row.clerk_id !== clerk.id ? 'notYours' : open;
   let room;
   if (stage === 'open') {
     const jwt = await issueCallToken(settings, {
@@ -57,6 +59,7 @@ export async function consoleCall(
   const opens = new Date(row.starts_at.getTime() - TOKEN_OPENS_MS);
   return {
     stage,
+    clerkName: row.clerk_name,
     opensAt: `${formatDate(athensDate(opens), req.lang)}, ${clockTime(opens)}`,
     room,
     verifiesIdentity: settings.verifiesIdentity,
