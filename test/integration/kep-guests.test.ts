@@ -365,6 +365,8 @@ describe('the invitation’s link', () => {
     const second = await newAgent(ctx.app).get(path);
     expect(second.status).toBe(410);
     expect(roomOf(second.text)).toBeUndefined();
+    // It says where a new invitation comes from.
+    expect(cheerio.load(second.text)('a[href="/kep/manual#help"]').length).toBe(1);
     expect(second.text).not.toContain('eyJ');
     // The browser that used it may come back (a reload, the other language) while the call is open.
     const back = await helper.get(`${path.split('?')[0]}?lang=en`);

@@ -301,7 +301,12 @@ export async function followGuestLink(
   join: boolean,
 ): Promise<GuestPage> {
   const now = deps.clock.now();
-  const link = await checkLink(deps.db, token, { purpose: GUEST_LINK, now });
+  // A dead invitation's page sends the helper to the manual's "who to call" for a new one.
+  const link = await checkLink(deps.db, token, {
+    purpose: GUEST_LINK,
+    now,
+    next: { href: '/kep/manual#help', textKey: 'kep.guests.page.newInvitation' },
+  });
   const guestId = link.data.guestId;
   const visit = typeof guestId === 'number' ? await guestAppointment(deps.db, guestId) : undefined;
   if (!visit) throw new LinkInvalidError('unknown');
