@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { expect } from 'vitest';
 import { startLiveServer } from './browser.ts';
-import type { Agent } from './accounts.ts';
+import { createActiveUser, type Agent } from './accounts.ts';
+import { TEST_TAXPAYERS } from '../../src/features/taxisnet/dev/taxpayers.ts';
 import type { Feature } from '../../src/features/hub/hub-entry.ts';
 
 /**
@@ -67,4 +68,36 @@ export async function throughTaxisnet(
   const decided = await agent.get(decide.pathname + decide.search);
   expect(decided.status).toBe(302);
   return agent.get(redirectPath(decided.headers.location as string, base));
+}
+
+/**
+ * Two citizens with accounts TaxisNet opens (the stand-in's 2nd and 3rd taxpayers), each signed
+ * in through it in an agent of their own: the owner of what a test makes, and another citizen
+ * who must not reach it.
+ */
+export async function twoTaxisnetCitizens(
+  portal: Awaited<ReturnType<typeof listeningPortal>>,
+  prefix: string,
+): Promise<{ ownerId: number; owner: Agent; other: Agent; ownerAfm: string; otherAfm: string }> {
+  const [, ownerAfm, otherAfm] = TEST_TAXPAYERS.map((t) => t.taxid.trim()) as [
+    string,
+    string,
+    string,
+  ];
+  const { id: ownerId } = await createActiveUser(portal.ctx.db, `${prefix}-owner`, {
+    taxisnet_afm: ownerAfm,
+    taxisnet_linked_at: new Date(),
+  });
+  await createActiveUser(portal.ctx.db, `${prefix}-other`, {
+    taxisnet_afm: otherAfm,
+    taxisnet_linked_at: new Date(),
+  });
+  const owner = portal.agent();
+  const other = portal.agent();
+  for (const [agent, afm] of [
+    [owner, ownerAfm],
+    [other, otherAfm],
+  ] as const)
+    expect((await throughTaxisnet(agent, portal.base, afm)).status).toBe(303);
+  return { ownerId, owner, other, ownerAfm, otherAfm };
 }

@@ -8,7 +8,7 @@ import { TEST_TAXPAYERS } from '../../src/features/taxisnet/dev/taxpayers.ts';
 import { createActiveUser, drainMail, postForm, type Agent } from '../helpers/accounts.ts';
 import { placeAppointment } from '../helpers/kep.ts';
 import { signedInStaff } from '../helpers/staff.ts';
-import { listeningPortal, throughTaxisnet } from '../helpers/taxisnet.ts';
+import { listeningPortal, throughTaxisnet, twoTaxisnetCitizens } from '../helpers/taxisnet.ts';
 
 type Portal = Awaited<ReturnType<typeof listeningPortal>>;
 
@@ -54,23 +54,7 @@ beforeAll(async () => {
   clerk = await signedInStaff(portal.base, db, ['clerk']);
   otherClerk = await signedInStaff(portal.base, db, ['clerk']);
   manager = await signedInStaff(portal.base, db, ['clerk', 'kep_manager']);
-  ownerId = (
-    await createActiveUser(db, 'call-owner', {
-      taxisnet_afm: OWNER_AFM,
-      taxisnet_linked_at: new Date(),
-    })
-  ).id;
-  await createActiveUser(db, 'call-other', {
-    taxisnet_afm: OTHER_AFM,
-    taxisnet_linked_at: new Date(),
-  });
-  owner = portal.agent();
-  other = portal.agent();
-  for (const [agent, afm] of [
-    [owner, OWNER_AFM],
-    [other, OTHER_AFM],
-  ] as const)
-    expect((await throughTaxisnet(agent, portal.base, afm)).status).toBe(303);
+  ({ ownerId, owner, other } = await twoTaxisnetCitizens(portal, 'call'));
 });
 
 afterAll(() => portal.close());

@@ -9,24 +9,14 @@ import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_TAXPAYERS } from '../../src/features/taxisnet/dev/taxpayers.ts';
 import type { OutgoingMail } from '../../src/features/mail/mail-queue.ts';
-import {
-  createActiveUser,
-  drainMail,
-  formTokens,
-  postForm,
-  type Agent,
-} from '../helpers/accounts.ts';
+import { drainMail, formTokens, postForm, type Agent } from '../helpers/accounts.ts';
 import { placeAppointment } from '../helpers/kep.ts';
 import { signedInStaff } from '../helpers/staff.ts';
-import { listeningPortal, throughTaxisnet } from '../helpers/taxisnet.ts';
+import { listeningPortal, twoTaxisnetCitizens } from '../helpers/taxisnet.ts';
 
 type Portal = Awaited<ReturnType<typeof listeningPortal>>;
 
-const [, OWNER_AFM, OTHER_AFM] = TEST_TAXPAYERS.map((t) => t.taxid.trim()) as [
-  string,
-  string,
-  string,
-];
+const [, OWNER_AFM] = TEST_TAXPAYERS.map((t) => t.taxid.trim()) as [string, string];
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const SCHEDULE = '/staff/kep';
@@ -57,23 +47,7 @@ beforeAll(async () => {
   clerkA = await signedInStaff(portal.base, db, ['clerk']);
   clerkB = await signedInStaff(portal.base, db, ['clerk']);
   manager = await signedInStaff(portal.base, db, ['clerk', 'kep_manager']);
-  ownerId = (
-    await createActiveUser(db, 'kep-outcome-owner', {
-      taxisnet_afm: OWNER_AFM,
-      taxisnet_linked_at: new Date(),
-    })
-  ).id;
-  await createActiveUser(db, 'kep-outcome-other', {
-    taxisnet_afm: OTHER_AFM,
-    taxisnet_linked_at: new Date(),
-  });
-  owner = portal.agent();
-  other = portal.agent();
-  for (const [agent, afm] of [
-    [owner, OWNER_AFM],
-    [other, OTHER_AFM],
-  ] as const)
-    expect((await throughTaxisnet(agent, portal.base, afm)).status).toBe(303);
+  ({ ownerId, owner, other } = await twoTaxisnetCitizens(portal, 'kep-outcome'));
 });
 
 afterAll(() => portal.close());
