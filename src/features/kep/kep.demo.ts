@@ -118,32 +118,71 @@ async function seedDemoAppointments(trx: Knex.Transaction, clerkId: number, now:
     if (!area || (own && !verified)) continue;
     const start = athensInstant(workingDayAfter(today, demo.workingDay), demo.time);
     const end = new Date(start.getTime() + area.minutes * 60_000);
-    const bufferedEnd = new Date(end.getTime() + DEMO_BUFFER_MINUTES * 60_000);
     const fullName = own ? verified!.full_name : demo.who;
-    await trx.raw(
-      `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name,
-         email, starts_at, ends_at, buffered, delivery, needs_sign_language, needs_other, lang,
-         room, created_at, updated_at)
-       VALUES ('ΚΕΠ-' || ?::text || '-' || lpad(nextval('kep_appointment_numbers')::text, 6, '0'),
-         ?, ?, ?, ?, ?, ?, ?, ?, tstzrange(?, ?), 'email', ?, ?, 'el', ?, ?, ?)`,
-      [
-        today.slice(0, 4),
-        area.id,
-        clerkId,
-        own ? verified!.id : null,
-        demo.afm,
-        fullName,
-        own ? verified!.email : `demo.${demo.afm}@example.gr`,
-        start,
-        end,
-        start,
-        bufferedEnd,
+    await insertDemoAppointment(trx, {
+      areaId: area.id,
+      clerkId,
+      citizenId: own ? verified!.id : null,
+      afm: demo.afm,
+      fullName,
+      email: own ? verified!.email : `demo.${demo.afm}@example.gr`,
+      start,
+      end,
+      bufferMinutes: DEMO_BUFFER_MINUTES,
+      needsSignLanguage:
         'needs_sign_language' in demo.needs ? demo.needs.needs_sign_language : false,
-        'needs_other' in demo.needs ? demo.needs.needs_other : null,
-        `kep-demo-${randomBytes(18).toString('base64url')}`,
-        now,
-        now,
-      ],
-    );
+      needsOther: 'needs_other' in demo.needs ? demo.needs.needs_other : null,
+      lang: 'el',
+      now,
+    });
   }
+}
+
+/** A demo appointment as the seed and the development's demo call make it (no booking rules). */
+export async function insertDemoAppointment(
+  conn: Knex | Knex.Transaction,
+  a: {
+    areaId: number;
+    clerkId: number;
+    citizenId: number | null;
+    afm: string;
+    fullName: string;
+    email: string;
+    start: Date;
+    end: Date;
+    bufferMinutes: number;
+    needsSignLanguage?: boolean;
+    needsOther?: string | null;
+    lang: 'el' | 'en';
+    now: Date;
+  },
+): Promise<{ id: number; starts_at: Date }> {
+  const inserted = (await conn.raw(
+    `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name,
+       email, starts_at, ends_at, buffered, delivery, needs_sign_language, needs_other, lang,
+       room, created_at, updated_at)
+     VALUES ('ΚΕΠ-' || ?::text || '-' || lpad(nextval('kep_appointment_numbers')::text, 6, '0'),
+       ?, ?, ?, ?, ?, ?, ?, ?, tstzrange(?, ?), 'email', ?, ?, ?, ?, ?, ?)
+     RETURNING id, starts_at`,
+    [
+      athensDate(a.now).slice(0, 4),
+      a.areaId,
+      a.clerkId,
+      a.citizenId,
+      a.afm,
+      a.fullName,
+      a.email,
+      a.start,
+      a.end,
+      a.start,
+      new Date(a.end.getTime() + a.bufferMinutes * 60_000),
+      a.needsSignLanguage ?? false,
+      a.needsOther ?? null,
+      a.lang,
+      `kep-demo-${randomBytes(18).toString('base64url')}`,
+      a.now,
+      a.now,
+    ],
+  )) as { rows: { id: number; starts_at: Date }[] };
+  return inserted.rows[0]!;
 }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Conn } from '../../db/knex.ts';
 import type { Deps } from '../../deps.ts';
 import type { Lang } from '../../lib/localized.ts';
@@ -17,7 +18,7 @@ const ICS_STORED_AS = 'ics';
 
 const CANCELLATIONS: ReadonlySet<AppointmentMailKind> = new Set(['cancelled', 'cancelledByKep']);
 
-interface AppointmentRow {
+export interface AppointmentRow {
   id: number;
   reference: string;
   full_name: string;
@@ -60,7 +61,7 @@ export async function sendAppointmentMail(
   kind: AppointmentMailKind,
   extra: { reason?: string; next?: Date[] } = {},
 ): Promise<void> {
-  const row = await appointmentFor(conn, { 'a.id': appointmentId });
+  const row = await mailedAppointment(conn, { 'a.id': appointmentId });
   if (!row) throw new Error(`No ΚΕΠ appointment ${appointmentId}`);
   const lang = row.lang;
   const t = deps.mailer.context(lang).t;
@@ -89,7 +90,7 @@ export async function sendAppointmentMail(
   ];
   if (kind === 'rescheduled') {
     // The time it replaces leaves the citizen's calendar too.
-    const old = await appointmentFor(conn, { 'a.rescheduled_to': row.id });
+    const old = await mailedAppointment(conn, { 'a.rescheduled_to': row.id });
     if (old)
       attachments.push(
         await storedIcs(deps, conn, old, {
@@ -124,16 +125,20 @@ export async function sendAppointmentMail(
   );
 }
 
-/** The appointment's .ics written to the document store, as the mail's attachment. */
-/** What a mail says of an appointment: the one the condition finds, with its area's names. */
-async function appointmentFor(
+/**
+ * What a mail says of an appointment: the one the condition finds, with its area's names, and
+ * any `extra` columns a mail of its own needs (the call's outcome mail: the address, the request).
+ */
+export async function mailedAppointment<Extra extends object = object>(
   conn: Conn,
   where: Record<string, number>,
-): Promise<AppointmentRow | undefined> {
+  extra: readonly (string | Knex.Raw)[] = [],
+): Promise<(AppointmentRow & Extra) | undefined> {
   return (await conn('kep_appointments as a')
     .join('kep_areas as r', 'r.id', 'a.area_id')
     .where(where)
     .first(
+      ...extra,
       'a.id',
       'a.reference',
       'a.full_name',
@@ -145,9 +150,10 @@ async function appointmentFor(
       'a.updated_at',
       'r.name_el',
       'r.name_en',
-    )) as AppointmentRow | undefined;
+    )) as (AppointmentRow & Extra) | undefined;
 }
 
+/** The appointment's .ics written to the document store, as the mail's attachment. */
 async function storedIcs(
   deps: MailDeps,
   conn: Conn,

@@ -38,6 +38,8 @@ export interface AppointmentRow {
   lang: 'el' | 'en';
   booked_by: number | null;
   status: AppointmentStatus;
+  /** The video call's room (kep/call): its token names it. */
+  room: string;
   starts_at: Date;
   ends_at: Date;
   /** The stored buffered interval, to treat the appointment's own time as free when moving it. */
@@ -77,6 +79,7 @@ function appointments(conn: Conn) {
       'a.lang',
       'a.booked_by',
       'a.status',
+      'a.room',
       'a.starts_at',
       'a.ends_at',
       conn.raw('lower(a.buffered) AS buffered_from'),

@@ -66,9 +66,7 @@ export async function citizenRoom(
   row: AppointmentRow,
 ) {
   const settings = jitsiSettingsOf(deps.config);
-  const { room } = (await deps.db('kep_appointments').where({ id: row.id }).first('room')) as {
-    room: string;
-  };
+  const { room } = row;
   const jwt = await issueCallToken(settings, {
     room,
     role: 'citizen',

@@ -25,6 +25,18 @@ export interface CallRow {
 export type IdentityAccount =
   'verified' | 'already_verified' | 'afm_conflict' | 'setting_off' | 'no_account';
 
+/** Writes these facts of an appointment's call, making its row if it is the first. */
+export async function writeCall(
+  conn: Conn,
+  appointmentId: number,
+  values: Record<string, unknown>,
+): Promise<void> {
+  await conn('kep_calls')
+    .insert({ appointment_id: appointmentId, ...values })
+    .onConflict('appointment_id')
+    .merge(Object.keys(values));
+}
+
 export function callOf(conn: Conn, appointmentId: number): Promise<CallRow | undefined> {
   return conn('kep_calls').where({ appointment_id: appointmentId }).first() as Promise<
     CallRow | undefined
@@ -107,21 +119,15 @@ export async function recordIdentityCheck(
     const masked = documentGiven ? maskDocumentNumber(input.documentNumber) : null;
     let account: IdentityAccount | undefined;
     if (confirmed) account = await verifyAccount(deps, trx, appointment, input, clerkId, context);
-    await trx('kep_calls')
-      .insert({ appointment_id: appointment.id })
-      .onConflict('appointment_id')
-      .ignore();
-    await trx('kep_calls')
-      .where({ appointment_id: appointment.id })
-      .update({
-        identity_result: input.result,
-        identity_document_type: documentGiven ? input.documentType : null,
-        identity_document_masked: masked,
-        identity_fail_reason: confirmed ? null : reason,
-        identity_account: account ?? null,
-        identity_checked_at: now,
-        identity_checked_by: clerkId,
-      });
+    await writeCall(trx, appointment.id, {
+      identity_result: input.result,
+      identity_document_type: documentGiven ? input.documentType : null,
+      identity_document_masked: masked,
+      identity_fail_reason: confirmed ? null : reason,
+      identity_account: account ?? null,
+      identity_checked_at: now,
+      identity_checked_by: clerkId,
+    });
     await recordAudit(
       trx,
       {

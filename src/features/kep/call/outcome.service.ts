@@ -1,10 +1,11 @@
 import type { Conn } from '../../../db/knex.ts';
 import type { Deps } from '../../../deps.ts';
 import type { FieldError } from '../../../lib/errors.ts';
-import type { Lang } from '../../../lib/localized.ts';
 import { recordAudit, type AuditContext } from '../../audit/audit.repository.ts';
 import type { MailAttachment } from '../../mail/mail-queue.ts';
 import { appointmentWhen } from '../kep.format.ts';
+import { mailedAppointment } from '../kep.mail.ts';
+import { writeCall } from './console.service.ts';
 import type { AppointmentDetails } from '../staff/schedule.service.ts';
 
 /**
@@ -127,18 +128,12 @@ export async function recordOutcome(
     if (stage === 'recorded') return { refused: 'alreadyRecorded' };
     if (stage === 'closed') return { refused: 'notBooked' };
     if (stage === 'early') return { refused: 'notStarted' };
-    await trx('kep_calls')
-      .insert({ appointment_id: appointment.id })
-      .onConflict('appointment_id')
-      .ignore();
-    await trx('kep_calls')
-      .where({ appointment_id: appointment.id })
-      .update({
-        outcome,
-        outcome_requested: requested || null,
-        outcome_at: now,
-        outcome_by: clerkId,
-      });
+    await writeCall(trx, appointment.id, {
+      outcome,
+      outcome_requested: requested || null,
+      outcome_at: now,
+      outcome_by: clerkId,
+    });
     await trx('kep_appointments')
       .where({ id: appointment.id })
       .update({ status: outcome === 'no_show' ? 'no_show' : 'done', updated_at: now });
@@ -244,20 +239,6 @@ export async function deliverResult(
   return result;
 }
 
-interface MailRow {
-  id: number;
-  reference: string;
-  full_name: string;
-  email: string;
-  lang: Lang;
-  starts_at: Date;
-  ends_at: Date;
-  postal_address: string | null;
-  name_el: string;
-  name_en: string;
-  outcome_requested: string | null;
-}
-
 /**
  * The citizen's mail about the outcome (`kind`: the outcome) or the delivery (`kind`: how), queued
  * in `conn`'s transaction: what happened, what they asked for, their appointment's page, and after
@@ -270,23 +251,15 @@ async function sendOutcomeMail(
   kind: Outcome | Delivery,
   attachment?: MailAttachment,
 ): Promise<void> {
-  const row = (await conn('kep_appointments as a')
-    .join('kep_areas as r', 'r.id', 'a.area_id')
-    .leftJoin('kep_calls as c', 'c.appointment_id', 'a.id')
-    .where('a.id', appointmentId)
-    .first(
-      'a.id',
-      'a.reference',
-      'a.full_name',
-      'a.email',
-      'a.lang',
-      'a.starts_at',
-      'a.ends_at',
-      'a.postal_address',
-      'r.name_el',
-      'r.name_en',
-      'c.outcome_requested',
-    )) as MailRow | undefined;
+  const row = await mailedAppointment<{
+    postal_address: string | null;
+    outcome_requested: string | null;
+  }>(conn, { 'a.id': appointmentId }, [
+    'a.postal_address',
+    conn.raw(
+      '(SELECT outcome_requested FROM kep_calls WHERE appointment_id = a.id) AS outcome_requested',
+    ),
+  ]);
   if (!row) throw new Error(`No ΚΕΠ appointment ${appointmentId}`);
   const { baseUrl } = deps.config;
   const when = appointmentWhen(row.starts_at, row.ends_at, row.lang);

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { isExclusionViolation } from '../../../../db/constraints.ts';
-import { athensDate, formatDateTime } from '../../../../lib/format.ts';
+import { formatDateTime } from '../../../../lib/format.ts';
+import { insertDemoAppointment } from '../../kep.demo.ts';
 import type { ModuleContext } from '../../../module.ts';
 import { JITSI_STAND_IN_PATH } from '../jitsi.config.ts';
 
@@ -65,32 +65,18 @@ export function createDemoCallRouter(ctx: ModuleContext): Router {
       const start = new Date(now.getTime() + 60_000 + attempt * 30 * 60_000);
       const end = new Date(start.getTime() + MINUTES * 60_000);
       try {
-        created = await deps.db.transaction(async (trx) => {
-          const inserted: { rows: { id: number; starts_at: Date }[] } = await trx.raw(
-            `INSERT INTO kep_appointments (reference, area_id, clerk_id, citizen_id, afm, full_name,
-                 email, starts_at, ends_at, buffered, delivery, lang, room, created_at, updated_at)
-               VALUES ('ΚΕΠ-' || ?::text || '-' || lpad(nextval('kep_appointment_numbers')::text, 6, '0'),
-                 ?, ?, ?, ?, ?, ?, ?, ?, tstzrange(?, ?), 'email', ?, ?, ?, ?)
-               RETURNING id, starts_at`,
-            [
-              athensDate(now).slice(0, 4),
-              area.id,
-              clerk.id,
-              citizen.id,
-              afm,
-              citizen.full_name,
-              citizen.email,
-              start,
-              end,
-              start,
-              new Date(end.getTime() + BUFFER_MINUTES * 60_000),
-              req.lang,
-              `kep-demo-${randomBytes(18).toString('base64url')}`,
-              now,
-              now,
-            ],
-          );
-          return inserted.rows[0];
+        created = await insertDemoAppointment(deps.db, {
+          areaId: area.id,
+          clerkId: clerk.id,
+          citizenId: citizen.id,
+          afm,
+          fullName: citizen.full_name,
+          email: citizen.email,
+          start,
+          end,
+          bufferMinutes: BUFFER_MINUTES,
+          lang: req.lang,
+          now,
         });
       } catch (error) {
         if (!isExclusionViolation(error)) throw error;
