@@ -16,6 +16,8 @@ export interface ConsolePanel {
     deps: Deps,
     req: Request,
     appointment: AppointmentDetails,
+    /** What a form of the console sent, when it is shown again with its errors. */
+    values: Readonly<Record<string, string>>,
   ): Promise<Record<string, unknown>>;
 }
 

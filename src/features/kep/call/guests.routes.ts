@@ -33,9 +33,6 @@ declare module 'express-session' {
   }
 }
 
-/** The invitation form's values kept for the panel when the console is shown with its errors. */
-const keptValues = new WeakMap<Request, Record<string, string>>();
-
 /** Staff routes under /staff/kep: inviting a third person and admitting them. */
 export function createGuestStaffRouter(ctx: ModuleContext): Router {
   const { deps } = ctx;
@@ -52,8 +49,7 @@ export function createGuestStaffRouter(ctx: ModuleContext): Router {
     };
     const outcome = await inviteGuest(deps, appointment, values, req.user!.id, auditContext(req));
     if ('errors' in outcome) {
-      keptValues.set(req, values);
-      return renderAppointment(deps, req, res, appointment.id, { errors: outcome.errors });
+      return renderAppointment(deps, req, res, appointment.id, { errors: outcome.errors, values });
     }
     if ('refused' in outcome)
       return renderAppointment(deps, req, res, appointment.id, {
@@ -176,16 +172,20 @@ function renderGuestPage(
 
 export const GUESTS_PANEL: ConsolePanel = {
   view: 'kep/call/views/console-guests',
-  locals: async (deps, req, appointment) => ({
-    guestsPanel: await consoleGuests(deps, req, appointment),
+  locals: async (deps, req, appointment, values) => ({
+    guestsPanel: await consoleGuests(deps, req, appointment, values),
   }),
 };
 
 /** The console's panel: the invitation form while helpers may be invited, and who was invited. */
-async function consoleGuests(deps: Deps, req: Request, row: AppointmentDetails) {
+async function consoleGuests(
+  deps: Deps,
+  req: Request,
+  row: AppointmentDetails,
+  kept: Readonly<Record<string, string>>,
+) {
   const [guests, call] = await Promise.all([guestsOf(deps.db, row.id), callOf(deps.db, row.id)]);
   const stage = consoleStage(row, call, deps.clock.now());
-  const kept = keptValues.get(req) ?? {};
   const base = `${SCHEDULE}/appointments/${row.id}`;
   return {
     stage,

@@ -48,9 +48,6 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** A form's values kept for the panel when the console is shown again with its errors. */
-const keptValues = new WeakMap<Request, Record<string, string>>();
-
 /** The delivery form (multipart): its fields, and at most one PDF of at most 10 MB. */
 function resultUpload(): RequestHandler {
   return memoryUpload(
@@ -88,8 +85,7 @@ export function createOutcomeRouter(ctx: ModuleContext): Router {
     };
     const result = await recordOutcome(deps, appointment, values, req.user!.id, auditContext(req));
     if ('errors' in result) {
-      keptValues.set(req, values);
-      return renderAppointment(deps, req, res, appointment.id, { errors: result.errors });
+      return renderAppointment(deps, req, res, appointment.id, { errors: result.errors, values });
     }
     if ('refused' in result)
       return renderAppointment(deps, req, res, appointment.id, {
@@ -116,8 +112,7 @@ export function createOutcomeRouter(ctx: ModuleContext): Router {
       auditContext(req),
     );
     if ('errors' in result) {
-      keptValues.set(req, values);
-      return renderAppointment(deps, req, res, appointment.id, { errors: result.errors });
+      return renderAppointment(deps, req, res, appointment.id, { errors: result.errors, values });
     }
     if ('refused' in result)
       return renderAppointment(deps, req, res, appointment.id, {
@@ -170,16 +165,20 @@ const PREFERRED = { email: 'emailed', post: 'posted', pickup: 'pickup_ready' } a
 
 export const OUTCOME_PANEL: ConsolePanel = {
   view: 'kep/call/views/console-outcome',
-  locals: async (deps, req, appointment) => ({
-    outcomePanel: await consoleOutcome(deps, req, appointment),
+  locals: async (deps, req, appointment, values) => ({
+    outcomePanel: await consoleOutcome(deps, req, appointment, values),
   }),
 };
 
 /** The console's outcome panel: the form while it may be recorded, then what was recorded. */
-async function consoleOutcome(deps: Deps, req: Request, row: AppointmentDetails) {
+async function consoleOutcome(
+  deps: Deps,
+  req: Request,
+  row: AppointmentDetails,
+  kept: Readonly<Record<string, string>>,
+) {
   const call = await outcomeOf(deps.db, row.id);
   const stage = outcomeStage(row, call, deps.clock.now());
-  const kept = keptValues.get(req) ?? {};
   const base = `${SCHEDULE}/appointments/${row.id}`;
   const at = (instant: Date | null) => (instant ? formatDateTime(instant, req.lang) : '');
   return {

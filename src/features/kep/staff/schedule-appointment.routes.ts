@@ -75,7 +75,7 @@ export async function renderAppointment(
   const panels = await Promise.all(
     consolePanels().map(async (panel) => ({
       view: panel.view,
-      locals: await panel.locals(deps, req, row),
+      locals: await panel.locals(deps, req, row, form.values ?? {}),
     })),
   );
   const errors = form.errors ?? [];
