@@ -14,6 +14,7 @@ import { mailModule } from './mail/mail.module.ts';
 import type { Module } from './module.ts';
 import { open311Module } from './open311/open311.module.ts';
 import { phoneModule } from './phone/phone.module.ts';
+import { privacyModule } from './privacy/privacy.module.ts';
 import { pollsModule } from './polls/polls.module.ts';
 import { requestsModule } from './requests/requests.module.ts';
 import { rollModule } from './roll/roll.module.ts';
@@ -45,4 +46,5 @@ export const MODULES: readonly Module[] = [
   adminModule,
   apiModule,
   mailModule,
+  privacyModule,
 ];

@@ -179,10 +179,59 @@ export interface Module {
     bodyKey: string;
     params?: (deps: Deps) => Promise<Record<string, string | number>>;
   };
-  /** Everything it holds about the person, for the citizen's download. */
+  /**
+   * Everything it holds about the person, for the citizen's download (/account/data): named parts,
+   * written as `<module>.json` in the ZIP. Only this person's rows; never another's.
+   */
   exportFor?: (person: Person, conn: Knex) => Promise<Record<string, unknown>>;
-  /** Erases or anonymises what it holds about the person (in the caller's transaction). */
-  eraseFor?: (person: Person, conn: Knex.Transaction) => Promise<void>;
+  /** The original files among it (photos, documents, recordings), put in the ZIP under `<module>/`. */
+  exportFiles?: (person: Person, conn: Knex) => Promise<ExportedFile[]>;
+  /**
+   * Erases or anonymises what it holds about the person (in the caller's transaction, the account
+   * deletion's: /account/delete). What the law makes the municipality keep stays, with nothing
+   * left that names the person; the README lists it. Runs before the account row itself is
+   * emptied (so `person` still has the email and phone). Mail it sends (an appointment's
+   * cancellation) is queued on `trx`; stored files go with `context.removeAfterCommit`.
+   */
+  eraseFor?: (person: Person, conn: Knex.Transaction, context: ErasureContext) => Promise<void>;
+  /**
+   * Its retention rules: what it deletes once it is no longer needed. Each runs as a scheduled job
+   * under its name; every run is recorded (retention_runs: when, how many deleted) and shown on the
+   * back office's retention page (/staff/retention), and one that deleted something is audited.
+   */
+  retention?: readonly RetentionRule[];
+}
+
+/** A file of the person's download: its stored document, and its name in the module's folder. */
+export interface ExportedFile {
+  /** Inside `<module>/` in the ZIP: 'requests/2026-000123/photo-1.jpg'. Plain names, no '..'. */
+  path: string;
+  /** Its key in the document store. */
+  documentKey: string;
+}
+
+/** What an erasure may use beside its transaction. */
+export interface ErasureContext {
+  deps: Deps;
+  /** Removes a stored file once the deletion's transaction has committed (never before). */
+  removeAfterCommit: (documentKey: string) => void;
+}
+
+/** A retention rule (see `Module.retention`). */
+export interface RetentionRule {
+  /**
+   * Its job's name, '<module>.<what>' ('kep.retention'): a scheduled job's name is kept in
+   * pg-boss's schedule table, so a rule keeps the name its job had.
+   */
+  name: string;
+  /** What it deletes and when, for the retention page: a string key (may use `{{days}}`). */
+  labelKey: string;
+  /** The setting that holds its period (days), shown with the rule; none: a fixed period. */
+  settingKey?: string;
+  /** A cron schedule (Europe/Athens). */
+  schedule: string;
+  /** Deletes (or anonymises) what is due now, in batches; returns how many records it did. */
+  run: (deps: Deps) => Promise<number>;
 }
 
 export interface ModuleContext {
@@ -337,10 +386,15 @@ export interface DemoAccount {
   identityCheck?: { afm: string; documentNumber: string };
 }
 
-/** Whose data: an account, and the AFM a clerk recorded for it, if any. */
+/**
+ * Whose data: an account, and the AFM a clerk recorded for it (or TaxisNet gave), if any; its
+ * email and phone as the account holds them (absent when a caller only knows the account).
+ */
 export interface Person {
   userId: number;
   afm: string | null;
+  email?: string | null;
+  phone?: string | null;
 }
 
 /**

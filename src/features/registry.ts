@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
+import type { Deps } from '../deps.ts';
+import { recordRetentionRun } from './privacy/retention-runs.ts';
 import type {
   CspNeeds,
   JobDefinition,
@@ -73,8 +75,22 @@ export function rolesOf(modules: readonly Module[]): readonly RoleDefinition[] {
   return [...seen.values()];
 }
 
+/**
+ * Every module's jobs, its retention rules among them: a rule runs through `recordRetentionRun`
+ * (privacy/retention-runs.ts), which records each run and audits one that deleted something.
+ */
 export function jobsOf(modules: readonly Module[]): readonly JobDefinition[] {
-  const jobs = modules.flatMap((module) => (module.jobs ?? []).map((job) => ({ job, module })));
+  const jobs = modules.flatMap((module) => [
+    ...(module.jobs ?? []).map((job) => ({ job, module })),
+    ...(module.retention ?? []).map((rule) => ({
+      job: {
+        name: rule.name,
+        schedule: rule.schedule,
+        run: (deps: Deps) => recordRetentionRun(deps, rule),
+      } satisfies JobDefinition,
+      module,
+    })),
+  ]);
   unique(
     jobs.map(({ job, module }) => ({ name: job.name, module })),
     'Job',

@@ -5,6 +5,7 @@ import { csrfFrom, postForm } from '../helpers/accounts.ts';
 import { aFine, fineCitizen, lookUp, postObjection } from '../helpers/fines.ts';
 import { afmFrom, signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+import { eraseInOneTransaction } from '../../src/features/privacy/erasure.ts';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -214,7 +215,7 @@ describe("a citizen's fines data", () => {
       finesLookedUp: [{ noticeNumber: fine.noticeNumber }],
       fineObjections: [{ noticeNumber: fine.noticeNumber, text: 'Δεν ήμουν εγώ.' }],
     });
-    await ctx.db.transaction((trx) => fines.eraseFor!(person, trx));
+    await eraseInOneTransaction(ctx.deps, person, [fines]);
     expect(await ctx.db('fine_access').where({ user_id: citizen.id })).toEqual([]);
     expect(await ctx.db('fine_objections').where({ fine_id: fine.id }).select('user_id')).toEqual([
       { user_id: null },

@@ -8,6 +8,7 @@ import { createActiveUser, drainMail, linkIn } from '../helpers/accounts.ts';
 import { untilListening } from '../helpers/caches.ts';
 import { insertRequest } from '../helpers/requests.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
+import { eraseInOneTransaction } from '../../src/features/privacy/erasure.ts';
 
 // Thursday 26 November 2026, 10:00 in Athens; the tests move the clock on.
 let now = new Date('2026-11-26T08:00:00Z');
@@ -314,7 +315,7 @@ describe('the privacy hooks (exportFor, eraseFor)', () => {
     });
 
     expect((await request(server).get(marias)).status).toBe(200);
-    await ctx.db.transaction((trx) => open311Module.eraseFor!(person, trx));
+    await eraseInOneTransaction(ctx.deps, person, [open311Module]);
     const reporters = (await ctx
       .db('open311_reporters as o')
       .join('requests as r', 'r.id', 'o.request_id')
