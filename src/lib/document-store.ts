@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const STORED_NAME = /^[0-9a-f-]{36}\.(pdf|jpg|png|csv|json|wav|mp3|ics)$/;
+const STORED_NAME = /^[0-9a-f-]{36}\.(pdf|jpg|png|csv|json|wav|mp3|ics|zip)$/;
 
 /**
  * Documents (decision PDFs, requests' photos and recordings) live outside the web root under
@@ -12,7 +12,7 @@ export interface DocumentStore {
   /** Stores the bytes under a new name ending in `extension` (checked content only). */
   save(
     content: Buffer,
-    extension?: 'pdf' | 'jpg' | 'png' | 'csv' | 'json' | 'wav' | 'mp3' | 'ics',
+    extension?: 'pdf' | 'jpg' | 'png' | 'csv' | 'json' | 'wav' | 'mp3' | 'ics' | 'zip',
   ): Promise<string>;
   pathOf(storedName: string): string;
   exists(storedName: string): Promise<boolean>;

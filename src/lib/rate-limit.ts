@@ -54,12 +54,13 @@ export async function refundRateLimit(
     .decrement('hits', 1);
 }
 
-/** Old windows are useless; the worker's hourly maintenance job calls this. */
-export async function pruneRateLimits(db: Db, clock: Clock): Promise<void> {
+/** Old windows are useless; the retention rule site.prune calls this. Returns how many went. */
+export async function pruneRateLimits(db: Db, clock: Clock): Promise<number> {
   const dayAgo = new Date(clock.now().getTime() - DAY_MS);
-  await db('rate_limits').where('window_start', '<', dayAgo).delete();
+  const windows = await db('rate_limits').where('window_start', '<', dayAgo).delete();
   // A day without a failure forgets a key's count, for names with an account and without alike.
-  await db('sign_in_failures').where('last_failed_at', '<', dayAgo).delete();
+  const failures = await db('sign_in_failures').where('last_failed_at', '<', dayAgo).delete();
+  return windows + failures;
 }
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -152,8 +152,8 @@ export function inSequence(...handlers: RequestHandler[]): RequestHandler {
 }
 
 /** A submission id matters for seconds; the hourly maintenance job drops those older than a day. */
-export async function pruneFormSubmissions(db: Db, clock: Clock): Promise<void> {
-  await db('form_submissions')
+export async function pruneFormSubmissions(db: Db, clock: Clock): Promise<number> {
+  return db('form_submissions')
     .where('created_at', '<', new Date(clock.now().getTime() - 24 * 3600 * 1000))
     .delete();
 }

@@ -1,6 +1,7 @@
 import connectPgSimple from 'connect-pg-simple';
 import type { RequestHandler } from 'express';
 import session, { type SessionData } from 'express-session';
+import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { ContentCache } from '../lib/content-cache.ts';
 
@@ -155,7 +156,9 @@ export function sessionMiddleware(options: {
     store: new CachedPgStore({
       pool: options.pool,
       tableName: 'session',
-      pruneSessionInterval: 15 * 60,
+      // Expired sessions are deleted by the retention rule site.expired-sessions (the worker),
+      // so each run is recorded; not by every web process on its own timer.
+      pruneSessionInterval: false,
       disableTouch: true,
     }),
     resave: false,
@@ -187,4 +190,9 @@ export function saveBeforeRedirect(forgetUser: (id: number) => void): RequestHan
     }) as typeof res.redirect;
     next();
   };
+}
+
+/** The rule site.expired-sessions: sessions past their expiry, deleted; returns how many. */
+export async function deleteExpiredSessions(db: Knex, clock: { now: () => Date }): Promise<number> {
+  return db('session').where('expire', '<', clock.now()).delete();
 }

@@ -5,6 +5,7 @@ import { DEMO_CITIZENS } from './accounts.demo.ts';
 import { startAccountMailRequestsWorker } from './account-mail-requests.ts';
 import { createAccountsRouter } from './accounts.feature.ts';
 import { deleteStalePendingAccounts } from './pending-accounts.ts';
+import { deleteSpentLinks, eraseAccount, exportAccount } from './accounts.personal.ts';
 import { readSetting } from '../settings/settings.ts';
 import * as users from './migrations/20261121110000_users.ts';
 import * as usersNotify from './migrations/20261121120100_users_notify.ts';
@@ -34,19 +35,25 @@ export const accountsModule: Module = {
       return items;
     }),
   sessionPaths: ['login', 'logout', 'register', 'activate', 'password-reset', 'account'],
-  jobs: [
-    { name: ACCOUNT_MAIL_REQUESTS_QUEUE, start: startAccountMailRequestsWorker },
+  jobs: [{ name: ACCOUNT_MAIL_REQUESTS_QUEUE, start: startAccountMailRequestsWorker }],
+  retention: [
     {
       name: 'accounts.pending-cleanup',
+      labelKey: 'accounts.retention.pending',
+      settingKey: 'accounts.pendingAccountDays',
       schedule: '23 * * * *',
-      run: async (deps) => {
-        const deleted = await deleteStalePendingAccounts(
+      run: async (deps) =>
+        deleteStalePendingAccounts(
           deps.db,
           deps.clock,
           await readSetting(deps, 'accounts.pendingAccountDays'),
-        );
-        if (deleted) deps.logger.info({ deleted }, 'pending accounts deleted');
-      },
+        ),
+    },
+    {
+      name: 'accounts.spent-links',
+      labelKey: 'accounts.retention.links',
+      schedule: '27 3 * * *',
+      run: (deps) => deleteSpentLinks(deps.db, deps.clock),
     },
   ],
   settings: [
@@ -81,6 +88,8 @@ export const accountsModule: Module = {
     'account.address_changed',
     'account.password_set',
   ],
+  exportFor: exportAccount,
+  eraseFor: eraseAccount,
   demo: { accounts: DEMO_CITIZENS },
   privacyNotice: {
     headingKey: 'accounts.privacy.heading',

@@ -68,9 +68,10 @@ export function createBoss(connectionString: string, options: { worker: boolean 
     application_name: options.worker ? 'eservices-worker' : 'eservices-web',
     supervise: options.worker,
     schedule: options.worker,
-    // Sent mail (which may carry a PIN) is not kept around: archived after an hour, deleted after a day.
+    // Sent mail (which may carry a PIN) is not kept around: archived after an hour, deleted by
+    // the retention rule mail.history (the setting mail.historyDays, 1 to 30); 30 days at most.
     archiveCompletedAfterSeconds: 3600,
-    deleteAfterDays: 1,
+    deleteAfterDays: 30,
   });
 }
 

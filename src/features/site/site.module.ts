@@ -5,6 +5,7 @@ import { createPagesRouter } from '../pages/pages.routes.ts';
 import { localesBeside, type Module } from '../module.ts';
 import { pruneRateLimits } from '../../lib/rate-limit.ts';
 import { pruneFormSubmissions } from '../../middleware/once-only-submission.ts';
+import { deleteExpiredSessions } from '../../middleware/session.ts';
 import * as extensions from './migrations/20261121090000_extensions_and_search.ts';
 import * as sessions from './migrations/20261121090100_sessions.ts';
 import * as contentNotify from './migrations/20261121100000_content_notify.ts';
@@ -49,14 +50,20 @@ export const siteModule: Module = {
       default: (config) => feastPart(config, 1),
     },
   ],
-  jobs: [
+  retention: [
     {
       name: 'site.prune',
+      labelKey: 'site.retention.limits',
       schedule: '17 * * * *',
-      run: async (deps) => {
-        await pruneRateLimits(deps.db, deps.clock);
-        await pruneFormSubmissions(deps.db, deps.clock);
-      },
+      run: async (deps) =>
+        (await pruneRateLimits(deps.db, deps.clock)) +
+        (await pruneFormSubmissions(deps.db, deps.clock)),
+    },
+    {
+      name: 'site.expired-sessions',
+      labelKey: 'site.retention.sessions',
+      schedule: '*/15 * * * *',
+      run: (deps) => deleteExpiredSessions(deps.db, deps.clock),
     },
   ],
   migrations: {

@@ -20,7 +20,7 @@ export async function up(knex: Knex): Promise<void> {
     link_id integer REFERENCES one_time_links (id) ON DELETE SET NULL,
     downloaded_at timestamptz,
     removed_at timestamptz,
-    CHECK ((status = 'ready') = (file_key IS NOT NULL))
+    CHECK (status <> 'ready' OR file_key IS NOT NULL)
   )`);
   await knex.raw(
     `CREATE UNIQUE INDEX data_exports_one_in_progress ON data_exports (user_id) WHERE status = 'queued'`,
