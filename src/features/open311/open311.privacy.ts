@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
-import type { Person } from '../module.ts';
+import type { ErasureContext, Person } from '../module.ts';
+import { identifiersOf, scrubIdentifiers } from '../requests/identifiers.ts';
 import { formatReference } from '../requests/reference.ts';
+import { eraseFiledRequests } from '../requests/requests.erasure.ts';
 
 /**
  * A person's reports through apps: an app's user has no account here, so the ones sent with the
@@ -67,14 +69,39 @@ export async function exportOpen311(person: Person, conn: Knex): Promise<Record<
 }
 
 /**
- * Erases the person's contact details from their reports (email, names, phone, photo link) and
- * their status links (no more mails, no old link opens a page); the requests stay, as the
+ * Erases the person's reports as their account's requests are erased (requests.erasure.ts): their
+ * contact details (email, names, phone, photo link) and status links first (no more mails, no old
+ * link opens a page), then what they wrote, any identifier of theirs in the requests' text, and
+ * the open ones withdrawn (their followers told). The requests' public facts stay, as the
  * department's case records, with no one's details. In the caller's transaction; the kept Open311
  * answers (a read-all key sees media_url) are dropped when it commits (NOTIFY work_changed).
  */
-export async function eraseOpen311(person: Person, trx: Knex.Transaction): Promise<void> {
-  const ids = (await reportsOf(trx, person).pluck('o.request_id')) as number[];
-  if (!ids.length) return;
+export async function eraseOpen311(
+  person: Person,
+  trx: Knex.Transaction,
+  context: ErasureContext,
+): Promise<void> {
+  const reports = (await reportsOf(trx, person).select(
+    'o.request_id',
+    'o.first_name',
+    'o.last_name',
+    'o.phone',
+  )) as {
+    request_id: number;
+    first_name: string | null;
+    last_name: string | null;
+    phone: string | null;
+  }[];
+  if (!reports.length) return;
+  const ids = reports.map((report) => report.request_id);
+  // As the app sent them: the names and phone need not be the account's.
+  const sent = reports.flatMap((report) => [
+    [report.first_name, report.last_name].filter(Boolean).join(' '),
+    report.phone ?? '',
+  ]);
+  const identifiers = [...(await identifiersOf(trx, person)), ...sent].filter(
+    (value) => value.trim().length >= 3,
+  );
   await trx('open311_status_links').whereIn('request_id', ids).delete();
   await trx('open311_reporters').whereIn('request_id', ids).update({
     email: null,
@@ -83,5 +110,7 @@ export async function eraseOpen311(person: Person, trx: Knex.Transaction): Promi
     phone: null,
     media_url: null,
   });
+  await scrubIdentifiers(trx, identifiers, context.deps.i18n);
+  await eraseFiledRequests(trx, ids, context);
   await trx.raw("SELECT pg_notify('work_changed', 'open311_reporters')");
 }

@@ -165,9 +165,28 @@ export async function endQuietCalls(db: Conn): Promise<number> {
     });
 }
 
-/** The call log keeps `days` days: older calls are deleted. Returns how many. */
+/** Calls deleted at once by the call log's rule: a short lock each, however many are due. */
+const FORGET_BATCH = 1000;
+
+/**
+ * The rule phone.forget-calls: the call log keeps `days` days; older calls are deleted, a batch
+ * at a time. Returns how many.
+ */
 export async function forgetOldCalls(db: Conn, now: Date, days: number): Promise<number> {
-  return db('phone_calls')
-    .where('started_at', '<', new Date(now.getTime() - days * 86_400_000))
-    .delete();
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  let deleted = 0;
+  for (;;) {
+    const batch = await db('phone_calls')
+      .whereIn(
+        'id',
+        db('phone_calls')
+          .where('started_at', '<', cutoff)
+          .orderBy('id')
+          .limit(FORGET_BATCH)
+          .select('id'),
+      )
+      .delete();
+    deleted += batch;
+    if (batch < FORGET_BATCH) return deleted;
+  }
 }

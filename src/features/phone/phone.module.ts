@@ -6,6 +6,12 @@ import { createPhoneWebhooks } from './phone.routes.ts';
 import { fetchRecordingJob } from './recordings.job.ts';
 import { createPhoneSimulatorRouter } from './dev/simulator.routes.ts';
 import { createCallLogRouter } from './staff/call-log.routes.ts';
+import {
+  erasePhone,
+  exportPhone,
+  exportPhoneFiles,
+  forgetOldRecordings,
+} from './phone.personal.ts';
 import { Router } from 'express';
 import * as phoneCalls from './migrations/20261226090100_phone_calls.ts';
 
@@ -33,14 +39,22 @@ export const phoneModule: Module = {
         await endQuietCalls(deps.db);
       },
     },
+  ],
+  retention: [
     {
       name: 'phone.forget-calls',
+      labelKey: 'phone.retention.calls',
+      settingKey: 'phone.callLogDays',
       schedule: '40 3 * * *',
-      run: async (deps) => {
-        const days = await readSetting(deps, 'phone.callLogDays');
-        const deleted = await forgetOldCalls(deps.db, deps.clock.now(), days);
-        if (deleted) deps.logger.info({ deleted }, 'old phone calls deleted from the call log');
-      },
+      run: async (deps) =>
+        forgetOldCalls(deps.db, deps.clock.now(), await readSetting(deps, 'phone.callLogDays')),
+    },
+    {
+      name: 'phone.forget-recordings',
+      labelKey: 'phone.retention.recordings',
+      settingKey: 'phone.recordingDays',
+      schedule: '45 3 * * *',
+      run: forgetOldRecordings,
     },
   ],
   settings: [
@@ -52,12 +66,27 @@ export const phoneModule: Module = {
       max: 3650,
       default: () => 180,
     },
+    {
+      key: 'phone.recordingDays',
+      labelKey: 'phone.settings.recordingDays.label',
+      hintKey: 'phone.settings.recordingDays.hint',
+      min: 1,
+      max: 3650,
+      default: () => 90,
+    },
   ],
   privacyNotice: {
     headingKey: 'phone.privacy.heading',
     bodyKey: 'phone.privacy.body',
-    params: async (deps) => ({ days: await readSetting(deps, 'phone.callLogDays') }),
+    params: async (deps) => ({
+      days: await readSetting(deps, 'phone.callLogDays'),
+      recordingDays: await readSetting(deps, 'phone.recordingDays'),
+    }),
   },
+  // Their calls and recordings; erasure deletes their calls (the recordings go with their requests).
+  exportFor: exportPhone,
+  exportFiles: exportPhoneFiles,
+  eraseFor: erasePhone,
   auditActions: ['phone.signed_in', 'phone.pin_failed'],
   config: phoneConfig,
   checkConfig: (config) => void phoneSettingsOf(config),

@@ -93,3 +93,27 @@ export async function markFailed(
     .whereNull('fetched_at')
     .update({ failed_at: conn.fn.now() });
 }
+
+/**
+ * Deletes up to `limit` recordings whose request closed before `cutoff` (a merged duplicate's
+ * when its original closed), fetched or not; returns their stored files' names (null: none).
+ */
+export async function deleteRecordingsClosedBefore(
+  conn: Conn,
+  cutoff: Date,
+  limit: number,
+): Promise<(string | null)[]> {
+  const result = (await conn.raw(
+    `DELETE FROM request_recordings WHERE id IN (
+       SELECT rr.id FROM request_recordings rr
+         JOIN requests r ON r.id = rr.request_id
+         LEFT JOIN requests o ON o.id = r.merged_into
+        WHERE CASE WHEN r.status = 'merged' THEN o.status = 'closed' AND o.closed_at < :cutoff
+                   ELSE r.status = 'closed' AND r.closed_at < :cutoff END
+        ORDER BY rr.id LIMIT :limit
+        FOR UPDATE OF rr SKIP LOCKED)
+     RETURNING stored_name`,
+    { cutoff, limit },
+  )) as { rows: { stored_name: string | null }[] };
+  return result.rows.map((row) => row.stored_name);
+}

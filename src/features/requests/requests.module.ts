@@ -33,6 +33,9 @@ import * as publicLocation from './migrations/20261212100100_category_public_loc
 import * as photoApproval from './migrations/20261212100200_photo_approval.ts';
 import * as publicList from './migrations/20261212100300_public_list.ts';
 import * as recordings from './migrations/20261226090200_request_recordings.ts';
+import * as withdrawn from './migrations/20261230100000_request_events_withdrawn.ts';
+import { eraseRequests } from './requests.erasure.ts';
+import { exportRequestFiles, exportRequests } from './requests.export.ts';
 
 /** Requests and complaints (Αιτήματα/Καταγγελίες): citizens file and follow them; departments handle them. */
 export const requestsModule: Module = {
@@ -133,6 +136,11 @@ export const requestsModule: Module = {
   referenceData: seedRequestCategories,
   demo: { seed: seedDemoRequests, accounts: [DEMO_HANDLER] },
   privacyNotice: { headingKey: 'requests.privacy.heading', bodyKey: 'requests.privacy.body' },
+  // Their requests, comments, photos and followed requests; erasure withdraws the open ones and
+  // keeps the public facts, unnamed (requests.erasure.ts says what stays and why).
+  exportFor: exportRequests,
+  exportFiles: exportRequestFiles,
+  eraseFor: eraseRequests,
   config: requestsConfig,
   checkConfig: (config) => void mapSettingsOf(config),
   csp: mapCspNeeds,
@@ -158,6 +166,7 @@ export const requestsModule: Module = {
     '20261212100300_public_list': publicList,
     '20261213090000_request_links_indexes': linksIndexes,
     '20261226090200_request_recordings': recordings,
+    '20261230100000_request_events_withdrawn': withdrawn,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

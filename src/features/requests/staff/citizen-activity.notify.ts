@@ -4,7 +4,7 @@ import { pick, type Lang, type Localized } from '../../../lib/localized.ts';
 import { formatReference } from '../reference.ts';
 
 /** What the citizen did, as the handlers' email names it (`emails.request-citizen-activity.<what>`). */
-export type CitizenActivity = 'comment' | 'photo' | 'reopened';
+export type CitizenActivity = 'comment' | 'photo' | 'reopened' | 'withdrawn';
 
 /**
  * Whom a citizen's comment or reopening concerns: the request's assignee, or, while nobody has

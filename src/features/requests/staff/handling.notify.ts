@@ -7,7 +7,8 @@ import { formatReference } from '../reference.ts';
 import { handlersToTellAtOnce, peopleToTell } from './recipients.repository.ts';
 
 /** What changed, as the update email names it (`emails.request-updated.changes.<change>`). */
-export type PublicChange = 'status' | 'answer' | 'merged' | 'moved' | 'reopened' | 'document';
+export type PublicChange =
+  'status' | 'answer' | 'merged' | 'moved' | 'reopened' | 'document' | 'withdrawn';
 
 /** A change as the people outside the municipality are told of it (never an internal note). */
 export interface PublicUpdate {

@@ -28,6 +28,7 @@ const STATUS_IN_NAME: Readonly<Record<string, string>> = {
   assigned: 'assigned',
   answer: 'answered',
   merged: 'merged',
+  withdrawn: 'closed',
 };
 
 /** The request's details as the page shows them; `app`: the Open311 app that filed it. */
