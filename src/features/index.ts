@@ -1,3 +1,4 @@
+import { accessibilityModule } from './accessibility/accessibility.module.ts';
 import { accountsModule } from './accounts/accounts.module.ts';
 import { adminModule } from './admin/admin.module.ts';
 import { apiModule } from './api/api.module.ts';
@@ -45,6 +46,7 @@ export const MODULES: readonly Module[] = [
   identityModule,
   adminModule,
   apiModule,
+  accessibilityModule,
   mailModule,
   privacyModule,
 ];

@@ -37,6 +37,7 @@ beforeAll(async () => {
     '/health',
     `/health/${health.slug}`,
     '/accessibility',
+    '/accessibility/feedback',
     '/privacy',
     '/contact',
     '/missing-page',

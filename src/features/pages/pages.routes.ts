@@ -2,10 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps.ts';
 
 /**
- * The footer's fixed pages: accessibility statement, privacy notice, contact. The privacy notice
- * has a section from each module that keeps something about a person (`privacyNotice`), its
- * figures (retention days) read from the settings; the kept page is made again when a setting
- * changes (the content cache's NOTIFY).
+ * The footer's fixed pages: privacy notice, contact (the accessibility statement, with its
+ * feedback form, is the accessibility module's). The privacy notice has a section from each
+ * module that keeps something about a person (`privacyNotice`), its figures (retention days) read
+ * from the settings; the kept page is made again when a setting changes (the content cache's
+ * NOTIFY).
  */
 export function createPagesRouter(deps: Deps): Router {
   const router = Router();
@@ -20,7 +21,7 @@ export function createPagesRouter(deps: Deps): Router {
         params: (await section.params?.(deps)) ?? {},
       })),
     );
-  for (const page of ['accessibility', 'privacy', 'contact'] as const) {
+  for (const page of ['privacy', 'contact'] as const) {
     router.get(`/${page}`, async (req: Request, res: Response) => {
       res.render(`pages/views/${page}`, {
         pageTitle: req.t(`pages.${page}.title`),

@@ -24,7 +24,7 @@ export const siteModule: Module = {
     router.use(createPagesRouter(ctx.deps));
     return router;
   },
-  publicPages: [{ path: /(?:\/|\/accessibility|\/privacy|\/contact)/ }],
+  publicPages: [{ path: /(?:\/|\/privacy|\/contact)/ }],
   config: z.object({
     // The patron saint's day, 'MM-DD' ('' for none): Άγιος Νικόλαος, 6 December.
     LOCAL_FEAST: z
