@@ -7,6 +7,11 @@ import {
   createCertificatesRouter,
   openApplicationsSummary,
 } from './certificates.routes.ts';
+import {
+  eraseCertificates,
+  exportCertificateFiles,
+  exportCertificates,
+} from './certificates.personal.ts';
 import { certificatesServices } from './certificates.services.ts';
 import { createCatalogueRouter } from './staff/catalogue.routes.ts';
 import { createQueueRouter } from './staff/queue.routes.ts';
@@ -15,6 +20,7 @@ import { createVerifyRouter, VERIFY_PUBLIC_FORMS } from './verify/verify.routes.
 import * as certificates from './migrations/20261222090100_certificates.ts';
 import * as notify from './migrations/20261222090200_certificates_notify.ts';
 import * as phoneStep from './migrations/20261226090300_application_phone_step.ts';
+import * as withdrawn from './migrations/20261230110100_application_withdrawn.ts';
 
 /**
  * Certificates (πιστοποιητικά): the catalogue of types, identity-verified citizens' applications,
@@ -69,11 +75,17 @@ export const certificatesModule: Module = {
     'certificates.delivery',
     'certificates.revoked',
     'certificates.type_saved',
+    'certificates.withdrawn',
   ],
+  exportFor: exportCertificates,
+  exportFiles: exportCertificateFiles,
+  // Issued certificates and their verification stay, as the law keeps them (see the function).
+  eraseFor: eraseCertificates,
   migrations: {
     '20261222090100_certificates': certificates,
     '20261222090200_certificates_notify': notify,
     '20261226090300_application_phone_step': phoneStep,
+    '20261230110100_application_withdrawn': withdrawn,
   },
   locales: localesBeside(import.meta.url, ['citizen', 'staff', 'verify']),
 };

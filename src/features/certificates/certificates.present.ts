@@ -25,6 +25,7 @@ const STATUS_TAG: Record<ShownStatus, string> = {
   in_progress: 'govuk-tag--yellow',
   issued: 'govuk-tag--green',
   rejected: 'govuk-tag--red',
+  withdrawn: 'govuk-tag--grey',
   revoked: 'govuk-tag--red',
   expired: 'govuk-tag--grey',
 };

@@ -2,10 +2,11 @@ import type { Conn } from '../../db/knex.ts';
 import type { CertificateFields, Template } from './document.ts';
 
 export type DeliveryMethod = 'email' | 'post' | 'pickup';
-export type ApplicationStatus = 'submitted' | 'in_progress' | 'issued' | 'rejected';
+/** Withdrawn: its applicant's account was deleted while it was pending. */
+export type ApplicationStatus = 'submitted' | 'in_progress' | 'issued' | 'rejected' | 'withdrawn';
 export type DeliveryState = 'emailed' | 'posted' | 'ready_for_pickup' | 'handed_over';
 export type EventKind =
-  'submitted' | 'in_progress' | 'issued' | 'rejected' | DeliveryState | 'revoked';
+  'submitted' | 'in_progress' | 'issued' | 'rejected' | DeliveryState | 'revoked' | 'withdrawn';
 
 export interface CertificateTypeRow {
   code: string;

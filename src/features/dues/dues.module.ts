@@ -1,4 +1,5 @@
 import { localesBeside, type Module } from '../module.ts';
+import { exportDues } from './dues.personal.ts';
 import { createDuesRouter, DUES_HUB_ENTRY } from './dues.routes.ts';
 import { duesServices } from './dues.services.ts';
 
@@ -24,5 +25,7 @@ export const duesModule: Module = {
     };
   },
   privacyNotice: { headingKey: 'dues.privacy.heading', bodyKey: 'dues.privacy.body' },
+  // The dues seen; the financial records are kept by law, linked to no account: no eraseFor.
+  exportFor: exportDues,
   locales: localesBeside(import.meta.url),
 };

@@ -1,5 +1,5 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
-import { eraseFines, exportFines } from './fines.privacy.ts';
+import { eraseFines, exportFineFiles, exportFines } from './fines.privacy.ts';
 import { createFinesRouter, FINES_HUB_ENTRY } from './fines.routes.ts';
 import { createObjectionRouter } from './objection.routes.ts';
 import { createObjectionsRouter } from './staff/objections.routes.ts';
@@ -36,6 +36,7 @@ export const finesModule: Module = {
   ],
   privacyNotice: { headingKey: 'fines.privacy.heading', bodyKey: 'fines.privacy.body' },
   exportFor: exportFines,
+  exportFiles: exportFineFiles,
   eraseFor: eraseFines,
   migrations: { '20261221090000_notice_digits': noticeDigits },
   emails: emailsBeside(import.meta.url),

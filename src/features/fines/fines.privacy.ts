@@ -1,10 +1,23 @@
 import type { Knex } from 'knex';
-import type { Person } from '../module.ts';
+import { asStored, ownAfms, plainFileName } from '../identity/personal-data.ts';
+import type { ExportedFile, Person } from '../module.ts';
 
-interface AccessRow {
-  notice_number: string;
-  first_seen_at: Date;
-}
+/** What the fine's page shows of it (never its owner's AFM: the owner may be someone else). */
+const FINE_FACTS = [
+  'f.notice_number',
+  'f.plate',
+  'f.offence_at',
+  'f.place',
+  'f.article',
+  'f.description',
+  'f.amount_cents',
+  'f.reduced_amount_cents',
+  'f.reduction_deadline',
+  'f.due_date',
+  'f.status',
+  'f.paid_cents',
+  'f.rf',
+];
 
 interface ObjectionExportRow {
   id: number;
@@ -18,13 +31,24 @@ interface ObjectionExportRow {
   created_at: Date;
 }
 
-/** The fines the person looked up, and their objections with their files' names. */
+/**
+ * The fines the person has seen: those they looked up (and when), and those of which an AFM the
+ * account holds as its own is the owner (listed at /fines for a verified owner); and their
+ * objections with their files' names.
+ */
 export async function exportFines(person: Person, conn: Knex): Promise<Record<string, unknown>> {
   const looked = (await conn('fine_access as a')
     .join('fines as f', 'f.id', 'a.fine_id')
     .where('a.user_id', person.userId)
     .orderBy('a.first_seen_at')
-    .select('f.notice_number', 'a.first_seen_at')) as AccessRow[];
+    .select(...FINE_FACTS, 'a.first_seen_at')) as Record<string, unknown>[];
+  const afms = await ownAfms(conn, person);
+  const owned = afms.length
+    ? ((await conn('fines as f')
+        .whereIn('f.owner_afm', afms)
+        .orderBy('f.offence_at')
+        .select(...FINE_FACTS)) as Record<string, unknown>[])
+    : [];
   const objections = (await conn('fine_objections as o')
     .join('fines as f', 'f.id', 'o.fine_id')
     .where('o.user_id', person.userId)
@@ -43,10 +67,12 @@ export async function exportFines(person: Person, conn: Knex): Promise<Record<st
     bytes: number;
   }[];
   return {
-    finesLookedUp: looked.map((row) => ({
-      noticeNumber: row.notice_number,
-      firstLookedUpAt: row.first_seen_at.toISOString(),
+    finesLookedUp: looked.map(({ first_seen_at: seen, ...fine }) => ({
+      noticeNumber: fine.notice_number,
+      firstLookedUpAt: (seen as Date).toISOString(),
+      fine: asStored(fine),
     })),
+    finesAsOwner: owned.map(asStored),
     fineObjections: objections.map((row) => ({
       noticeNumber: row.notice_number,
       submittedAt: row.created_at.toISOString(),
@@ -70,4 +96,23 @@ export async function exportFines(person: Person, conn: Knex): Promise<Record<st
 export async function eraseFines(person: Person, trx: Knex.Transaction): Promise<void> {
   await trx('fine_access').where('user_id', person.userId).delete();
   await trx('fine_objections').where('user_id', person.userId).update({ user_id: null });
+}
+
+/** The files the person attached to their objections. */
+export async function exportFineFiles(person: Person, conn: Knex): Promise<ExportedFile[]> {
+  const files = (await conn('fine_objection_files as file')
+    .join('fine_objections as o', 'o.id', 'file.objection_id')
+    .join('fines as f', 'f.id', 'o.fine_id')
+    .where('o.user_id', person.userId)
+    .orderBy('file.id')
+    .select('file.id', 'file.storage_key', 'file.file_name', 'f.notice_number')) as {
+    id: number;
+    storage_key: string;
+    file_name: string;
+    notice_number: string;
+  }[];
+  return files.map((file) => ({
+    path: `${plainFileName(file.notice_number)}/${file.id}-${plainFileName(file.file_name)}`,
+    documentKey: file.storage_key,
+  }));
 }

@@ -1,4 +1,5 @@
 import { emailsBeside, localesBeside, type Module } from '../module.ts';
+import { eraseIdentityChecks, exportIdentityChecks } from './identity.personal.ts';
 import { identityServices } from './identity.services.ts';
 import { DEMO_CLERK } from './identity.demo.ts';
 import { createCounterRouter } from './staff/counter.routes.ts';
@@ -6,6 +7,7 @@ import * as backOffice from './migrations/20261121130000_back_office.ts';
 import * as documentHash from './migrations/20261201130000_identity_document_hash.ts';
 import * as clerkRole from './migrations/20261201150300_role_clerk.ts';
 import * as checkChannel from './migrations/20261229085900_identity_check_channel.ts';
+import * as checkErasure from './migrations/20261230110200_identity_check_erasure.ts';
 
 /** The in-person identity check at the counter, which opens the services that need it. */
 export const identityModule: Module = {
@@ -29,11 +31,14 @@ export const identityModule: Module = {
   ],
   demo: { accounts: [DEMO_CLERK] },
   privacyNotice: { headingKey: 'identity.privacy.heading', bodyKey: 'identity.privacy.body' },
+  exportFor: exportIdentityChecks,
+  eraseFor: eraseIdentityChecks,
   migrations: {
     '20261121130000_back_office': backOffice,
     '20261201130000_identity_document_hash': documentHash,
     '20261201150300_role_clerk': clerkRole,
     '20261229085900_identity_check_channel': checkChannel,
+    '20261230110200_identity_check_erasure': checkErasure,
   },
   emails: emailsBeside(import.meta.url),
   locales: localesBeside(import.meta.url),

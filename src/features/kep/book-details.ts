@@ -16,6 +16,7 @@ import {
 } from './book-draft.ts';
 import { FILE_FIELD, KEP_FILE_MAX_BYTES, KEP_MAX_FILES } from './book-upload.ts';
 import type { Delivery } from './booking.service.ts';
+import { readKepSettings } from './kep.settings.ts';
 
 // The details step: the person's details, their needs and their documents
 
@@ -116,11 +117,12 @@ function initialDetails(req: Request, draft: KepBookingDraft): DetailsForm {
   });
 }
 
-export function renderDetails(
+export async function renderDetails(
+  deps: Deps,
   req: Request,
   res: Response,
   form: { values?: DetailsForm; errors?: FieldError[] } = {},
-) {
+): Promise<void> {
   const draft = draftOf(req);
   const missing = missingStep(draft, 'details');
   if (missing) {
@@ -128,6 +130,8 @@ export function renderDetails(
     return;
   }
   const errors = form.errors ?? [];
+  // The form's privacy notice says when the needs and documents are erased.
+  const { retentionDays } = await readKepSettings(deps);
   res.status(errors.length ? 400 : 200).render('kep/views/book-details', {
     pageTitle: req.t('kep.book.details.title'),
     values: form.values ?? initialDetails(req, draft),
@@ -137,6 +141,7 @@ export function renderDetails(
     })),
     maxFiles: KEP_MAX_FILES,
     maxMegabytes: KEP_FILE_MAX_BYTES / (1024 * 1024),
+    retentionDays,
     ...backLinks(req, '/kep/book/time'),
     ...presentErrors(req, errors),
   });
@@ -165,7 +170,7 @@ export function saveDetails(deps: Deps): RequestHandler {
     // A browser never sends a chosen file again: say so when the form comes back with files lost.
     if (errors.length && uploaded.length && !errors.some((e) => e.field === FILE_FIELD))
       errors.push({ field: FILE_FIELD, key: 'kep.book.errors.filesAgain' });
-    if (errors.length || !parsed.ok) return renderDetails(req, res, { values, errors });
+    if (errors.length || !parsed.ok) return renderDetails(deps, req, res, { values, errors });
     const form = parsed.data;
     if (values.dropFiles === 'yes') await discardFiles(deps, draft);
     const stored: DraftFile[] = [];

@@ -32,7 +32,9 @@ export function createBookingRouter(ctx: ModuleContext): Router {
   router.post('/kep/book/day', requireTaxisnetSignIn, chooseDay(deps));
   router.get('/kep/book/time', requireTaxisnetSignIn, (req, res) => renderTime(deps, req, res));
   router.post('/kep/book/time', requireTaxisnetSignIn, chooseTime(deps));
-  router.get('/kep/book/details', requireTaxisnetSignIn, (req, res) => renderDetails(req, res));
+  router.get('/kep/book/details', requireTaxisnetSignIn, (req, res) =>
+    renderDetails(deps, req, res),
+  );
   router.post(
     '/kep/book/details',
     requireTaxisnetSignIn,

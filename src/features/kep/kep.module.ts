@@ -6,11 +6,14 @@ import { KEP_SETTINGS, readKepSettings } from './kep.settings.ts';
 import { kepAccountSummary } from './manage.routes.ts';
 import { sendDueReminders } from './reminders.job.ts';
 import { eraseExpiredDetails } from './retention.job.ts';
+import { eraseKep } from './kep.erasure.ts';
+import { exportKep, exportKepFiles } from './kep.personal.ts';
 import { createKepScheduleRouter } from './staff/schedule.routes.ts';
 import { createKepSettingsRouter } from './staff/settings.routes.ts';
 import * as kep from './migrations/20261228090000_kep.ts';
 import * as kepNotify from './migrations/20261228090100_kep_notify.ts';
 import * as kepCall from './migrations/20261229090000_kep_call.ts';
+import * as kepErasure from './migrations/20261230110000_kep_erasure.ts';
 
 /**
  * ΚΕΠ video appointments (myKEPlive): a citizen signed in with TaxisNet books a video call with
@@ -42,10 +45,19 @@ export const kepModule: Module = {
   ],
   roles: [{ name: 'kep_manager', labelKey: 'staff.roles.kep_manager' }],
   settings: KEP_SETTINGS,
-  jobs: [
-    { name: 'kep.reminders', schedule: '* * * * *', run: (deps) => sendDueReminders(deps) },
-    { name: 'kep.retention', schedule: '40 3 * * *', run: (deps) => eraseExpiredDetails(deps) },
+  jobs: [{ name: 'kep.reminders', schedule: '* * * * *', run: (deps) => sendDueReminders(deps) }],
+  retention: [
+    {
+      name: 'kep.retention',
+      labelKey: 'kep.retention.details',
+      settingKey: 'kep.retentionDays',
+      schedule: '40 3 * * *',
+      run: (deps) => eraseExpiredDetails(deps),
+    },
   ],
+  exportFor: exportKep,
+  exportFiles: exportKepFiles,
+  eraseFor: eraseKep,
   auditActions: [
     'kep.area_changed',
     'kep.clerk_areas_changed',
@@ -76,6 +88,7 @@ export const kepModule: Module = {
     '20261228090000_kep': kep,
     '20261228090100_kep_notify': kepNotify,
     '20261229090000_kep_call': kepCall,
+    '20261230110000_kep_erasure': kepErasure,
   },
   config: jitsiConfig,
   checkConfig: (config) => void jitsiSettingsOf(config),

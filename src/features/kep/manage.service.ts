@@ -165,20 +165,39 @@ export async function cancelByCitizen(
 ): Promise<CancelOutcome> {
   const now = deps.clock.now();
   return deps.db.transaction(async (trx): Promise<CancelOutcome> => {
-    const cancelled = await trx('kep_appointments')
-      .where({ id, status: 'booked' })
-      .where('starts_at', '>', now)
-      .update({
-        status: 'cancelled',
-        cancelled_at: now,
-        cancelled_by: 'citizen',
-        cancel_reason: reason,
-        updated_at: now,
-      });
-    if (!cancelled) return refusalOf(trx, id, now);
-    await sendAppointmentMail(deps, trx, id, 'cancelled', { reason });
+    if (!(await cancelAsCitizen(deps, trx, id, reason, { now, until: 'start' })))
+      return refusalOf(trx, id, now);
     return 'cancelled';
   });
+}
+
+/**
+ * The citizen's cancellation in the caller's transaction: the appointment marked cancelled by
+ * the citizen, with their reason, and the cancellation mail queued. `until`: while it has not
+ * started (the citizen's own pages), or while it has not ended (their account's deletion, which
+ * leaves no appointment to come). False when it was no longer booked then.
+ */
+export async function cancelAsCitizen(
+  deps: Pick<Deps, 'config' | 'clock' | 'documents' | 'mailer'>,
+  trx: Knex.Transaction,
+  id: number,
+  reason: string,
+  when: { now: Date; until: 'start' | 'end' },
+): Promise<boolean> {
+  const { now } = when;
+  const cancelled = await trx('kep_appointments')
+    .where({ id, status: 'booked' })
+    .where(when.until === 'start' ? 'starts_at' : 'ends_at', '>', now)
+    .update({
+      status: 'cancelled',
+      cancelled_at: now,
+      cancelled_by: 'citizen',
+      cancel_reason: reason,
+      updated_at: now,
+    });
+  if (!cancelled) return false;
+  await sendAppointmentMail(deps, trx, id, 'cancelled', { reason });
+  return true;
 }
 
 async function refusalOf(trx: Knex.Transaction, id: number, now: Date): Promise<CancelOutcome> {

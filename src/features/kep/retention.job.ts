@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.ts';
+import { eraseEndedCallFacts } from './call/call-retention.ts';
 import { readKepSettings } from './kep.settings.ts';
 
 /** Appointments erased per transaction: short locks, and a long backlog still goes in one run. */
@@ -11,19 +12,21 @@ type RetentionDeps = Pick<
 >;
 
 /**
- * Erases the special-category data of appointments that ended more than N days ago (N:
- * kep.retentionDays): the accessibility needs and the uploaded documents, rows and files. The
- * appointment itself stays, marked with when it was erased (`needs_erased_at`), so a second run
- * finds nothing to do. Files are removed once their rows' deletion has committed: a rolled-back
- * batch leaves every document as it was. How many were erased goes to the log.
+ * The rule kep.retention: N days after an appointment ended (N: kep.retentionDays) its
+ * special-category data goes, the accessibility needs and the uploaded documents (rows and
+ * files), and with them the call's personal facts (call/call-retention.ts); a week after a mail
+ * its calendar file goes. The appointment itself stays, marked with when its needs were erased
+ * (`needs_erased_at`), so a second run finds nothing to do. Files are removed once their rows'
+ * deletion has committed: a rolled-back batch leaves every document as it was. Returns how many
+ * records it deleted or emptied (an appointment counts when it had needs to erase).
  */
-export async function eraseExpiredDetails(deps: RetentionDeps): Promise<void> {
+export async function eraseExpiredDetails(deps: RetentionDeps): Promise<number> {
   const { retentionDays } = await readKepSettings(deps);
   let erased = 0;
+  const now = deps.clock.now();
+  const cutoff = new Date(now.getTime() - retentionDays * DAY);
   for (;;) {
-    const now = deps.clock.now();
-    const cutoff = new Date(now.getTime() - retentionDays * DAY);
-    const { ids, keys } = await deps.db.transaction(async (trx) => {
+    const { ids, keys, withNeeds } = await deps.db.transaction(async (trx) => {
       const due = (await trx('kep_appointments')
         .where('ends_at', '<', cutoff)
         .whereNull('needs_erased_at')
@@ -31,9 +34,14 @@ export async function eraseExpiredDetails(deps: RetentionDeps): Promise<void> {
         .limit(BATCH)
         .forUpdate()
         .skipLocked()
-        .select('id')) as { id: number }[];
+        .select(
+          'id',
+          trx.raw(
+            'needs_sign_language OR needs_lip_reading OR needs_other IS NOT NULL AS has_needs',
+          ),
+        )) as { id: number; has_needs: boolean }[];
       const dueIds = due.map((row) => row.id);
-      if (!dueIds.length) return { ids: dueIds, keys: [] as string[] };
+      if (!dueIds.length) return { ids: dueIds, keys: [] as string[], withNeeds: 0 };
       const documents = (await trx('kep_documents')
         .whereIn('appointment_id', dueIds)
         .del()
@@ -44,22 +52,27 @@ export async function eraseExpiredDetails(deps: RetentionDeps): Promise<void> {
         needs_other: null,
         needs_erased_at: now,
       });
-      return { ids: dueIds, keys: documents.map((d) => d.document_key) };
+      return {
+        ids: dueIds,
+        keys: documents.map((d) => d.document_key),
+        withNeeds: due.filter((row) => row.has_needs).length,
+      };
     });
     for (const key of keys) await removeStored(deps, key);
-    erased += ids.length;
+    erased += withNeeds + keys.length;
     if (ids.length < BATCH) break;
   }
-  if (erased) deps.logger.info({ erased }, 'kep: accessibility needs and documents erased');
-  await removeSentCalendarFiles(deps);
+  erased += await eraseEndedCallFacts(deps, cutoff, (key) => removeStored(deps, key));
+  return erased + (await removeSentCalendarFiles(deps));
 }
 
 /** A mail is sent (or given up) within hours: its .ics is kept a week, then removed. */
 const MAIL_FILE_DAYS = 7;
 
-/** The appointment mails' .ics files older than a week: rows and stored files. */
-async function removeSentCalendarFiles(deps: RetentionDeps): Promise<void> {
+/** The appointment mails' .ics files older than a week: rows and stored files; how many. */
+async function removeSentCalendarFiles(deps: RetentionDeps): Promise<number> {
   const cutoff = new Date(deps.clock.now().getTime() - MAIL_FILE_DAYS * DAY);
+  let removed = 0;
   for (;;) {
     const keys = (await deps.db.transaction(async (trx) => {
       const due = (await trx('kep_mail_files')
@@ -73,7 +86,8 @@ async function removeSentCalendarFiles(deps: RetentionDeps): Promise<void> {
       return due;
     })) as string[];
     for (const key of keys) await removeStored(deps, key);
-    if (keys.length < BATCH) break;
+    removed += keys.length;
+    if (keys.length < BATCH) return removed;
   }
 }
 

@@ -34,7 +34,14 @@ export const pollsModule: Module = {
   // The polls a person voted in (never the choice); erasure keeps the vote counted, unnamed.
   exportFor: exportPollVotes,
   eraseFor: erasePollVotes,
-  jobs: [{ name: 'polls.forget-erased-afms', schedule: '20 3 * * *', run: forgetErasedAfms }],
+  retention: [
+    {
+      name: 'polls.forget-erased-afms',
+      labelKey: 'polls.retention.erasedAfms',
+      schedule: '20 3 * * *',
+      run: forgetErasedAfms,
+    },
+  ],
   auditActions: [
     'polls.created',
     'polls.updated',

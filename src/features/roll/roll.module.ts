@@ -4,6 +4,7 @@ import { failInterruptedRollImports } from './imports/interrupted.job.ts';
 import { runRollImport } from './imports/roll-run.ts';
 import { ROLL_IMPORT_QUEUE } from './imports/roll-imports.service.ts';
 import { seedDemoRoll } from './roll.demo.ts';
+import { exportRollEntry } from './roll.personal.ts';
 import { rollServices } from './roll.services.ts';
 import { createRollImportsRouter } from './staff/roll-imports.routes.ts';
 import { createRollLookupRouter } from './staff/roll-lookup.routes.ts';
@@ -53,6 +54,8 @@ export const rollModule: Module = {
     'roll.import_failed',
   ],
   demo: { seed: seedDemoRoll },
+  // The person's own entry; a register kept by law, with nothing linked to the account: no eraseFor.
+  exportFor: exportRollEntry,
   migrations: {
     '20261222090000_roll': roll,
     '20261222090010_roll_imports': rollImports,

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { localesBeside, type Module } from '../module.ts';
 import { createGsisStandIn } from './dev/gsis-stand-in.routes.ts';
 import { taxisnetConfig, taxisnetSettingsOf } from './taxisnet.config.ts';
+import { exportTaxisnet } from './taxisnet.personal.ts';
 import { createTaxisnetRouter } from './taxisnet.routes.ts';
 
 /**
@@ -62,5 +63,7 @@ export const taxisnetModule: Module = {
   config: taxisnetConfig,
   checkConfig: (config) => void taxisnetSettingsOf(config),
   privacyNotice: { headingKey: 'taxisnet.privacy.heading', bodyKey: 'taxisnet.privacy.body' },
+  // No eraseFor: the link lives on the account row, which the account's deletion empties.
+  exportFor: exportTaxisnet,
   locales: localesBeside(import.meta.url, ['dev']),
 };

@@ -36,10 +36,13 @@ export interface IdentityCheckInput {
   present: string;
 }
 
-/** A citizen's account (not staff); NotFoundError for anyone else. */
+/**
+ * A citizen's account (not staff); NotFoundError for anyone else, and for a deleted account
+ * (status 'erased': it names nobody, and there is nothing to check or correct on it).
+ */
 export async function findCitizen(deps: Pick<Deps, 'db'>, id: number): Promise<UserRow> {
   const user = await findUserById(deps.db, id);
-  if (!user || user.roles.length) throw new NotFoundError();
+  if (!user || user.roles.length || (user.status as string) === 'erased') throw new NotFoundError();
   return user;
 }
 

@@ -31,7 +31,7 @@ export function presentEntry(req: Request, row: ScheduleEntry) {
     time: timeRange(row.starts_at, row.ends_at),
     area: areaName(row, req.lang),
     reference: row.reference,
-    name: row.full_name,
+    name: row.full_name ?? req.t('kep.privacy.erasedName'),
     clerk: row.clerk_name,
     status: row.status,
     statusTag: STATUS_TAG[row.status] ?? '',

@@ -38,7 +38,8 @@ export interface ScheduleEntry {
   starts_at: Date;
   ends_at: Date;
   status: AppointmentStatus;
-  full_name: string;
+  /** Null once the citizen's account was deleted (the appointment stays, naming nobody). */
+  full_name: string | null;
   area_el: string;
   area_en: string;
   clerk_id: number;
