@@ -9,6 +9,7 @@ import { createDb, type Db } from '../../src/db/knex.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { createHtmlCollector, validatePages, type RenderedPage } from './html-validation.ts';
+import { formsWithoutNotice } from './privacy-notices.ts';
 import { TEMPLATE_DB, testDatabaseName, withDatabase } from './database-url.ts';
 import type { Feature } from '../../src/features/hub/hub-entry.ts';
 import type { Clock } from '../../src/lib/clock.ts';
@@ -77,10 +78,13 @@ export async function createTestContext(
       await cleanup.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await cleanup.destroy();
       await rm(uploadDir, { recursive: true, force: true });
-      const problems = await validatePages(html.pages);
+      const problems = [
+        ...(await validatePages(html.pages)),
+        ...formsWithoutNotice(html.pages),
+      ];
       if (problems.length)
         throw new Error(
-          `html-validate found ${problems.length} problem(s) in pages this file rendered:\n${problems.slice(0, 40).join('\n')}`,
+          `html-validate and the privacy-notice check found ${problems.length} problem(s) in pages this file rendered:\n${problems.slice(0, 40).join('\n')}`,
         );
     },
   };

@@ -12,8 +12,16 @@ import { MODULES } from '../../src/features/index.ts';
 import { verifyIdentity } from '../../src/features/identity/staff/counter.service.ts';
 import type { Module, Person } from '../../src/features/module.ts';
 import { eraseInOneTransaction } from '../../src/features/privacy/erasure.ts';
-import { createActiveUser, newAgent, postForm, signIn, type Agent } from '../helpers/accounts.ts';
-import { freshAfm, insertRollPerson, insertRollRecord } from '../helpers/certificates.ts';
+import {
+  createActiveUser,
+  drainMail,
+  linkIn,
+  newAgent,
+  postForm,
+  signIn,
+  type Agent,
+} from '../helpers/accounts.ts';
+import { binary, freshAfm, insertRollPerson, insertRollRecord } from '../helpers/certificates.ts';
 import {
   insertArrangement,
   insertDebt,
@@ -23,7 +31,8 @@ import {
 import { FILES, lookUp, movableClock, postObjection } from '../helpers/fines.ts';
 import { placeAppointment } from '../helpers/kep.ts';
 import { castVote, insertPoll } from '../helpers/polls.ts';
-import { rowsHolding } from '../helpers/privacy.ts';
+import { rowsHolding, runQueuedExports, unzip } from '../helpers/privacy.ts';
+import { insertRequest, insertRequestPhoto } from '../helpers/requests.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
 
@@ -560,5 +569,119 @@ describe('the forms’ privacy notices', () => {
       const page = await agent.get(`/account/taxisnet?lang=${lang}`);
       expect(noticeOf(page.text, '/account/taxisnet').text()).toContain(text);
     }
+  });
+});
+
+describe('the whole portal, through its pages', () => {
+  it('downloads one ZIP with every service’s data, then deletes the account leaving only what the law keeps', async () => {
+    const citizen = await aCitizenWhoUsedEverything('Ιφιγένεια', 'Ολικοπούλου');
+    const other = await aCitizenWhoUsedEverything('Ξενοφώντας', 'Αλλοτινός');
+    // The services beyond this file's modules: a request with a photo, a call to the phone line,
+    // accessibility feedback from the account's email; the other citizen the same.
+    const filed = async (who: Citizen) => {
+      const request = await insertRequest(ctx.db, who.id, 'pothole', {
+        title: `Λακκούβα ${who.fullName}`,
+        description: `Γράφει ${who.fullName}, τηλέφωνο ${who.phone}.`,
+      });
+      await insertRequestPhoto(ctx.deps, request.id);
+      await ctx.db('phone_calls').insert({
+        call_sid: `CA${who.afm}${made}`,
+        caller_e164: who.phone,
+        user_id: who.id,
+        lang: 'el',
+        started_at: clock.now(),
+      });
+      await ctx.db('accessibility_feedback').insert({
+        what: `Δεν διαβάζεται ο χάρτης, ${who.fullName}`,
+        name: who.fullName,
+        email: who.email,
+        lang: 'el',
+        created_at: clock.now(),
+      });
+      return request;
+    };
+    const request = await filed(citizen);
+    const othersRequest = await filed(other);
+
+    await drainMail(ctx.deps);
+    expect((await postForm(citizen.agent, '/account/data', '/account/data', {})).status).toBe(303);
+    expect(await runQueuedExports(ctx.deps)).toBe(1);
+    const link = linkIn((await drainMail(ctx.deps))[0]!, '/account/data/download');
+    const page = cheerio.load((await citizen.agent.get(link)).text);
+    const zip = await citizen.agent
+      .post(link)
+      .type('form')
+      .send({ _csrf: page('input[name="_csrf"]').attr('value') })
+      .buffer(true)
+      .parse(binary);
+    expect(zip.status).toBe(200);
+    const entries = await unzip(zip.body as Buffer);
+    const names = [...entries.keys()];
+    for (const part of [
+      'accounts',
+      'requests',
+      'phone',
+      'kep',
+      'certificates',
+      'identity',
+      'polls',
+      'fines',
+      'taxisnet',
+      'roll',
+      'dues',
+      'accessibility',
+    ])
+      expect(names, part).toContain(`${part}.json`);
+    expect(names).toContain(`requests/${request.url}/photo-1.jpg`);
+    expect(names.filter((name) => name.startsWith('kep/'))).toHaveLength(2);
+    expect(names.filter((name) => name.startsWith('certificates/'))).toHaveLength(1);
+    expect(names.filter((name) => name.startsWith('fines/'))).toHaveLength(1);
+    const text = (name: string) => entries.get(name)!.toString();
+    expect(text('requests.json')).toContain(`Λακκούβα ${citizen.fullName}`);
+    expect(text('kep.json')).toContain('Ανάγκες του Ολικοπούλου');
+    expect(text('accessibility.json')).toContain('Δεν διαβάζεται ο χάρτης');
+    expect(text('accounts.json')).toContain(citizen.email);
+    expect((JSON.parse(text('phone.json')) as { calls: unknown[] }).calls).toHaveLength(1);
+    const everything = [...entries.values()].map((bytes) => bytes.toString('latin1')).join('\n');
+    const readable = names
+      .filter((name) => name.endsWith('.json'))
+      .map(text)
+      .join('\n');
+    for (const absent of [other.fullName, 'Αλλοτινός', other.email, other.phone, other.afm])
+      expect(readable, absent).not.toContain(absent);
+    expect(everything).not.toContain(othersRequest.url);
+
+    expect((await postForm(citizen.agent, '/account/delete', '/account/delete', {})).status).toBe(
+      303,
+    );
+    const confirm = linkIn((await drainMail(ctx.deps))[0]!, '/account/delete/confirm');
+    const form = cheerio.load((await citizen.agent.get(confirm)).text);
+    const deleted = await citizen.agent
+      .post(confirm)
+      .type('form')
+      .send({ _csrf: form('input[name="_csrf"]').attr('value') });
+    expect(deleted.headers.location).toBe('/account/deleted');
+    const mails = await drainMail(ctx.deps);
+    expect(mails.map((mail) => mail.to)).toEqual([citizen.email, citizen.email]);
+    expect(await ctx.db('requests').where({ id: request.id }).first('status', 'user_id')).toEqual({
+      status: 'closed',
+      user_id: null,
+    });
+
+    // Searched across every table: only the registers the municipality keeps by law, the issued
+    // certificate and its application, and the open poll's AFM (until it closes) still hold them.
+    const kept =
+      /^(roll_persons|roll_records|debts|arrangements|fines|fine_objections|certificates|certificate_applications|poll_voters): /;
+    for (const needle of [citizen.fullName, citizen.email, citizen.phone, citizen.afm]) {
+      const rows = await rowsHolding(ctx.db, needle);
+      expect(
+        rows.filter((row) => !kept.test(row)),
+        needle,
+      ).toEqual([]);
+    }
+    for (const needle of [citizen.email, citizen.phone])
+      expect(await rowsHolding(ctx.db, needle), needle).toEqual([]);
+    // The other citizen keeps everything.
+    expect((await rowsHolding(ctx.db, other.email)).length).toBeGreaterThan(3);
   });
 });
