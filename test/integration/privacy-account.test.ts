@@ -103,15 +103,15 @@ describe("the download of a citizen's data", () => {
     const entries = await unzip(download.body as Buffer);
     expect([...entries.keys()]).toContain('README.txt');
     const accounts = JSON.parse(entries.get('accounts.json')!.toString()) as {
-      account: { email: string; fullName: string; phone: string };
-      auditTrail: { action: string }[];
+      account: { email: string; full_name: string; phone: string };
+      audit_trail: { action: string }[];
     };
     expect(accounts.account).toMatchObject({
       email: maria.email,
-      fullName: maria.name,
+      full_name: maria.name,
       phone: maria.phone,
     });
-    expect(accounts.auditTrail.map((entry) => entry.action)).toContain('privacy.export_requested');
+    expect(accounts.audit_trail.map((entry) => entry.action)).toContain('privacy.export_requested');
     const everything = [...entries.values()].map((bytes) => bytes.toString()).join('\n');
     for (const value of [other.email, other.name, other.phone, other.username])
       expect(everything).not.toContain(value);
@@ -275,6 +275,9 @@ describe('the retention page', () => {
     const admin = await signedInStaff(ctx.app, ctx.db, ['admin']);
     const clerk = await signedInStaff(ctx.app, ctx.db, ['clerk']);
     expect((await clerk.agent.get('/staff/retention')).status).toBe(403);
+    await ctx
+      .db('session')
+      .insert({ sid: 'expired', sess: '{}', expire: new Date(now.getTime() - 1000) });
     const { runMaintenance } = await import('../../src/features/module-jobs.ts');
     await runMaintenance(ctx.deps);
     const rules = ctx.deps.modules.flatMap((m) => m.retention ?? []);
@@ -289,6 +292,16 @@ describe('the retention page', () => {
     }
     const runs = (await ctx.db('retention_runs').distinct('rule').pluck('rule')) as string[];
     expect(runs.sort()).toEqual(rules.map((r) => r.name).sort());
+
+    // The audit log says which rule deleted how much.
+    const audit = cheerio.load(
+      (await admin.agent.get('/staff/audit?action=retention.ran&lang=en')).text,
+    );
+    const ran = audit('td')
+      .filter((_i, cell) => audit(cell).text().includes('Retention: a rule deleted data'))
+      .first()
+      .text();
+    expect(ran).toMatch(/\(\w+\.[\w-]+: \d+ records? deleted\)/);
 
     const res = await postForm(admin.agent, '/staff/retention', '/staff/retention/run', {
       rule: 'site.prune',

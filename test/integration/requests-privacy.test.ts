@@ -347,6 +347,11 @@ describe('a citizen’s requests, downloaded and erased', () => {
     expect(page.text).toContain('Σπασμένο πεζοδρόμιο');
     expect(page.text).toContain('Επισκευάστηκε.');
     expect(page.text).not.toContain('Ξενοφώντος');
+    // What she wrote is gone; the marker reads in the reader's language.
+    expect(page.text).toContain('[Διαγράφηκε κατόπιν αιτήματος του πολίτη]');
+    const english = await newAgent(ctx.app).get(`/requests/public/${published.url}?lang=en`);
+    expect(english.text).toContain('[Erased at the citizen’s request]');
+    expect(english.text).not.toContain('[Διαγράφηκε');
 
     // Files: hers gone once committed; the department's documents and the public photo kept.
     const store = ctx.deps.documents;

@@ -11,24 +11,24 @@ export async function exportAccount(person: Person, conn: Knex): Promise<Record<
     .where({ id: person.userId })
     .first(
       'username',
-      'full_name as fullName',
+      'full_name',
       'email',
       'phone_e164 as phone',
       'lang as language',
       'status',
-      'created_at as createdAt',
-      'activated_at as activatedAt',
-      'identity_verified_at as identityVerifiedAt',
-      'identity_channel as identityVerifiedBy',
+      'created_at',
+      'activated_at',
+      'identity_verified_at',
+      'identity_channel as identity_verified_by',
       'afm',
-      'address_street as street',
-      'address_number as streetNumber',
-      'address_postcode as postcode',
-      'address_city as city',
-      'taxisnet_afm as taxisnetAfm',
-      'taxisnet_linked_at as taxisnetLinkedAt',
-      conn.raw('ivr_pin_hash IS NOT NULL AS "hasPhonePin"'),
-      conn.raw('password_hash IS NOT NULL AS "hasPassword"'),
+      'address_street',
+      'address_number',
+      'address_postcode',
+      'address_city',
+      'taxisnet_afm',
+      'taxisnet_linked_at',
+      conn.raw('ivr_pin_hash IS NOT NULL AS has_phone_pin'),
+      conn.raw('password_hash IS NOT NULL AS has_password'),
     )) as Record<string, unknown> | undefined;
   const auditTrail = (await conn('audit_log')
     .where({ user_id: person.userId })
@@ -38,9 +38,9 @@ export async function exportAccount(person: Person, conn: Knex): Promise<Record<
       'action',
       'ip',
       'details',
-      conn.raw('(actor_id IS DISTINCT FROM user_id AND actor_id IS NOT NULL) AS "byStaff"'),
+      conn.raw('(actor_id IS DISTINCT FROM user_id AND actor_id IS NOT NULL) AS by_staff'),
     )) as Record<string, unknown>[];
-  return { account: account ?? null, auditTrail };
+  return { account: account ?? null, audit_trail: auditTrail };
 }
 
 /** Keys in an audit entry's details that hold what a person typed or is. */

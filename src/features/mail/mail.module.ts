@@ -14,7 +14,7 @@ export const mailModule: Module = {
   privacyNotice: {
     headingKey: 'mail.privacy.heading',
     bodyKey: 'mail.privacy.body',
-    params: async (deps) => ({ days: await readSetting(deps, 'mail.historyDays') }),
+    params: async (deps) => ({ count: await readSetting(deps, 'mail.historyDays') }),
   },
   settings: [
     {

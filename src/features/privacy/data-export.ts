@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { Knex } from 'knex';
 import type { Deps } from '../../deps.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -138,8 +139,13 @@ export async function prepareExport(deps: Deps, exportId: number): Promise<void>
       'data-export-ready',
       { email: person.email!, lang: row.lang },
       {
+        fullName: (
+          (await trx('users').where({ id: row.user_id }).first('full_name')) as {
+            full_name: string;
+          }
+        ).full_name,
         link: `${deps.config.baseUrl}/account/data/download/${token}`,
-        size: megabytes(archive.length, row.lang),
+        size: megabytes(archive.length, row.lang, t),
       },
       trx,
       { priority: 'link', link: { token, ttlMs: EXPORT_LINK_MS } },
@@ -157,7 +163,9 @@ export async function failExport(deps: Pick<Deps, 'db'>, exportId: number): Prom
     .update({ status: 'failed' });
 }
 
-export function megabytes(bytes: number, lang: Lang): string {
-  const value = Math.max(0.1, Math.round(bytes / 104_857.6) / 10);
-  return `${value.toLocaleString(lang === 'el' ? 'el-GR' : 'en-GB')} MB`;
+/** A file's size as people read it: '2,4 MB' in Greek, '2.4 MB' in English; tiny ones 'under 0.1 MB'. */
+export function megabytes(bytes: number, lang: Lang, t: TFunction): string {
+  const value = Math.round(bytes / 104_857.6) / 10;
+  if (value < 0.1) return t('privacy.data.sizeUnder');
+  return t('privacy.data.size', { value: value.toLocaleString(lang === 'el' ? 'el-GR' : 'en-GB') });
 }

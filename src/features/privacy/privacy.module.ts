@@ -47,6 +47,7 @@ export const privacyModule: Module = {
       run: deleteSpentExports,
     },
   ],
+  privacyNotice: { headingKey: 'privacy.notice.heading', bodyKey: 'privacy.notice.body' },
   exportFor: exportExports,
   eraseFor: eraseExports,
   auditActions: [

@@ -33,7 +33,7 @@ export function createPrivacyRouter({ deps }: ModuleContext): Router {
         status: latest.status,
         requested: formatDateTime(latest.requested_at, lang(req)),
         expires: latest.expires_at ? formatDateTime(latest.expires_at, lang(req)) : null,
-        size: latest.file_bytes ? megabytes(latest.file_bytes, lang(req)) : null,
+        size: latest.file_bytes ? megabytes(latest.file_bytes, lang(req), req.t) : null,
       },
       email: req.user!.email,
       errors: refused ? [{ href: '#prepare', text: req.t(`privacy.data.refused.${refused}`) }] : [],
@@ -42,7 +42,8 @@ export function createPrivacyRouter({ deps }: ModuleContext): Router {
 
   router.get('/account/data', requireCitizen, (req, res) => renderData(req, res));
   router.post('/account/data', requireCitizen, async (req, res) => {
-    const result = await requestExport(deps, req.user!.id, lang(req), auditContext(req));
+    // The mail goes in the account's language, as every other mail to it does.
+    const result = await requestExport(deps, req.user!.id, req.user!.lang, auditContext(req));
     if ('refused' in result)
       await renderData(req, res, result.refused, result.refused === 'tooMany' ? 429 : 409);
     else res.redirect(303, '/account/data');
@@ -67,7 +68,7 @@ export function createPrivacyRouter({ deps }: ModuleContext): Router {
     res.render('privacy/views/download', {
       pageTitle: req.t('privacy.download.title'),
       token: req.params.token,
-      size: megabytes(row.file_bytes ?? 0, lang(req)),
+      size: megabytes(row.file_bytes ?? 0, lang(req), req.t),
       prepared: formatDateTime(row.ready_at!, lang(req)),
     });
   });

@@ -50,6 +50,7 @@ export const PUBLIC_EVENT_KINDS = [
   'answer',
   'moved',
   'reopened',
+  'withdrawn',
 ] as const;
 
 export interface PublicPhoto {

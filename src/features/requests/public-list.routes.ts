@@ -117,7 +117,7 @@ function requestPage(deps: Deps): RequestHandler {
       pageTitle: `${request.display}: ${request.title}`,
       breadcrumbs: [{ href: PUBLIC_LIST, text: req.t('requests.public.title') }],
       // The citizen's own words: public by the same decision that made the request public.
-      request: { ...request, description: row.description },
+      request: { ...request, description: erasedInThisLanguage(deps, req, row.description) },
       events: events.map((event) => publicEvent(req, event)),
       feedUrl: feedPath(req.lang),
       feedTitle: req.t('requests.public.feed'),
@@ -175,4 +175,13 @@ function feed(deps: Deps): RequestHandler {
       }),
     );
   };
+}
+
+/**
+ * An erased citizen's description is a marker stored in the request's language
+ * (requests.erasure.text); shown in the reader's.
+ */
+function erasedInThisLanguage(deps: Deps, req: Request, description: string): string {
+  const markers = (['el', 'en'] as const).map((lang) => deps.i18n.t(lang)('requests.erasure.text'));
+  return markers.includes(description) ? req.t('requests.erasure.text') : description;
 }

@@ -56,7 +56,7 @@ export function createRetentionRouter({ deps }: ModuleContext): Router {
         const totals = month.find((row) => row.rule === rule.name);
         return {
           name: rule.name,
-          label: req.t(rule.labelKey, { days }),
+          label: req.t(rule.labelKey, days === undefined ? {} : { days, count: days }),
           days,
           schedule: describeSchedule(req, rule.schedule),
           lastRun: run && {
@@ -85,7 +85,9 @@ export function createRetentionRouter({ deps }: ModuleContext): Router {
       { action: 'retention.run_requested', actorId: req.user!.id, details: { rule: rule.name } },
       auditContext(req),
     );
-    req.session.flash = { key: 'privacy.retention.queued', params: { rule: rule.name } };
+    const days = rule.settingKey ? await readSetting(deps, rule.settingKey) : undefined;
+    const label = req.t(rule.labelKey, days === undefined ? {} : { days, count: days });
+    req.session.flash = { key: 'privacy.retention.queued', params: { label } };
     res.redirect(303, '/staff/retention');
   });
   return router;
