@@ -10,6 +10,7 @@ export const SECTION_ORDER = [
   'signin',
   'search',
   'memory',
+  'soak',
   'mail',
   'requests',
   'open311',

@@ -1,9 +1,10 @@
 /**
  * npm run bench [-- <scenario> …]: the app in production mode on 100,000 decisions, measured
  * against a bare node:http server answering with the same (compressed) bytes, in the same run.
- * Scenarios: pages, search, flood, signin, mail, requests, open311, dues, certificates, polls, phone, kep (default: all). Writes
+ * Scenarios: pages, search, flood, signin, mail, requests, open311, dues, certificates, polls, phone, kep (default: all), and
+ * soak (only when named: SOAK_MINUTES, default 10, of mixed pages; bench/soak.ts). Writes
  * docs/PERFORMANCE.md (the sections of the scenarios run) and exits non-zero when a scenario that holds itself to its
- * bars (certificates, polls, phone, kep) misses one. Not part of CI. BENCH_DURATION shortens the page runs.
+ * bars (certificates, polls, phone, kep, soak) misses one. Not part of CI. BENCH_DURATION shortens the page runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, statSync } from 'node:fs';
@@ -43,6 +44,7 @@ import {
 import { pollsRun, pollsSection, preparePolls, type PollsSetup } from './polls.ts';
 import { phoneRun, phoneSection, preparePhone, type PhoneSetup } from './phone.ts';
 import { kepPasses, kepRun, kepSection, prepareKep, type KepSetup } from './kep.ts';
+import { prepareSoak, soakPasses, soakRun, soakSection, type SoakSetup } from './soak.ts';
 
 const SCENARIOS = [
   'pages',
@@ -57,6 +59,7 @@ const SCENARIOS = [
   'polls',
   'phone',
   'kep',
+  'soak',
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const asked = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -65,7 +68,9 @@ if (unknown.length) {
   console.error(`Unknown scenario ${unknown.join(', ')}: choose from ${SCENARIOS.join(', ')}`);
   process.exit(1);
 }
-const runs = (scenario: Scenario) => asked.length === 0 || asked.includes(scenario);
+// The soak takes 10 minutes: it runs only when named.
+const runs = (scenario: Scenario) =>
+  asked.length === 0 ? scenario !== 'soak' : asked.includes(scenario);
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const FLOOD = Number(process.env.BENCH_FLOOD ?? 10_000);
@@ -75,6 +80,13 @@ const UPLOAD_DIR = '.data/bench-uploads';
 const RSS_BAR_MB = 200;
 const SESSION_SECRET = 'bench-'.repeat(8);
 const MAIL_BAR = 20;
+const SOAK_MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
+if (runs('soak') && !(SOAK_MINUTES >= 2)) {
+  console.error(
+    'SOAK_MINUTES must be 2 or more (minute 2 is what the last minute is compared with)',
+  );
+  process.exit(1);
+}
 const cores = os.cpus().length;
 const sections: Partial<Record<Section, string>> = {};
 /** Bars missed by the scenarios that fail the run (the rest report theirs in the file). */
@@ -159,6 +171,7 @@ async function benchApp(): Promise<void> {
   const kepSetup: KepSetup | undefined = runs('kep')
     ? await prepareKep(db, SESSION_SECRET)
     : undefined;
+  const soakSetup: SoakSetup | undefined = runs('soak') ? await prepareSoak(db) : undefined;
   await db.destroy();
 
   const appPort = await freePort();
@@ -382,6 +395,22 @@ so the rate is bounded by the cores; it is reported, not held to a bar. Peak RSS
         `kep: free days p99 ${result.days.p99} ms, free times p99 ${result.times.p99} ms, race ${result.race.booked} booked, p99 ${result.race.p99} ms`,
       );
     sections.kep = kepSection(kepSetup, result, kepPeak, options);
+  }
+
+  if (soakSetup) {
+    const result = await soakRun(base, soakSetup, {
+      minutes: SOAK_MINUTES,
+      citizenPassword: BENCH_PASSWORD,
+      rss,
+    });
+    console.log(
+      `  ${result.requests} requests, ${result.errors} errors, p99 ${result.p99} ms; RSS minute 2 ${result.minute2Mb.toFixed(0)} MB, last minute ${result.lastMinuteMb.toFixed(0)} MB`,
+    );
+    if (!soakPasses(result))
+      missed.push(
+        `soak: ${result.errors} errors, RSS ${result.minute2Mb.toFixed(0)} → ${result.lastMinuteMb.toFixed(0)} MB`,
+      );
+    sections.soak = soakSection(result);
   }
 
   clearInterval(sampler);
