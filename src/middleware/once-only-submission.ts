@@ -73,7 +73,15 @@ export function onceOnlySubmission(options: OnceOnlyOptions): RequestHandler {
     }
   };
 
+  // An upload route runs the guard again once its parser has read the form (app.ts); a form
+  // that was not an upload (url-encoded) was claimed on the way in and must not wait for itself.
+  const claimedBy = new WeakSet<Request>();
+
   const guard: RequestHandler = async (req, res, next) => {
+    if (claimedBy.has(req)) {
+      next();
+      return;
+    }
     const id = submissionIdOf(req);
     // Whose form it is, as the CSRF check proved it: a signed-in session, or an anonymous
     // visitor's CSRF cookie (anonymous forms have no session of their own).
@@ -84,6 +92,7 @@ export function onceOnlySubmission(options: OnceOnlyOptions): RequestHandler {
     }
     for (;;) {
       if (await claim(id, owner)) {
+        claimedBy.add(req);
         settleOnAnswer(res, id);
         next();
         return;

@@ -96,14 +96,15 @@ export function requireApiKey(deps: Pick<Deps, 'db' | 'clock'>, scope: string): 
   };
 }
 
-const hasNul = (value: unknown): boolean =>
-  typeof value === 'string'
-    ? value.includes('\u0000')
-    : Array.isArray(value)
-      ? value.some(hasNul)
-      : value !== null && typeof value === 'object'
-        ? Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v))
-        : false;
+/** How deep a body may nest: a JSON body nested deeper is refused (walking it overflowed the stack). */
+const MAX_NESTING = 32;
+
+const hasNul = (value: unknown, depth = 0): boolean => {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_NESTING) throw new HttpError(400, 'errors.badRequest.title');
+  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v, depth + 1));
+};
 
 /**
  * The machine area at /api/v1: its own body parsers (form-encoded and JSON, 100 kB), no session,

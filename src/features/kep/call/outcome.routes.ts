@@ -78,7 +78,8 @@ export function createOutcomeRouter(ctx: ModuleContext): Router {
 
   router.post('/appointments/:id/outcome', async (req, res) => {
     const appointment = await visible(req);
-    const body = req.body as Record<string, unknown>;
+    // A body that is not a form (JSON, text) is not parsed: no fields, not a crash.
+    const body = (req.body ?? {}) as Record<string, unknown>;
     const values = {
       outcome: one(body.outcome),
       requested: one(body.requested).slice(0, 2 * REQUESTED_MAX),
@@ -98,7 +99,7 @@ export function createOutcomeRouter(ctx: ModuleContext): Router {
 
   router.post('/appointments/:id/result', resultUpload(), ctx.protectUpload, async (req, res) => {
     const appointment = await visible(req);
-    const values = { delivery: one((req.body as Record<string, unknown>).delivery) };
+    const values = { delivery: one(((req.body ?? {}) as Record<string, unknown>).delivery) };
     const upload = res.locals.kepResult ?? {};
     const result = await deliverResult(
       deps,
