@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { Lang } from '../../lib/localized.ts';
 import { issueLink } from '../../lib/one-time-links.ts';
+import { hashToken } from '../../lib/tokens.ts';
 import { recordAudit, type AuditContext } from '../audit/audit.repository.ts';
 import { bossDbFor } from '../mail/mail-queue.ts';
 import type { Person } from '../module.ts';
@@ -80,11 +81,21 @@ export async function personOf(conn: Knex, userId: number): Promise<Person | und
   const row = (await conn('users')
     .where({ id: userId })
     .first('id', 'afm', 'taxisnet_afm', 'email', 'phone_e164')) as
-    | { id: number; afm: string | null; taxisnet_afm: string | null; email: string | null }
+    | {
+        id: number;
+        afm: string | null;
+        taxisnet_afm: string | null;
+        email: string | null;
+        phone_e164: string | null;
+      }
     | undefined;
   if (!row) return undefined;
-  const phone = (row as { phone_e164?: string | null }).phone_e164 ?? null;
-  return { userId: row.id, afm: row.afm ?? row.taxisnet_afm, email: row.email, phone };
+  return {
+    userId: row.id,
+    afm: row.afm ?? row.taxisnet_afm,
+    email: row.email,
+    phone: row.phone_e164,
+  };
 }
 
 /**
@@ -121,8 +132,7 @@ export async function prepareExport(deps: Deps, exportId: number): Promise<void>
       data: { exportId },
     });
     const link = (await trx('one_time_links')
-      .where({ user_id: row.user_id, purpose: EXPORT_LINK })
-      .orderBy('id', 'desc')
+      .where({ token_hash: hashToken(token) })
       .first('id')) as { id: number };
     // Earlier downloads' links stopped working with the new one (issueLink): their files go too.
     await trx('data_exports')
