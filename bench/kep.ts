@@ -80,7 +80,8 @@ async function clerkIds(db: Db, prefix: string, count: number): Promise<number[]
 export async function prepareKep(db: Db, sessionSecret: string): Promise<KepSetup> {
   await db('rate_limits').delete();
   await db.raw(
-    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments, kep_absences, kep_closures',
+    // CASCADE: the call's tables (guests, joins, logs, results) refer to the appointments too.
+    'TRUNCATE kep_mail_files, kep_manage_tokens, kep_documents, kep_appointments, kep_absences, kep_closures CASCADE',
   );
   await db('kep_clerk_areas').delete();
   await db('kep_clerk_hours').delete();
