@@ -198,6 +198,12 @@ export function createApp(
   webhooks.use(createWebhooksArea(ctx, modules));
   app.use(siteLocals(config, hubEntries));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // A body no parser read (JSON, text: no form of ours sends one) is an empty form, so a handler
+  // reads fields, never `undefined` (Express 5 leaves it unset). Uploads are parsed by their route.
+  app.use((req, _res, next) => {
+    req.body ??= {};
+    next();
+  });
   app.use(refuseNul);
   app.use(personal.capture, workKept.capture);
   app.use(

@@ -93,10 +93,7 @@ async function createKey(
   res: Response,
 ): Promise<void> {
   const appName = formFields(req.body, ['appName']).appName.trim();
-  // A body that is not a form (JSON, text) is not parsed: no scopes, not a crash.
-  const asked = ([] as unknown[]).concat(
-    (req.body as Record<string, unknown> | undefined)?.scopes ?? [],
-  );
+  const asked = ([] as unknown[]).concat((req.body as Record<string, unknown>).scopes ?? []);
   const chosen = allScopes.filter((scope) => asked.includes(scope));
   const errors: FieldError[] = [];
   if (appName.length < 2 || appName.length > 100)

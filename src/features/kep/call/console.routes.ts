@@ -16,8 +16,7 @@ export function createConsoleRouter(ctx: ModuleContext): Router {
   router.post('/appointments/:id/identity', async (req, res) => {
     const appointment = await consoleAppointment(deps, req);
     const id = appointment.id;
-    // A body that is not a form (JSON, text) is not parsed: no fields, not a crash.
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = req.body as Record<string, unknown>;
     const values = {
       result: one(body.result),
       documentType: one(body.documentType),

@@ -41,8 +41,7 @@ export function createGuestStaffRouter(ctx: ModuleContext): Router {
 
   router.post('/appointments/:id/guests', async (req, res) => {
     const appointment = await visible(req);
-    // A body that is not a form (JSON, text) is not parsed: no fields, not a crash.
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = req.body as Record<string, unknown>;
     const values = {
       name: one(body['guest-name']).slice(0, 400),
       email: one(body['guest-email']).slice(0, 400),

@@ -78,8 +78,7 @@ export function createOutcomeRouter(ctx: ModuleContext): Router {
 
   router.post('/appointments/:id/outcome', async (req, res) => {
     const appointment = await visible(req);
-    // A body that is not a form (JSON, text) is not parsed: no fields, not a crash.
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = req.body as Record<string, unknown>;
     const values = {
       outcome: one(body.outcome),
       requested: one(body.requested).slice(0, 2 * REQUESTED_MAX),
@@ -99,7 +98,7 @@ export function createOutcomeRouter(ctx: ModuleContext): Router {
 
   router.post('/appointments/:id/result', resultUpload(), ctx.protectUpload, async (req, res) => {
     const appointment = await visible(req);
-    const values = { delivery: one(((req.body ?? {}) as Record<string, unknown>).delivery) };
+    const values = { delivery: one((req.body as Record<string, unknown>).delivery) };
     const upload = res.locals.kepResult ?? {};
     const result = await deliverResult(
       deps,

@@ -75,7 +75,7 @@ export function createRetentionRouter({ deps }: ModuleContext): Router {
     });
   });
   router.post('/run', async (req, res) => {
-    const { rule: name } = (req.body ?? {}) as { rule?: unknown };
+    const { rule: name } = req.body as { rule?: unknown };
     const rule = rulesOf(deps).find((one) => one.name === name);
     if (!rule) throw new NotFoundError();
     await ensureQueue(deps.boss, rule.name);

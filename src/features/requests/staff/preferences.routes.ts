@@ -24,7 +24,7 @@ export function createPreferencesRouter(deps: Pick<Deps, 'db'>): Router {
   });
   router.post('/', async (req, res) => {
     const memberships = await membershipsOf(deps.db, req.user!.id);
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = req.body as Record<string, unknown>;
     const values: Record<string, string> = {};
     const choices = new Map<number, boolean>();
     const errors: FieldError[] = [];

@@ -64,7 +64,7 @@ function renderSettings(
 
 /** Each setting's typed value, and the whole numbers within its bounds. */
 function readSettingsForm(settings: readonly SettingDefinition[], req: Request) {
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  const body = req.body as Record<string, unknown>;
   const values: Record<string, string> = {};
   const parsed: Record<string, number> = {};
   const errors: FieldError[] = [];
