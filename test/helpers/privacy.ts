@@ -46,13 +46,22 @@ export async function unzip(content: Buffer): Promise<Map<string, Buffer>> {
   return entries;
 }
 
-/** Every row of every table in the public schema whose text holds `needle` (case-insensitive): "table: row". */
-export async function rowsHolding(db: Db, needle: string): Promise<string[]> {
-  const tables = (await db('information_schema.tables')
-    .where({ table_schema: 'public', table_type: 'BASE TABLE' })
-    .pluck('table_name')) as string[];
+/**
+ * Every row of the given tables (every table of the public schema when none are given) whose
+ * text holds `needle` (case-insensitive): "table: row".
+ */
+export async function rowsHolding(
+  db: Db,
+  needle: string,
+  tables?: readonly string[],
+): Promise<string[]> {
+  const names =
+    tables ??
+    ((await db('information_schema.tables')
+      .where({ table_schema: 'public', table_type: 'BASE TABLE' })
+      .pluck('table_name')) as string[]);
   const found: string[] = [];
-  for (const table of tables) {
+  for (const table of names) {
     const rows = (await db.raw(
       `SELECT t::text AS row FROM "${table}" t WHERE strpos(lower(t::text), lower(?)) > 0`,
       [needle],

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import PgBoss from 'pg-boss';
 import { freePort } from './free-port.ts';
 
 /** One started process of the portal (`src/server.ts`) or of the worker alone (`src/worker.ts`). */
@@ -69,26 +68,6 @@ export async function startProcess(
       return code;
     },
   };
-}
-
-/**
- * A worker's pg-boss as `createBoss(url, { worker: true })` makes it (src/features/mail/mail-queue.ts),
- * but checking its schedules every second instead of every 30 s, so a test sees the schedule of
- * several minutes' worth of checks, by both workers, in one minute.
- */
-export function fastScheduleBoss(connectionString: string): PgBoss {
-  return new PgBoss({
-    connectionString,
-    schema: 'pgboss',
-    max: 3,
-    application_name: 'eservices-worker',
-    supervise: true,
-    schedule: true,
-    archiveCompletedAfterSeconds: 3600,
-    deleteAfterDays: 30,
-    cronMonitorIntervalSeconds: 1,
-    cronWorkerIntervalSeconds: 1,
-  });
 }
 
 /** Cookie header value from a response's Set-Cookie headers (what a browser would send back). */

@@ -14,6 +14,7 @@ import {
   postForm,
   signIn,
 } from '../helpers/accounts.ts';
+import { rowsHolding } from '../helpers/privacy.ts';
 import { insertRequest, insertRequestPhoto } from '../helpers/requests.ts';
 import { afmFrom, signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
@@ -61,16 +62,6 @@ async function citizen(name: string, extra: Record<string, unknown> = {}) {
 }
 
 const pdf = () => ctx.deps.documents.save(Buffer.from('%PDF-1.4\n% test\n%%EOF\n'), 'pdf');
-
-/** Rows of a table, each as its text (every column), that hold any of the values. */
-async function rowsHolding(table: string, values: readonly string[]): Promise<string[]> {
-  const result = (await ctx.db.raw(`SELECT t::text AS text FROM ${table} t`)) as {
-    rows: { text: string }[];
-  };
-  return result.rows
-    .map((row) => row.text)
-    .filter((text) => values.some((value) => text.toLowerCase().includes(value.toLowerCase())));
-}
 
 beforeAll(async () => {
   ctx = await createTestContext({}, { clock: { now: () => NOW } });
@@ -283,7 +274,8 @@ describe('a citizen’s requests, downloaded and erased', () => {
       '6944 123456',
       MARIA.afm,
     ];
-    for (const table of TABLES) expect(await rowsHolding(table, identifiers), table).toEqual([]);
+    for (const value of identifiers)
+      expect(await rowsHolding(ctx.db, value, TABLES), value).toEqual([]);
 
     const withdrawn = (await ctx.db('requests').where({ id: open.id }).first()) as Record<
       string,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import { MODULES } from '../../src/features/index.ts';
+import { createBoss } from '../../src/features/mail/mail-queue.ts';
 import { startConfiguredMailWorker } from '../../src/features/mail/start-worker.ts';
 import type { Module } from '../../src/features/module.ts';
 import type { MailTransport } from '../../src/features/mail/transports.ts';
@@ -13,12 +14,7 @@ import { untilShown } from '../helpers/caches.ts';
 import { createDecision } from '../helpers/factories.ts';
 import { signedInStaff } from '../helpers/staff.ts';
 import { createTestContext, type TestContext } from '../helpers/test-app.ts';
-import {
-  cookiesOf,
-  fastScheduleBoss,
-  startProcess,
-  type PortalProcess,
-} from '../helpers/two-processes.ts';
+import { cookiesOf, startProcess, type PortalProcess } from '../helpers/two-processes.ts';
 
 /**
  * Two portal processes on one PostgreSQL, as behind a load balancer: real OS processes
@@ -257,7 +253,10 @@ describe('a scheduled job runs once across two workers', () => {
       const deps = createDeps(
         config,
         own.databaseUrl,
-        { boss: fastScheduleBoss(own.databaseUrl), modules: [...MODULES, counting(name)] },
+        {
+          boss: createBoss(own.databaseUrl, { worker: true, scheduleCheckSeconds: 1 }),
+          modules: [...MODULES, counting(name)],
+        },
         { worker: true },
       );
       await deps.start();

@@ -60,7 +60,21 @@ export interface QueueOptions {
 }
 
 /** pg-boss in the application's own PostgreSQL: mail waits in a table until a worker sends it. */
-export function createBoss(connectionString: string, options: { worker: boolean }): PgBoss {
+export function createBoss(
+  connectionString: string,
+  options: {
+    worker: boolean;
+    /** How often the schedules are checked (pg-boss's default: 30 s); tests shorten it. */
+    scheduleCheckSeconds?: number;
+  },
+): PgBoss {
+  const scheduleChecks =
+    options.scheduleCheckSeconds === undefined
+      ? {}
+      : {
+          cronMonitorIntervalSeconds: options.scheduleCheckSeconds,
+          cronWorkerIntervalSeconds: options.scheduleCheckSeconds,
+        };
   return new PgBoss({
     connectionString,
     schema: 'pgboss',
@@ -72,6 +86,7 @@ export function createBoss(connectionString: string, options: { worker: boolean 
     // the retention rule mail.history (the setting mail.historyDays, 1 to 30); 30 days at most.
     archiveCompletedAfterSeconds: 3600,
     deleteAfterDays: 30,
+    ...scheduleChecks,
   });
 }
 
