@@ -24,6 +24,7 @@ export async function setup(project: TestProject): Promise<void> {
       dataDir: '.data/test-postgres',
       port: await freePort(),
       database: 'postgres',
+      durable: false,
     });
     serverUrl = embedded.url;
   }

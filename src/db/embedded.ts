@@ -38,6 +38,12 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   database?: string;
+  /**
+   * False for a throw-away server (the tests'): no fsync, no waiting for the disk at commit,
+   * which makes creating a database per test file and every commit much cheaper. A crash of the
+   * machine (not of PostgreSQL) could then lose its data; the portal's own server stays durable.
+   */
+  durable?: boolean;
 }): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
   const database = options.database ?? 'eservices';
@@ -59,7 +65,9 @@ export async function startEmbeddedPostgres(options: {
       '-l',
       logFile(dataDir),
       '-o',
-      `-p ${port}`,
+      options.durable === false
+        ? `-p ${port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`
+        : `-p ${port}`,
     ]).catch(async () => {
       throw new EmbeddedDatabaseError(
         `the embedded database in ${dataDir} did not start on port ${port}: ${await lastLogLine(dataDir)}`,
